@@ -1,0 +1,227 @@
+//! End to end: the real binary with its headless Node runtime, driven by a raw
+//! nREPL client, by Debian's `nrepl.cmdline --connect`, and by the shared
+//! conformance runner. Every value here was computed by WebAssembly in Node.
+
+mod common;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{Server, all_statuses, joined, values};
+
+fn headless() -> Server {
+    Server::start(&["--headless", "--runtime-wait", "20"])
+}
+
+#[test]
+fn evaluates_defines_and_hot_redefines() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+
+    assert_eq!(values(&client.eval(&session, "(+ 1 2)")), ["3"]);
+    assert_eq!(
+        values(&client.eval(&session, "(defn ggg [v] (+ v 49))")),
+        ["#'user/ggg"]
+    );
+    assert_eq!(values(&client.eval(&session, "(ggg 10)")), ["59"]);
+    assert_eq!(
+        values(&client.eval(&session, "(defn hhh [v] (ggg v))")),
+        ["#'user/hhh"]
+    );
+    assert_eq!(values(&client.eval(&session, "(hhh 10)")), ["59"]);
+    client.eval(&session, "(defn ggg [v] (+ v 1000))");
+    assert_eq!(
+        values(&client.eval(&session, "(hhh 10)")),
+        ["1010"],
+        "callers see the new ggg"
+    );
+}
+
+#[test]
+fn one_value_per_form_with_ns_and_done() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.eval(&session, "(def x 40) (+ x 2) (if (< x 50) :small :big)");
+    assert_eq!(values(&replies), ["#'user/x", "42", ":small"]);
+    assert!(
+        replies
+            .iter()
+            .filter(|r| common::text(r, "value").is_some())
+            .all(|r| common::text(r, "ns").as_deref() == Some("user"))
+    );
+    assert_eq!(all_statuses(&replies), ["done"]);
+}
+
+#[test]
+fn closures_let_loop_and_multi_arity() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let code = "(defn adder [n] (fn [x] (+ x n)))
+                ((adder 3) 4)
+                (let [a 1 b (+ a 1)] (* a b 10))
+                (loop [i 0 acc 0] (if (< i 5) (recur (inc i) (+ acc i)) acc))
+                (defn m ([] 0) ([a] a) ([a b] (+ a b)))
+                [(m) (m 1) (m 1 2)]
+                (defn sum-to [n acc] (if (zero? n) acc (recur (dec n) (+ acc n))))
+                (sum-to 100 0)";
+    let replies = client.eval(&session, code);
+    assert_eq!(
+        values(&replies),
+        [
+            "#'user/adder",
+            "7",
+            "20",
+            "10",
+            "#'user/m",
+            "[0 1 3]",
+            "#'user/sum-to",
+            "5050"
+        ],
+        "{replies:?}"
+    );
+}
+
+#[test]
+fn runtime_errors_stop_the_eval_and_keep_earlier_forms() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.eval(&session, "(def kept 1) (/ 1 0) (def never 2)");
+    assert_eq!(values(&replies), ["#'user/kept"]);
+    let err = joined(&replies, "err");
+    assert!(err.contains("Divide by zero"), "{err}");
+    assert!(err.contains("ArithmeticException"), "{err}");
+    let statuses = all_statuses(&replies);
+    assert!(statuses.contains(&"eval-error".to_string()));
+    assert_eq!(statuses.last().map(String::as_str), Some("done"));
+    assert_eq!(values(&client.eval(&session, "kept")), ["1"]);
+    let err = joined(&client.eval(&session, "never"), "err");
+    assert!(err.contains("Unable to resolve symbol: never"), "{err}");
+}
+
+#[test]
+fn output_goes_to_the_eval_that_printed_it() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.eval(&session, "(println \"hello\" 42) :after");
+    assert_eq!(joined(&replies, "out"), "hello 42\n");
+    assert_eq!(values(&replies), ["nil", ":after"]);
+}
+
+#[test]
+fn namespaces_follow_the_session() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.eval(&session, "(ns my.app) (defn f [] :a)");
+    assert_eq!(values(&replies), ["nil", "#'my.app/f"]);
+    assert_eq!(common::text(&replies[1], "ns").as_deref(), Some("my.app"));
+    assert_eq!(values(&client.eval(&session, "(f)")), [":a"]);
+    let other = client.clone_session();
+    assert_eq!(values(&client.eval(&other, "(my.app/f)")), [":a"]);
+}
+
+/// The issue's acceptance test: Debian's nREPL command-line client, typing at
+/// its prompt, sees a redefinition through an existing caller.
+#[test]
+fn nrepl_cmdline_client_sees_redefinitions() {
+    let server = headless();
+    let classpath = [
+        "/usr/share/java/clojure.jar",
+        "/usr/share/java/spec.alpha.jar",
+        "/usr/share/java/core.specs.alpha.jar",
+        "/usr/share/java/nrepl.jar",
+    ];
+    for jar in classpath {
+        assert!(
+            PathBuf::from(jar).exists(),
+            "{jar} is missing: run the test setup (proxy-tests/run-all.sh installs libnrepl-clojure)"
+        );
+    }
+    let mut child = Command::new("java")
+        .args([
+            "-cp",
+            &classpath.join(":"),
+            "clojure.main",
+            "-m",
+            "nrepl.cmdline",
+        ])
+        .args([
+            "--connect",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &server.nrepl_port.to_string(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("java runs");
+    let input = "(defn ggg [v] (+ v 49))\n(ggg 10)\n(defn hhh [v] (ggg v))\n(defn ggg [v] (+ v 1000))\n(hhh 10)\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = wait_with_timeout(child, Duration::from_secs(120));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let printed: Vec<&str> = stdout
+        .split("user=> ")
+        .skip(1)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(
+        printed,
+        ["#'user/ggg", "59", "#'user/hhh", "#'user/ggg", "1010"],
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The shared conformance corpus's `defn` and `hot-redefine` cases.
+#[test]
+fn conformance_defn_and_hot_redefine() {
+    let server = headless();
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let runner = shared.join("tools/conformance.py");
+    let corpus = shared.join("conformance/core.jsonl");
+    assert!(
+        runner.exists(),
+        "{} is missing (../shared comes with the repository's checkout)",
+        runner.display()
+    );
+    for only in ["defn", "hot-redefine"] {
+        let output = Command::new("python3")
+            .arg(&runner)
+            .args(["--port", &server.nrepl_port.to_string()])
+            .arg(&corpus)
+            .args(["--only", only])
+            .output()
+            .expect("python3 runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "--only {only}:\n{stdout}");
+        assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    }
+}
+
+fn wait_with_timeout(child: std::process::Child, limit: Duration) -> std::process::Output {
+    let pid = child.id();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        if done_rx.recv_timeout(limit).is_err() {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
+    });
+    let output = child.wait_with_output().expect("child finishes");
+    let _ = done_tx.send(());
+    output
+}

@@ -1,0 +1,228 @@
+//! The nREPL side over a raw TCP socket: framing, `clone`/`close`/`describe`/
+//! `eval`, sessionless requests, unknown ops and sessions, and bad input.
+//! These run the real binary with no runtime attached.
+
+mod common;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use common::{Client, Server, all_statuses, joined, statuses, text};
+use jank_wasm_nrepl::nrepl::frame::Frame;
+
+fn server() -> Server {
+    Server::start(&["--runtime-wait", "0.2"])
+}
+
+#[test]
+fn banner_names_ports_and_page_with_token() {
+    let server = server();
+    let first = &server.banner[0];
+    assert_eq!(
+        first,
+        &format!(
+            "nREPL server started on port {0} on host 127.0.0.1 - nrepl://127.0.0.1:{0}",
+            server.nrepl_port
+        )
+    );
+    assert!(
+        server
+            .page_url
+            .starts_with(&format!("http://127.0.0.1:{}/?token=", server.http_port))
+    );
+    assert!(
+        server.token().len() >= 32,
+        "token is long and random: {}",
+        server.page_url
+    );
+}
+
+#[test]
+fn describe_lists_ops_and_versions_without_clojure() {
+    let server = server();
+    let mut client = server.client();
+    let replies = client.request(&[("op", "describe")]);
+    assert_eq!(replies.len(), 1);
+    let reply = &replies[0];
+    assert_eq!(text(reply, "id").as_deref(), Some("t1"));
+    assert_eq!(statuses(reply), ["done"]);
+    let Some(Frame::Dict(ops)) = reply.get(b"ops".as_slice()) else {
+        panic!("ops dict")
+    };
+    for op in ["clone", "close", "describe", "eval"] {
+        assert!(ops.contains_key(op.as_bytes()), "describe lists {op}");
+    }
+    let Some(Frame::Dict(versions)) = reply.get(b"versions".as_slice()) else {
+        panic!("versions")
+    };
+    assert!(versions.contains_key(b"nrepl".as_slice()));
+    assert!(
+        !versions.contains_key(b"clojure".as_slice()),
+        "no clojure key: CIDER takes its generic path"
+    );
+    let Some(Frame::Dict(aux)) = reply.get(b"aux".as_slice()) else {
+        panic!("aux")
+    };
+    assert_eq!(
+        aux.get(b"current-ns".as_slice()).and_then(Frame::as_str),
+        Some("user")
+    );
+}
+
+#[test]
+fn clone_and_close_sessions() {
+    let server = server();
+    let mut client = server.client();
+    let session = client.clone_session();
+    assert!(!session.is_empty());
+    let replies = client.request(&[("op", "clone"), ("session", &session)]);
+    let child = text(&replies[0], "new-session").unwrap();
+    assert_ne!(child, session);
+
+    let closed = client.request(&[("op", "close"), ("session", &session)]);
+    assert_eq!(statuses(&closed[0]), ["done", "session-closed"]);
+    assert_eq!(
+        text(&closed[0], "session").as_deref(),
+        Some(session.as_str())
+    );
+    let again = client.request(&[("op", "close"), ("session", &session)]);
+    assert!(statuses(&again[0]).contains(&"unknown-session".to_string()));
+}
+
+#[test]
+fn unknown_ops_and_sessions_are_answered() {
+    let server = server();
+    let mut client = server.client();
+    let replies = client.request(&[("op", "frobnicate")]);
+    assert_eq!(statuses(&replies[0]), ["done", "error", "unknown-op"]);
+    assert_eq!(text(&replies[0], "id").as_deref(), Some("t1"));
+
+    let replies = client.request(&[
+        ("op", "eval"),
+        ("code", "1"),
+        ("session", "no-such-session"),
+    ]);
+    assert_eq!(statuses(&replies[0]), ["done", "error", "unknown-session"]);
+}
+
+#[test]
+fn messages_split_into_single_bytes_and_joined_in_one_write() {
+    let server = server();
+    let mut client = server.client();
+    let message = b"d2:id1:a2:op8:describee";
+    for byte in message {
+        client.send_raw(&[*byte]);
+        client.stream.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert_eq!(statuses(&client.replies_to("a")[0]), ["done"]);
+
+    let mut two = Vec::new();
+    two.extend_from_slice(b"d2:id1:b2:op8:describee");
+    two.extend_from_slice(b"d2:id1:c2:op5:clonee");
+    client.send_raw(&two);
+    assert_eq!(statuses(&client.replies_to("b")[0]), ["done"]);
+    assert!(text(&client.replies_to("c")[0], "new-session").is_some());
+}
+
+#[test]
+fn malformed_input_closes_only_that_connection() {
+    let server = server();
+    for garbage in [
+        &b"this is not bencode"[..],
+        b"l4:spame",
+        b"d4:code99999999999999:",
+        b"d2:opi12x",
+    ] {
+        let mut bad = server.client();
+        bad.send_raw(garbage);
+        let reply = bad.read().expect("an error reply before closing");
+        assert!(
+            statuses(&reply).contains(&"error".to_string()),
+            "{garbage:?} -> {reply:?}"
+        );
+        assert!(text(&reply, "err").is_some_and(|e| !e.is_empty()));
+        assert!(bad.read().is_none(), "connection closed after {garbage:?}");
+    }
+    let mut good = server.client();
+    assert_eq!(statuses(&good.request(&[("op", "describe")])[0]), ["done"]);
+}
+
+#[test]
+fn a_client_that_disconnects_mid_message_does_not_disturb_others() {
+    let server = server();
+    let mut quitter = server.client();
+    quitter.send_raw(b"d2:op4:eval4:code10:(+ 1");
+    drop(quitter);
+    let mut good = server.client();
+    assert_eq!(statuses(&good.request(&[("op", "describe")])[0]), ["done"]);
+}
+
+#[test]
+fn sessionless_eval_without_a_runtime_says_what_to_do() {
+    let server = server();
+    let mut client = server.client();
+    let started = Instant::now();
+    let replies = client.request(&[("op", "eval"), ("code", "(+ 1 2)")]);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let err = joined(&replies, "err");
+    assert!(err.contains("No runtime is connected"), "{err}");
+    assert!(err.contains(&server.page_url), "names the page URL: {err}");
+    assert!(err.contains("--headless"), "{err}");
+    let statuses = all_statuses(&replies);
+    assert!(statuses.contains(&"eval-error".to_string()));
+    assert_eq!(statuses.last().map(String::as_str), Some("done"));
+    // Every reply names the session that served it.
+    assert!(replies.iter().all(|r| text(r, "session").is_some()));
+}
+
+#[test]
+fn compile_and_read_errors_come_back_as_eval_errors() {
+    let server = server();
+    let mut client = server.client();
+    let session = client.clone_session();
+
+    let replies = client.eval(&session, "(undefined-thing 1)");
+    let err = joined(&replies, "err");
+    assert!(
+        err.contains("Unable to resolve symbol: undefined-thing in this context"),
+        "{err}"
+    );
+    assert!(err.contains("REPL:1:1"), "{err}");
+    assert!(text(&replies[1], "ex").is_some());
+    assert!(all_statuses(&replies).contains(&"eval-error".to_string()));
+
+    let replies = client.eval(&session, "(+ 1 2");
+    assert!(joined(&replies, "err").contains("EOF while reading"));
+
+    let replies = client.eval(&session, "");
+    assert_eq!(replies.len(), 1);
+    assert_eq!(statuses(&replies[0]), ["done"]);
+}
+
+#[test]
+fn eval_in_a_missing_namespace_is_refused() {
+    let server = server();
+    let mut client = server.client();
+    let replies = client.request(&[("op", "eval"), ("code", "1"), ("ns", "no.such.ns")]);
+    assert!(statuses(&replies[0]).contains(&"namespace-not-found".to_string()));
+}
+
+#[test]
+fn sigterm_shuts_down_and_removes_the_port_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_in(&[], Some(dir.path()));
+    let port_file = dir.path().join(".nrepl-port");
+    assert_eq!(
+        std::fs::read_to_string(&port_file).unwrap(),
+        server.nrepl_port.to_string()
+    );
+    let mut client = Client::connect(server.nrepl_port);
+    assert_eq!(
+        statuses(&client.request(&[("op", "describe")])[0]),
+        ["done"]
+    );
+    let status = server.terminate();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(!port_file.exists(), ".nrepl-port removed on shutdown");
+}

@@ -1,0 +1,831 @@
+//! The analyzer: turns a read form into the AST. It expands macros, resolves
+//! every symbol (to a local, a captured local or a var slot), interns vars on
+//! `def`, tracks closures' captures, and checks what Clojure checks at compile
+//! time (arity of special forms, `recur` in tail position, unresolved symbols).
+
+use std::collections::HashMap;
+
+use super::CompileError;
+use super::ast::{FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
+use super::constant;
+use super::form::{Form, FormKind, Symbol};
+use super::macros;
+use super::namespace::{CORE_NS, Namespaces};
+
+/// Most arguments a call passes positionally (the runtime's `invoke0`..`invoke20`).
+pub const MAX_POSITIONAL_ARGS: usize = 20;
+
+type Result<T> = std::result::Result<T, CompileError>;
+
+/// Analyzes one top-level form in namespace `ns`. `ns` changes when the form is
+/// an `ns` or `in-ns` form.
+pub fn analyze_top_level(
+    namespaces: &mut Namespaces,
+    ns: &mut String,
+    form: &Form,
+) -> Result<TopLevel> {
+    let mut analyzer = Analyzer {
+        namespaces,
+        ns: ns.clone(),
+        frames: vec![Frame::default()],
+    };
+    let body = analyzer.analyze(form, true)?;
+    *ns = analyzer.ns;
+    let local_count = analyzer.frames[0].local_count;
+    Ok(TopLevel { body, local_count })
+}
+
+struct Analyzer<'a> {
+    namespaces: &'a mut Namespaces,
+    ns: String,
+    /// One frame per function being compiled; frame 0 is the top level.
+    frames: Vec<Frame>,
+}
+
+/// The bindings of one function being compiled.
+#[derive(Default)]
+struct Frame {
+    /// Innermost scope last.
+    scopes: Vec<HashMap<String, LocalId>>,
+    next_local: u32,
+    /// The most locals any arity of this frame needed.
+    local_count: u32,
+    /// The fn's own name, bound to the fn itself.
+    self_name: Option<String>,
+    /// Values captured from enclosing frames, by name, and how to load each there.
+    capture_index: HashMap<String, u32>,
+    captures: Vec<Node>,
+    /// The binding targets `recur` rebinds: innermost `loop*` or the arity's params.
+    recur_targets: Vec<Vec<LocalId>>,
+}
+
+impl Frame {
+    fn find_local(&self, name: &str) -> Option<LocalId> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|scope| scope.get(name).copied())
+    }
+
+    fn new_local(&mut self) -> LocalId {
+        let id = LocalId(self.next_local);
+        self.next_local += 1;
+        self.local_count = self.local_count.max(self.next_local);
+        id
+    }
+}
+
+fn error(form: &Form, message: impl Into<String>) -> CompileError {
+    CompileError {
+        message: message.into(),
+        pos: form.pos,
+    }
+}
+
+impl Analyzer<'_> {
+    fn frame(&mut self) -> &mut Frame {
+        self.frames
+            .last_mut()
+            .expect("the top-level frame is never popped")
+    }
+
+    /// Analyzes `form`; `tail` says whether it is in tail position of the
+    /// nearest `recur` target.
+    fn analyze(&mut self, form: &Form, tail: bool) -> Result<Node> {
+        match &form.kind {
+            FormKind::Nil => Ok(Node::Nil),
+            FormKind::Symbol(symbol) => self.analyze_symbol(form, symbol),
+            FormKind::List(items) if items.is_empty() => Ok(Node::Const(constant::quoted(form))),
+            FormKind::List(items) => self.analyze_list(form, items, tail),
+            FormKind::Vector(items) => {
+                self.analyze_collection(form, items.iter().collect(), "vector")
+            }
+            FormKind::Set(items) => {
+                self.analyze_collection(form, items.iter().collect(), "hash-set")
+            }
+            FormKind::Map(entries) => {
+                let items = entries.iter().flat_map(|(k, v)| [k, v]).collect();
+                self.analyze_collection(form, items, "hash-map")
+            }
+            _ => Ok(Node::Const(constant::quoted(form))),
+        }
+    }
+
+    /// A collection literal: a constant when every element is one, else a call
+    /// of the core constructor.
+    fn analyze_collection(
+        &mut self,
+        form: &Form,
+        items: Vec<&Form>,
+        constructor: &str,
+    ) -> Result<Node> {
+        if items.iter().all(|item| is_constant(item)) {
+            return Ok(Node::Const(constant::quoted(form)));
+        }
+        let slot = self
+            .namespaces
+            .resolve_var(CORE_NS, &Symbol::simple(constructor))
+            .ok_or_else(|| {
+                error(
+                    form,
+                    format!("the runtime lacks clojure.core/{constructor}"),
+                )
+            })?;
+        let args = self.analyze_args(form, items.into_iter())?;
+        Ok(Node::Invoke {
+            f: Box::new(Node::VarValue(slot)),
+            args,
+        })
+    }
+
+    fn analyze_args<'f>(
+        &mut self,
+        form: &Form,
+        args: impl Iterator<Item = &'f Form>,
+    ) -> Result<Vec<Node>> {
+        let args: Vec<Node> = args
+            .map(|arg| self.analyze(arg, false))
+            .collect::<Result<_>>()?;
+        if args.len() > MAX_POSITIONAL_ARGS {
+            return Err(error(
+                form,
+                format!(
+                    "Calls with more than {MAX_POSITIONAL_ARGS} arguments are not supported yet; use apply"
+                ),
+            ));
+        }
+        Ok(args)
+    }
+
+    fn analyze_symbol(&mut self, form: &Form, symbol: &Symbol) -> Result<Node> {
+        if symbol.ns.is_none()
+            && let Some(node) = self.lookup_local(self.frames.len() - 1, &symbol.name)
+        {
+            return Ok(node);
+        }
+        match self.namespaces.resolve_var(&self.ns, symbol) {
+            Some(slot) => Ok(Node::VarValue(slot)),
+            None if symbol.ns.is_some()
+                && self
+                    .namespaces
+                    .resolve_ns_name(&self.ns, symbol.ns.as_deref().unwrap_or_default())
+                    .is_some() =>
+            {
+                Err(error(form, format!("No such var: {symbol}")))
+            }
+            None if symbol.ns.is_some() => Err(error(
+                form,
+                format!(
+                    "No such namespace: {}",
+                    symbol.ns.as_deref().unwrap_or_default()
+                ),
+            )),
+            None if macros::is_macro(&symbol.name) || is_special_form(&symbol.name) => Err(error(
+                form,
+                format!(
+                    "Can't take value of a macro: #'clojure.core/{}",
+                    symbol.name
+                ),
+            )),
+            None => Err(error(
+                form,
+                format!("Unable to resolve symbol: {symbol} in this context"),
+            )),
+        }
+    }
+
+    /// A local named `name` as seen from frame `index`: its own local, its own
+    /// name, or a capture of an enclosing frame's binding (recorded on the way).
+    fn lookup_local(&mut self, index: usize, name: &str) -> Option<Node> {
+        let frame = &self.frames[index];
+        if let Some(id) = frame.find_local(name) {
+            return Some(Node::Local(id));
+        }
+        if frame.self_name.as_deref() == Some(name) {
+            return Some(Node::SelfRef);
+        }
+        if let Some(&k) = frame.capture_index.get(name) {
+            return Some(Node::Captured(k));
+        }
+        if index == 0 {
+            return None;
+        }
+        let outer = self.lookup_local(index - 1, name)?;
+        let frame = &mut self.frames[index];
+        let k = frame.captures.len() as u32;
+        frame.captures.push(outer);
+        frame.capture_index.insert(name.to_string(), k);
+        Some(Node::Captured(k))
+    }
+
+    fn is_local(&self, name: &str) -> bool {
+        self.frames
+            .iter()
+            .any(|f| f.find_local(name).is_some() || f.self_name.as_deref() == Some(name))
+    }
+
+    fn analyze_list(&mut self, form: &Form, items: &[Form], tail: bool) -> Result<Node> {
+        let (head, args) = items.split_first().expect("caller checked non-empty");
+        if let Some(symbol) = head.as_symbol()
+            && !self.is_local(&symbol.name)
+        {
+            if let Some(node) = self.analyze_special_form(form, symbol, args, tail)? {
+                return Ok(node);
+            }
+            if let Some(expand) = self.macro_for(symbol) {
+                let expansion = expand(form, args)?;
+                return self.analyze(&expansion, tail);
+            }
+        }
+        self.analyze_invoke(form, head, args)
+    }
+
+    /// The expander when `symbol` names a core macro (and no var of the same
+    /// name in the current namespace shadows it).
+    fn macro_for(&self, symbol: &Symbol) -> Option<macros::Expander> {
+        match symbol.ns.as_deref() {
+            Some(CORE_NS) | None => {}
+            Some(_) => return None,
+        }
+        if symbol.ns.is_none()
+            && self
+                .namespaces
+                .get(&self.ns)
+                .is_some_and(|n| n.vars.contains_key(&symbol.name))
+        {
+            return None;
+        }
+        macros::lookup(&symbol.name)
+    }
+
+    fn analyze_special_form(
+        &mut self,
+        form: &Form,
+        head: &Symbol,
+        args: &[Form],
+        tail: bool,
+    ) -> Result<Option<Node>> {
+        if head.ns.is_some() && head.ns.as_deref() != Some(CORE_NS) {
+            return Ok(None);
+        }
+        let node = match head.name.as_str() {
+            "quote" => match args {
+                [quoted] => Node::Const(constant::quoted(quoted)),
+                _ => {
+                    return Err(error(
+                        form,
+                        format!("Wrong number of args ({}) passed to quote", args.len()),
+                    ));
+                }
+            },
+            "if" => self.analyze_if(form, args, tail)?,
+            "do" => self.analyze_do(args, tail)?,
+            "def" => self.analyze_def(form, args)?,
+            "let*" => self.analyze_let(form, args, tail, false)?,
+            "loop*" => self.analyze_let(form, args, tail, true)?,
+            "recur" => self.analyze_recur(form, args, tail)?,
+            "fn*" => self.analyze_fn(form, args, None)?,
+            "var" => self.analyze_var(form, args)?,
+            "ns" => self.analyze_ns(form, args)?,
+            "in-ns" => self.analyze_in_ns(form, args)?,
+            _ => return Ok(None),
+        };
+        Ok(Some(node))
+    }
+
+    fn analyze_if(&mut self, form: &Form, args: &[Form], tail: bool) -> Result<Node> {
+        let (test, then, otherwise) = match args {
+            [test, then] => (test, then, None),
+            [test, then, otherwise] => (test, then, Some(otherwise)),
+            _ if args.len() < 2 => return Err(error(form, "Too few arguments to if")),
+            _ => return Err(error(form, "Too many arguments to if")),
+        };
+        Ok(Node::If {
+            test: Box::new(self.analyze(test, false)?),
+            then: Box::new(self.analyze(then, tail)?),
+            otherwise: Box::new(match otherwise {
+                Some(otherwise) => self.analyze(otherwise, tail)?,
+                None => Node::Nil,
+            }),
+        })
+    }
+
+    fn analyze_do(&mut self, body: &[Form], tail: bool) -> Result<Node> {
+        let Some((last, statements)) = body.split_last() else {
+            return Ok(Node::Nil);
+        };
+        let statements = statements
+            .iter()
+            .map(|s| self.analyze(s, false))
+            .collect::<Result<Vec<_>>>()?;
+        let ret = self.analyze(last, tail)?;
+        Ok(if statements.is_empty() {
+            ret
+        } else {
+            Node::Do {
+                statements,
+                ret: Box::new(ret),
+            }
+        })
+    }
+
+    fn analyze_def(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let (name_form, doc, init) = match args {
+            [name] => (name, None, None),
+            [name, init] => (name, None, Some(init)),
+            [
+                name,
+                Form {
+                    kind: FormKind::Str(doc),
+                    ..
+                },
+                init,
+            ] => (name, Some(doc.clone()), Some(init)),
+            [] => return Err(error(form, "Too few arguments to def")),
+            _ => return Err(error(form, "Too many arguments to def")),
+        };
+        let name = match name_form.as_symbol() {
+            Some(Symbol { ns: None, name }) => name.clone(),
+            Some(Symbol { ns: Some(ns), name }) if *ns == self.ns => name.clone(),
+            Some(_) => return Err(error(form, "Can't create defs outside of current ns")),
+            None => return Err(error(form, "First argument to def must be a Symbol")),
+        };
+        let slot = self.namespaces.intern(&self.ns, &name);
+        let qualified = format!("{}/{name}", self.ns);
+        let init = match init {
+            Some(init) => Some(Box::new(self.analyze_def_init(init, &qualified)?)),
+            None => None,
+        };
+        let meta = name_form.meta.as_deref();
+        let var = self.namespaces.var_mut(slot);
+        var.defined_at = Some(form.pos);
+        var.doc = doc.or_else(|| meta_string(meta, "doc"));
+        var.arglists = meta_arglists(meta);
+        Ok(Node::Def { slot, init })
+    }
+
+    /// A def's value; a `fn*` gets the var's name for printing and errors.
+    fn analyze_def_init(&mut self, init: &Form, qualified: &str) -> Result<Node> {
+        if let FormKind::List(items) = &init.kind
+            && items.first().is_some_and(|h| h.is_symbol_named("fn*"))
+            && !self.is_local("fn*")
+        {
+            return self.analyze_fn(init, &items[1..], Some(qualified.to_string()));
+        }
+        self.analyze(init, false)
+    }
+
+    /// `let*` and `loop*`: bindings in order, each seeing the ones before.
+    fn analyze_let(
+        &mut self,
+        form: &Form,
+        args: &[Form],
+        tail: bool,
+        is_loop: bool,
+    ) -> Result<Node> {
+        let what = if is_loop { "loop*" } else { "let*" };
+        let (bindings, body) = match args.split_first() {
+            Some((
+                Form {
+                    kind: FormKind::Vector(bindings),
+                    ..
+                },
+                body,
+            )) => (bindings, body),
+            _ => {
+                return Err(error(
+                    form,
+                    format!("Bad binding form, expected vector in {what}"),
+                ));
+            }
+        };
+        if bindings.len() % 2 != 0 {
+            return Err(error(
+                form,
+                format!("{what} requires an even number of forms in binding vector"),
+            ));
+        }
+        self.frame().scopes.push(HashMap::new());
+        let result = self.analyze_bindings_and_body(bindings, body, tail, is_loop);
+        self.frame().scopes.pop();
+        result
+    }
+
+    fn analyze_bindings_and_body(
+        &mut self,
+        bindings: &[Form],
+        body: &[Form],
+        tail: bool,
+        is_loop: bool,
+    ) -> Result<Node> {
+        let mut analyzed = Vec::new();
+        for pair in bindings.chunks(2) {
+            let name = local_name(&pair[0])?;
+            let value = self.analyze(&pair[1], false)?;
+            let id = self.frame().new_local();
+            self.frame()
+                .scopes
+                .last_mut()
+                .expect("pushed by caller")
+                .insert(name, id);
+            analyzed.push((id, value));
+        }
+        if is_loop {
+            let targets = analyzed.iter().map(|(id, _)| *id).collect();
+            self.frame().recur_targets.push(targets);
+            let body = self.analyze_do(body, true);
+            self.frame().recur_targets.pop();
+            Ok(Node::Loop {
+                bindings: analyzed,
+                body: Box::new(body?),
+            })
+        } else {
+            Ok(Node::Let {
+                bindings: analyzed,
+                body: Box::new(self.analyze_do(body, tail)?),
+            })
+        }
+    }
+
+    fn analyze_recur(&mut self, form: &Form, args: &[Form], tail: bool) -> Result<Node> {
+        let Some(targets) = self.frame().recur_targets.last().cloned() else {
+            return Err(error(form, "Can only recur from tail position"));
+        };
+        if !tail {
+            return Err(error(form, "Can only recur from tail position"));
+        }
+        if args.len() != targets.len() {
+            return Err(error(
+                form,
+                format!(
+                    "Mismatched argument count to recur, expected: {} args, got: {}",
+                    targets.len(),
+                    args.len()
+                ),
+            ));
+        }
+        let args = args
+            .iter()
+            .map(|a| self.analyze(a, false))
+            .collect::<Result<_>>()?;
+        Ok(Node::Recur { targets, args })
+    }
+
+    /// `(fn* name? ([params] body...)...)` or `(fn* name? [params] body...)`.
+    fn analyze_fn(
+        &mut self,
+        form: &Form,
+        args: &[Form],
+        print_name: Option<String>,
+    ) -> Result<Node> {
+        let (self_name, rest) = match args.split_first() {
+            Some((
+                Form {
+                    kind: FormKind::Symbol(s),
+                    ..
+                },
+                rest,
+            )) if s.ns.is_none() => (Some(s.name.clone()), rest),
+            _ => (None, args),
+        };
+        let arity_forms: Vec<(&Form, &[Form])> = match rest.first().map(|f| &f.kind) {
+            Some(FormKind::Vector(_)) => vec![(&rest[0], &rest[1..])],
+            _ => rest
+                .iter()
+                .map(|arity| match &arity.kind {
+                    FormKind::List(items)
+                        if matches!(items.first().map(|f| &f.kind), Some(FormKind::Vector(_))) =>
+                    {
+                        Ok((&items[0], &items[1..]))
+                    }
+                    _ => Err(error(arity, "Parameter declaration missing")),
+                })
+                .collect::<Result<_>>()?,
+        };
+        if arity_forms.is_empty() {
+            return Err(error(form, "Parameter declaration missing"));
+        }
+        self.frames.push(Frame {
+            self_name: self_name.clone(),
+            ..Frame::default()
+        });
+        let arities = arity_forms
+            .into_iter()
+            .map(|(params, body)| self.analyze_arity(params, body))
+            .collect::<Result<Vec<_>>>();
+        let frame = self.frames.pop().expect("pushed above");
+        let arities = arities?;
+        check_arities(form, &arities)?;
+        let name = print_name.or_else(|| self_name.map(|n| format!("{}/{n}", self.ns)));
+        Ok(Node::Fn(Box::new(FnNode {
+            name,
+            arities,
+            captures: frame.captures,
+        })))
+    }
+
+    fn analyze_arity(&mut self, params_form: &Form, body: &[Form]) -> Result<FnArity> {
+        let FormKind::Vector(param_forms) = &params_form.kind else {
+            return Err(error(params_form, "Parameter declaration missing"));
+        };
+        let (names, variadic) = parse_params(params_form, param_forms)?;
+        let frame = self.frame();
+        frame.next_local = 0;
+        let mut scope = HashMap::new();
+        let params: Vec<LocalId> = names
+            .into_iter()
+            .map(|name| {
+                let id = frame.new_local();
+                scope.insert(name, id);
+                id
+            })
+            .collect();
+        frame.scopes = vec![scope];
+        frame.local_count = frame.next_local;
+        frame.recur_targets = vec![params.clone()];
+        let body = self.analyze_do(body, true)?;
+        let local_count = self.frame().local_count;
+        Ok(FnArity {
+            params,
+            variadic,
+            body,
+            local_count,
+        })
+    }
+
+    fn analyze_var(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let [
+            Form {
+                kind: FormKind::Symbol(symbol),
+                ..
+            },
+        ] = args
+        else {
+            return Err(error(form, "var takes one symbol"));
+        };
+        self.namespaces
+            .resolve_var(&self.ns, symbol)
+            .map(Node::TheVar)
+            .ok_or_else(|| {
+                error(
+                    form,
+                    format!("Unable to resolve var: {symbol} in this context"),
+                )
+            })
+    }
+
+    /// `(ns name (:require [a.b :as b :refer [f]]) ...)`: switches namespace at
+    /// compile time and records aliases and refers.
+    fn analyze_ns(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let Some(Form {
+            kind: FormKind::Symbol(Symbol { ns: None, name }),
+            ..
+        }) = args.first()
+        else {
+            return Err(error(form, "ns requires a namespace name symbol"));
+        };
+        self.namespaces.ensure(name);
+        self.ns = name.clone();
+        for clause in &args[1..] {
+            let FormKind::List(items) = &clause.kind else {
+                continue;
+            };
+            let Some((head, specs)) = items.split_first() else {
+                continue;
+            };
+            if matches!(&head.kind, FormKind::Keyword(k) if k.name == "require") {
+                for spec in specs {
+                    self.require(spec)?;
+                }
+            }
+        }
+        Ok(Node::Nil)
+    }
+
+    /// One `:require` spec: `a.b` or `[a.b :as x :refer [f g]]`.
+    fn require(&mut self, spec: &Form) -> Result<()> {
+        let items: &[Form] = match &spec.kind {
+            FormKind::Vector(items) => items,
+            FormKind::Symbol(_) => std::slice::from_ref(spec),
+            _ => return Err(error(spec, "Unsupported :require spec")),
+        };
+        let Some(Symbol {
+            ns: None,
+            name: target,
+        }) = items.first().and_then(Form::as_symbol).cloned()
+        else {
+            return Err(error(spec, "Unsupported :require spec"));
+        };
+        if !self.namespaces.exists(&target) {
+            return Err(error(
+                spec,
+                format!(
+                    "Could not locate {target} (namespaces must be evaluated before they are required)"
+                ),
+            ));
+        }
+        let mut options = items[1..].chunks(2);
+        while let Some([key, value]) = options.next() {
+            match (&key.kind, &value.kind) {
+                (FormKind::Keyword(k), FormKind::Symbol(alias)) if k.name == "as" => {
+                    let alias = alias.name.clone();
+                    self.namespaces
+                        .ensure(&self.ns.clone())
+                        .aliases
+                        .insert(alias, target.clone());
+                }
+                (FormKind::Keyword(k), FormKind::Vector(names)) if k.name == "refer" => {
+                    for name in names {
+                        let Some(symbol) = name.as_symbol() else {
+                            continue;
+                        };
+                        let slot = self
+                            .namespaces
+                            .get(&target)
+                            .and_then(|n| n.vars.get(&symbol.name).copied())
+                            .ok_or_else(|| {
+                                error(name, format!("{} does not exist", symbol.name))
+                            })?;
+                        let ns = self.ns.clone();
+                        self.namespaces
+                            .ensure(&ns)
+                            .refers
+                            .insert(symbol.name.clone(), slot);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// `(in-ns 'name)`: switches (and creates) the namespace at compile time.
+    fn analyze_in_ns(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let name = match args {
+            [
+                Form {
+                    kind: FormKind::List(items),
+                    ..
+                },
+            ] if items.len() == 2 && items[0].is_symbol_named("quote") => items[1]
+                .as_symbol()
+                .filter(|s| s.ns.is_none())
+                .map(|s| s.name.clone()),
+            _ => None,
+        };
+        let name = name.ok_or_else(|| {
+            error(
+                form,
+                "in-ns takes a quoted namespace symbol, e.g. (in-ns 'user)",
+            )
+        })?;
+        self.namespaces.ensure(&name);
+        self.ns = name;
+        Ok(Node::Nil)
+    }
+
+    fn analyze_invoke(&mut self, form: &Form, head: &Form, args: &[Form]) -> Result<Node> {
+        if args.len() == 2
+            && let Some(op) = self.core_intrinsic(head)
+        {
+            let args = self.analyze_args(form, args.iter())?;
+            return Ok(Node::Intrinsic { op, args });
+        }
+        let f = self.analyze(head, false)?;
+        let args = self.analyze_args(form, args.iter())?;
+        Ok(Node::Invoke {
+            f: Box::new(f),
+            args,
+        })
+    }
+
+    /// The intrinsic when `head` resolves to a `clojure.core` fn that has one.
+    fn core_intrinsic(&self, head: &Form) -> Option<Intrinsic> {
+        let symbol = head.as_symbol()?;
+        if symbol.ns.is_none() && self.is_local(&symbol.name) {
+            return None;
+        }
+        let slot = self.namespaces.resolve_var(&self.ns, symbol)?;
+        let var = self.namespaces.var(slot);
+        (var.ns == CORE_NS)
+            .then(|| Intrinsic::for_core_fn(&var.name))
+            .flatten()
+    }
+}
+
+fn is_special_form(name: &str) -> bool {
+    matches!(
+        name,
+        "quote" | "if" | "do" | "def" | "let*" | "loop*" | "recur" | "fn*" | "var" | "ns" | "in-ns"
+    )
+}
+
+/// True for forms that are values as written (no symbols to resolve, no calls).
+fn is_constant(form: &Form) -> bool {
+    match &form.kind {
+        FormKind::Symbol(_) | FormKind::List(_) => false,
+        FormKind::Vector(items) | FormKind::Set(items) => items.iter().all(is_constant),
+        FormKind::Map(entries) => entries
+            .iter()
+            .all(|(k, v)| is_constant(k) && is_constant(v)),
+        _ => true,
+    }
+}
+
+/// A binding name: an unqualified symbol.
+fn local_name(form: &Form) -> Result<String> {
+    match form.as_symbol() {
+        Some(Symbol { ns: None, name }) => Ok(name.clone()),
+        Some(symbol) => Err(error(form, format!("Can't let qualified name: {symbol}"))),
+        None => Err(error(
+            form,
+            "Destructuring is not supported by the built-in compiler yet; bind a symbol",
+        )),
+    }
+}
+
+/// Parameter names, and whether the last one takes the rest (`& more`).
+fn parse_params(form: &Form, params: &[Form]) -> Result<(Vec<String>, bool)> {
+    let mut names = Vec::new();
+    let mut variadic = false;
+    let mut iter = params.iter();
+    while let Some(param) = iter.next() {
+        if param.is_symbol_named("&") {
+            let rest = iter.next().ok_or_else(|| {
+                error(form, "Invalid parameter list: & must be followed by a name")
+            })?;
+            names.push(local_name(rest)?);
+            variadic = true;
+            if iter.next().is_some() {
+                return Err(error(
+                    form,
+                    "Invalid parameter list: only one name may follow &",
+                ));
+            }
+        } else {
+            names.push(local_name(param)?);
+        }
+    }
+    if names.len() - usize::from(variadic) > MAX_POSITIONAL_ARGS {
+        return Err(error(
+            form,
+            format!("Can't specify more than {MAX_POSITIONAL_ARGS} params"),
+        ));
+    }
+    Ok((names, variadic))
+}
+
+/// Clojure's rules for a fn's arities: at most one variadic, no two of the same
+/// fixed count, and no fixed arity with more params than the variadic one.
+fn check_arities(form: &Form, arities: &[FnArity]) -> Result<()> {
+    let variadic: Vec<&FnArity> = arities.iter().filter(|a| a.variadic).collect();
+    if variadic.len() > 1 {
+        return Err(error(form, "Can't have more than 1 variadic overload"));
+    }
+    let mut fixed: Vec<usize> = arities
+        .iter()
+        .filter(|a| !a.variadic)
+        .map(|a| a.params.len())
+        .collect();
+    fixed.sort_unstable();
+    if fixed.windows(2).any(|w| w[0] == w[1]) {
+        return Err(error(form, "Can't have 2 overloads with same arity"));
+    }
+    if let (Some(v), Some(&max_fixed)) = (variadic.first(), fixed.last())
+        && max_fixed > v.params.len() - 1
+    {
+        return Err(error(
+            form,
+            "Can't have fixed arity function with more params than variadic function",
+        ));
+    }
+    Ok(())
+}
+
+/// A string value in a metadata map, e.g. `:doc`.
+fn meta_string(meta: Option<&Form>, key: &str) -> Option<String> {
+    meta_value(meta, key).and_then(|v| match &v.kind {
+        FormKind::Str(s) => Some(s.clone()),
+        _ => None,
+    })
+}
+
+/// `:arglists` from metadata, printed (`([x] [x y])`), unwrapping a quote.
+fn meta_arglists(meta: Option<&Form>) -> Option<String> {
+    let value = meta_value(meta, "arglists")?;
+    let value = match &value.kind {
+        FormKind::List(items) if items.len() == 2 && items[0].is_symbol_named("quote") => &items[1],
+        _ => value,
+    };
+    Some(value.to_string())
+}
+
+fn meta_value<'f>(meta: Option<&'f Form>, key: &str) -> Option<&'f Form> {
+    let FormKind::Map(entries) = &meta?.kind else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| matches!(&k.kind, FormKind::Keyword(s) if s.ns.is_none() && s.name == key))
+        .map(|(_, v)| v)
+}

@@ -1,0 +1,146 @@
+//! The analyzer's output: a tree of small node kinds, one per special form
+//! (macros are expanded before analysis). Locals are numbered per wasm
+//! function; vars are referred to by their slot.
+
+use super::namespace::Slot;
+
+/// A local binding (fn parameter, `let`/`loop` name) in the function being
+/// compiled; the emitter maps it to a wasm local.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LocalId(pub u32);
+
+/// A constant in the patch's constant table, in its JSON encoding
+/// (docs/patch-abi.md).
+pub type Constant = serde_json::Value;
+
+/// Operations the runtime provides as direct imports, used instead of a var
+/// call when a core function is called with exactly two arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Intrinsic {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Lt,
+    Gt,
+    Lte,
+    Gte,
+    NumEq,
+    Equiv,
+}
+
+impl Intrinsic {
+    /// The intrinsic for a two-argument call of `clojure.core/name`.
+    pub fn for_core_fn(name: &str) -> Option<Intrinsic> {
+        Some(match name {
+            "+" => Intrinsic::Add,
+            "-" => Intrinsic::Sub,
+            "*" => Intrinsic::Mul,
+            "/" => Intrinsic::Div,
+            "<" => Intrinsic::Lt,
+            ">" => Intrinsic::Gt,
+            "<=" => Intrinsic::Lte,
+            ">=" => Intrinsic::Gte,
+            "==" => Intrinsic::NumEq,
+            "=" => Intrinsic::Equiv,
+            _ => return None,
+        })
+    }
+
+    /// The runtime import's name (docs/patch-abi.md).
+    pub fn import_name(self) -> &'static str {
+        match self {
+            Intrinsic::Add => "add",
+            Intrinsic::Sub => "sub",
+            Intrinsic::Mul => "mul",
+            Intrinsic::Div => "div",
+            Intrinsic::Lt => "lt",
+            Intrinsic::Gt => "gt",
+            Intrinsic::Lte => "lte",
+            Intrinsic::Gte => "gte",
+            Intrinsic::NumEq => "num_eq",
+            Intrinsic::Equiv => "equiv",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// A literal or quoted value.
+    Const(Constant),
+    /// nil, which needs no constant.
+    Nil,
+    /// A local of the current function.
+    Local(LocalId),
+    /// A local of an enclosing function, captured by the current fn.
+    Captured(u32),
+    /// The fn being compiled, referred to by its own name (`(fn f [] (f))`).
+    SelfRef,
+    /// A var's current value.
+    VarValue(Slot),
+    /// The var itself (`#'x`).
+    TheVar(Slot),
+    /// `(def x init)`: stores `init` in the var's slot; yields the var.
+    Def {
+        slot: Slot,
+        init: Option<Box<Node>>,
+    },
+    If {
+        test: Box<Node>,
+        then: Box<Node>,
+        otherwise: Box<Node>,
+    },
+    Do {
+        statements: Vec<Node>,
+        ret: Box<Node>,
+    },
+    Let {
+        bindings: Vec<(LocalId, Node)>,
+        body: Box<Node>,
+    },
+    Loop {
+        bindings: Vec<(LocalId, Node)>,
+        body: Box<Node>,
+    },
+    /// Rebinds the targets of the innermost `loop` or fn arity and jumps back.
+    Recur {
+        targets: Vec<LocalId>,
+        args: Vec<Node>,
+    },
+    Fn(Box<FnNode>),
+    Invoke {
+        f: Box<Node>,
+        args: Vec<Node>,
+    },
+    Intrinsic {
+        op: Intrinsic,
+        args: Vec<Node>,
+    },
+}
+
+/// A fn value: its arities and the values it closes over.
+#[derive(Clone, Debug)]
+pub struct FnNode {
+    /// How the fn prints and names itself in errors (`user/f`), if known.
+    pub name: Option<String>,
+    pub arities: Vec<FnArity>,
+    /// For each captured value, how to load it where the fn is created.
+    pub captures: Vec<Node>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FnArity {
+    /// Parameters in order; for a variadic arity the last one gets the rest seq.
+    pub params: Vec<LocalId>,
+    pub variadic: bool,
+    pub body: Node,
+    /// How many locals (parameters included) the arity's code uses.
+    pub local_count: u32,
+}
+
+/// A whole top-level form, compiled as the patch's `run` function.
+#[derive(Clone, Debug)]
+pub struct TopLevel {
+    pub body: Node,
+    pub local_count: u32,
+}

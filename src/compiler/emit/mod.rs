@@ -1,0 +1,301 @@
+//! The emitter: turns the AST of one top-level form into a patch module, with
+//! one emit function per node kind. Values are `externref`s; everything a
+//! value needs beyond control flow and locals is a runtime import
+//! (docs/patch-abi.md). Vars are read and written through the shared table,
+//! which is what makes redefinitions visible to earlier callers.
+
+mod module;
+
+use wasm_encoder::{BlockType, HeapType, Instruction, ValType};
+
+use super::ast::{Constant, FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
+use super::constant;
+use super::namespace::{Namespaces, Slot};
+use module::{DefinedFunction, ModuleBuilder};
+
+const E: ValType = ValType::EXTERNREF;
+/// The shared var table is the patch's only table.
+const VARS_TABLE: u32 = 0;
+
+/// Emits the patch for `top_level`, compiled in namespace `ns`.
+pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Vec<u8> {
+    let mut emitter = Emitter {
+        module: ModuleBuilder::default(),
+        functions: Vec::new(),
+    };
+    emitter.functions.push(FunctionEmitter::new(0));
+    emitter.emit(&top_level.body);
+    let run = emitter.functions.pop().expect("pushed above");
+    let type_index = emitter.module.type_of(vec![], vec![E]);
+    let entry = emitter
+        .module
+        .add_function(run.finish(type_index, top_level.local_count));
+    emitter.module.finish(entry, ns, namespaces)
+}
+
+struct Emitter {
+    module: ModuleBuilder,
+    /// The functions being emitted; nested fns push one.
+    functions: Vec<FunctionEmitter>,
+}
+
+/// The code of one wasm function in progress.
+struct FunctionEmitter {
+    body: Vec<Instruction<'static>>,
+    /// Wasm local index of `LocalId(0)`: 1 in fn arities (local 0 is `self`), 0 in `run`.
+    local_base: u32,
+    /// Open blocks (`if`, `loop`) around the instruction being emitted.
+    depth: u32,
+    /// For each enclosing recur target: the depth of its `loop`.
+    recur_depths: Vec<u32>,
+}
+
+impl FunctionEmitter {
+    fn new(local_base: u32) -> Self {
+        FunctionEmitter {
+            body: Vec::new(),
+            local_base,
+            depth: 0,
+            recur_depths: Vec::new(),
+        }
+    }
+
+    fn local(&self, id: LocalId) -> u32 {
+        self.local_base + id.0
+    }
+
+    /// The finished function; `extra_locals` are the locals that are not
+    /// parameters (`LocalId`s count parameters too).
+    fn finish(mut self, type_index: u32, extra_locals: u32) -> DefinedFunction {
+        self.body.push(Instruction::End);
+        DefinedFunction {
+            type_index,
+            extra_locals,
+            body: self.body,
+        }
+    }
+}
+
+impl Emitter {
+    fn out(&mut self) -> &mut FunctionEmitter {
+        self.functions.last_mut().expect("always inside a function")
+    }
+
+    fn push(&mut self, instruction: Instruction<'static>) {
+        self.out().body.push(instruction);
+    }
+
+    fn call_runtime(&mut self, name: &'static str, params: Vec<ValType>, results: Vec<ValType>) {
+        let index = self.module.runtime_fn(name, params, results);
+        self.push(Instruction::Call(index));
+    }
+
+    fn emit(&mut self, node: &Node) {
+        match node {
+            Node::Const(value) => self.emit_const(value),
+            Node::Nil => self.emit_nil(),
+            Node::Local(id) => self.emit_local(*id),
+            Node::Captured(index) => self.emit_captured(*index),
+            Node::SelfRef => self.emit_self(),
+            Node::VarValue(slot) => self.emit_var_value(*slot),
+            Node::TheVar(slot) => self.emit_the_var(*slot),
+            Node::Def { slot, init } => self.emit_def(*slot, init.as_deref()),
+            Node::If {
+                test,
+                then,
+                otherwise,
+            } => self.emit_if(test, then, otherwise),
+            Node::Do { statements, ret } => self.emit_do(statements, ret),
+            Node::Let { bindings, body } => self.emit_let(bindings, body),
+            Node::Loop { bindings, body } => self.emit_loop(bindings, body),
+            Node::Recur { targets, args } => self.emit_recur(targets, args),
+            Node::Fn(function) => self.emit_fn(function),
+            Node::Invoke { f, args } => self.emit_invoke(f, args),
+            Node::Intrinsic { op, args } => self.emit_intrinsic(*op, args),
+        }
+    }
+
+    fn emit_const(&mut self, value: &Constant) {
+        let index = self.module.constant(value);
+        self.push(Instruction::GlobalGet(index));
+    }
+
+    fn emit_nil(&mut self) {
+        self.push(Instruction::RefNull(HeapType::EXTERN));
+    }
+
+    fn emit_local(&mut self, id: LocalId) {
+        let index = self.out().local(id);
+        self.push(Instruction::LocalGet(index));
+    }
+
+    /// A captured value is read from the running fn (`self`, local 0).
+    fn emit_captured(&mut self, index: u32) {
+        self.push(Instruction::LocalGet(0));
+        self.push(Instruction::I32Const(index as i32));
+        self.call_runtime("fn_captured", vec![E, ValType::I32], vec![E]);
+    }
+
+    fn emit_self(&mut self) {
+        self.push(Instruction::LocalGet(0));
+    }
+
+    fn emit_var_value(&mut self, slot: Slot) {
+        self.module.use_var(slot);
+        self.push(Instruction::I32Const(slot as i32));
+        self.push(Instruction::TableGet(VARS_TABLE));
+    }
+
+    fn emit_the_var(&mut self, slot: Slot) {
+        self.module.use_var(slot);
+        self.emit_const(&constant::var(slot));
+    }
+
+    fn emit_def(&mut self, slot: Slot, init: Option<&Node>) {
+        self.module.use_var(slot);
+        if let Some(init) = init {
+            self.push(Instruction::I32Const(slot as i32));
+            self.emit(init);
+            self.push(Instruction::TableSet(VARS_TABLE));
+        }
+        self.emit_the_var(slot);
+    }
+
+    fn emit_if(&mut self, test: &Node, then: &Node, otherwise: &Node) {
+        self.emit(test);
+        self.call_runtime("truthy", vec![E], vec![ValType::I32]);
+        self.push(Instruction::If(BlockType::Result(E)));
+        self.out().depth += 1;
+        self.emit(then);
+        self.push(Instruction::Else);
+        self.emit(otherwise);
+        self.push(Instruction::End);
+        self.out().depth -= 1;
+    }
+
+    fn emit_do(&mut self, statements: &[Node], ret: &Node) {
+        for statement in statements {
+            self.emit(statement);
+            self.push(Instruction::Drop);
+        }
+        self.emit(ret);
+    }
+
+    fn emit_bindings(&mut self, bindings: &[(LocalId, Node)]) {
+        for (id, value) in bindings {
+            self.emit(value);
+            let index = self.out().local(*id);
+            self.push(Instruction::LocalSet(index));
+        }
+    }
+
+    fn emit_let(&mut self, bindings: &[(LocalId, Node)], body: &Node) {
+        self.emit_bindings(bindings);
+        self.emit(body);
+    }
+
+    fn emit_loop(&mut self, bindings: &[(LocalId, Node)], body: &Node) {
+        self.emit_bindings(bindings);
+        self.emit_recur_target(body);
+    }
+
+    /// `body` inside a wasm `loop` that `recur` branches back to.
+    fn emit_recur_target(&mut self, body: &Node) {
+        self.push(Instruction::Loop(BlockType::Result(E)));
+        let out = self.out();
+        out.depth += 1;
+        let depth = out.depth;
+        out.recur_depths.push(depth);
+        self.emit(body);
+        let out = self.out();
+        out.recur_depths.pop();
+        out.depth -= 1;
+        self.push(Instruction::End);
+    }
+
+    /// Evaluates every argument first (they may read the old bindings), then
+    /// rebinds and jumps to the loop head.
+    fn emit_recur(&mut self, targets: &[LocalId], args: &[Node]) {
+        for arg in args {
+            self.emit(arg);
+        }
+        for id in targets.iter().rev() {
+            let index = self.out().local(*id);
+            self.push(Instruction::LocalSet(index));
+        }
+        let out = self.out();
+        let loop_depth = *out
+            .recur_depths
+            .last()
+            .expect("the analyzer checked recur has a target");
+        let relative = out.depth - loop_depth;
+        self.push(Instruction::Br(relative));
+    }
+
+    /// Emits each arity as a function of its own, then the code that makes the
+    /// fn value: `fn_new`, one `fn_arity` per arity, one `fn_capture` per
+    /// captured value.
+    fn emit_fn(&mut self, function: &FnNode) {
+        let arity_functions: Vec<(u32, &FnArity)> = function
+            .arities
+            .iter()
+            .map(|arity| (self.emit_arity(arity), arity))
+            .collect();
+        match &function.name {
+            Some(name) => self.emit_const(&constant::string(name)),
+            None => self.emit_nil(),
+        }
+        self.push(Instruction::I32Const(function.captures.len() as i32));
+        self.call_runtime("fn_new", vec![E, ValType::I32], vec![E]);
+        for (index, arity) in arity_functions {
+            self.push(Instruction::I32Const(arity.params.len() as i32));
+            self.push(Instruction::I32Const(i32::from(arity.variadic)));
+            self.push(Instruction::RefFunc(index));
+            self.call_runtime(
+                "fn_arity",
+                vec![E, ValType::I32, ValType::I32, ValType::FUNCREF],
+                vec![E],
+            );
+        }
+        for (index, capture) in function.captures.iter().enumerate() {
+            self.push(Instruction::I32Const(index as i32));
+            self.emit(capture);
+            self.call_runtime("fn_capture", vec![E, ValType::I32, E], vec![E]);
+        }
+    }
+
+    /// One arity as a wasm function `(self, params...) -> value`; returns its
+    /// index among the patch's defined functions.
+    fn emit_arity(&mut self, arity: &FnArity) -> u32 {
+        self.functions.push(FunctionEmitter::new(1));
+        self.emit_recur_target(&arity.body);
+        let code = self.functions.pop().expect("pushed above");
+        let params = arity.params.len() as u32;
+        let type_index = self.module.type_of(vec![E; params as usize + 1], vec![E]);
+        let function = code.finish(type_index, arity.local_count.saturating_sub(params));
+        self.module.add_function(function)
+    }
+
+    fn emit_invoke(&mut self, f: &Node, args: &[Node]) {
+        self.emit(f);
+        for arg in args {
+            self.emit(arg);
+        }
+        let name = INVOKE_NAMES[args.len()];
+        self.call_runtime(name, vec![E; args.len() + 1], vec![E]);
+    }
+
+    fn emit_intrinsic(&mut self, op: Intrinsic, args: &[Node]) {
+        for arg in args {
+            self.emit(arg);
+        }
+        self.call_runtime(op.import_name(), vec![E; args.len()], vec![E]);
+    }
+}
+
+/// The runtime's call imports by argument count.
+const INVOKE_NAMES: [&str; 21] = [
+    "invoke0", "invoke1", "invoke2", "invoke3", "invoke4", "invoke5", "invoke6", "invoke7",
+    "invoke8", "invoke9", "invoke10", "invoke11", "invoke12", "invoke13", "invoke14", "invoke15",
+    "invoke16", "invoke17", "invoke18", "invoke19", "invoke20",
+];

@@ -1,0 +1,186 @@
+//! The patch module being assembled: types, the runtime imports it uses,
+//! its constants, the functions emitted so far, and the `jank.patch` section.
+//! `finish` lays them out in wasm's section order.
+
+use std::collections::{BTreeSet, HashMap};
+
+use wasm_encoder::{
+    CodeSection, CustomSection, ElementSection, Elements, EntityType, ExportKind, ExportSection,
+    Function, FunctionSection, GlobalType, ImportSection, Instruction, Module, RefType, TableType,
+    TypeSection, ValType,
+};
+
+use super::super::ast::Constant;
+use super::super::namespace::{Namespaces, Slot};
+
+const E: ValType = ValType::EXTERNREF;
+
+/// A function signature.
+type Signature = (Vec<ValType>, Vec<ValType>);
+
+/// A function of the patch, its body kept as instructions until `finish`,
+/// because `ref.func` indices depend on how many imports there end up being.
+pub struct DefinedFunction {
+    pub type_index: u32,
+    /// Locals beyond the parameters, all `externref`.
+    pub extra_locals: u32,
+    pub body: Vec<Instruction<'static>>,
+}
+
+#[derive(Default)]
+pub struct ModuleBuilder {
+    types: Vec<Signature>,
+    type_index: HashMap<Signature, u32>,
+    imports: Vec<(&'static str, u32)>,
+    import_index: HashMap<&'static str, u32>,
+    consts: Vec<Constant>,
+    const_index: HashMap<String, u32>,
+    functions: Vec<DefinedFunction>,
+    vars: BTreeSet<Slot>,
+}
+
+impl ModuleBuilder {
+    pub fn type_of(&mut self, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
+        let signature = (params, results);
+        if let Some(&index) = self.type_index.get(&signature) {
+            return index;
+        }
+        let index = self.types.len() as u32;
+        self.types.push(signature.clone());
+        self.type_index.insert(signature, index);
+        index
+    }
+
+    /// The function index of runtime import `name` (docs/patch-abi.md),
+    /// importing it on first use.
+    pub fn runtime_fn(
+        &mut self,
+        name: &'static str,
+        params: Vec<ValType>,
+        results: Vec<ValType>,
+    ) -> u32 {
+        if let Some(&index) = self.import_index.get(name) {
+            return index;
+        }
+        let type_index = self.type_of(params, results);
+        let index = self.imports.len() as u32;
+        self.imports.push((name, type_index));
+        self.import_index.insert(name, index);
+        index
+    }
+
+    /// The global index of a constant, adding it on first use.
+    pub fn constant(&mut self, value: &Constant) -> u32 {
+        let key = value.to_string();
+        if let Some(&index) = self.const_index.get(&key) {
+            return index;
+        }
+        let index = self.consts.len() as u32;
+        self.consts.push(value.clone());
+        self.const_index.insert(key, index);
+        index
+    }
+
+    /// Notes that the patch uses var `slot` (the runtime initialises its slot).
+    pub fn use_var(&mut self, slot: Slot) {
+        self.vars.insert(slot);
+    }
+
+    /// Adds a function; returns its index among the defined functions.
+    pub fn add_function(&mut self, function: DefinedFunction) -> u32 {
+        self.functions.push(function);
+        self.functions.len() as u32 - 1
+    }
+
+    /// The binary module. `entry` is the defined function exported as `run`.
+    pub fn finish(self, entry: u32, ns: &str, namespaces: &Namespaces) -> Vec<u8> {
+        let imported = self.imports.len() as u32;
+        let table_size = self.vars.last().map_or(0, |&slot| slot + 1);
+        let mut module = Module::new();
+
+        let mut types = TypeSection::new();
+        for (params, results) in &self.types {
+            types
+                .ty()
+                .function(params.iter().copied(), results.iter().copied());
+        }
+        module.section(&types);
+
+        let mut imports = ImportSection::new();
+        for (name, type_index) in &self.imports {
+            imports.import("rt", name, EntityType::Function(*type_index));
+        }
+        imports.import(
+            "rt",
+            "vars",
+            EntityType::Table(TableType {
+                element_type: RefType::EXTERNREF,
+                table64: false,
+                minimum: u64::from(table_size),
+                maximum: None,
+                shared: false,
+            }),
+        );
+        for index in 0..self.consts.len() {
+            let global = GlobalType {
+                val_type: E,
+                mutable: false,
+                shared: false,
+            };
+            imports.import("k", &index.to_string(), EntityType::Global(global));
+        }
+        module.section(&imports);
+
+        let mut functions = FunctionSection::new();
+        for function in &self.functions {
+            functions.function(function.type_index);
+        }
+        module.section(&functions);
+
+        let mut exports = ExportSection::new();
+        exports.export("run", ExportKind::Func, imported + entry);
+        module.section(&exports);
+
+        // Every defined function may be the target of `ref.func`: declare them.
+        let all: Vec<u32> = (0..self.functions.len() as u32)
+            .map(|i| imported + i)
+            .collect();
+        let mut elements = ElementSection::new();
+        elements.declared(Elements::Functions(all.into()));
+        module.section(&elements);
+
+        let mut code = CodeSection::new();
+        for function in &self.functions {
+            let mut body = Function::new([(function.extra_locals, E)]);
+            for instruction in &function.body {
+                body.instruction(&relocate(instruction, imported));
+            }
+            code.function(&body);
+        }
+        module.section(&code);
+
+        let metadata = serde_json::json!({
+            "ns": ns,
+            "table_size": table_size,
+            "vars": self.vars.iter().map(|&slot| {
+                let var = namespaces.var(slot);
+                serde_json::json!([slot, var.ns, var.name])
+            }).collect::<Vec<_>>(),
+            "consts": self.consts,
+        });
+        module.section(&CustomSection {
+            name: "jank.patch".into(),
+            data: metadata.to_string().into_bytes().into(),
+        });
+        module.finish()
+    }
+}
+
+/// `ref.func` operands are indices among defined functions while emitting;
+/// in the module they follow the imports.
+fn relocate(instruction: &Instruction<'static>, imported: u32) -> Instruction<'static> {
+    match instruction {
+        Instruction::RefFunc(index) => Instruction::RefFunc(index + imported),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,283 @@
+//! The core macros, as form-to-form rewrites done before analysis (the
+//! analyzer only sees special forms). Each macro takes the whole call form and
+//! returns its expansion.
+
+use super::CompileError;
+use super::form::{Form, FormKind, Pos, Symbol};
+
+pub type Expander = fn(&Form, &[Form]) -> Result<Form, CompileError>;
+
+/// The expander for a `clojure.core` macro name.
+pub fn lookup(name: &str) -> Option<Expander> {
+    Some(match name {
+        "defn" => expand_defn,
+        "defn-" => expand_defn,
+        "fn" => expand_fn,
+        "let" => |form, args| Ok(call(form.pos, "let*", args.to_vec())),
+        "loop" => |form, args| Ok(call(form.pos, "loop*", args.to_vec())),
+        "when" => expand_when,
+        "when-not" => expand_when_not,
+        "if-not" => expand_if_not,
+        "declare" => expand_declare,
+        "comment" => |form, _| Ok(Form::new(FormKind::Nil, form.pos)),
+        "and" => expand_and,
+        "or" => expand_or,
+        "cond" => expand_cond,
+        "->" => |form, args| expand_thread(form, args, false),
+        "->>" => |form, args| expand_thread(form, args, true),
+        _ => return None,
+    })
+}
+
+/// True if `name` is a macro the compiler expands (for `info` and resolution).
+pub fn is_macro(name: &str) -> bool {
+    lookup(name).is_some()
+}
+
+fn error(form: &Form, message: impl Into<String>) -> CompileError {
+    CompileError {
+        message: message.into(),
+        pos: form.pos,
+    }
+}
+
+fn symbol(pos: Pos, name: &str) -> Form {
+    Form::new(FormKind::Symbol(Symbol::simple(name)), pos)
+}
+
+/// `(head args...)` as a list form at `pos`.
+fn call(pos: Pos, head: &str, args: Vec<Form>) -> Form {
+    let mut items = vec![symbol(pos, head)];
+    items.extend(args);
+    Form::new(FormKind::List(items), pos)
+}
+
+/// `(defn name doc? attrs? [params] body...)` or with several `([params] body...)`
+/// arities: `(def name (fn* ...))`, with the docstring and arglists as metadata
+/// on the name so `info` and `eldoc` can show them.
+fn expand_defn(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    let (name, rest) = args
+        .split_first()
+        .filter(|(name, _)| name.as_symbol().is_some())
+        .ok_or_else(|| error(form, "First argument to defn must be a symbol"))?;
+    let mut rest = rest;
+    let mut meta: Vec<(Form, Form)> = Vec::new();
+    if let Some((
+        doc @ Form {
+            kind: FormKind::Str(_),
+            ..
+        },
+        after,
+    )) = rest.split_first()
+    {
+        meta.push((keyword(form.pos, "doc"), doc.clone()));
+        rest = after;
+    }
+    if let Some((
+        Form {
+            kind: FormKind::Map(entries),
+            ..
+        },
+        after,
+    )) = rest.split_first()
+    {
+        meta.extend(entries.iter().cloned());
+        rest = after;
+    }
+    let arities = fn_arities(form, rest)?;
+    let arglists: Vec<Form> = arities
+        .iter()
+        .filter_map(|arity| match &arity.kind {
+            FormKind::List(items) => items.first().cloned(),
+            _ => None,
+        })
+        .collect();
+    meta.push((
+        keyword(form.pos, "arglists"),
+        call(
+            form.pos,
+            "quote",
+            vec![Form::new(FormKind::List(arglists), form.pos)],
+        ),
+    ));
+    let mut name = name.clone();
+    name.meta = Some(Box::new(Form::new(FormKind::Map(meta), form.pos)));
+    let fn_form = call(form.pos, "fn*", arities);
+    Ok(call(form.pos, "def", vec![name, fn_form]))
+}
+
+fn keyword(pos: Pos, name: &str) -> Form {
+    Form::new(FormKind::Keyword(Symbol::simple(name)), pos)
+}
+
+/// The arities of a fn body: `[params] body...` is one arity, otherwise each
+/// argument is a `([params] body...)` list.
+fn fn_arities(form: &Form, body: &[Form]) -> Result<Vec<Form>, CompileError> {
+    match body.first().map(|f| &f.kind) {
+        Some(FormKind::Vector(_)) => Ok(vec![Form::new(FormKind::List(body.to_vec()), form.pos)]),
+        Some(FormKind::List(_)) => Ok(body.to_vec()),
+        _ => Err(error(form, "Parameter declaration missing")),
+    }
+}
+
+/// `(fn name? ...)` to `(fn* name? ([params] body...)...)`.
+fn expand_fn(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    let (name, body) = match args.split_first() {
+        Some((name, body)) if name.as_symbol().is_some() => (Some(name.clone()), body),
+        _ => (None, args),
+    };
+    let mut items: Vec<Form> = name.into_iter().collect();
+    items.extend(fn_arities(form, body)?);
+    Ok(call(form.pos, "fn*", items))
+}
+
+fn expand_when(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    let (test, body) = args.split_first().ok_or_else(|| {
+        error(
+            form,
+            "Wrong number of args (0) passed to: clojure.core/when",
+        )
+    })?;
+    Ok(call(
+        form.pos,
+        "if",
+        vec![test.clone(), call(form.pos, "do", body.to_vec())],
+    ))
+}
+
+fn expand_when_not(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    let (test, body) = args.split_first().ok_or_else(|| {
+        error(
+            form,
+            "Wrong number of args (0) passed to: clojure.core/when-not",
+        )
+    })?;
+    let nil = Form::new(FormKind::Nil, form.pos);
+    Ok(call(
+        form.pos,
+        "if",
+        vec![test.clone(), nil, call(form.pos, "do", body.to_vec())],
+    ))
+}
+
+fn expand_if_not(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    match args {
+        [test, then] => Ok(call(
+            form.pos,
+            "if",
+            vec![
+                test.clone(),
+                Form::new(FormKind::Nil, form.pos),
+                then.clone(),
+            ],
+        )),
+        [test, then, otherwise] => Ok(call(
+            form.pos,
+            "if",
+            vec![test.clone(), otherwise.clone(), then.clone()],
+        )),
+        _ => Err(error(
+            form,
+            format!(
+                "Wrong number of args ({}) passed to: clojure.core/if-not",
+                args.len()
+            ),
+        )),
+    }
+}
+
+/// `(declare a b)` interns the vars unbound: `(do (def a) (def b))`.
+fn expand_declare(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    let defs = args
+        .iter()
+        .map(|name| call(form.pos, "def", vec![name.clone()]))
+        .collect();
+    Ok(call(form.pos, "do", defs))
+}
+
+/// `(and a b c)` to nested `let*`/`if`, evaluating each form once.
+fn expand_and(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    Ok(match args {
+        [] => Form::new(FormKind::Bool(true), form.pos),
+        [only] => only.clone(),
+        [first, rest @ ..] => {
+            let tmp = gensym(form.pos, "and");
+            let inner = expand_and(form, rest)?;
+            let_once(
+                form.pos,
+                &tmp,
+                first,
+                call(form.pos, "if", vec![tmp.clone(), inner, tmp.clone()]),
+            )
+        }
+    })
+}
+
+fn expand_or(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    Ok(match args {
+        [] => Form::new(FormKind::Nil, form.pos),
+        [only] => only.clone(),
+        [first, rest @ ..] => {
+            let tmp = gensym(form.pos, "or");
+            let inner = expand_or(form, rest)?;
+            let_once(
+                form.pos,
+                &tmp,
+                first,
+                call(form.pos, "if", vec![tmp.clone(), tmp.clone(), inner]),
+            )
+        }
+    })
+}
+
+fn expand_cond(form: &Form, args: &[Form]) -> Result<Form, CompileError> {
+    match args {
+        [] => Ok(Form::new(FormKind::Nil, form.pos)),
+        [_] => Err(error(form, "cond requires an even number of forms")),
+        [test, then, rest @ ..] => {
+            let otherwise = expand_cond(form, rest)?;
+            Ok(call(
+                form.pos,
+                "if",
+                vec![test.clone(), then.clone(), otherwise],
+            ))
+        }
+    }
+}
+
+/// `->` (value as first argument) and `->>` (as last).
+fn expand_thread(form: &Form, args: &[Form], last: bool) -> Result<Form, CompileError> {
+    let (first, steps) = args
+        .split_first()
+        .ok_or_else(|| error(form, "Wrong number of args (0) passed to: clojure.core/->"))?;
+    let mut acc = first.clone();
+    for step in steps {
+        acc = match &step.kind {
+            FormKind::List(items) if !items.is_empty() => {
+                let mut items = items.clone();
+                if last {
+                    items.push(acc);
+                } else {
+                    items.insert(1, acc);
+                }
+                Form::new(FormKind::List(items), step.pos)
+            }
+            _ => Form::new(FormKind::List(vec![step.clone(), acc]), step.pos),
+        };
+    }
+    Ok(acc)
+}
+
+/// `(let* [name value] body)`.
+fn let_once(pos: Pos, name: &Form, value: &Form, body: Form) -> Form {
+    let bindings = Form::new(FormKind::Vector(vec![name.clone(), value.clone()]), pos);
+    call(pos, "let*", vec![bindings, body])
+}
+
+/// A fresh local name no user code can clash with.
+fn gensym(pos: Pos, prefix: &str) -> Form {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(1);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    symbol(pos, &format!("{prefix}__{n}__auto__"))
+}

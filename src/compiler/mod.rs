@@ -1,0 +1,236 @@
+//! The built-in compiler: Clojure/jank source to WebAssembly patches.
+//!
+//! Shaped like ClojureScript's (and jank's): the `reader` produces `form`s,
+//! `macros` rewrite core macros, the `analyzer` turns a form into an `ast` of
+//! special forms with every symbol resolved against `namespace`, and the
+//! `emit`ter writes one wasm module per top-level form. The runtime library the
+//! patches call lives beside it, in `assets/runtime.js` (contract:
+//! docs/patch-abi.md), not in the emitter.
+
+pub mod analyzer;
+pub mod ast;
+pub mod constant;
+pub mod core_lib;
+pub mod emit;
+pub mod form;
+pub mod macros;
+pub mod namespace;
+pub mod reader;
+
+use form::{Form, Pos, Symbol};
+use namespace::{CORE_NS, Namespaces};
+use reader::ReadContext;
+
+/// A form the compiler rejected, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct CompileError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+/// One compiled top-level form.
+#[derive(Clone, Debug)]
+pub struct Patch {
+    /// A validated wasm module (docs/patch-abi.md).
+    pub wasm: Vec<u8>,
+    /// The line the form starts on, for runtime error positions.
+    pub line: u32,
+}
+
+/// The compiler and everything it knows (namespaces, vars, slots).
+#[derive(Default)]
+pub struct Compiler {
+    namespaces: Namespaces,
+}
+
+impl Compiler {
+    pub fn new() -> Compiler {
+        Compiler::default()
+    }
+
+    pub fn namespaces(&self) -> &Namespaces {
+        &self.namespaces
+    }
+
+    pub fn namespace_exists(&self, ns: &str) -> bool {
+        self.namespaces.exists(ns)
+    }
+
+    /// What the reader needs to read code in namespace `ns`.
+    pub fn read_context<'a>(&'a self, ns: &'a str) -> NsReadContext<'a> {
+        NsReadContext {
+            namespaces: &self.namespaces,
+            ns,
+        }
+    }
+
+    /// Compiles one top-level form read in namespace `ns` (which `ns` and
+    /// `in-ns` forms change) into a patch.
+    pub fn compile(&mut self, ns: &mut String, form: &Form) -> Result<Patch, CompileError> {
+        let top_level = analyzer::analyze_top_level(&mut self.namespaces, ns, form)?;
+        let wasm = emit::emit_patch(&top_level, ns, &self.namespaces);
+        if let Err(error) = wasmparser::validate(&wasm) {
+            // A bug in the emitter, not in the user's code: say so plainly.
+            return Err(CompileError {
+                message: format!("internal compiler error: invalid wasm emitted ({error})"),
+                pos: form.pos,
+            });
+        }
+        Ok(Patch {
+            wasm,
+            line: form.pos.line,
+        })
+    }
+}
+
+/// `ReadContext` for one namespace: its aliases, and syntax-quote resolution.
+pub struct NsReadContext<'a> {
+    namespaces: &'a Namespaces,
+    ns: &'a str,
+}
+
+impl ReadContext for NsReadContext<'_> {
+    fn current_ns(&self) -> &str {
+        self.ns
+    }
+
+    fn resolve_alias(&self, alias: &str) -> Option<String> {
+        self.namespaces.get(self.ns)?.aliases.get(alias).cloned()
+    }
+
+    fn qualify_for_syntax_quote(&self, symbol: &Symbol) -> Symbol {
+        if let Some(ns) = &symbol.ns {
+            let full = self.resolve_alias(ns).unwrap_or_else(|| ns.clone());
+            return Symbol::qualified(full, symbol.name.clone());
+        }
+        if macros::is_macro(&symbol.name) {
+            return Symbol::qualified(CORE_NS, symbol.name.clone());
+        }
+        match self.namespaces.resolve_var(self.ns, symbol) {
+            Some(slot) => {
+                let var = self.namespaces.var(slot);
+                Symbol::qualified(var.ns.clone(), var.name.clone())
+            }
+            None => Symbol::qualified(self.ns, symbol.name.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reader::Reader;
+
+    /// Compiles every form of `code` in `user`, in order; the patches or the first error.
+    fn compile_all(compiler: &mut Compiler, code: &str) -> Result<Vec<Patch>, CompileError> {
+        let mut ns = crate::DEFAULT_NS.to_string();
+        let mut reader = Reader::new(code, 1, 1);
+        let mut patches = Vec::new();
+        loop {
+            let form = reader
+                .next_form(&compiler.read_context(&ns))
+                .map_err(|e| CompileError {
+                    message: e.message,
+                    pos: e.pos,
+                })?;
+            let Some(form) = form else { return Ok(patches) };
+            patches.push(compiler.compile(&mut ns, &form)?);
+        }
+    }
+
+    fn compile_error(code: &str) -> String {
+        let mut compiler = Compiler::new();
+        compile_all(&mut compiler, code)
+            .expect_err("should not compile")
+            .message
+    }
+
+    #[test]
+    fn every_special_form_emits_valid_wasm() {
+        let mut compiler = Compiler::new();
+        let code = r#"
+            nil true 42 1.5 "s" :k 'sym [1 2] {:a 1} #{1} '(1 2)
+            (def x 1) (def y) (defn f [a] (+ a x)) (f 2) #'f
+            (if (< 1 2) :a :b) (do 1 2 3) (let [a 1 b a] [a b])
+            (loop [i 0] (if (< i 3) (recur (inc i)) i))
+            (fn named [n] (if (zero? n) 0 (named (dec n))))
+            (defn m ([] 0) ([a] a) ([a b & more] more))
+            (defn adder [n] (fn [x] (fn [y] (+ x y n))))
+            [x (f 1) {:k (f 2)}]
+        "#;
+        let patches = compile_all(&mut compiler, code).expect("compiles");
+        assert_eq!(patches.len(), 24);
+    }
+
+    #[test]
+    fn vars_keep_their_slot_when_redefined() {
+        let mut compiler = Compiler::new();
+        compile_all(&mut compiler, "(defn g [v] (+ v 49))").unwrap();
+        let slot = compiler
+            .namespaces()
+            .resolve_var("user", &Symbol::simple("g"))
+            .unwrap();
+        compile_all(&mut compiler, "(defn g [v] (+ v 1000))").unwrap();
+        assert_eq!(
+            compiler
+                .namespaces()
+                .resolve_var("user", &Symbol::simple("g")),
+            Some(slot)
+        );
+    }
+
+    #[test]
+    fn defn_records_docstring_and_arglists() {
+        let mut compiler = Compiler::new();
+        compile_all(&mut compiler, "(defn dd \"doubles\" [x] (* 2 x))").unwrap();
+        let slot = compiler
+            .namespaces()
+            .resolve_var("user", &Symbol::simple("dd"))
+            .unwrap();
+        let var = compiler.namespaces().var(slot);
+        assert_eq!(var.doc.as_deref(), Some("doubles"));
+        assert_eq!(var.arglists.as_deref(), Some("([x])"));
+    }
+
+    #[test]
+    fn compile_errors_are_worded_like_clojure() {
+        assert_eq!(
+            compile_error("(foo 1)"),
+            "Unable to resolve symbol: foo in this context"
+        );
+        assert_eq!(compile_error("(if)"), "Too few arguments to if");
+        assert_eq!(compile_error("(if 1 2 3 4)"), "Too many arguments to if");
+        assert_eq!(
+            compile_error("(loop [a 1] (+ 1 (recur 2)))"),
+            "Can only recur from tail position"
+        );
+        assert_eq!(
+            compile_error("(loop [a 1] (recur 1 2))"),
+            "Mismatched argument count to recur, expected: 1 args, got: 2"
+        );
+        assert_eq!(
+            compile_error("(fn [a] a) (recur 1)"),
+            "Can only recur from tail position"
+        );
+    }
+
+    #[test]
+    fn ns_switches_and_aliases_resolve() {
+        let mut compiler = Compiler::new();
+        let mut ns = "user".to_string();
+        for code in [
+            "(ns my.lib)",
+            "(defn twice [x] (* 2 x))",
+            "(ns my.main (:require [my.lib :as l]))",
+            "(l/twice 21)",
+        ] {
+            let form = Reader::new(code, 1, 1)
+                .next_form(&compiler.read_context(&ns))
+                .unwrap()
+                .unwrap();
+            compiler.compile(&mut ns, &form).expect(code);
+        }
+        assert_eq!(ns, "my.main");
+    }
+}

@@ -1,0 +1,136 @@
+//! The compiler's symbol tables: namespaces, their vars (each with a slot in
+//! the runtime's shared var table, given once and never reused), aliases and
+//! refers. This is also what `completions`, `info` and `eldoc` answer from.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::core_lib;
+use super::form::{Pos, Symbol};
+
+/// A var's index in the runtime's shared `WebAssembly.Table`.
+pub type Slot = u32;
+
+/// What the compiler knows about one var.
+#[derive(Clone, Debug)]
+pub struct VarInfo {
+    pub slot: Slot,
+    pub ns: String,
+    pub name: String,
+    pub arglists: Option<String>,
+    pub doc: Option<String>,
+    /// Where it was last defined (None for the core library).
+    pub defined_at: Option<Pos>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Namespace {
+    pub vars: BTreeMap<String, Slot>,
+    /// `alias` -> namespace name, from `(:require [x :as alias])`.
+    pub aliases: HashMap<String, String>,
+    /// Unqualified name -> the var it refers to, from `:refer`.
+    pub refers: HashMap<String, Slot>,
+}
+
+/// Every namespace and var, and the slot table.
+pub struct Namespaces {
+    namespaces: HashMap<String, Namespace>,
+    vars: Vec<VarInfo>,
+}
+
+/// The namespace whose vars every namespace sees without qualification.
+pub const CORE_NS: &str = "clojure.core";
+
+impl Default for Namespaces {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Namespaces {
+    /// The core library's namespaces and `user`.
+    pub fn new() -> Namespaces {
+        let mut namespaces = Namespaces {
+            namespaces: HashMap::new(),
+            vars: Vec::new(),
+        };
+        for entry in core_lib::CORE_VARS {
+            let slot = namespaces.intern(entry.ns, entry.name);
+            let var = &mut namespaces.vars[slot as usize];
+            var.arglists = Some(entry.arglists.to_string());
+            var.doc = Some(entry.doc.to_string());
+        }
+        namespaces.ensure(crate::DEFAULT_NS);
+        namespaces
+    }
+
+    pub fn exists(&self, ns: &str) -> bool {
+        self.namespaces.contains_key(ns)
+    }
+
+    /// Creates `ns` if it does not exist yet.
+    pub fn ensure(&mut self, ns: &str) -> &mut Namespace {
+        self.namespaces.entry(ns.to_string()).or_default()
+    }
+
+    pub fn get(&self, ns: &str) -> Option<&Namespace> {
+        self.namespaces.get(ns)
+    }
+
+    /// The slot of `ns/name`, creating the var (unbound) if needed.
+    pub fn intern(&mut self, ns: &str, name: &str) -> Slot {
+        if let Some(&slot) = self.get(ns).and_then(|n| n.vars.get(name)) {
+            return slot;
+        }
+        let slot = Slot::try_from(self.vars.len()).expect("fewer than 4 billion vars");
+        self.vars.push(VarInfo {
+            slot,
+            ns: ns.to_string(),
+            name: name.to_string(),
+            arglists: None,
+            doc: None,
+            defined_at: None,
+        });
+        self.ensure(ns).vars.insert(name.to_string(), slot);
+        slot
+    }
+
+    pub fn var(&self, slot: Slot) -> &VarInfo {
+        &self.vars[slot as usize]
+    }
+
+    pub fn var_mut(&mut self, slot: Slot) -> &mut VarInfo {
+        &mut self.vars[slot as usize]
+    }
+
+    /// How many slots the var table needs.
+    pub fn slot_count(&self) -> u32 {
+        self.vars.len() as u32
+    }
+
+    /// The full namespace name an alias (or a full name) stands for in `current`.
+    pub fn resolve_ns_name(&self, current: &str, name: &str) -> Option<String> {
+        if let Some(full) = self.get(current).and_then(|n| n.aliases.get(name)) {
+            return Some(full.clone());
+        }
+        self.exists(name).then(|| name.to_string())
+    }
+
+    /// The var a symbol names in namespace `current`, following Clojure's order:
+    /// qualified names through aliases, then the namespace's own vars, its
+    /// refers, and `clojure.core`.
+    pub fn resolve_var(&self, current: &str, symbol: &Symbol) -> Option<Slot> {
+        if let Some(ns) = &symbol.ns {
+            let full = self.resolve_ns_name(current, ns)?;
+            return self.get(&full)?.vars.get(&symbol.name).copied();
+        }
+        let namespace = self.get(current);
+        namespace
+            .and_then(|n| {
+                n.vars
+                    .get(&symbol.name)
+                    .or_else(|| n.refers.get(&symbol.name))
+            })
+            .or_else(|| self.get(CORE_NS)?.vars.get(&symbol.name))
+            .copied()
+    }
+}

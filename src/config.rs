@@ -1,0 +1,69 @@
+//! Command-line options.
+
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+/// An nREPL server that runs Clojure/jank code as WebAssembly in a browser or Node.
+///
+/// Editors connect to the nREPL port; runtimes (the page at the printed URL, or
+/// the Node process `--headless` starts) connect to the HTTP port.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "jank-wasm-nrepl", version, about, long_about = None)]
+pub struct Config {
+    /// nREPL port editors connect to (0 picks a free port).
+    #[arg(long, default_value_t = 7889)]
+    pub nrepl_port: u16,
+
+    /// HTTP port serving the runtime page and its WebSocket at /repl (0 picks a free port).
+    #[arg(long, default_value_t = 7888)]
+    pub http_port: u16,
+
+    /// Address both servers listen on. Anything but loopback exposes code execution to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+
+    /// Also start a headless Node.js runtime connected to this server.
+    #[arg(long)]
+    pub headless: bool,
+
+    /// The Node.js executable used by --headless.
+    #[arg(long, default_value = "node")]
+    pub node: String,
+
+    /// Which compiler turns evals into wasm patches.
+    #[arg(long, value_enum, default_value_t = CompilerKind::Builtin)]
+    pub compiler: CompilerKind,
+
+    /// Another origin allowed to attach a browser runtime (e.g. your dev server, http://localhost:3000). Repeatable.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+
+    /// Seconds an eval waits for a runtime to connect when none is.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub runtime_wait: f64,
+
+    /// Seconds an eval may run before it fails with a timeout error.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub eval_timeout: f64,
+
+    /// Don't write .nrepl-port in the working directory.
+    #[arg(long)]
+    pub no_port_file: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompilerKind {
+    /// The compiler built into this program (no jank install needed).
+    Builtin,
+}
+
+impl Config {
+    pub fn runtime_wait(&self) -> Duration {
+        Duration::from_secs_f64(self.runtime_wait.max(0.0))
+    }
+
+    pub fn eval_timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.eval_timeout.max(0.0))
+    }
+}

@@ -1,0 +1,209 @@
+//! The evaluator: the one place the nREPL side, the compiler and the runtime
+//! bridge meet. It reads an eval's code a form at a time, compiles each form to
+//! a patch, runs it on a runtime and turns what comes back into `EvalEvent`s.
+//!
+//! Forms are read one at a time because a form can change how the next one
+//! reads and resolves (`ns`, `in-ns`, `def`). A failing form stops the eval;
+//! the forms before it keep their effect.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::compiler::reader::Reader;
+use crate::compiler::{CompileError, Compiler};
+use crate::nrepl::session::lock;
+use crate::runtime::{Bridge, RuntimeEvent};
+
+/// What to evaluate, and where it came from (for error positions).
+#[derive(Clone, Debug)]
+pub struct EvalRequest {
+    pub code: String,
+    pub file: Option<String>,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// What an eval produces, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EvalEvent {
+    /// A top-level form's printed value and the namespace after it.
+    Value {
+        value: String,
+        ns: String,
+    },
+    Out(String),
+    Err(String),
+    /// The eval failed (its message went out as `Err` just before).
+    Exception {
+        ex: String,
+        root_ex: String,
+    },
+}
+
+pub struct Evaluator {
+    compiler: Mutex<Compiler>,
+    bridge: Bridge,
+    eval_timeout: Duration,
+}
+
+impl Evaluator {
+    pub fn new(bridge: Bridge, eval_timeout: Duration) -> Evaluator {
+        Evaluator {
+            compiler: Mutex::new(Compiler::new()),
+            bridge,
+            eval_timeout,
+        }
+    }
+
+    pub fn namespace_exists(&self, ns: &str) -> bool {
+        lock(&self.compiler).namespace_exists(ns)
+    }
+
+    /// Evaluates `request` in namespace `ns` (updated as forms change it),
+    /// reporting through `on_event`.
+    pub async fn eval(
+        &self,
+        ns: &mut String,
+        request: EvalRequest,
+        on_event: &mut (dyn FnMut(EvalEvent) + Send),
+    ) {
+        let source = SourceName::of(&request);
+        let mut reader = Reader::new(&request.code, request.line, request.column);
+        loop {
+            let compiled = {
+                let mut compiler = lock(&self.compiler);
+                let form = match reader.next_form(&compiler.read_context(ns)) {
+                    Ok(Some(form)) => form,
+                    Ok(None) => return,
+                    Err(error) => {
+                        let at = source.at(error.pos.line, error.pos.column);
+                        report_failure(
+                            on_event,
+                            format!(
+                                "Syntax error reading source at ({at}).\n{}\n",
+                                error.message
+                            ),
+                            "clojure.lang.LispReader$ReaderException",
+                        );
+                        return;
+                    }
+                };
+                compiler.compile(ns, &form)
+            };
+            let patch = match compiled {
+                Ok(patch) => patch,
+                Err(CompileError { message, pos }) => {
+                    let at = source.at(pos.line, pos.column);
+                    report_failure(
+                        on_event,
+                        format!("Syntax error compiling at ({at}).\n{message}\n"),
+                        "clojure.lang.Compiler$CompilerException",
+                    );
+                    return;
+                }
+            };
+            if !self
+                .run_patch(&patch.wasm, ns, &source, patch.line, on_event)
+                .await
+            {
+                return;
+            }
+        }
+    }
+
+    /// Runs one form's patch; false when it failed (the eval stops there).
+    async fn run_patch(
+        &self,
+        wasm: &[u8],
+        ns: &str,
+        source: &SourceName,
+        line: u32,
+        on_event: &mut (dyn FnMut(EvalEvent) + Send),
+    ) -> bool {
+        let mut events = match self.bridge.run_patch(wasm).await {
+            Ok(events) => events,
+            Err(error) => {
+                report_failure(on_event, format!("{error}\n"), "jank.wasm.NoRuntime");
+                return false;
+            }
+        };
+        let deadline = tokio::time::Instant::now() + self.eval_timeout;
+        loop {
+            let event = match tokio::time::timeout_at(deadline, events.recv()).await {
+                Ok(Some(event)) => event,
+                Ok(None) => RuntimeEvent::Error {
+                    class: "RuntimeDisconnected".into(),
+                    message: "the runtime went away during the eval".into(),
+                },
+                Err(_) => RuntimeEvent::Error {
+                    class: "TimeoutException".into(),
+                    message: format!(
+                        "Eval timed out after {} s (see --eval-timeout)",
+                        self.eval_timeout.as_secs_f64()
+                    ),
+                },
+            };
+            match event {
+                RuntimeEvent::Out(text) => on_event(EvalEvent::Out(text)),
+                RuntimeEvent::Err(text) => on_event(EvalEvent::Err(text)),
+                RuntimeEvent::Value(value) => {
+                    on_event(EvalEvent::Value {
+                        value,
+                        ns: ns.to_string(),
+                    });
+                    return true;
+                }
+                RuntimeEvent::Error { class, message } => {
+                    let at = source.at_line(line);
+                    report_failure(
+                        on_event,
+                        format!(
+                            "Execution error ({}) at {ns}/eval ({at}).\n{message}\n",
+                            short_class(&class)
+                        ),
+                        &class,
+                    );
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// Sends an error's text on `err`, then its class as `ex`/`root-ex`.
+fn report_failure(on_event: &mut (dyn FnMut(EvalEvent) + Send), text: String, class: &str) {
+    on_event(EvalEvent::Err(text));
+    let ex = format!("class {class}");
+    on_event(EvalEvent::Exception {
+        ex: ex.clone(),
+        root_ex: ex,
+    });
+}
+
+/// `java.lang.ArithmeticException` -> `ArithmeticException`, as Clojure's REPL shows it.
+fn short_class(class: &str) -> &str {
+    class.rsplit('.').next().unwrap_or(class)
+}
+
+/// How error messages name the code's origin: the file the editor sent, or `REPL`.
+struct SourceName(String);
+
+impl SourceName {
+    fn of(request: &EvalRequest) -> SourceName {
+        let name = request
+            .file
+            .as_deref()
+            .and_then(|f| f.rsplit(['/', '\\']).next())
+            .filter(|f| !f.is_empty())
+            .unwrap_or("REPL");
+        SourceName(name.to_string())
+    }
+
+    fn at(&self, line: u32, column: u32) -> String {
+        format!("{}:{line}:{column}", self.0)
+    }
+
+    fn at_line(&self, line: u32) -> String {
+        format!("{}:{line}", self.0)
+    }
+}

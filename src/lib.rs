@@ -1,0 +1,14 @@
+//! jank-wasm-nrepl: an nREPL server whose evals are compiled to WebAssembly
+//! patches and run in a browser page or a headless Node runtime.
+//!
+//! See ARCHITECTURE.md for the codemap.
+
+pub mod compiler;
+pub mod config;
+pub mod eval;
+pub mod nrepl;
+pub mod runtime;
+pub mod server;
+
+/// The namespace new sessions start in.
+pub const DEFAULT_NS: &str = "user";

@@ -1,0 +1,8 @@
+//! The nREPL side: bencode framing, sessions, ops and the TCP server.
+
+pub mod connection;
+pub mod frame;
+pub mod message;
+pub mod op;
+pub mod server;
+pub mod session;

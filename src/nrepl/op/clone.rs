@@ -1,0 +1,30 @@
+//! `clone`: a new session, in the namespace of the session it was cloned from
+//! (or `user` for a fresh one).
+
+use super::Context;
+use crate::nrepl::message::{Reply, Request};
+
+pub struct Clone {
+    request: Request,
+}
+
+impl Clone {
+    pub fn parse(request: Request) -> Self {
+        Clone { request }
+    }
+
+    pub fn apply(self, ctx: &Context) {
+        let ns = match self.request.session() {
+            None => crate::DEFAULT_NS.to_string(),
+            Some(_) => match ctx.session_for(&self.request) {
+                Some(parent) => parent.ns(),
+                None => return,
+            },
+        };
+        let session = ctx.shared.sessions.open(ns);
+        let reply = Reply::to(&self.request, self.request.session().or(Some(&session.id)))
+            .str("new-session", &session.id)
+            .status(&["done"]);
+        ctx.send(reply);
+    }
+}

@@ -1,0 +1,308 @@
+//! The HTTP side: serves the embedded runtime page and scripts, and upgrades
+//! `/repl` to the runtime WebSocket, but only for a request that carries the
+//! per-launch token, names one of our own hosts (defeating DNS rebinding) and,
+//! when a browser sends an Origin, comes from an allowed origin. Anything else
+//! gets 403 and a log line.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tracing::{debug, warn};
+
+use super::Bridge;
+use super::assets;
+
+/// Request heads larger than this are refused.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// How long a client has to send its request head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Patches and reports can be large (big values); bound them all the same.
+const MAX_WS_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Who may attach a runtime.
+#[derive(Clone, Debug)]
+pub struct Security {
+    /// The per-launch secret every runtime must present as `?token=`.
+    pub token: String,
+    /// `Host` header values we answer to, e.g. `127.0.0.1:7888`.
+    pub allowed_hosts: Vec<String>,
+    /// Origins a browser runtime may come from (our own page's, plus `--allow-origin`).
+    pub allowed_origins: Vec<String>,
+}
+
+impl Security {
+    /// The defaults for a server bound to `bind:port`: its own names only.
+    pub fn for_address(token: String, bind: &str, port: u16, extra_origins: &[String]) -> Security {
+        let mut hosts: Vec<String> = ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|h| format!("{h}:{port}"))
+            .collect();
+        let bound = if bind.contains(':') {
+            format!("[{bind}]:{port}")
+        } else {
+            format!("{bind}:{port}")
+        };
+        if !hosts.contains(&bound) {
+            hosts.push(bound);
+        }
+        let mut origins: Vec<String> = hosts.iter().map(|h| format!("http://{h}")).collect();
+        origins.extend(
+            extra_origins
+                .iter()
+                .map(|o| o.trim_end_matches('/').to_string()),
+        );
+        Security {
+            token,
+            allowed_hosts: hosts,
+            allowed_origins: origins,
+        }
+    }
+
+    /// Why a WebSocket upgrade is refused, or `None` if it may proceed.
+    fn refusal(&self, head: &RequestHead) -> Option<&'static str> {
+        if !head
+            .host
+            .as_deref()
+            .is_some_and(|h| self.allowed_hosts.iter().any(|a| a == h))
+        {
+            return Some("unexpected Host header");
+        }
+        if let Some(origin) = &head.origin
+            && !self.allowed_origins.iter().any(|a| a == origin)
+        {
+            return Some("origin not allowed");
+        }
+        if head.query_param("token") != Some(self.token.as_str()) {
+            return Some("missing or wrong token");
+        }
+        None
+    }
+}
+
+/// Serves HTTP until `shutdown` turns true.
+pub async fn serve(
+    listener: TcpListener,
+    bridge: Bridge,
+    security: Security,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let (bridge, security) = (bridge.clone(), security.clone());
+                    tokio::spawn(async move { handle(stream, bridge, security).await });
+                }
+                Err(error) => warn!(%error, "accepting an HTTP connection failed"),
+            },
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// The parts of a request head we act on.
+#[derive(Debug, Default)]
+struct RequestHead {
+    method: String,
+    path: String,
+    query: String,
+    host: Option<String>,
+    origin: Option<String>,
+    websocket_key: Option<String>,
+    upgrade_websocket: bool,
+}
+
+impl RequestHead {
+    fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    }
+}
+
+async fn handle(mut stream: TcpStream, bridge: Bridge, security: Security) {
+    let head = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
+        Ok(Some(head)) => head,
+        _ => {
+            let _ = respond(&mut stream, 400, "text/plain", b"bad request\n").await;
+            return;
+        }
+    };
+    debug!(method = %head.method, path = %head.path, "HTTP request");
+    if head.path == "/repl" {
+        upgrade_runtime(stream, head, bridge, &security).await;
+        return;
+    }
+    if head.method != "GET" && head.method != "HEAD" {
+        let _ = respond(&mut stream, 405, "text/plain", b"method not allowed\n").await;
+        return;
+    }
+    match assets::lookup(&head.path) {
+        Some(asset) => {
+            let _ = respond(&mut stream, 200, asset.content_type, asset.body.as_bytes()).await;
+        }
+        None => {
+            let _ = respond(&mut stream, 404, "text/plain", b"not found\n").await;
+        }
+    }
+}
+
+async fn upgrade_runtime(
+    mut stream: TcpStream,
+    head: RequestHead,
+    bridge: Bridge,
+    security: &Security,
+) {
+    let refusal = security
+        .refusal(&head)
+        .or(match (&head.websocket_key, head.upgrade_websocket) {
+            (Some(_), true) => None,
+            _ => Some("not a WebSocket upgrade"),
+        });
+    if let Some(why) = refusal {
+        warn!(host = ?head.host, origin = ?head.origin, "refused a runtime connection: {why}");
+        let _ = respond(
+            &mut stream,
+            403,
+            "text/plain",
+            format!("forbidden: {why}\n").as_bytes(),
+        )
+        .await;
+        return;
+    }
+    let key = head.websocket_key.unwrap_or_default();
+    let response = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+        derive_accept_key(key.as_bytes())
+    );
+    if stream.write_all(response.as_bytes()).await.is_err() {
+        return;
+    }
+    let _ = stream.set_nodelay(true);
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_WS_MESSAGE_BYTES))
+        .max_frame_size(Some(MAX_WS_MESSAGE_BYTES));
+    let socket = WebSocketStream::from_raw_socket(stream, Role::Server, Some(config)).await;
+    bridge.serve_runtime(socket).await;
+}
+
+/// Reads and parses the request head; `None` for anything malformed or too big.
+async fn read_head(stream: &mut TcpStream) -> Option<RequestHead> {
+    let mut buffer = Vec::with_capacity(1024);
+    loop {
+        let mut chunk = [0u8; 1024];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        if buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+            return parse_head(&buffer);
+        }
+        if buffer.len() > MAX_HEAD_BYTES {
+            return None;
+        }
+    }
+}
+
+fn parse_head(bytes: &[u8]) -> Option<RequestHead> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    request.parse(bytes).ok()?;
+    let target = request.path?;
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let mut head = RequestHead {
+        method: request.method?.to_string(),
+        path: path.to_string(),
+        query: query.to_string(),
+        ..RequestHead::default()
+    };
+    for header in request.headers.iter() {
+        let value = String::from_utf8_lossy(header.value).trim().to_string();
+        match header.name.to_ascii_lowercase().as_str() {
+            "host" => head.host = Some(value),
+            "origin" => head.origin = Some(value),
+            "sec-websocket-key" => head.websocket_key = Some(value),
+            "upgrade" => head.upgrade_websocket = value.eq_ignore_ascii_case("websocket"),
+            _ => {}
+        }
+    }
+    Some(head)
+}
+
+async fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        _ => "Method Not Allowed",
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body).await?;
+    stream.shutdown().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(host: &str, origin: Option<&str>, query: &str) -> RequestHead {
+        RequestHead {
+            method: "GET".into(),
+            path: "/repl".into(),
+            query: query.into(),
+            host: Some(host.into()),
+            origin: origin.map(str::to_string),
+            websocket_key: Some("k".into()),
+            upgrade_websocket: true,
+        }
+    }
+
+    #[test]
+    fn accepts_only_our_host_origin_and_token() {
+        let security = Security::for_address("secret".into(), "127.0.0.1", 7888, &[]);
+        let ok = head(
+            "127.0.0.1:7888",
+            Some("http://127.0.0.1:7888"),
+            "token=secret",
+        );
+        assert_eq!(security.refusal(&ok), None);
+        let node = head("localhost:7888", None, "token=secret");
+        assert_eq!(security.refusal(&node), None);
+        let rebinding = head("evil.example:7888", None, "token=secret");
+        assert!(security.refusal(&rebinding).is_some());
+        let foreign = head(
+            "127.0.0.1:7888",
+            Some("http://evil.example"),
+            "token=secret",
+        );
+        assert!(security.refusal(&foreign).is_some());
+        let no_token = head("127.0.0.1:7888", Some("http://127.0.0.1:7888"), "");
+        assert!(security.refusal(&no_token).is_some());
+    }
+
+    #[test]
+    fn allow_origin_adds_an_origin() {
+        let extra = vec!["http://localhost:3000/".to_string()];
+        let security = Security::for_address("t".into(), "127.0.0.1", 7888, &extra);
+        let dev = head("127.0.0.1:7888", Some("http://localhost:3000"), "token=t");
+        assert_eq!(security.refusal(&dev), None);
+    }
+}

@@ -1,0 +1,146 @@
+//! Start-up and shutdown: binds the nREPL and HTTP ports, builds the shared
+//! state, prints where to connect, optionally starts the headless runtime, and
+//! on Ctrl-C or SIGTERM stops accepting and removes `.nrepl-port`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::eval::Evaluator;
+use crate::nrepl::session::Sessions;
+use crate::runtime::http::Security;
+use crate::runtime::{Bridge, headless};
+
+/// The state every connection shares, behind an `Arc`.
+pub struct Shared {
+    pub sessions: Sessions,
+    pub evaluator: Evaluator,
+    pub bridge: Bridge,
+}
+
+/// Runs the program until a shutdown signal.
+pub async fn run(config: Config) -> Result<()> {
+    let nrepl_listener = bind(&config.bind, config.nrepl_port, "nREPL", "--nrepl-port").await?;
+    let http_listener = bind(&config.bind, config.http_port, "HTTP", "--http-port").await?;
+    let nrepl_port = nrepl_listener.local_addr()?.port();
+    let http_port = http_listener.local_addr()?.port();
+    let host = url_host(&config.bind);
+
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let page_url = format!("http://{host}:{http_port}/?token={token}");
+    let bridge = Bridge::new(config.runtime_wait());
+    bridge.set_page_url(&page_url);
+    let shared = Arc::new(Shared {
+        sessions: Sessions::default(),
+        evaluator: Evaluator::new(bridge.clone(), config.eval_timeout()),
+        bridge: bridge.clone(),
+    });
+    let security = Security::for_address(
+        token.clone(),
+        &config.bind,
+        http_port,
+        &config.allow_origins,
+    );
+
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let nrepl_task = tokio::spawn(crate::nrepl::server::serve(
+        nrepl_listener,
+        shared,
+        shutdown_rx.clone(),
+    ));
+    let http_task = tokio::spawn(crate::runtime::http::serve(
+        http_listener,
+        bridge,
+        security,
+        shutdown_rx,
+    ));
+
+    println!(
+        "nREPL server started on port {nrepl_port} on host {host} - nrepl://{host}:{nrepl_port}"
+    );
+    println!("Runtime page: {page_url}");
+    let port_file = (!config.no_port_file).then(|| PathBuf::from(".nrepl-port"));
+    if let Some(path) = &port_file {
+        std::fs::write(path, nrepl_port.to_string()).context("writing .nrepl-port")?;
+    }
+
+    let runtime_host = if is_wildcard(&config.bind) {
+        "127.0.0.1".to_string()
+    } else {
+        host.clone()
+    };
+    let headless = match config.headless {
+        true => {
+            let url = format!("ws://{runtime_host}:{http_port}/repl?token={token}");
+            let started = headless::start(&config.node, &url);
+            if started.is_ok() {
+                println!("Headless Node runtime started.");
+            }
+            Some(started)
+        }
+        false => None,
+    };
+    if let Some(Err(error)) = &headless {
+        remove_port_file(&port_file);
+        return Err(anyhow::anyhow!("{error:#}"));
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+
+    wait_for_shutdown_signal().await;
+    let _ = shutdown_tx.send(true);
+    let _ = tokio::join!(nrepl_task, http_task);
+    remove_port_file(&port_file);
+    drop(headless);
+    Ok(())
+}
+
+async fn bind(address: &str, port: u16, what: &str, flag: &str) -> Result<TcpListener> {
+    TcpListener::bind((address, port)).await.with_context(|| {
+        format!("cannot listen for {what} on {address}:{port} (is the port in use? choose another with {flag}, or 0 for any free port)")
+    })
+}
+
+/// How `bind` appears in a URL (IPv6 addresses in brackets).
+fn url_host(bind: &str) -> String {
+    if bind.contains(':') {
+        format!("[{bind}]")
+    } else {
+        bind.to_string()
+    }
+}
+
+fn is_wildcard(bind: &str) -> bool {
+    bind == "0.0.0.0" || bind == "::"
+}
+
+fn remove_port_file(path: &Option<PathBuf>) {
+    if let Some(path) = path {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+async fn wait_for_shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
