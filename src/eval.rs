@@ -9,6 +9,9 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use tokio::sync::oneshot;
+
+use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
 use crate::compiler::{CompileError, Compiler};
 use crate::nrepl::session::lock;
@@ -38,6 +41,8 @@ pub enum EvalEvent {
         ex: String,
         root_ex: String,
     },
+    /// The eval was stopped by `interrupt`.
+    Interrupted,
 }
 
 pub struct Evaluator {
@@ -59,12 +64,35 @@ impl Evaluator {
         lock(&self.compiler).namespace_exists(ns)
     }
 
+    /// Completion candidates for `prefix` typed in namespace `ns`.
+    pub fn completions(&self, ns: &str, prefix: &str) -> Vec<Candidate> {
+        introspect::completions(lock(&self.compiler).namespaces(), ns, prefix)
+    }
+
+    /// What `symbol`, written in namespace `ns`, names.
+    pub fn lookup(&self, ns: &str, symbol: &str) -> Option<SymbolInfo> {
+        introspect::lookup(lock(&self.compiler).namespaces(), ns, symbol)
+    }
+
+    /// The expansion of the first form of `code`, printed.
+    pub fn macroexpand(&self, ns: &str, code: &str, expander: &str) -> Result<String, String> {
+        let compiler = lock(&self.compiler);
+        let form = Reader::new(code, 1, 1)
+            .next_form(&compiler.read_context(ns))
+            .map_err(|e| e.message)?
+            .ok_or_else(|| "no form to expand".to_string())?;
+        introspect::macroexpand(&form, expander).map_err(|e| e.message)
+    }
+
     /// Evaluates `request` in namespace `ns` (updated as forms change it),
     /// reporting through `on_event`.
+    /// `interrupted` fires when the user interrupts; the eval then stops
+    /// after reporting `Interrupted`.
     pub async fn eval(
         &self,
         ns: &mut String,
         request: EvalRequest,
+        interrupted: &mut oneshot::Receiver<()>,
         on_event: &mut (dyn FnMut(EvalEvent) + Send),
     ) {
         let source = SourceName::of(&request);
@@ -88,7 +116,7 @@ impl Evaluator {
                         return;
                     }
                 };
-                compiler.compile(ns, &form)
+                compiler.compile(ns, &form, request.file.as_deref())
             };
             let patch = match compiled {
                 Ok(patch) => patch,
@@ -103,7 +131,7 @@ impl Evaluator {
                 }
             };
             if !self
-                .run_patch(&patch.wasm, ns, &source, patch.line, on_event)
+                .run_patch(&patch.wasm, ns, &source, patch.line, interrupted, on_event)
                 .await
             {
                 return;
@@ -118,6 +146,7 @@ impl Evaluator {
         ns: &str,
         source: &SourceName,
         line: u32,
+        interrupted: &mut oneshot::Receiver<()>,
         on_event: &mut (dyn FnMut(EvalEvent) + Send),
     ) -> bool {
         let mut events = match self.bridge.run_patch(wasm).await {
@@ -129,7 +158,14 @@ impl Evaluator {
         };
         let deadline = tokio::time::Instant::now() + self.eval_timeout;
         loop {
-            let event = match tokio::time::timeout_at(deadline, events.recv()).await {
+            let next = tokio::select! {
+                next = tokio::time::timeout_at(deadline, events.recv()) => next,
+                Ok(()) = &mut *interrupted => {
+                    on_event(EvalEvent::Interrupted);
+                    return false;
+                }
+            };
+            let event = match next {
                 Ok(Some(event)) => event,
                 Ok(None) => RuntimeEvent::Error {
                     class: "RuntimeDisconnected".into(),

@@ -19,14 +19,17 @@ type Result<T> = std::result::Result<T, CompileError>;
 
 /// Analyzes one top-level form in namespace `ns`. `ns` changes when the form is
 /// an `ns` or `in-ns` form.
+/// `file` is where the form came from, if the editor said, recorded on the vars it defines.
 pub fn analyze_top_level(
     namespaces: &mut Namespaces,
     ns: &mut String,
     form: &Form,
+    file: Option<&str>,
 ) -> Result<TopLevel> {
     let mut analyzer = Analyzer {
         namespaces,
         ns: ns.clone(),
+        file: file.map(str::to_string),
         frames: vec![Frame::default()],
     };
     let body = analyzer.analyze(form, true)?;
@@ -38,6 +41,7 @@ pub fn analyze_top_level(
 struct Analyzer<'a> {
     namespaces: &'a mut Namespaces,
     ns: String,
+    file: Option<String>,
     /// One frame per function being compiled; frame 0 is the top level.
     frames: Vec<Frame>,
 }
@@ -359,6 +363,7 @@ impl Analyzer<'_> {
         let meta = name_form.meta.as_deref();
         let var = self.namespaces.var_mut(slot);
         var.defined_at = Some(form.pos);
+        var.file = self.file.clone();
         var.doc = doc.or_else(|| meta_string(meta, "doc"));
         var.arglists = meta_arglists(meta);
         Ok(Node::Def { slot, init })

@@ -29,6 +29,81 @@ pub fn lookup(name: &str) -> Option<Expander> {
     })
 }
 
+/// The core macros' arglists and docstrings, for `info`, `eldoc` and completion.
+pub const MACRO_DOCS: &[(&str, &str, &str)] = &[
+    (
+        "defn",
+        "([name doc-string? attr-map? [params*] body] [name doc-string? attr-map? ([params*] body) +])",
+        "Same as (def name (fn [params* ] exprs*)) or (def name (fn ([params* ] exprs*)+)) with any doc-string or attrs added to the var metadata.",
+    ),
+    (
+        "defn-",
+        "([name & decls])",
+        "same as defn, yielding non-public def",
+    ),
+    (
+        "fn",
+        "([& sigs])",
+        "params => positional-params*, or positional-params* & rest-param. Defines a function.",
+    ),
+    (
+        "let",
+        "([bindings & body])",
+        "binding => binding-form init-expr. Evaluates the exprs in a lexical context in which the symbols in the binding-forms are bound to their respective init-exprs.",
+    ),
+    (
+        "loop",
+        "([bindings & body])",
+        "Evaluates the exprs in a lexical context in which the symbols in the binding-forms are bound to their respective init-exprs, and establishes a recursion point.",
+    ),
+    (
+        "when",
+        "([test & body])",
+        "Evaluates test. If logical true, evaluates body in an implicit do.",
+    ),
+    (
+        "when-not",
+        "([test & body])",
+        "Evaluates test. If logical false, evaluates body in an implicit do.",
+    ),
+    (
+        "if-not",
+        "([test then] [test then else])",
+        "Evaluates test. If logical false, evaluates and returns then expr, otherwise else expr, if supplied, else nil.",
+    ),
+    (
+        "declare",
+        "([& names])",
+        "defs the supplied var names with no bindings, useful for making forward declarations.",
+    ),
+    ("comment", "([& body])", "Ignores body, yields nil"),
+    (
+        "and",
+        "([] [x] [x & next])",
+        "Evaluates exprs one at a time, from left to right. If a form returns logical false, and returns that value and doesn't evaluate any of the other expressions.",
+    ),
+    (
+        "or",
+        "([] [x] [x & next])",
+        "Evaluates exprs one at a time, from left to right. If a form returns a logical true value, or returns that value and doesn't evaluate any of the other expressions.",
+    ),
+    (
+        "cond",
+        "([& clauses])",
+        "Takes a set of test/expr pairs. It evaluates each test one at a time. If a test returns logical true, cond evaluates and returns the value of the corresponding expr.",
+    ),
+    (
+        "->",
+        "([x & forms])",
+        "Threads the expr through the forms. Inserts x as the second item in the first form.",
+    ),
+    (
+        "->>",
+        "([x & forms])",
+        "Threads the expr through the forms. Inserts x as the last item in the first form.",
+    ),
+];
+
 /// True if `name` is a macro the compiler expands (for `info` and resolution).
 pub fn is_macro(name: &str) -> bool {
     lookup(name).is_some()

@@ -13,6 +13,7 @@ pub mod constant;
 pub mod core_lib;
 pub mod emit;
 pub mod form;
+pub mod introspect;
 pub mod macros;
 pub mod namespace;
 pub mod reader;
@@ -66,9 +67,14 @@ impl Compiler {
     }
 
     /// Compiles one top-level form read in namespace `ns` (which `ns` and
-    /// `in-ns` forms change) into a patch.
-    pub fn compile(&mut self, ns: &mut String, form: &Form) -> Result<Patch, CompileError> {
-        let top_level = analyzer::analyze_top_level(&mut self.namespaces, ns, form)?;
+    /// `in-ns` forms change) into a patch. `file` is the editor's file name, if any.
+    pub fn compile(
+        &mut self,
+        ns: &mut String,
+        form: &Form,
+        file: Option<&str>,
+    ) -> Result<Patch, CompileError> {
+        let top_level = analyzer::analyze_top_level(&mut self.namespaces, ns, form, file)?;
         let wasm = emit::emit_patch(&top_level, ns, &self.namespaces);
         if let Err(error) = wasmparser::validate(&wasm) {
             // A bug in the emitter, not in the user's code: say so plainly.
@@ -83,6 +89,34 @@ impl Compiler {
         })
     }
 }
+
+/// Clojure's special forms (and `&`), which syntax-quote leaves unqualified.
+const CLOJURE_SPECIAL_SYMBOLS: &[&str] = &[
+    "def",
+    "loop*",
+    "recur",
+    "if",
+    "case*",
+    "let*",
+    "letfn*",
+    "do",
+    "fn*",
+    "quote",
+    "var",
+    "import*",
+    ".",
+    "set!",
+    "deftype*",
+    "reify*",
+    "try",
+    "throw",
+    "monitor-enter",
+    "monitor-exit",
+    "catch",
+    "finally",
+    "new",
+    "&",
+];
 
 /// `ReadContext` for one namespace: its aliases, and syntax-quote resolution.
 pub struct NsReadContext<'a> {
@@ -100,6 +134,9 @@ impl ReadContext for NsReadContext<'_> {
     }
 
     fn qualify_for_syntax_quote(&self, symbol: &Symbol) -> Symbol {
+        if symbol.ns.is_none() && CLOJURE_SPECIAL_SYMBOLS.contains(&symbol.name.as_str()) {
+            return symbol.clone();
+        }
         if let Some(ns) = &symbol.ns {
             let full = self.resolve_alias(ns).unwrap_or_else(|| ns.clone());
             return Symbol::qualified(full, symbol.name.clone());
@@ -135,7 +172,7 @@ mod tests {
                     pos: e.pos,
                 })?;
             let Some(form) = form else { return Ok(patches) };
-            patches.push(compiler.compile(&mut ns, &form)?);
+            patches.push(compiler.compile(&mut ns, &form, None)?);
         }
     }
 
@@ -216,6 +253,20 @@ mod tests {
     }
 
     #[test]
+    fn syntax_quote_keeps_special_forms_and_qualifies_vars() {
+        let compiler = Compiler::new();
+        let form = Reader::new("`(if (inc x) [& y])", 1, 1)
+            .next_form(&compiler.read_context("user"))
+            .unwrap()
+            .unwrap()
+            .to_string();
+        assert!(form.contains("(quote if)"), "{form}");
+        assert!(form.contains("(quote clojure.core/inc)"), "{form}");
+        assert!(form.contains("(quote user/x)"), "{form}");
+        assert!(form.contains("(quote &)"), "{form}");
+    }
+
+    #[test]
     fn ns_switches_and_aliases_resolve() {
         let mut compiler = Compiler::new();
         let mut ns = "user".to_string();
@@ -229,7 +280,7 @@ mod tests {
                 .next_form(&compiler.read_context(&ns))
                 .unwrap()
                 .unwrap();
-            compiler.compile(&mut ns, &form).expect(code);
+            compiler.compile(&mut ns, &form, None).expect(code);
         }
         assert_eq!(ns, "my.main");
     }

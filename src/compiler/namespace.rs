@@ -20,6 +20,8 @@ pub struct VarInfo {
     pub doc: Option<String>,
     /// Where it was last defined (None for the core library).
     pub defined_at: Option<Pos>,
+    /// The file it was defined in, when the editor said.
+    pub file: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -89,6 +91,7 @@ impl Namespaces {
             arglists: None,
             doc: None,
             defined_at: None,
+            file: None,
         });
         self.ensure(ns).vars.insert(name.to_string(), slot);
         slot
@@ -113,6 +116,31 @@ impl Namespaces {
             return Some(full.clone());
         }
         self.exists(name).then(|| name.to_string())
+    }
+
+    /// Every namespace's name.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.namespaces.keys().map(String::as_str)
+    }
+
+    /// The unqualified names usable in `current`, each with its var: the
+    /// namespace's own vars, its refers, then `clojure.core` (shadowed names
+    /// are listed once, for what they resolve to).
+    pub fn visible_vars<'a>(&'a self, current: &str) -> impl Iterator<Item = (&'a str, Slot)> + 'a {
+        let own = self.get(current);
+        let own_vars = own
+            .into_iter()
+            .flat_map(|n| n.vars.iter().chain(n.refers.iter()));
+        let core = self
+            .get(CORE_NS)
+            .into_iter()
+            .flat_map(|n| n.vars.iter())
+            .filter(move |(name, _)| {
+                !own.is_some_and(|n| n.vars.contains_key(*name) || n.refers.contains_key(*name))
+            });
+        own_vars
+            .chain(core)
+            .map(|(name, &slot)| (name.as_str(), slot))
     }
 
     /// The var a symbol names in namespace `current`, following Clojure's order:

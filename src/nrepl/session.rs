@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// A unit of work queued on a session (an eval or a load-file).
 pub type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -16,6 +16,22 @@ pub struct Session {
     pub id: String,
     ns: Mutex<String>,
     jobs: mpsc::UnboundedSender<Job>,
+    running: Mutex<Option<RunningEval>>,
+}
+
+/// The eval a session is running, for `interrupt`.
+struct RunningEval {
+    /// The eval request's `id`, as text.
+    id: Option<String>,
+    interrupt: oneshot::Sender<()>,
+}
+
+/// What `interrupt` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum InterruptOutcome {
+    Interrupted,
+    Idle,
+    IdMismatch,
 }
 
 impl Session {
@@ -31,6 +47,7 @@ impl Session {
             id: uuid::Uuid::new_v4().to_string(),
             ns: Mutex::new(ns),
             jobs,
+            running: Mutex::new(None),
         })
     }
 
@@ -40,6 +57,33 @@ impl Session {
 
     pub fn set_ns(&self, ns: &str) {
         *lock(&self.ns) = ns.to_string();
+    }
+
+    /// Marks the eval with request id `id` as running; the receiver fires when
+    /// it is interrupted.
+    pub fn start_eval(&self, id: Option<String>) -> oneshot::Receiver<()> {
+        let (interrupt, interrupted) = oneshot::channel();
+        *lock(&self.running) = Some(RunningEval { id, interrupt });
+        interrupted
+    }
+
+    pub fn finish_eval(&self) {
+        *lock(&self.running) = None;
+    }
+
+    /// Interrupts the running eval, if it is the one named (any, for `None`).
+    pub fn interrupt(&self, id: Option<&str>) -> InterruptOutcome {
+        let mut running = lock(&self.running);
+        match running.as_ref() {
+            None => InterruptOutcome::Idle,
+            Some(eval) if id.is_some() && eval.id.as_deref() != id => InterruptOutcome::IdMismatch,
+            Some(_) => {
+                if let Some(eval) = running.take() {
+                    let _ = eval.interrupt.send(());
+                }
+                InterruptOutcome::Interrupted
+            }
+        }
     }
 
     /// Queues `job` after every job queued before it.

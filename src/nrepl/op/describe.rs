@@ -3,7 +3,7 @@
 //! `versions` deliberately has no `clojure` key: CIDER then takes its generic
 //! path instead of sending JVM-only cider-nrepl ops.
 
-use super::{Context, OP_NAMES};
+use super::{Context, OPS};
 use crate::nrepl::frame::Frame;
 use crate::nrepl::message::{Reply, Request, dict};
 
@@ -24,15 +24,38 @@ impl Describe {
             },
             None => crate::DEFAULT_NS.to_string(),
         };
-        let ops = dict(OP_NAMES.iter().map(|&name| (name, dict([]))));
+        // With `verbose`, each op carries its doc; Calva asks for it.
+        let verbose = self.request.flag("verbose");
+        let ops = dict(OPS.iter().map(|&(name, doc)| {
+            let info = if verbose {
+                dict([("doc", Frame::str(doc))])
+            } else {
+                dict([])
+            };
+            (name, info)
+        }));
         let versions = dict([
             ("nrepl", version_map("1.0.0", 1, 0, 0)),
-            (
-                "jank-wasm-nrepl",
-                version_map(env!("CARGO_PKG_VERSION"), 0, 1, 0),
-            ),
+            ("jank-wasm-nrepl", own_version()),
         ]);
-        let aux = dict([("current-ns", Frame::str(&current_ns))]);
+        let runtimes = Frame::List(
+            ctx.shared
+                .bridge
+                .runtimes()
+                .iter()
+                .map(|r| {
+                    dict([
+                        ("id", Frame::Int(r.id as i64)),
+                        ("kind", Frame::str(&r.kind)),
+                        ("agent", Frame::str(&r.agent)),
+                    ])
+                })
+                .collect(),
+        );
+        let aux = dict([
+            ("current-ns", Frame::str(&current_ns)),
+            ("runtimes", runtimes),
+        ]);
         let reply = Reply::to(&self.request, self.request.session())
             .set("ops", ops)
             .set("versions", versions)
@@ -40,6 +63,17 @@ impl Describe {
             .status(&["done"]);
         ctx.send(reply);
     }
+}
+
+/// This program's version, from Cargo.
+fn own_version() -> Frame {
+    let part = |text: &str| text.parse().unwrap_or(0);
+    version_map(
+        env!("CARGO_PKG_VERSION"),
+        part(env!("CARGO_PKG_VERSION_MAJOR")),
+        part(env!("CARGO_PKG_VERSION_MINOR")),
+        part(env!("CARGO_PKG_VERSION_PATCH")),
+    )
 }
 
 fn version_map(text: &str, major: i64, minor: i64, incremental: i64) -> Frame {

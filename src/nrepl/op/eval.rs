@@ -1,6 +1,7 @@
 //! `eval`: compile each top-level form of `code`, run it on the session's
 //! runtime, and stream back `out`/`err`, one `value` (with `ns`) per form, and
-//! the error of the first form that fails; then `done`.
+//! the error of the first form that fails; then `done`. `load-file` is the
+//! same with the file's contents as the code.
 
 use super::Context;
 use crate::eval::{EvalEvent, EvalRequest};
@@ -9,12 +10,27 @@ use crate::nrepl::message::{Reply, Request};
 pub struct Eval {
     request: Request,
     code: String,
+    file: Option<String>,
 }
 
 impl Eval {
     pub fn parse(request: Request) -> Self {
         let code = request.str("code").unwrap_or_default().to_string();
-        Eval { request, code }
+        let file = request.str("file").map(str::to_string);
+        Eval {
+            request,
+            code,
+            file,
+        }
+    }
+
+    /// An eval of `code` that came from `file` (for `load-file`).
+    pub fn of_file(request: Request, code: String, file: Option<String>) -> Self {
+        Eval {
+            request,
+            code,
+            file,
+        }
     }
 
     pub fn apply(self, ctx: &Context) {
@@ -22,47 +38,46 @@ impl Eval {
             return;
         };
         let ctx = ctx.clone();
-        let session_for_job = session.clone();
+        let job_session = session.clone();
         session.enqueue(Box::pin(async move {
-            let session = session_for_job;
-            let request = self.request;
-            let reply = |r: Reply| ctx.send(r);
+            let session = job_session;
+            let request = &self.request;
+            let reply = || Reply::to(request, Some(&session.id));
             let mut ns = request
                 .str("ns")
                 .map(str::to_string)
                 .unwrap_or_else(|| session.ns());
             if !ctx.shared.evaluator.namespace_exists(&ns) {
-                reply(Reply::to(&request, Some(&session.id)).status(&[
-                    "done",
-                    "error",
-                    "namespace-not-found",
-                ]));
+                ctx.send(reply().status(&["done", "error", "namespace-not-found"]));
                 return;
             }
             let eval_request = EvalRequest {
                 code: self.code,
-                file: request.str("file").map(str::to_string),
+                file: self.file,
                 line: position(request.int("line")),
                 column: position(request.int("column")),
             };
+            let mut interrupted =
+                session.start_eval(request.id().and_then(|id| id.as_str()).map(str::to_string));
             let mut on_event = |event: EvalEvent| {
-                let base = Reply::to(&request, Some(&session.id));
-                reply(match event {
-                    EvalEvent::Value { value, ns } => base.str("value", &value).str("ns", &ns),
-                    EvalEvent::Out(text) => base.str("out", &text),
-                    EvalEvent::Err(text) => base.str("err", &text),
-                    EvalEvent::Exception { ex, root_ex } => base
+                ctx.send(match event {
+                    EvalEvent::Value { value, ns } => reply().str("value", &value).str("ns", &ns),
+                    EvalEvent::Out(text) => reply().str("out", &text),
+                    EvalEvent::Err(text) => reply().str("err", &text),
+                    EvalEvent::Exception { ex, root_ex } => reply()
                         .str("ex", &ex)
                         .str("root-ex", &root_ex)
                         .status(&["eval-error"]),
+                    EvalEvent::Interrupted => reply().status(&["interrupted"]),
                 });
             };
             ctx.shared
                 .evaluator
-                .eval(&mut ns, eval_request, &mut on_event)
+                .eval(&mut ns, eval_request, &mut interrupted, &mut on_event)
                 .await;
+            session.finish_eval();
             session.set_ns(&ns);
-            reply(Reply::to(&request, Some(&session.id)).status(&["done"]));
+            ctx.send(reply().status(&["done"]));
         }));
     }
 }

@@ -3,8 +3,15 @@
 
 mod clone;
 mod close;
+mod completions;
 mod describe;
+mod eldoc;
 mod eval;
+mod interrupt;
+mod load_file;
+mod lookup;
+mod ls_sessions;
+mod macroexpand;
 mod unknown;
 
 use std::sync::Arc;
@@ -57,21 +64,74 @@ impl Context {
 pub enum Op {
     Clone(clone::Clone),
     Close(close::Close),
+    Completions(completions::Completions),
     Describe(describe::Describe),
+    Eldoc(eldoc::Eldoc),
     Eval(eval::Eval),
+    Interrupt(interrupt::Interrupt),
+    LoadFile(load_file::LoadFile),
+    Lookup(lookup::Lookup),
+    LsSessions(ls_sessions::LsSessions),
+    Macroexpand(macroexpand::Macroexpand),
     Unknown(unknown::Unknown),
 }
 
-/// Every op name this server answers, as `describe` lists them.
-pub const OP_NAMES: &[&str] = &["clone", "close", "describe", "eval"];
+/// Every op name this server answers, with a line on what it does, as
+/// `describe` lists them.
+pub const OPS: &[(&str, &str)] = &[
+    (
+        "clone",
+        "Clones the given session (or a fresh one), returning the new session's id.",
+    ),
+    ("close", "Closes the given session."),
+    (
+        "complete",
+        "Completion candidates for a prefix (cider-nrepl's form of completions).",
+    ),
+    ("completions", "Completion candidates for a prefix."),
+    (
+        "describe",
+        "Describes this server: its ops, versions and aux facts.",
+    ),
+    (
+        "eldoc",
+        "Arglists and docstring of a symbol, for the echo area.",
+    ),
+    (
+        "eval",
+        "Evaluates code as WebAssembly in the session's runtime.",
+    ),
+    (
+        "info",
+        "What a symbol names (cider-nrepl's form of lookup).",
+    ),
+    ("interrupt", "Interrupts the session's running eval."),
+    ("load-file", "Evaluates a file's contents."),
+    (
+        "lookup",
+        "What a symbol names: namespace, arglists, docstring, definition site.",
+    ),
+    ("ls-sessions", "Lists the open sessions."),
+    ("macroexpand", "Expands a form's macros."),
+];
 
 impl Op {
     pub fn parse(request: Request) -> Op {
         match request.op() {
             Some("clone") => Op::Clone(clone::Clone::parse(request)),
             Some("close") => Op::Close(close::Close::parse(request)),
+            Some("completions" | "complete") => {
+                Op::Completions(completions::Completions::parse(request))
+            }
             Some("describe") => Op::Describe(describe::Describe::parse(request)),
+            Some("eldoc") => Op::Eldoc(eldoc::Eldoc::parse(request)),
             Some("eval") => Op::Eval(eval::Eval::parse(request)),
+            Some("interrupt") => Op::Interrupt(interrupt::Interrupt::parse(request)),
+            Some("load-file") => Op::LoadFile(load_file::LoadFile::parse(request)),
+            Some("lookup") => Op::Lookup(lookup::Lookup::parse(request, false)),
+            Some("info") => Op::Lookup(lookup::Lookup::parse(request, true)),
+            Some("ls-sessions") => Op::LsSessions(ls_sessions::LsSessions::parse(request)),
+            Some("macroexpand") => Op::Macroexpand(macroexpand::Macroexpand::parse(request)),
             _ => Op::Unknown(unknown::Unknown::parse(request)),
         }
     }
@@ -82,8 +142,15 @@ impl Op {
         match self {
             Op::Clone(op) => op.apply(ctx),
             Op::Close(op) => op.apply(ctx),
+            Op::Completions(op) => op.apply(ctx),
             Op::Describe(op) => op.apply(ctx),
+            Op::Eldoc(op) => op.apply(ctx),
             Op::Eval(op) => op.apply(ctx),
+            Op::Interrupt(op) => op.apply(ctx),
+            Op::LoadFile(op) => op.apply(ctx),
+            Op::Lookup(op) => op.apply(ctx),
+            Op::LsSessions(op) => op.apply(ctx),
+            Op::Macroexpand(op) => op.apply(ctx),
             Op::Unknown(op) => op.apply(ctx),
         }
     }
