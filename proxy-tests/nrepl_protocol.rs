@@ -226,3 +226,149 @@ fn sigterm_shuts_down_and_removes_the_port_file() {
     assert!(status.success(), "exit status {status:?}");
     assert!(!port_file.exists(), ".nrepl-port removed on shutdown");
 }
+
+#[test]
+fn deeply_nested_code_is_compiled_or_refused_without_crashing() {
+    let server = server();
+    let mut client = server.client();
+    for code in [
+        format!("{}1{}", "(inc ".repeat(990), ")".repeat(990)),
+        format!("{}1{}", "[".repeat(990), "]".repeat(990)),
+        format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("(cond {} :else 0)", "false 1 ".repeat(3000)),
+    ] {
+        let replies = client.request(&[("op", "eval"), ("code", &code)]);
+        let err = joined(&replies, "err");
+        assert!(!err.is_empty(), "an error (no runtime, or too deep)");
+        assert_eq!(
+            all_statuses(&replies).last().map(String::as_str),
+            Some("done")
+        );
+    }
+    assert_eq!(
+        statuses(&client.request(&[("op", "describe")])[0]),
+        ["done"]
+    );
+}
+
+/// The names in a `completions` reply.
+fn candidates(reply: &common::Msg) -> Vec<String> {
+    let Some(Frame::List(items)) = reply.get(b"completions".as_slice()) else {
+        panic!("completions list in {reply:?}")
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Frame::Dict(map) => map
+                .get(b"candidate".as_slice())
+                .and_then(Frame::as_str)
+                .map(str::to_string),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn completions_and_complete_answer_from_the_compiler() {
+    let server = server();
+    let mut client = server.client();
+    let replies = client.request(&[("op", "completions"), ("prefix", "red")]);
+    assert!(candidates(&replies[0]).contains(&"reduce".to_string()));
+    let replies = client.request(&[
+        ("op", "complete"),
+        ("prefix", "clojure.string/up"),
+        ("ns", "user"),
+    ]);
+    assert_eq!(candidates(&replies[0]), ["clojure.string/upper-case"]);
+}
+
+#[test]
+fn lookup_info_and_eldoc_describe_core_and_user_vars() {
+    let server = server();
+    let mut client = server.client();
+    let session = client.clone_session();
+    // The definition is compiled (and recorded) even though no runtime runs it.
+    client.eval(&session, "(defn twice \"Doubles x.\" [x] (* 2 x))");
+
+    let replies = client.request(&[("op", "lookup"), ("sym", "twice"), ("session", &session)]);
+    let Some(Frame::Dict(info)) = replies[0].get(b"info".as_slice()) else {
+        panic!("info map")
+    };
+    assert_eq!(
+        info.get(b"doc".as_slice()).and_then(Frame::as_str),
+        Some("Doubles x.")
+    );
+    assert_eq!(
+        info.get(b"arglists-str".as_slice()).and_then(Frame::as_str),
+        Some("([x])")
+    );
+    assert_eq!(
+        info.get(b"ns".as_slice()).and_then(Frame::as_str),
+        Some("user")
+    );
+
+    let replies = client.request(&[("op", "info"), ("sym", "map"), ("ns", "user")]);
+    assert_eq!(text(&replies[0], "ns").as_deref(), Some("clojure.core"));
+    assert_eq!(statuses(&replies[0]), ["done"]);
+    let replies = client.request(&[("op", "info"), ("sym", "nope-nothing"), ("ns", "user")]);
+    assert_eq!(statuses(&replies[0]), ["done", "no-info"]);
+
+    let replies = client.request(&[("op", "eldoc"), ("sym", "twice"), ("session", &session)]);
+    let Some(Frame::List(arglists)) = replies[0].get(b"eldoc".as_slice()) else {
+        panic!("eldoc list")
+    };
+    assert_eq!(arglists, &vec![Frame::List(vec![Frame::str("x")])]);
+}
+
+#[test]
+fn macroexpand_expands_core_macros() {
+    let server = server();
+    let mut client = server.client();
+    let replies = client.request(&[
+        ("op", "macroexpand"),
+        ("code", "(when a b c)"),
+        ("expander", "macroexpand-1"),
+    ]);
+    assert_eq!(
+        text(&replies[0], "expansion").as_deref(),
+        Some("(if a (do b c))")
+    );
+}
+
+#[test]
+fn ls_sessions_lists_clones() {
+    let server = server();
+    let mut client = server.client();
+    let a = client.clone_session();
+    let b = client.clone_session();
+    let replies = client.request(&[("op", "ls-sessions")]);
+    let Some(Frame::List(ids)) = replies[0].get(b"sessions".as_slice()) else {
+        panic!("sessions")
+    };
+    for id in [a, b] {
+        assert!(ids.contains(&Frame::str(&id)));
+    }
+}
+
+#[test]
+fn interrupt_on_an_idle_session_says_so() {
+    let server = server();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.request(&[("op", "interrupt"), ("session", &session)]);
+    assert_eq!(statuses(&replies[0]), ["done", "session-idle"]);
+}
+
+#[test]
+fn load_file_names_the_file_in_errors() {
+    let server = server();
+    let mut client = server.client();
+    let replies = client.request(&[
+        ("op", "load-file"),
+        ("file", "\n\n(oops)"),
+        ("file-path", "/src/demo/core.clj"),
+        ("file-name", "core.clj"),
+    ]);
+    let err = joined(&replies, "err");
+    assert!(err.contains("core.clj:3:1"), "{err}");
+}

@@ -6,7 +6,7 @@
 //! reads and resolves (`ns`, `in-ns`, `def`). A failing form stops the eval;
 //! the forms before it keep their effect.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -130,12 +130,14 @@ impl Evaluator {
                     return;
                 }
             };
+            let wasm = Arc::new(patch.wasm);
             if !self
-                .run_patch(&patch.wasm, ns, &source, patch.line, interrupted, on_event)
+                .run_patch(&wasm, ns, &source, patch.line, interrupted, on_event)
                 .await
             {
                 return;
             }
+            self.bridge.record_definitions(&patch.defines, wasm);
         }
     }
 

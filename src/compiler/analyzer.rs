@@ -12,6 +12,10 @@ use super::form::{Form, FormKind, Symbol};
 use super::macros;
 use super::namespace::{CORE_NS, Namespaces};
 
+/// How deeply forms may nest after macro expansion. The analyzer and emitter
+/// recurse per level; the program's threads have stacks sized for this.
+pub const MAX_NESTING: usize = 2_000;
+
 /// Most arguments a call passes positionally (the runtime's `invoke0`..`invoke20`).
 pub const MAX_POSITIONAL_ARGS: usize = 20;
 
@@ -31,6 +35,7 @@ pub fn analyze_top_level(
         ns: ns.clone(),
         file: file.map(str::to_string),
         frames: vec![Frame::default()],
+        depth: 0,
     };
     let body = analyzer.analyze(form, true)?;
     *ns = analyzer.ns;
@@ -44,6 +49,8 @@ struct Analyzer<'a> {
     file: Option<String>,
     /// One frame per function being compiled; frame 0 is the top level.
     frames: Vec<Frame>,
+    /// How many `analyze` calls are active.
+    depth: usize,
 }
 
 /// The bindings of one function being compiled.
@@ -96,6 +103,19 @@ impl Analyzer<'_> {
     /// Analyzes `form`; `tail` says whether it is in tail position of the
     /// nearest `recur` target.
     fn analyze(&mut self, form: &Form, tail: bool) -> Result<Node> {
+        if self.depth >= MAX_NESTING {
+            return Err(error(
+                form,
+                format!("Form nested more than {MAX_NESTING} levels deep"),
+            ));
+        }
+        self.depth += 1;
+        let node = self.analyze_form(form, tail);
+        self.depth -= 1;
+        node
+    }
+
+    fn analyze_form(&mut self, form: &Form, tail: bool) -> Result<Node> {
         match &form.kind {
             FormKind::Nil => Ok(Node::Nil),
             FormKind::Symbol(symbol) => self.analyze_symbol(form, symbol),

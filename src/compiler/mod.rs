@@ -37,6 +37,9 @@ pub struct Patch {
     pub wasm: Vec<u8>,
     /// The line the form starts on, for runtime error positions.
     pub line: u32,
+    /// The vars it gives a new value (so a runtime that connects later can be
+    /// brought up to date by replaying the latest patch for each).
+    pub defines: Vec<namespace::Slot>,
 }
 
 /// The compiler and everything it knows (namespaces, vars, slots).
@@ -75,7 +78,7 @@ impl Compiler {
         file: Option<&str>,
     ) -> Result<Patch, CompileError> {
         let top_level = analyzer::analyze_top_level(&mut self.namespaces, ns, form, file)?;
-        let wasm = emit::emit_patch(&top_level, ns, &self.namespaces);
+        let emit::Emitted { wasm, defines } = emit::emit_patch(&top_level, ns, &self.namespaces);
         if let Err(error) = wasmparser::validate(&wasm) {
             // A bug in the emitter, not in the user's code: say so plainly.
             return Err(CompileError {
@@ -86,6 +89,7 @@ impl Compiler {
         Ok(Patch {
             wasm,
             line: form.pos.line,
+            defines,
         })
     }
 }

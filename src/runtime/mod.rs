@@ -8,10 +8,11 @@
 pub mod assets;
 pub mod headless;
 pub mod http;
+pub mod patch_log;
 mod protocol;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,10 +26,14 @@ use tracing::{info, warn};
 pub use protocol::RuntimeEvent;
 use protocol::{Hello, IncomingMessage};
 
+use crate::compiler::namespace::Slot;
 use crate::nrepl::session::lock;
+use patch_log::PatchLog;
 
 /// How long a runtime has, after connecting, to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one replayed patch may take on a newly connected runtime.
+const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why a patch could not be run.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +59,8 @@ struct BridgeState {
     wait_for_runtime: Duration,
     /// The page a user opens to attach a browser runtime (for error messages).
     page_url: Mutex<String>,
+    /// The latest patch defining each var, replayed to runtimes that connect.
+    log: Mutex<PatchLog>,
 }
 
 /// One connected runtime.
@@ -63,6 +70,8 @@ struct RuntimeConn {
     outgoing: mpsc::UnboundedSender<Message>,
     /// Evals sent to this runtime that have not finished, by eval id.
     pending: Mutex<HashMap<u32, mpsc::UnboundedSender<RuntimeEvent>>>,
+    /// False until the patch log has been replayed to it.
+    ready: AtomicBool,
 }
 
 /// A connected runtime as reported to users.
@@ -83,6 +92,7 @@ impl Bridge {
                 next_runtime_id: AtomicU64::new(1),
                 wait_for_runtime,
                 page_url: Mutex::new(String::new()),
+                log: Mutex::new(PatchLog::default()),
             }),
         }
     }
@@ -102,6 +112,11 @@ impl Bridge {
             .collect()
     }
 
+    /// Remembers a patch that ran and defined `defines`, for replay.
+    pub fn record_definitions(&self, defines: &[Slot], wasm: Arc<Vec<u8>>) {
+        lock(&self.state.log).record(defines, wasm);
+    }
+
     /// Sends a patch to the most recently connected runtime (waiting a while
     /// for one if none is there) and returns the stream of what it reports.
     /// The stream ends after a `Value` or `Error`, or when the runtime goes away.
@@ -110,6 +125,14 @@ impl Bridge {
         wasm: &[u8],
     ) -> Result<mpsc::UnboundedReceiver<RuntimeEvent>, BridgeError> {
         let runtime = self.wait_for_runtime().await?;
+        Ok(self.send_patch(&runtime, wasm))
+    }
+
+    fn send_patch(
+        &self,
+        runtime: &RuntimeConn,
+        wasm: &[u8],
+    ) -> mpsc::UnboundedReceiver<RuntimeEvent> {
         let eval_id = self.state.next_eval_id.fetch_add(1, Ordering::Relaxed);
         let (events, receiver) = mpsc::unbounded_channel();
         lock(&runtime.pending).insert(eval_id, events);
@@ -119,18 +142,51 @@ impl Bridge {
         if runtime.outgoing.send(Message::binary(frame)).is_err() {
             // The runtime's task ended between lookup and send.
             fail_pending(
-                &runtime,
+                runtime,
                 "the runtime disconnected before the eval could be sent",
             );
         }
-        Ok(receiver)
+        receiver
+    }
+
+    /// Brings a new runtime up to date with the patch log, then lets evals use it.
+    async fn replay_log(&self, runtime: Arc<RuntimeConn>) {
+        let patches = lock(&self.state.log).replay();
+        for wasm in patches {
+            let mut events = self.send_patch(&runtime, &wasm);
+            let finished = tokio::time::timeout(REPLAY_TIMEOUT, async {
+                while let Some(event) = events.recv().await {
+                    if let RuntimeEvent::Error { class, message } = &event {
+                        warn!(
+                            id = runtime.id,
+                            "replaying a definition failed: {class}: {message}"
+                        );
+                    }
+                    if event.is_final() {
+                        return;
+                    }
+                }
+            })
+            .await;
+            if finished.is_err() {
+                warn!(id = runtime.id, "replaying a definition timed out");
+            }
+        }
+        runtime.ready.store(true, Ordering::Release);
+        self.state.runtime_connected.notify_waiters();
+        info!(id = runtime.id, "runtime ready");
     }
 
     async fn wait_for_runtime(&self) -> Result<Arc<RuntimeConn>, BridgeError> {
         let deadline = tokio::time::Instant::now() + self.state.wait_for_runtime;
         loop {
             let connected = self.state.runtime_connected.notified();
-            if let Some(runtime) = lock(&self.state.runtimes).last().cloned() {
+            let ready = lock(&self.state.runtimes)
+                .iter()
+                .rev()
+                .find(|r| r.ready.load(Ordering::Acquire))
+                .cloned();
+            if let Some(runtime) = ready {
                 return Ok(runtime);
             }
             if tokio::time::timeout_at(deadline, connected).await.is_err() {
@@ -160,10 +216,15 @@ impl Bridge {
             hello,
             outgoing,
             pending: Mutex::new(HashMap::new()),
+            ready: AtomicBool::new(false),
         });
         info!(id = runtime.id, kind = %runtime.hello.kind, agent = %runtime.hello.agent, "runtime connected");
         lock(&self.state.runtimes).push(runtime.clone());
-        self.state.runtime_connected.notify_waiters();
+        let replay = tokio::spawn({
+            let bridge = self.clone();
+            let runtime = runtime.clone();
+            async move { bridge.replay_log(runtime).await }
+        });
 
         loop {
             tokio::select! {
@@ -179,6 +240,7 @@ impl Bridge {
             }
         }
 
+        replay.abort();
         lock(&self.state.runtimes).retain(|r| r.id != runtime.id);
         fail_pending(&runtime, "the runtime disconnected during the eval");
         info!(id = runtime.id, "runtime disconnected");

@@ -17,8 +17,14 @@ const E: ValType = ValType::EXTERNREF;
 /// The shared var table is the patch's only table.
 const VARS_TABLE: u32 = 0;
 
+/// An emitted patch and the vars it defines.
+pub struct Emitted {
+    pub wasm: Vec<u8>,
+    pub defines: Vec<Slot>,
+}
+
 /// Emits the patch for `top_level`, compiled in namespace `ns`.
-pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Vec<u8> {
+pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Emitted {
     let mut emitter = Emitter {
         module: ModuleBuilder::default(),
         functions: Vec::new(),
@@ -30,7 +36,11 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Ve
     let entry = emitter
         .module
         .add_function(run.finish(type_index, top_level.local_count));
-    emitter.module.finish(entry, ns, namespaces)
+    let defines = emitter.module.defined_vars();
+    Emitted {
+        wasm: emitter.module.finish(entry, ns, namespaces),
+        defines,
+    }
 }
 
 struct Emitter {
@@ -154,6 +164,7 @@ impl Emitter {
     fn emit_def(&mut self, slot: Slot, init: Option<&Node>) {
         self.module.use_var(slot);
         if let Some(init) = init {
+            self.module.define_var(slot);
             self.push(Instruction::I32Const(slot as i32));
             self.emit(init);
             self.push(Instruction::TableSet(VARS_TABLE));
