@@ -59,14 +59,14 @@ pub async fn run(config: Config) -> Result<()> {
         shutdown_rx,
     ));
 
-    println!(
-        "nREPL server started on port {nrepl_port} on host {host} - nrepl://{host}:{nrepl_port}"
-    );
-    println!("Runtime page: {page_url}");
     let port_file = (!config.no_port_file).then(|| PathBuf::from(".nrepl-port"));
     if let Some(path) = &port_file {
         std::fs::write(path, nrepl_port.to_string()).context("writing .nrepl-port")?;
     }
+    println!(
+        "nREPL server started on port {nrepl_port} on host {host} - nrepl://{host}:{nrepl_port}"
+    );
+    println!("Runtime page: {page_url}");
 
     let runtime_host = if is_wildcard(&config.bind) {
         "127.0.0.1".to_string()

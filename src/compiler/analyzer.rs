@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::CompileError;
 use super::ast::{FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
-use super::form::{Form, FormKind, Symbol};
+use super::form::{Form, FormKind, Pos, Symbol};
 use super::macros;
 use super::namespace::{CORE_NS, Namespaces};
 
@@ -36,6 +36,7 @@ pub fn analyze_top_level(
         file: file.map(str::to_string),
         frames: vec![Frame::default()],
         depth: 0,
+        list_pos: form.pos,
     };
     let body = analyzer.analyze(form, true)?;
     *ns = analyzer.ns;
@@ -51,6 +52,9 @@ struct Analyzer<'a> {
     frames: Vec<Frame>,
     /// How many `analyze` calls are active.
     depth: usize,
+    /// Where the innermost list being analyzed starts: errors about a symbol
+    /// point there, as Clojure's do (symbols carry no position of their own).
+    list_pos: Pos,
 }
 
 /// The bindings of one function being compiled.
@@ -120,7 +124,12 @@ impl Analyzer<'_> {
             FormKind::Nil => Ok(Node::Nil),
             FormKind::Symbol(symbol) => self.analyze_symbol(form, symbol),
             FormKind::List(items) if items.is_empty() => Ok(Node::Const(constant::quoted(form))),
-            FormKind::List(items) => self.analyze_list(form, items, tail),
+            FormKind::List(items) => {
+                let outer = std::mem::replace(&mut self.list_pos, form.pos);
+                let node = self.analyze_list(form, items, tail);
+                self.list_pos = outer;
+                node
+            }
             FormKind::Vector(items) => {
                 self.analyze_collection(form, items.iter().collect(), "vector")
             }
@@ -182,6 +191,7 @@ impl Analyzer<'_> {
     }
 
     fn analyze_symbol(&mut self, form: &Form, symbol: &Symbol) -> Result<Node> {
+        let form = &Form::new(form.kind.clone(), self.list_pos);
         if symbol.ns.is_none()
             && let Some(node) = self.lookup_local(self.frames.len() - 1, &symbol.name)
         {
@@ -312,6 +322,10 @@ impl Analyzer<'_> {
             "var" => self.analyze_var(form, args)?,
             "ns" => self.analyze_ns(form, args)?,
             "in-ns" => self.analyze_in_ns(form, args)?,
+            "resolve" => match self.analyze_resolve(args) {
+                Some(node) => node,
+                None => return Ok(None),
+            },
             _ => return Ok(None),
         };
         Ok(Some(node))
@@ -682,6 +696,45 @@ impl Analyzer<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `(resolve 'sym)` with a quoted symbol is answered at compile time: the
+    /// var, or nil. (Editors send `(resolve 'clojure.main/repl-requires)` on
+    /// connect.) Anything else is left to the runtime.
+    fn analyze_resolve(&mut self, args: &[Form]) -> Option<Node> {
+        if self
+            .namespaces
+            .get(&self.ns)
+            .is_some_and(|n| n.vars.contains_key("resolve"))
+        {
+            return None;
+        }
+        let [
+            Form {
+                kind: FormKind::List(items),
+                ..
+            },
+        ] = args
+        else {
+            return None;
+        };
+        let [
+            quote,
+            Form {
+                kind: FormKind::Symbol(symbol),
+                ..
+            },
+        ] = items.as_slice()
+        else {
+            return None;
+        };
+        if !quote.is_symbol_named("quote") {
+            return None;
+        }
+        Some(match self.namespaces.resolve_var(&self.ns, symbol) {
+            Some(slot) => Node::TheVar(slot),
+            None => Node::Nil,
+        })
     }
 
     /// `(in-ns 'name)`: switches (and creates) the namespace at compile time.

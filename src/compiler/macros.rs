@@ -25,6 +25,10 @@ pub fn lookup(name: &str) -> Option<Expander> {
         "cond" => expand_cond,
         "->" => |form, args| expand_thread(form, args, false),
         "->>" => |form, args| expand_thread(form, args, true),
+        "if-let" => |form, args| expand_if_binding(form, args, "if-let", false),
+        "if-some" => |form, args| expand_if_binding(form, args, "if-some", true),
+        "when-let" => |form, args| expand_when_binding(form, args, "if-let"),
+        "when-some" => |form, args| expand_when_binding(form, args, "if-some"),
         _ => return None,
     })
 }
@@ -116,8 +120,13 @@ fn error(form: &Form, message: impl Into<String>) -> CompileError {
     }
 }
 
+/// A symbol form; `ns/name` gives a qualified symbol.
 fn symbol(pos: Pos, name: &str) -> Form {
-    Form::new(FormKind::Symbol(Symbol::simple(name)), pos)
+    let symbol = match name.split_once('/') {
+        Some((ns, local)) if !ns.is_empty() && !local.is_empty() => Symbol::qualified(ns, local),
+        _ => Symbol::simple(name),
+    };
+    Form::new(FormKind::Symbol(symbol), pos)
 }
 
 /// `(head args...)` as a list form at `pos`.
@@ -341,6 +350,71 @@ fn expand_thread(form: &Form, args: &[Form], last: bool) -> Result<Form, Compile
         };
     }
     Ok(acc)
+}
+
+/// `(if-let [name test] then else)`: binds `test` once, branches on it being
+/// truthy (`if-let`) or non-nil (`if-some`).
+fn expand_if_binding(
+    form: &Form,
+    args: &[Form],
+    what: &str,
+    some: bool,
+) -> Result<Form, CompileError> {
+    let (binding, then, otherwise) = match args {
+        [binding, then] => (binding, then, Form::new(FormKind::Nil, form.pos)),
+        [binding, then, otherwise] => (binding, then, otherwise.clone()),
+        _ => {
+            return Err(error(
+                form,
+                format!(
+                    "Wrong number of args ({}) passed to: clojure.core/{what}",
+                    args.len()
+                ),
+            ));
+        }
+    };
+    let FormKind::Vector(pair) = &binding.kind else {
+        return Err(error(
+            form,
+            format!("{what} requires a vector for its binding"),
+        ));
+    };
+    let [name, test] = pair.as_slice() else {
+        return Err(error(
+            form,
+            format!("{what} requires exactly 2 forms in binding vector"),
+        ));
+    };
+    let tmp = gensym(form.pos, "temp");
+    let condition = if some {
+        call(form.pos, "clojure.core/some?", vec![tmp.clone()])
+    } else {
+        tmp.clone()
+    };
+    let then = let_once(form.pos, name, &tmp, then.clone());
+    Ok(let_once(
+        form.pos,
+        &tmp,
+        test,
+        call(form.pos, "if", vec![condition, then, otherwise]),
+    ))
+}
+
+/// `(when-let [name test] body...)` as `if-let` with a `do` body.
+fn expand_when_binding(form: &Form, args: &[Form], if_form: &str) -> Result<Form, CompileError> {
+    let (binding, body) = args.split_first().ok_or_else(|| {
+        error(
+            form,
+            format!("Wrong number of args (0) passed to: clojure.core/{if_form}"),
+        )
+    })?;
+    let some = if_form == "if-some";
+    expand_if_binding(
+        form,
+        &[binding.clone(), call(form.pos, "do", body.to_vec())],
+        if_form,
+        some,
+    )
 }
 
 /// `(let* [name value] body)`.

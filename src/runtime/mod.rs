@@ -32,6 +32,11 @@ use patch_log::PatchLog;
 
 /// How long a runtime has, after connecting, to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the server pings a runtime (pongs, like any message, show it is alive).
+const PING_INTERVAL: Duration = Duration::from_secs(10);
+/// A runtime not heard from for this long is dropped. Longer than the default
+/// eval timeout: a runtime busy in a long computation may not answer pings.
+const SILENCE_LIMIT: Duration = Duration::from_secs(90);
 /// How long one replayed patch may take on a newly connected runtime.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -226,21 +231,36 @@ impl Bridge {
             async move { bridge.replay_log(runtime).await }
         });
 
+        let mut heartbeat = tokio::time::interval(PING_INTERVAL);
+        let mut last_heard = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 message = to_send.recv() => match message {
                     Some(message) => if socket.send(message).await.is_err() { break },
                     None => break,
                 },
-                incoming = socket.next() => match incoming {
-                    Some(Ok(Message::Text(text))) => route_report(&runtime, text.as_str()),
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                    Some(Ok(_)) => {}
+                incoming = socket.next() => {
+                    last_heard = tokio::time::Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => route_report(&runtime, text.as_str()),
+                        Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                        Some(Ok(_)) => {}
+                    }
                 },
+                _ = heartbeat.tick() => {
+                    if last_heard.elapsed() > SILENCE_LIMIT {
+                        warn!(id = runtime.id, "runtime silent for {SILENCE_LIMIT:?}; dropping it");
+                        break;
+                    }
+                    if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        break;
+                    }
+                }
             }
         }
 
         replay.abort();
+        let _ = socket.close(None).await;
         lock(&self.state.runtimes).retain(|r| r.id != runtime.id);
         fail_pending(&runtime, "the runtime disconnected during the eval");
         info!(id = runtime.id, "runtime disconnected");

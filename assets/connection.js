@@ -1,0 +1,151 @@
+// The runtime side of the /repl WebSocket (docs/patch-abi.md, "Messages on the WebSocket"):
+// say hello, then for every binary frame (u32 LE eval id + patch bytes) load the patch,
+// stream its output as `out`/`err` messages and answer with `value` or `error`.
+// Shared by the browser page (page.js) and the Node runtime (node-main.mjs).
+
+import { Runtime, prStr, errorInfo, setOutput } from './runtime.js';
+
+const OPEN = 1;
+const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulated
+
+/** The bytes of a binary frame as a Uint8Array (ArrayBuffer, typed array or Blob). */
+async function frameBytes(data) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return new Uint8Array(await data.arrayBuffer());
+  return null;
+}
+
+/**
+ * Connect a runtime to the server.
+ *
+ * options:
+ *   kind       "browser" | "node" (sent in hello)
+ *   agent      free text describing the runtime (sent in hello)
+ *   onStatus   (status, detail) => void; status is "connecting", "open", "closed" or "error"
+ *   onEval     ({id, ok, value} | {id, ok: false, cls, message}, out) => void, after each eval
+ *   onOut      (id, text, stream) => void, for each chunk of output ("out" or "err")
+ *   runtime    a Runtime (default: a fresh one: slot numbers belong to one server session)
+ *   WebSocket  the WebSocket class (default: the global one)
+ *
+ * Returns {runtime, closed, close(), reportError(e)}: `closed` resolves (never rejects) with
+ * {code, reason, opened} when the socket closes or fails to open.
+ */
+export function connect(url, options = {}) {
+  const {
+    kind = 'browser',
+    agent = '',
+    onStatus = () => {},
+    onEval = () => {},
+    onOut = () => {},
+    runtime = new Runtime(),
+    WebSocket: WS = globalThis.WebSocket,
+  } = options;
+
+  let resolveClosed;
+  const closed = new Promise((resolve) => { resolveClosed = resolve; });
+  let opened = false;
+  let finished = false;
+  let ws = null;
+
+  const finish = (code, reason) => {
+    if (finished) return;
+    finished = true;
+    flush();
+    setOutput(previousOutput);
+    onStatus('closed', { code, reason, opened });
+    resolveClosed({ code, reason, opened });
+  };
+
+  const send = (msg) => {
+    if (ws !== null && ws.readyState === OPEN) ws.send(JSON.stringify(msg));
+  };
+
+  // Output goes to the eval that is running (or, from async callbacks, the last one).
+  let currentId = null;
+  let evalOut = '';
+  const pending = { out: '', err: '' };
+  let flushQueued = false;
+  function flush() {
+    flushQueued = false;
+    for (const stream of ['out', 'err']) {
+      const text = pending[stream];
+      if (text === '') continue;
+      pending[stream] = '';
+      send({ op: stream, id: currentId, text });
+    }
+  }
+  const writer = (stream) => (text) => {
+    text = String(text);
+    if (text === '') return;
+    pending[stream] += text;
+    evalOut += text;
+    try { onOut(currentId, text, stream); } catch { /* a UI callback must not break the eval */ }
+    if (pending[stream].length >= FLUSH_AT) flush();
+    else if (!flushQueued) { flushQueued = true; queueMicrotask(flush); }
+  };
+  const previousOutput = setOutput({ out: writer('out'), err: writer('err') });
+
+  async function runEval(data) {
+    const u8 = await frameBytes(data);
+    if (u8 === null || u8.length < 4) return; // no id to answer to
+    const id = (u8[0] | (u8[1] << 8) | (u8[2] << 16) | (u8[3] << 24)) >>> 0;
+    currentId = id;
+    evalOut = '';
+    let result;
+    try {
+      const v = await runtime.loadPatch(u8.subarray(4));
+      result = { id, ok: true, value: prStr(v) };
+    } catch (e) {
+      const info = errorInfo(e);
+      result = { id, ok: false, cls: info.cls, message: info.message };
+    }
+    flush();
+    if (result.ok) send({ op: 'value', id, value: result.value });
+    else send({ op: 'error', id, class: result.cls, message: result.message });
+    try { onEval(result, evalOut); } catch { /* ignore UI errors */ }
+  }
+
+  // Evals run one at a time, in arrival order.
+  let queue = Promise.resolve();
+  const enqueue = (data) => { queue = queue.then(() => runEval(data)).catch(() => {}); };
+
+  onStatus('connecting', { url });
+  try {
+    ws = new WS(url);
+  } catch (e) {
+    onStatus('error', { error: e });
+    finish(1006, String(e && e.message ? e.message : e));
+    return { runtime, closed, close() {}, reportError() {} };
+  }
+  ws.binaryType = 'arraybuffer';
+  ws.onopen = () => {
+    opened = true;
+    ws.send(JSON.stringify({ op: 'hello', kind, agent }));
+    onStatus('open', { url });
+  };
+  ws.onmessage = (ev) => {
+    if (typeof ev.data === 'string') return; // the server sends no text frames yet
+    enqueue(ev.data);
+  };
+  ws.onerror = (ev) => {
+    onStatus('error', { error: ev && ev.error ? ev.error : ev });
+    // Some implementations fire only "error" when the connection cannot be made.
+    if (!opened) setTimeout(() => finish(1006, 'connection failed'), 1000);
+  };
+  ws.onclose = (ev) => finish(ev ? ev.code : 1006, ev ? ev.reason : '');
+
+  return {
+    runtime,
+    closed,
+    /** Close the socket (the server sees the runtime go away). */
+    close(code = 1000, reason = '') {
+      try { ws.close(code, reason); } catch { /* already closed */ }
+    },
+    /** Report an error raised outside an eval (e.g. in a callback) as `err` output. */
+    reportError(e) {
+      const info = errorInfo(e);
+      writer('err')(`${info.cls}: ${info.message}\n`);
+    },
+  };
+}

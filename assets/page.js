@@ -1,0 +1,140 @@
+// The browser runtime page: connects to ws(s)://<host>/repl?token=T as kind "browser",
+// shows the connection state, reconnects with backoff, and lists the last evaluations.
+
+import { connect } from './connection.js';
+
+const MAX_ENTRIES = 20;
+const statusEl = document.getElementById('status');
+const metaEl = document.getElementById('meta');
+const listEl = document.getElementById('evals');
+const emptyEl = document.getElementById('empty');
+
+const token = new URLSearchParams(location.search).get('token');
+const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/repl?token=${encodeURIComponent(token ?? '')}`;
+
+let retryNow = null; // resolves the backoff wait early
+let current = null; // the live connection
+
+function setStatus(kind, text, withRetry = false) {
+  statusEl.className = `status ${kind}`;
+  statusEl.textContent = text;
+  if (withRetry) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = 'retry now';
+    b.addEventListener('click', () => retryNow && retryNow());
+    statusEl.append(b);
+  }
+  document.title = `${kind === 'open' ? '●' : '○'} jank-wasm-nrepl · browser runtime`;
+}
+
+// --- the evaluation list -----------------------------------------------------------------
+
+const entries = new Map(); // id -> {li, outPre}
+
+function entryFor(id) {
+  let e = entries.get(id);
+  if (e) return e;
+  const li = document.createElement('li');
+  li.className = 'running';
+  const head = document.createElement('div');
+  head.className = 'head';
+  const idEl = document.createElement('span');
+  idEl.className = 'id';
+  idEl.textContent = `#${id}`;
+  const time = document.createElement('span');
+  time.textContent = new Date().toLocaleTimeString();
+  const kind = document.createElement('span');
+  kind.className = 'kind';
+  kind.textContent = 'running…';
+  head.append(idEl, time, kind);
+  li.append(head);
+  listEl.prepend(li);
+  emptyEl.hidden = true;
+  e = { li, kind, outPre: null, errPre: null };
+  entries.set(id, e);
+  while (listEl.children.length > MAX_ENTRIES) {
+    const last = listEl.lastElementChild;
+    for (const [k, v] of entries) if (v.li === last) entries.delete(k);
+    last.remove();
+  }
+  return e;
+}
+
+function addOutput(id, text, stream) {
+  if (id === null) return;
+  const e = entryFor(id);
+  const key = stream === 'err' ? 'errPre' : 'outPre';
+  if (!e[key]) {
+    e[key] = document.createElement('pre');
+    e[key].className = stream === 'err' ? 'err' : 'out';
+    e.li.append(e[key]);
+  }
+  e[key].textContent += text;
+}
+
+function finishEval(result) {
+  const e = entryFor(result.id);
+  const pre = document.createElement('pre');
+  if (result.ok) {
+    e.li.className = 'value';
+    e.kind.textContent = 'value';
+    pre.textContent = result.value;
+  } else {
+    e.li.className = 'error';
+    e.kind.textContent = result.cls;
+    pre.className = 'err';
+    pre.textContent = `${result.cls}: ${result.message}`;
+  }
+  e.li.append(pre);
+}
+
+// --- connecting --------------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((resolve) => {
+  const t = setTimeout(resolve, ms);
+  retryNow = () => { clearTimeout(t); resolve(); };
+});
+
+async function run() {
+  if (!token) {
+    setStatus('closed', 'No token in the page URL');
+    metaEl.textContent = 'Open the URL the server printed (it ends with ?token=…).';
+    return;
+  }
+  metaEl.textContent = `Evaluations sent from your editor run in this tab (${location.host}).`;
+  let failures = 0;
+  for (;;) {
+    current = connect(wsUrl, {
+      kind: 'browser',
+      agent: navigator.userAgent,
+      onStatus(status) {
+        if (status === 'connecting') setStatus('connecting', 'Connecting…');
+        if (status === 'open') setStatus('open', 'Connected');
+      },
+      onOut: addOutput,
+      onEval: finishEval,
+    });
+    const { opened } = await current.closed;
+    current = null;
+    if (opened) failures = 0;
+    const delay = Math.min(10000, 500 * 2 ** failures);
+    failures++;
+    // count down to the next attempt
+    const until = Date.now() + delay;
+    const tick = () => {
+      const s = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      setStatus('closed', `Disconnected · retrying in ${s}s`, true);
+    };
+    tick();
+    const timer = setInterval(tick, 500);
+    await sleep(delay);
+    clearInterval(timer);
+    retryNow = null;
+  }
+}
+
+window.addEventListener('error', (ev) => current && current.reportError(ev.error ?? new Error(ev.message)));
+window.addEventListener('unhandledrejection', (ev) => current && current.reportError(ev.reason));
+
+run();
