@@ -1,6 +1,7 @@
 //! The compiler and the JavaScript runtime agree on the core library: every
 //! var the compiler resolves in `clojure.core`/`clojure.string` exists in
-//! `assets/runtime.js`, so no eval compiles against a name the runtime lacks.
+//! `assets/runtime.js` (no eval compiles against a name the runtime lacks), and
+//! every function the runtime has is known to the compiler (none is unusable).
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -25,12 +26,29 @@ fn runtime_exports_every_core_var_the_compiler_knows() {
     );
     let exported: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("JSON from node");
-    let mut missing = BTreeSet::new();
-    for var in CORE_VARS {
-        let names = exported[var.ns].as_array().cloned().unwrap_or_default();
-        if !names.iter().any(|n| n.as_str() == Some(var.name)) {
-            missing.insert(format!("{}/{}", var.ns, var.name));
-        }
-    }
-    assert!(missing.is_empty(), "the runtime lacks {missing:?}");
+    let in_runtime: BTreeSet<String> = exported
+        .as_object()
+        .expect("coreNames is an object of namespaces")
+        .iter()
+        .flat_map(|(ns, names)| {
+            let names = names.as_array().cloned().unwrap_or_default();
+            names
+                .into_iter()
+                .filter_map(move |n| Some(format!("{ns}/{}", n.as_str()?)))
+        })
+        .collect();
+    let in_compiler: BTreeSet<String> = CORE_VARS
+        .iter()
+        .map(|v| format!("{}/{}", v.ns, v.name))
+        .collect();
+    let runtime_lacks: Vec<_> = in_compiler.difference(&in_runtime).collect();
+    assert!(
+        runtime_lacks.is_empty(),
+        "the runtime lacks {runtime_lacks:?}"
+    );
+    let compiler_lacks: Vec<_> = in_runtime.difference(&in_compiler).collect();
+    assert!(
+        compiler_lacks.is_empty(),
+        "src/compiler/core_lib.rs lacks {compiler_lacks:?}"
+    );
 }

@@ -36,6 +36,7 @@ pub fn analyze_top_level(
         file: file.map(str::to_string),
         frames: vec![Frame::default()],
         depth: 0,
+        next_fn_in_try: false,
         list_pos: form.pos,
     };
     let body = analyzer.analyze(form, true)?;
@@ -52,6 +53,8 @@ struct Analyzer<'a> {
     frames: Vec<Frame>,
     /// How many `analyze` calls are active.
     depth: usize,
+    /// The next fn analyzed is part of a `try`.
+    next_fn_in_try: bool,
     /// Where the innermost list being analyzed starts: errors about a symbol
     /// point there, as Clojure's do (symbols carry no position of their own).
     list_pos: Pos,
@@ -72,6 +75,9 @@ struct Frame {
     captures: Vec<Node>,
     /// The binding targets `recur` rebinds: innermost `loop*` or the arity's params.
     recur_targets: Vec<Vec<LocalId>>,
+    /// This fn is the body, a handler or the finally of a `try` (which the
+    /// runtime runs as fns): `recur` would cross the `try`.
+    in_try: bool,
 }
 
 impl Frame {
@@ -314,7 +320,12 @@ impl Analyzer<'_> {
             },
             "if" => self.analyze_if(form, args, tail)?,
             "do" => self.analyze_do(args, tail)?,
-            "def" => self.analyze_def(form, args)?,
+            "def" => self.analyze_def(form, args, false)?,
+            "defonce" => self.analyze_defonce(form, args)?,
+            "set!" => self.analyze_set(form, args)?,
+            "throw" => self.analyze_throw(form, args)?,
+            "try" => self.analyze_try(form, args)?,
+            "letfn*" => self.analyze_letfn(form, args, tail)?,
             "let*" => self.analyze_let(form, args, tail, false)?,
             "loop*" => self.analyze_let(form, args, tail, true)?,
             "recur" => self.analyze_recur(form, args, tail)?,
@@ -367,7 +378,7 @@ impl Analyzer<'_> {
         })
     }
 
-    fn analyze_def(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+    fn analyze_def(&mut self, form: &Form, args: &[Form], once: bool) -> Result<Node> {
         let (name_form, doc, init) = match args {
             [name] => (name, None, None),
             [name, init] => (name, None, Some(init)),
@@ -400,7 +411,7 @@ impl Analyzer<'_> {
         var.file = self.file.clone();
         var.doc = doc.or_else(|| meta_string(meta, "doc"));
         var.arglists = meta_arglists(meta);
-        Ok(Node::Def { slot, init })
+        Ok(Node::Def { slot, init, once })
     }
 
     /// A def's value; a `fn*` gets the var's name for printing and errors.
@@ -488,7 +499,13 @@ impl Analyzer<'_> {
 
     fn analyze_recur(&mut self, form: &Form, args: &[Form], tail: bool) -> Result<Node> {
         let Some(targets) = self.frame().recur_targets.last().cloned() else {
-            return Err(error(form, "Can only recur from tail position"));
+            return Err(error(
+                form,
+                match self.frame().in_try {
+                    true => "Cannot recur across try",
+                    false => "Can only recur from tail position",
+                },
+            ));
         };
         if !tail {
             return Err(error(form, "Can only recur from tail position"));
@@ -544,8 +561,10 @@ impl Analyzer<'_> {
         if arity_forms.is_empty() {
             return Err(error(form, "Parameter declaration missing"));
         }
+        let in_try = std::mem::take(&mut self.next_fn_in_try);
         self.frames.push(Frame {
             self_name: self_name.clone(),
+            in_try,
             ..Frame::default()
         });
         let arities = arity_forms
@@ -581,7 +600,11 @@ impl Analyzer<'_> {
             .collect();
         frame.scopes = vec![scope];
         frame.local_count = frame.next_local;
-        frame.recur_targets = vec![params.clone()];
+        // A try's fns are the runtime's business: no recur target of their own.
+        frame.recur_targets = match frame.in_try {
+            true => Vec::new(),
+            false => vec![params.clone()],
+        };
         let body = self.analyze_do(body, true)?;
         let local_count = self.frame().local_count;
         Ok(FnArity {
@@ -737,6 +760,219 @@ impl Analyzer<'_> {
         })
     }
 
+    /// `(defonce name init)`: a `def` that leaves a var with a value alone.
+    fn analyze_defonce(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        match args {
+            [_, _] => self.analyze_def(form, args, true),
+            _ => Err(error(
+                form,
+                format!(
+                    "Wrong number of args ({}) passed to: clojure.core/defonce",
+                    args.len()
+                ),
+            )),
+        }
+    }
+
+    /// `(set! var value)`: gives a var a new root (Clojure requires a thread
+    /// binding; a REPL-driven runtime has one thread, so the root is it).
+    fn analyze_set(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let [target, value] = args else {
+            return Err(error(
+                form,
+                "Malformed assignment, expecting (set! target val)",
+            ));
+        };
+        let Some(symbol) = target.as_symbol() else {
+            return Err(error(form, "Invalid assignment target"));
+        };
+        if symbol.ns.is_none() && self.is_local(&symbol.name) {
+            return Err(error(
+                form,
+                format!("Cannot assign to non-mutable: {}", symbol.name),
+            ));
+        }
+        let slot = self
+            .namespaces
+            .resolve_var(&self.ns, symbol)
+            .ok_or_else(|| {
+                error(
+                    form,
+                    format!("Unable to resolve symbol: {symbol} in this context"),
+                )
+            })?;
+        let value = self.analyze(value, false)?;
+        Ok(Node::SetVar {
+            slot,
+            value: Box::new(value),
+        })
+    }
+
+    fn analyze_throw(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        match args {
+            [value] => Ok(Node::Throw(Box::new(self.analyze(value, false)?))),
+            [] => Err(error(
+                form,
+                "Too few arguments to throw, throw expects a single Throwable instance",
+            )),
+            _ => Err(error(
+                form,
+                "Too many arguments to throw, throw expects a single Throwable instance",
+            )),
+        }
+    }
+
+    /// `(try body... (catch Class e handler...)... (finally cleanup...))`. The
+    /// runtime runs it: the body, each handler and the cleanup become fns, so
+    /// what they close over is captured like any closure's.
+    fn analyze_try(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let clause = |f: &Form, name: &str| match &f.kind {
+            FormKind::List(items) => items.first().is_some_and(|h| h.is_symbol_named(name)),
+            _ => false,
+        };
+        let body_end = args
+            .iter()
+            .position(|f| clause(f, "catch") || clause(f, "finally"))
+            .unwrap_or(args.len());
+        let (body, clauses) = args.split_at(body_end);
+        let mut catches = Vec::new();
+        let mut finally = None;
+        for (index, c) in clauses.iter().enumerate() {
+            let FormKind::List(items) = &c.kind else {
+                return Err(error(
+                    c,
+                    "Only catch or finally clause can follow catch in try expression",
+                ));
+            };
+            if clause(c, "finally") {
+                if index + 1 != clauses.len() {
+                    return Err(error(c, "finally clause must be last in try expression"));
+                }
+                finally = Some(self.analyze_try_fn(c, None, &items[1..])?);
+            } else if clause(c, "catch") {
+                let [_, class, binding, handler @ ..] = items.as_slice() else {
+                    return Err(error(c, "catch requires a class and a binding name"));
+                };
+                if binding.as_symbol().is_none_or(|s| s.ns.is_some()) {
+                    return Err(error(
+                        c,
+                        format!("Bad binding form, expected symbol, got: {binding}"),
+                    ));
+                }
+                catches.push(Node::Const(constant::string(&class.to_string())));
+                catches.push(self.analyze_try_fn(c, Some(binding), handler)?);
+            } else {
+                return Err(error(
+                    c,
+                    "Only catch or finally clause can follow catch in try expression",
+                ));
+            }
+        }
+        let body = self.analyze_try_fn(form, None, body)?;
+        let catches = match catches.is_empty() {
+            true => Node::Nil,
+            false => {
+                let vector = Symbol::qualified(CORE_NS, "vector");
+                let slot = self
+                    .namespaces
+                    .resolve_var(CORE_NS, &vector)
+                    .ok_or_else(|| error(form, "the runtime lacks clojure.core/vector"))?;
+                if catches.len() > MAX_POSITIONAL_ARGS {
+                    return Err(error(form, "A try may have at most 10 catch clauses"));
+                }
+                Node::Invoke {
+                    f: Box::new(Node::VarValue(slot)),
+                    args: catches,
+                }
+            }
+        };
+        Ok(Node::Try {
+            body: Box::new(body),
+            catches: Box::new(catches),
+            finally: Box::new(finally.unwrap_or(Node::Nil)),
+        })
+    }
+
+    /// One part of a `try` as `(fn* [param?] forms...)`.
+    fn analyze_try_fn(&mut self, at: &Form, param: Option<&Form>, forms: &[Form]) -> Result<Node> {
+        let params = Form::new(
+            FormKind::Vector(param.into_iter().cloned().collect()),
+            at.pos,
+        );
+        let mut arity = vec![params];
+        arity.extend(forms.iter().cloned());
+        let arity = Form::new(FormKind::List(arity), at.pos);
+        self.next_fn_in_try = true;
+        let node = self.analyze_fn(at, std::slice::from_ref(&arity), None);
+        self.next_fn_in_try = false;
+        node
+    }
+
+    /// `(letfn* [name (fn name [..] ..) ...] body...)`: every name is in scope
+    /// in every fn, so they can call each other.
+    fn analyze_letfn(&mut self, form: &Form, args: &[Form], tail: bool) -> Result<Node> {
+        let Some((
+            Form {
+                kind: FormKind::Vector(bindings),
+                ..
+            },
+            body,
+        )) = args.split_first()
+        else {
+            return Err(error(form, "Bad binding form, expected vector in letfn*"));
+        };
+        if bindings.len() % 2 != 0 {
+            return Err(error(
+                form,
+                "letfn* requires an even number of forms in binding vector",
+            ));
+        }
+        self.frame().scopes.push(HashMap::new());
+        let result = self.analyze_letfn_bindings(form, bindings, body, tail);
+        self.frame().scopes.pop();
+        result
+    }
+
+    fn analyze_letfn_bindings(
+        &mut self,
+        form: &Form,
+        bindings: &[Form],
+        body: &[Form],
+        tail: bool,
+    ) -> Result<Node> {
+        let mut ids = Vec::new();
+        for pair in bindings.chunks(2) {
+            let name = local_name(&pair[0])?;
+            let id = self.frame().new_local();
+            self.frame()
+                .scopes
+                .last_mut()
+                .expect("pushed by caller")
+                .insert(name, id);
+            ids.push(id);
+        }
+        let mut analyzed = Vec::new();
+        for (pair, id) in bindings.chunks(2).zip(ids) {
+            let fn_args = match &pair[1].kind {
+                FormKind::List(items)
+                    if items.first().is_some_and(|h| h.is_symbol_named("fn*")) =>
+                {
+                    &items[1..]
+                }
+                _ => return Err(error(form, "letfn* binds names to (fn* ...) forms")),
+            };
+            let print_name = format!("{}/{}", self.ns, pair[0]);
+            let Node::Fn(function) = self.analyze_fn(&pair[1], fn_args, Some(print_name))? else {
+                unreachable!("analyze_fn makes fn nodes")
+            };
+            analyzed.push((id, *function));
+        }
+        Ok(Node::LetFn {
+            bindings: analyzed,
+            body: Box::new(self.analyze_do(body, tail)?),
+        })
+    }
+
     /// `(in-ns 'name)`: switches (and creates) the namespace at compile time.
     fn analyze_in_ns(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
         let name = match args {
@@ -794,7 +1030,22 @@ impl Analyzer<'_> {
 fn is_special_form(name: &str) -> bool {
     matches!(
         name,
-        "quote" | "if" | "do" | "def" | "let*" | "loop*" | "recur" | "fn*" | "var" | "ns" | "in-ns"
+        "quote"
+            | "if"
+            | "do"
+            | "def"
+            | "let*"
+            | "loop*"
+            | "recur"
+            | "fn*"
+            | "var"
+            | "ns"
+            | "in-ns"
+            | "set!"
+            | "throw"
+            | "try"
+            | "letfn*"
+            | "defonce"
     )
 }
 

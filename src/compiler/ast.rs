@@ -80,10 +80,32 @@ pub enum Node {
     VarValue(Slot),
     /// The var itself (`#'x`).
     TheVar(Slot),
-    /// `(def x init)`: stores `init` in the var's slot; yields the var.
+    /// `(def x init)`: stores `init` in the var's slot; yields the var. With
+    /// `once` (`defonce`), only when the var has no value yet.
     Def {
         slot: Slot,
         init: Option<Box<Node>>,
+        once: bool,
+    },
+    /// `(set! var value)`: a new root for the var; yields the value.
+    SetVar {
+        slot: Slot,
+        value: Box<Node>,
+    },
+    /// `(throw e)`.
+    Throw(Box<Node>),
+    /// `try`, run by the runtime: `body` and `finally` are fns of no
+    /// arguments, `catches` a vector of class names and one-argument handler
+    /// fns (or nil), `finally` nil when absent.
+    Try {
+        body: Box<Node>,
+        catches: Box<Node>,
+        finally: Box<Node>,
+    },
+    /// `letfn*`: locals bound to fns that may refer to each other.
+    LetFn {
+        bindings: Vec<(LocalId, FnNode)>,
+        body: Box<Node>,
     },
     If {
         test: Box<Node>,

@@ -205,6 +205,28 @@ mod tests {
     }
 
     #[test]
+    fn exception_forms_letfn_set_and_defonce_emit_valid_wasm() {
+        let mut compiler = Compiler::new();
+        let code = r#"
+            (try (/ 1 0) (catch ArithmeticException e :div) (catch Exception e (ex-message e)) (finally (println "x")))
+            (try 1)
+            (let [a 1] (try (throw (ex-info "boom" {:a a})) (catch Exception e [a (ex-data e)])))
+            (loop [i 0] (if (< i 3) (recur (try (inc i) (finally nil))) i))
+            (letfn* [ev? (fn* ev? [n] (if (zero? n) true (od? (dec n)))) od? (fn* od? [n] (if (zero? n) false (ev? (dec n))))] (ev? 10))
+            (def p 1) (set! p 2) (defonce d 1)
+        "#;
+        assert_eq!(compile_all(&mut compiler, code).expect("compiles").len(), 8);
+        assert_eq!(
+            compile_error("(loop [] (try (recur)))"),
+            "Cannot recur across try"
+        );
+        assert_eq!(
+            compile_error("(let [x 1] (set! x 2))"),
+            "Cannot assign to non-mutable: x"
+        );
+    }
+
+    #[test]
     fn vars_keep_their_slot_when_redefined() {
         let mut compiler = Compiler::new();
         compile_all(&mut compiler, "(defn g [v] (+ v 49))").unwrap();

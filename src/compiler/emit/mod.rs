@@ -109,7 +109,15 @@ impl Emitter {
             Node::SelfRef => self.emit_self(),
             Node::VarValue(slot) => self.emit_var_value(*slot),
             Node::TheVar(slot) => self.emit_the_var(*slot),
-            Node::Def { slot, init } => self.emit_def(*slot, init.as_deref()),
+            Node::Def { slot, init, once } => self.emit_def(*slot, init.as_deref(), *once),
+            Node::SetVar { slot, value } => self.emit_set_var(*slot, value),
+            Node::Throw(value) => self.emit_throw(value),
+            Node::Try {
+                body,
+                catches,
+                finally,
+            } => self.emit_try(body, catches, finally),
+            Node::LetFn { bindings, body } => self.emit_letfn(bindings, body),
             Node::If {
                 test,
                 then,
@@ -161,15 +169,72 @@ impl Emitter {
         self.emit_const(&constant::var(slot));
     }
 
-    fn emit_def(&mut self, slot: Slot, init: Option<&Node>) {
+    fn emit_def(&mut self, slot: Slot, init: Option<&Node>, once: bool) {
         self.module.use_var(slot);
         if let Some(init) = init {
             self.module.define_var(slot);
+            if once {
+                self.emit_var_value(slot);
+                self.call_runtime("is_unbound", vec![E], vec![ValType::I32]);
+                self.push(Instruction::If(BlockType::Empty));
+                self.out().depth += 1;
+            }
             self.push(Instruction::I32Const(slot as i32));
             self.emit(init);
             self.push(Instruction::TableSet(VARS_TABLE));
+            if once {
+                self.push(Instruction::End);
+                self.out().depth -= 1;
+            }
         }
         self.emit_the_var(slot);
+    }
+
+    fn emit_set_var(&mut self, slot: Slot, value: &Node) {
+        self.module.define_var(slot);
+        self.push(Instruction::I32Const(slot as i32));
+        self.emit(value);
+        self.push(Instruction::TableSet(VARS_TABLE));
+        self.emit_var_value(slot);
+    }
+
+    fn emit_throw(&mut self, value: &Node) {
+        self.emit(value);
+        self.call_runtime("throw", vec![E], vec![E]);
+    }
+
+    fn emit_try(&mut self, body: &Node, catches: &Node, finally: &Node) {
+        self.emit(body);
+        self.emit(catches);
+        self.emit(finally);
+        self.call_runtime("try_catch", vec![E, E, E], vec![E]);
+    }
+
+    /// Makes every fn first (each captures the others' locals while they are
+    /// still nil), then stores the finished fns into those captures.
+    fn emit_letfn(&mut self, bindings: &[(LocalId, FnNode)], body: &Node) {
+        for (id, function) in bindings {
+            self.emit_fn(function);
+            let index = self.out().local(*id);
+            self.push(Instruction::LocalSet(index));
+        }
+        let letfn_locals: Vec<LocalId> = bindings.iter().map(|(id, _)| *id).collect();
+        for (id, function) in bindings {
+            for (capture_index, capture) in function.captures.iter().enumerate() {
+                let Node::Local(captured) = capture else {
+                    continue;
+                };
+                if !letfn_locals.contains(captured) {
+                    continue;
+                }
+                self.emit_local(*id);
+                self.push(Instruction::I32Const(capture_index as i32));
+                self.emit_local(*captured);
+                self.call_runtime("fn_capture", vec![E, ValType::I32, E], vec![E]);
+                self.push(Instruction::Drop);
+            }
+        }
+        self.emit(body);
     }
 
     fn emit_if(&mut self, test: &Node, then: &Node, otherwise: &Node) {
