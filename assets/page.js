@@ -30,7 +30,7 @@ function setStatus(kind, text, withRetry = false) {
 
 // --- the evaluation list -----------------------------------------------------------------
 
-const entries = new Map(); // id -> {li, outPre}
+let entries = new Map(); // eval id -> its list item, for the current connection (ids restart per connection)
 
 function entryFor(id) {
   let e = entries.get(id);
@@ -105,6 +105,7 @@ async function run() {
   metaEl.textContent = `Evaluations sent from your editor run in this tab (${location.host}).`;
   let failures = 0;
   for (;;) {
+    entries = new Map();
     current = connect(wsUrl, {
       kind: 'browser',
       agent: navigator.userAgent,

@@ -804,7 +804,7 @@ export class Range extends ASeq {
     return (this._next = n);
   }
   count() {
-    if (this.end === null) return Infinity;
+    if (this.end === null) throw overflow(); // Clojure would never return
     if (typeof this.start === 'bigint' && typeof this.end === 'bigint' && typeof this.step === 'bigint' && this.step !== 0n) {
       const st = this.step;
       return Number(st > 0n ? (this.end - this.start + st - 1n) / st : (this.start - this.end - st - 1n) / -st);
@@ -2110,8 +2110,10 @@ core('ratio?', { 1: (x) => x instanceof Ratio });
 core('rational?', { 1: (x) => isInteger(x) || x instanceof Ratio });
 core('NaN?', { 1: (x) => { numCat(x); return typeof x === 'number' && x !== x; } });
 core('infinite?', { 1: (x) => { numCat(x); return x === Infinity || x === -Infinity; } });
-core('numerator', { 1: (x) => { if (!(x instanceof Ratio)) throw castError(x, 'clojure.lang.Ratio'); return new BigNum(x.num); } });
-core('denominator', { 1: (x) => { if (!(x instanceof Ratio)) throw castError(x, 'clojure.lang.Ratio'); return new BigNum(x.den); } });
+// Clojure returns a java.math.BigInteger (printed without N): a long when it fits here
+const bigInteger = (v) => (fitsLong(v) ? v : new BigNum(v));
+core('numerator', { 1: (x) => { if (!(x instanceof Ratio)) throw castError(x, 'clojure.lang.Ratio'); return bigInteger(x.num); } });
+core('denominator', { 1: (x) => { if (!(x instanceof Ratio)) throw castError(x, 'clojure.lang.Ratio'); return bigInteger(x.den); } });
 
 function toLong(x, what = 'long', lo = MIN_LONG, hi = MAX_LONG) {
   let v;
@@ -2123,8 +2125,12 @@ function toLong(x, what = 'long', lo = MIN_LONG, hi = MAX_LONG) {
   } else if (x instanceof BigNum) v = x.v;
   else if (x instanceof Ratio) v = x.num / x.den;
   else if (x instanceof Char) v = BigInt(x.c.charCodeAt(0));
-  else throw castError(x, 'java.lang.Number');
-  if (v < lo || v > hi) throw illegalArgument(`Value out of range for ${what}: ${v}`);
+  else throw castError(x, 'java.lang.Number', 'Cannot invoke "java.lang.Number.doubleValue()" because "x" is null');
+  if (v < lo || v > hi) {
+    // like Clojure: an integer out of int range is an overflow, anything else out of range
+    if (what === 'int' && (typeof x === 'bigint' || x instanceof BigNum)) throw arithmeticError('integer overflow');
+    throw illegalArgument(`Value out of range for ${what}: ${v}`);
+  }
   return v;
 }
 core('long', { 1: (x) => toLong(x) });
@@ -2741,12 +2747,12 @@ function partition(n, step, pad, coll, all) {
     const s = seq(coll);
     if (s === null) return null;
     const chunk = toArray(take(n, s));
-    if (chunk.length === n) return new Cons(listOf(chunk), partition(n, step, pad, drop(step, s), all));
+    if (chunk.length === n || all) return new Cons(listOf(chunk), partition(n, step, pad, drop(step, s), all));
     if (pad !== undefined) {
       const padded = chunk.concat(toArray(take(n - chunk.length, pad)));
       return new PList(listOf(padded), EMPTY_LIST, 1);
     }
-    return all ? new PList(listOf(chunk), EMPTY_LIST, 1) : null;
+    return null;
   });
 }
 core('partition', {
