@@ -632,7 +632,10 @@ export class Var {
     this.slot = slot;
   }
   deref() { return nu(this.runtime.table.get(this.slot)); }
-  bindRoot(v) { this.runtime.table.set(this.slot, nu(v)); }
+  bindRoot(v) {
+    this.runtime.table.set(this.slot, nu(v));
+    this.runtime.varChanged(this.slot);
+  }
   toString() { return `#'${this.ns}/${this.name}`; }
 }
 
@@ -1360,6 +1363,8 @@ export function compare(a, b) {
 // ---------------------------------------------------------------------------------------
 
 const FN = Symbol('jank.fn'); // compiled fns: their arities and captures
+/** A compiled fn's arities and captures, or null for anything else. */
+const fnInfo = (x) => (typeof x === 'function' && x[FN] !== undefined ? x[FN] : null);
 const NAME = Symbol('jank.name'); // qualified name of core fns ("clojure.core/inc")
 const APPLY_ARRAY = Symbol('jank.applyArray'); // core variadics: call with a JS array of args
 
@@ -3360,11 +3365,91 @@ export const coreNames = Object.fromEntries(
 
 /** The names of module "rt"'s imports (besides the `vars` table). */
 export const rtImportNames = [
-  'vars', 'truthy',
+  'vars', 'code', 'truthy',
   ...Array.from({ length: 21 }, (_, i) => `invoke${i}`),
   'add', 'sub', 'mul', 'div', 'lt', 'gt', 'lte', 'gte', 'num_eq', 'equiv',
   'fn_new', 'fn_arity', 'fn_capture', 'fn_captured', 'throw',
+  'var_changed', 'is_unbound', 'try_catch',
 ];
+
+/** Entries per var in the code table: one per positional arity, 0..20 (docs/patch-abi.md). */
+export const CODE_STRIDE = 21;
+
+/** Bytes of an unsigned LEB128 number. */
+function leb(n) {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+const wasmName = (text) => [...leb(text.length), ...new TextEncoder().encode(text)];
+const wasmSection = (id, items) => {
+  const body = [...leb(items.length), ...items.flat()];
+  return [id, ...leb(body.length), ...body];
+};
+
+/**
+ * The trampolines: for each arity n a wasm function (self, a1..an) -> value that calls the
+ * runtime's invoke_n. The code table holds one wherever a var's value has no wasm code of
+ * its own for that arity (a core JS function, a keyword, a map, a variadic fn, Unbound), so
+ * a compiled call of a var is always one call_indirect.
+ */
+function buildTrampolines(invokes) {
+  const EXTERNREF = 0x6f;
+  const arities = Array.from({ length: CODE_STRIDE }, (_, n) => n);
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...wasmSection(1, arities.map((n) => [0x60, ...leb(n + 1), ...Array(n + 1).fill(EXTERNREF), 1, EXTERNREF])),
+    ...wasmSection(2, arities.map((n) => [...wasmName('rt'), ...wasmName(`invoke${n}`), 0x00, ...leb(n)])),
+    ...wasmSection(3, arities.map((n) => leb(n))),
+    ...wasmSection(7, arities.map((n) => [...wasmName(`t${n}`), 0x00, ...leb(CODE_STRIDE + n)])),
+    ...wasmSection(10, arities.map((n) => {
+      const body = [0x00];
+      for (let i = 0; i <= n; i++) body.push(0x20, ...leb(i));
+      body.push(0x10, ...leb(n), 0x0b);
+      return [...leb(body.length), ...body];
+    })),
+  ];
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), { rt: invokes });
+  return arities.map((n) => instance.exports[`t${n}`]);
+}
+
+/** Whether a thrown value is caught by `(catch Class e ...)`, Class as written. */
+function catchMatches(className, e) {
+  const simple = String(className).replace(/^(java\.lang\.|clojure\.lang\.|js\/)/, '');
+  if (simple === 'Throwable' || simple === 'Object' || simple === ':default') return true;
+  const info = errorInfo(e);
+  if (simple === info.cls) return true;
+  const isError = info.cls === 'StackOverflowError' || info.cls === 'Error' || info.cls === 'AssertionError';
+  if (simple === 'Exception') return !isError;
+  if (simple === 'RuntimeException') return !isError && info.cls !== 'Exception';
+  if (simple === 'IndexOutOfBoundsException') return /IndexOutOfBounds/.test(info.cls);
+  if (simple === 'IllegalArgumentException') return info.cls === 'ArityException' || info.cls === 'NumberFormatException';
+  if (simple === 'Error') return isError || e instanceof Error && !(e instanceof CljError);
+  return false;
+}
+
+/** The ABI's try_catch: run body, handing a throw to the first matching handler; always run finally. */
+function tryCatch(body, catches, fin) {
+  try {
+    return nu(body());
+  } catch (e) {
+    if (catches !== null) {
+      const n = count(catches);
+      for (let i = 0; i + 1 < n; i += 2) {
+        if (catchMatches(nth(catches, i), e)) return nu(nth(catches, i + 1)(e));
+      }
+    }
+    throw e;
+  } finally {
+    if (fin !== null) fin();
+  }
+}
 
 const textDecoder = new TextDecoder();
 
@@ -3388,9 +3473,24 @@ export function readPatchMeta(module) {
 export class Runtime {
   constructor() {
     this.table = new WebAssembly.Table({ element: 'externref', initial: 0 });
+    this.code = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
     this.varsBySlot = [];
     this.ns = 'user';
     this.rt = this.makeRtImports();
+    this.trampolines = buildTrampolines(this.rt);
+  }
+
+  /**
+   * Points var `slot`'s code-table entries at its value's wasm code for each fixed arity it
+   * has, and at the trampolines otherwise. Runs whenever a var gets a new root.
+   */
+  varChanged(slot) {
+    const info = fnInfo(this.table.get(slot));
+    const base = slot * CODE_STRIDE;
+    for (let n = 0; n < CODE_STRIDE; n++) {
+      const own = info === null ? undefined : info.fixed[n];
+      this.code.set(base + n, own !== undefined ? own : this.trampolines[n]);
+    }
   }
 
   makeRtImports() {
@@ -3404,6 +3504,10 @@ export class Runtime {
       fn_capture: fnCapture,
       fn_captured: fnCaptured,
       throw: throwValue,
+      code: this.code,
+      var_changed: (slot) => this.varChanged(slot),
+      is_unbound: (x) => (x instanceof Unbound ? 1 : 0),
+      try_catch: tryCatch,
     };
     for (let i = 5; i <= 20; i++) rt[`invoke${i}`] = (f, ...args) => invokeArray(f, args);
     return rt;
@@ -3427,12 +3531,15 @@ export class Runtime {
   registerVars(meta) {
     const needed = Math.max(meta.table_size, ...meta.vars.map((e) => Number(e[0]) + 1), 0);
     if (this.table.length < needed) this.table.grow(needed - this.table.length, null);
+    const codeNeeded = needed * CODE_STRIDE;
+    if (this.code.length < codeNeeded) this.code.grow(codeNeeded - this.code.length, null);
     for (const [slotRaw, ns, name] of meta.vars) {
       const slot = Number(slotRaw);
       if (this.varsBySlot[slot] !== undefined) continue;
       const v = new Var(this, ns, name, slot);
       this.varsBySlot[slot] = v;
       if (nu(this.table.get(slot)) === null) this.table.set(slot, this.initialRoot(v));
+      this.varChanged(slot);
     }
   }
 

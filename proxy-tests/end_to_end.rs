@@ -217,7 +217,6 @@ fn conformance_defn_and_hot_redefine() {
 /// 4's work). The test fails when any other case fails, so what passes stays
 /// passing; remove names here as they start to pass.
 const KNOWN_CONFORMANCE_GAPS: &[&str] = &[
-    "defonce",
     "case",
     "dotimes-out",
     "doseq-out",
@@ -228,11 +227,6 @@ const KNOWN_CONFORMANCE_GAPS: &[&str] = &[
     "destructure-nested",
     "destructure-fn-args",
     "destructure-as",
-    "throw-catch",
-    "catch-runtime-error",
-    "finally",
-    "uncaught-ex-info",
-    "deep-recursion",
 ];
 
 #[test]

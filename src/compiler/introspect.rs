@@ -301,7 +301,7 @@ mod tests {
         let namespaces = Namespaces::new();
         let map = lookup(&namespaces, "user", "map").unwrap();
         assert_eq!(map.ns.as_deref(), Some("clojure.core"));
-        assert!(map.arglists.unwrap().starts_with("([f coll]"));
+        assert!(map.arglists.unwrap().starts_with("([f] [f coll]"));
         assert_eq!(lookup(&namespaces, "user", "defn").unwrap().kind, "macro");
         assert_eq!(
             lookup(&namespaces, "user", "if").unwrap().kind,

@@ -11,11 +11,13 @@ use wasm_encoder::{BlockType, HeapType, Instruction, ValType};
 use super::ast::{Constant, FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
 use super::namespace::{Namespaces, Slot};
-use module::{DefinedFunction, ModuleBuilder};
+use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder};
 
 const E: ValType = ValType::EXTERNREF;
-/// The shared var table is the patch's only table.
-const VARS_TABLE: u32 = 0;
+/// The patch's tables, in import order: each var's wasm code per arity (for
+/// direct calls), and each var's value.
+const CODE_TABLE: u32 = 0;
+const VARS_TABLE: u32 = 1;
 
 /// An emitted patch and the vars it defines.
 pub struct Emitted {
@@ -171,22 +173,32 @@ impl Emitter {
 
     fn emit_def(&mut self, slot: Slot, init: Option<&Node>, once: bool) {
         self.module.use_var(slot);
-        if let Some(init) = init {
-            self.module.define_var(slot);
-            if once {
-                self.emit_var_value(slot);
-                self.call_runtime("is_unbound", vec![E], vec![ValType::I32]);
-                self.push(Instruction::If(BlockType::Empty));
-                self.out().depth += 1;
-            }
-            self.push(Instruction::I32Const(slot as i32));
-            self.emit(init);
-            self.push(Instruction::TableSet(VARS_TABLE));
-            if once {
-                self.push(Instruction::End);
-                self.out().depth -= 1;
-            }
+        let Some(init) = init else {
+            return self.emit_the_var(slot);
+        };
+        self.module.define_var(slot);
+        if !once {
+            return self.emit_store_root(slot, init);
         }
+        // defonce: only a var without a value gets one; the form is then the
+        // var, else nil (as Clojure's `(when-not (.hasRoot v) (def ...))`).
+        self.emit_var_value(slot);
+        self.call_runtime("is_unbound", vec![E], vec![ValType::I32]);
+        self.push(Instruction::If(BlockType::Result(E)));
+        self.out().depth += 1;
+        self.emit_store_root(slot, init);
+        self.push(Instruction::Else);
+        self.emit_nil();
+        self.push(Instruction::End);
+        self.out().depth -= 1;
+    }
+
+    /// Stores `init` as the var's root; yields the var.
+    fn emit_store_root(&mut self, slot: Slot, init: &Node) {
+        self.push(Instruction::I32Const(slot as i32));
+        self.emit(init);
+        self.push(Instruction::TableSet(VARS_TABLE));
+        self.emit_var_changed(slot);
         self.emit_the_var(slot);
     }
 
@@ -195,6 +207,7 @@ impl Emitter {
         self.push(Instruction::I32Const(slot as i32));
         self.emit(value);
         self.push(Instruction::TableSet(VARS_TABLE));
+        self.emit_var_changed(slot);
         self.emit_var_value(slot);
     }
 
@@ -353,12 +366,40 @@ impl Emitter {
     }
 
     fn emit_invoke(&mut self, f: &Node, args: &[Node]) {
+        if let Node::VarValue(slot) = f {
+            return self.emit_var_call(*slot, args);
+        }
         self.emit(f);
         for arg in args {
             self.emit(arg);
         }
         let name = INVOKE_NAMES[args.len()];
         self.call_runtime(name, vec![E; args.len() + 1], vec![E]);
+    }
+
+    /// A call of a var: one `call_indirect` through the var's entry for this
+    /// arity in the code table, with the var's value as `self`. The entry is
+    /// the fn's own wasm code when it has this arity, else a trampoline into
+    /// the runtime's invoke; either way no JS frame sits between two compiled
+    /// fns, and a redefinition is seen at the next call.
+    fn emit_var_call(&mut self, slot: Slot, args: &[Node]) {
+        self.emit_var_value(slot);
+        for arg in args {
+            self.emit(arg);
+        }
+        let arity = args.len() as u32;
+        self.push(Instruction::I32Const((slot * CODE_STRIDE + arity) as i32));
+        let type_index = self.module.type_of(vec![E; args.len() + 1], vec![E]);
+        self.push(Instruction::CallIndirect {
+            type_index,
+            table_index: CODE_TABLE,
+        });
+    }
+
+    /// Tells the runtime a var has a new root, so it re-points the var's code entries.
+    fn emit_var_changed(&mut self, slot: Slot) {
+        self.push(Instruction::I32Const(slot as i32));
+        self.call_runtime("var_changed", vec![ValType::I32], vec![]);
     }
 
     fn emit_intrinsic(&mut self, op: Intrinsic, args: &[Node]) {

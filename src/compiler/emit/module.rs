@@ -40,6 +40,9 @@ pub struct ModuleBuilder {
     defined: BTreeSet<Slot>,
 }
 
+/// Code-table entries per var: one per positional arity 0..=20 (docs/patch-abi.md).
+pub const CODE_STRIDE: u32 = 21;
+
 impl ModuleBuilder {
     pub fn type_of(&mut self, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
         let signature = (params, results);
@@ -122,6 +125,17 @@ impl ModuleBuilder {
         for (name, type_index) in &self.imports {
             imports.import("rt", name, EntityType::Function(*type_index));
         }
+        imports.import(
+            "rt",
+            "code",
+            EntityType::Table(TableType {
+                element_type: RefType::FUNCREF,
+                table64: false,
+                minimum: u64::from(table_size) * u64::from(CODE_STRIDE),
+                maximum: None,
+                shared: false,
+            }),
+        );
         imports.import(
             "rt",
             "vars",
