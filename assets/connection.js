@@ -3,10 +3,77 @@
 // stream its output as `out`/`err` messages and answer with `value` or `error`.
 // Shared by the browser page (page.js) and the Node runtime (node-main.mjs).
 
-import { Runtime, prStr, errorInfo, setOutput } from './runtime.js';
+import { Runtime, prStr, errorInfo, setOutput, setSignal, setLineSource, CljError } from './runtime.js';
 
 const OPEN = 1;
 const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulated
+
+// The buffer shared with the control worker (control.js): Int32 0 is the interrupt flag,
+// Int32 1 a generation bumped on every change, Int32 2 the bytes of unread input, and the
+// input itself starts at byte 16.
+const INTERRUPT = 0;
+const GENERATION = 1;
+const INPUT_LENGTH = 2;
+const INPUT_OFFSET = 16;
+const SHARED_BYTES = INPUT_OFFSET + 64 * 1024;
+
+/** A random id naming this runtime on both of its sockets. */
+function newInstanceId() {
+  if (globalThis.crypto && typeof globalThis.crypto.randomUUID === 'function') return globalThis.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Shared memory for the control channel, where the platform allows it. */
+function sharedBuffer() {
+  if (typeof SharedArrayBuffer !== 'function') return null;
+  if (typeof globalThis.crossOriginIsolated === 'boolean' && !globalThis.crossOriginIsolated) return null;
+  return new SharedArrayBuffer(SHARED_BYTES);
+}
+
+/**
+ * read-line over the shared buffer: returns buffered lines; when none is left, asks the
+ * server for input through the control worker and blocks until some arrives (Atomics.wait
+ * where the platform allows blocking, else a spin that still honours interrupts).
+ */
+function makeLineSource(buffer, askForInput) {
+  const signal = new Int32Array(buffer, 0, 4);
+  const input = new Uint8Array(buffer, INPUT_OFFSET);
+  const decoder = new TextDecoder();
+  const canBlock = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+  let text = '';
+  const interrupted = () => {
+    if (Atomics.load(signal, INTERRUPT) === 0) return;
+    Atomics.store(signal, INTERRUPT, 0);
+    throw new CljError('InterruptedException', 'Evaluation interrupted');
+  };
+  const takeInput = () => {
+    const length = Atomics.load(signal, INPUT_LENGTH);
+    if (length === 0) return;
+    text += decoder.decode(input.slice(0, length));
+    Atomics.store(signal, INPUT_LENGTH, 0);
+  };
+  return () => {
+    for (;;) {
+      takeInput();
+      const newline = text.indexOf('\n');
+      if (newline >= 0) {
+        const line = text.slice(0, newline);
+        text = text.slice(newline + 1);
+        return line;
+      }
+      const generation = Atomics.load(signal, GENERATION);
+      takeInput();
+      if (text.includes('\n')) continue;
+      askForInput();
+      if (canBlock) {
+        while (Atomics.load(signal, GENERATION) === generation) Atomics.wait(signal, GENERATION, generation, 250);
+      } else {
+        while (Atomics.load(signal, GENERATION) === generation) { /* spin: the main thread may not block */ }
+      }
+      interrupted();
+    }
+  };
+}
 
 /** The bytes of a binary frame as a Uint8Array (ArrayBuffer, typed array or Blob). */
 async function frameBytes(data) {
@@ -27,6 +94,9 @@ async function frameBytes(data) {
  *   onOut      (id, text, stream) => void, for each chunk of output ("out" or "err")
  *   runtime    a Runtime (default: a fresh one: slot numbers belong to one server session)
  *   WebSocket  the WebSocket class (default: the global one)
+ *   startControl  ({url, instance, buffer}) => {postMessage(msg), terminate()}: starts the
+ *              control worker (control.js); without it (or without SharedArrayBuffer) the
+ *              runtime can't be interrupted while busy and read-line has no input
  *
  * Returns {runtime, closed, close(), reportError(e)}: `closed` resolves (never rejects) with
  * {code, reason, opened} when the socket closes or fails to open.
@@ -40,7 +110,11 @@ export function connect(url, options = {}) {
     onOut = () => {},
     runtime = new Runtime(),
     WebSocket: WS = globalThis.WebSocket,
+    startControl = null,
   } = options;
+  const instance = newInstanceId();
+  const buffer = startControl !== null ? sharedBuffer() : null;
+  let control = null;
 
   let resolveClosed;
   const closed = new Promise((resolve) => { resolveClosed = resolve; });
@@ -53,6 +127,7 @@ export function connect(url, options = {}) {
     finished = true;
     flush();
     setOutput(previousOutput);
+    if (control !== null) control.terminate();
     onStatus('closed', { code, reason, opened });
     resolveClosed({ code, reason, opened });
   };
@@ -92,6 +167,7 @@ export function connect(url, options = {}) {
     const id = (u8[0] | (u8[1] << 8) | (u8[2] << 16) | (u8[3] << 24)) >>> 0;
     currentId = id;
     evalOut = '';
+    if (buffer !== null) Atomics.store(new Int32Array(buffer, 0, 1), INTERRUPT, 0);
     let result;
     try {
       const v = await runtime.loadPatch(u8.subarray(4));
@@ -121,7 +197,16 @@ export function connect(url, options = {}) {
   ws.binaryType = 'arraybuffer';
   ws.onopen = () => {
     opened = true;
-    ws.send(JSON.stringify({ op: 'hello', kind, agent }));
+    ws.send(JSON.stringify({ op: 'hello', kind, agent, instance }));
+    if (buffer !== null) {
+      try {
+        control = startControl({ url, instance, buffer });
+        setSignal(new Int32Array(buffer, 0, 1));
+        setLineSource(makeLineSource(buffer, () => control.postMessage({ op: 'need-input', id: currentId })));
+      } catch (e) {
+        onStatus('error', { error: e });
+      }
+    }
     onStatus('open', { url });
   };
   ws.onmessage = (ev) => {

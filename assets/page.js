@@ -12,6 +12,13 @@ const emptyEl = document.getElementById('empty');
 const token = new URLSearchParams(location.search).get('token');
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/repl?token=${encodeURIComponent(token ?? '')}`;
 
+/** The control worker (control.js), which lets the server interrupt a busy page. */
+function startControl(init) {
+  const worker = new Worker('/control.js', { type: 'module' });
+  worker.postMessage({ op: 'init', ...init });
+  return { postMessage: (message) => worker.postMessage(message), terminate: () => worker.terminate() };
+}
+
 let retryNow = null; // resolves the backoff wait early
 let current = null; // the live connection
 
@@ -115,6 +122,7 @@ async function run() {
       },
       onOut: addOutput,
       onEval: finishEval,
+      startControl,
     });
     const { opened } = await current.closed;
     current = null;

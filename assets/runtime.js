@@ -2282,6 +2282,153 @@ core('println-str', { 0: () => '\n', va: (xs) => joinWith(xs, printStr) + '\n' }
 core('pr', { 0: () => null, va: (xs) => { writeOut(joinWith(xs, prStr)); return null; } });
 core('prn', { 0: () => { writeOut('\n'); return null; }, va: (xs) => { writeOut(joinWith(xs, prStr) + '\n'); return null; } });
 core('print', { 0: () => null, va: (xs) => { writeOut(joinWith(xs, printStr)); return null; } });
+// --- JavaScript interop ------------------------------------------------------------------
+
+const HOST_FN = Symbol('jank.hostFn'); // the JS function a host-fn wrapper calls
+const hostWrappers = new WeakMap(); // JS function -> its wrapper, so identity survives round trips
+
+/** A value as JS code expects it: longs become numbers (JS APIs reject BigInt). */
+function toHost(x) {
+  if (typeof x === 'bigint') return Number(x);
+  if (typeof x === 'function' && x[HOST_FN] !== undefined) return x[HOST_FN];
+  return x;
+}
+
+/**
+ * A value from JS code: undefined is nil, integral numbers are longs (as CLJS prints
+ * them), and a JS function is wrapped so Clojure calls convert its arguments and result.
+ */
+function fromHost(x) {
+  if (x === undefined) return null;
+  if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
+  if (typeof x === 'function' && x[FN] === undefined && x[NAME] === undefined && x[HOST_FN] === undefined) {
+    let wrapper = hostWrappers.get(x);
+    if (wrapper === undefined) {
+      const f = x;
+      wrapper = function (...args) {
+        return fromHost(new.target ? Reflect.construct(f, args.map(toHost)) : f.apply(this, args.map(toHost)));
+      };
+      wrapper[HOST_FN] = f;
+      hostWrappers.set(x, wrapper);
+    }
+    return wrapper;
+  }
+  return x;
+}
+
+const hostArgs = (args) => (args === null ? [] : toArray(args).map(toHost));
+
+/** `js/a.b.c`: walks globalThis; a function found on an object is bound to it. */
+function jsGlobal(path) {
+  let parent = undefined;
+  let value = globalThis;
+  for (const part of String(path).split('.')) {
+    if (value === null || value === undefined) throw new CljError('Error', `js/${path} is not defined`);
+    parent = value;
+    value = value[part];
+  }
+  if (value === undefined && !(String(path).split('.').pop() in (parent ?? {}))) {
+    throw new CljError('Error', `js/${path} is not defined`);
+  }
+  if (typeof value === 'function' && parent !== globalThis && !value.prototype) return fromHost(value.bind(parent));
+  return fromHost(value);
+}
+
+function hostTarget(obj, what) {
+  if (obj === null || obj === undefined) throw nullPointer(`Cannot ${what} of nil`);
+  return obj;
+}
+
+function jsGet(obj, prop) { return fromHost(hostTarget(obj, `read property ${prop}`)[prop]); }
+
+function jsSet(obj, prop, value) {
+  hostTarget(obj, `set property ${prop}`)[prop] = toHost(value);
+  return value;
+}
+
+function jsCall(obj, method, args) {
+  const target = hostTarget(obj, `call method ${method}`);
+  const f = target[method];
+  if (typeof f !== 'function') throw new CljError('Error', `${method} is not a function on ${className(target)}`);
+  return fromHost(f.apply(target, hostArgs(args)));
+}
+
+function jsNew(ctor, args) {
+  const host = toHost(ctor);
+  if (typeof host !== 'function') throw new CljError('Error', `${prStr(ctor)} is not a constructor`);
+  return fromHost(Reflect.construct(host, hostArgs(args)));
+}
+
+/** clj->js: maps to objects (keyword keys by name), collections to arrays, keywords to strings. */
+function cljToJs(x) {
+  if (x === null) return null;
+  if (typeof x === 'bigint') return Number(x);
+  if (x instanceof Keyword) return x.ns === null ? x.name : `${x.ns}/${x.name}`;
+  if (x instanceof Sym) return toStr(x);
+  if (x instanceof PMap) {
+    const out = {};
+    for (let s = seq(x); s !== null; s = s.next()) {
+      const e = s.first();
+      const k = nth(e, 0);
+      out[k instanceof Keyword ? cljToJs(k) : toStr(k)] = cljToJs(nth(e, 1));
+    }
+    return out;
+  }
+  if (x instanceof Coll) return toArray(x).map(cljToJs);
+  return x;
+}
+
+/** js->clj: arrays to vectors, plain objects to maps (keyword keys with :keywordize-keys). */
+function jsToClj(x, keywordize) {
+  if (x === null || x === undefined) return null;
+  if (typeof x === 'number') return fromHost(x);
+  if (Array.isArray(x)) return vectorOf(x.map((v) => jsToClj(v, keywordize)));
+  if (typeof x === 'object' && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null)) {
+    const kvs = [];
+    for (const [k, v] of Object.entries(x)) kvs.push(keywordize ? keyword(null, k) : k, jsToClj(v, keywordize));
+    return mapOf(...kvs);
+  }
+  return x;
+}
+
+core('clj->js', { 1: cljToJs });
+core('js->clj', {
+  1: (x) => jsToClj(x, false),
+  va: (args) => {
+    const opts = mapOf(...args.slice(1));
+    return jsToClj(args[0], truthy(get(opts, keyword(null, 'keywordize-keys'))));
+  },
+  vmin: 1,
+});
+
+// --- input and interrupts ----------------------------------------------------------------
+
+/** The interrupt flag shared with the control worker (an Int32Array; index 0), or null. */
+let signal = null;
+export function setSignal(flags) { signal = flags; }
+
+/**
+ * Polled by compiled loops at every `recur` (the ABI's poll): throws when the user has
+ * interrupted the eval. The flag is cleared so the next eval runs.
+ */
+export function poll() {
+  if (signal !== null && signal[0] !== 0) {
+    Atomics.store(signal, 0, 0);
+    throw new CljError('InterruptedException', 'Evaluation interrupted');
+  }
+}
+
+/** Where read-line gets a line (null at end of input); the connection installs one. */
+let lineSource = () => {
+  throw new CljError('UnsupportedOperationException', 'read-line: this runtime has no input channel');
+};
+export function setLineSource(source) {
+  const previous = lineSource;
+  lineSource = source;
+  return previous;
+}
+core('read-line', { 0: () => lineSource() });
+
 core('println', { 0: () => { writeOut('\n'); return null; }, va: (xs) => { writeOut(joinWith(xs, printStr) + '\n'); return null; } });
 core('newline', { 0: () => { writeOut('\n'); return null; } });
 core('flush', { 0: () => null });
@@ -3369,7 +3516,8 @@ export const rtImportNames = [
   ...Array.from({ length: 21 }, (_, i) => `invoke${i}`),
   'add', 'sub', 'mul', 'div', 'lt', 'gt', 'lte', 'gte', 'num_eq', 'equiv',
   'fn_new', 'fn_arity', 'fn_capture', 'fn_captured', 'throw',
-  'var_changed', 'is_unbound', 'try_catch',
+  'var_changed', 'is_unbound', 'try_catch', 'poll',
+  'js_global', 'js_get', 'js_set', 'js_call', 'js_new',
 ];
 
 /** Entries per var in the code table: one per positional arity, 0..20 (docs/patch-abi.md). */
@@ -3425,7 +3573,8 @@ function catchMatches(className, e) {
   if (simple === 'Throwable' || simple === 'Object' || simple === ':default') return true;
   const info = errorInfo(e);
   if (simple === info.cls) return true;
-  const isError = info.cls === 'StackOverflowError' || info.cls === 'Error' || info.cls === 'AssertionError';
+  // Interrupts stop the eval even through (catch Exception e ...).
+  const isError = ['StackOverflowError', 'Error', 'AssertionError', 'InterruptedException'].includes(info.cls);
   if (simple === 'Exception') return !isError;
   if (simple === 'RuntimeException') return !isError && info.cls !== 'Exception';
   if (simple === 'IndexOutOfBoundsException') return /IndexOutOfBounds/.test(info.cls);
@@ -3508,6 +3657,12 @@ export class Runtime {
       var_changed: (slot) => this.varChanged(slot),
       is_unbound: (x) => (x instanceof Unbound ? 1 : 0),
       try_catch: tryCatch,
+      poll,
+      js_global: jsGlobal,
+      js_get: jsGet,
+      js_set: jsSet,
+      js_call: jsCall,
+      js_new: jsNew,
     };
     for (let i = 5; i <= 20; i++) rt[`invoke${i}`] = (f, ...args) => invokeArray(f, args);
     return rt;

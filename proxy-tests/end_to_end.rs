@@ -213,24 +213,9 @@ fn conformance_defn_and_hot_redefine() {
     }
 }
 
-/// Cases of the shared corpus the built-in compiler does not pass yet (issue
-/// 4's work). The test fails when any other case fails, so what passes stays
-/// passing; remove names here as they start to pass.
-const KNOWN_CONFORMANCE_GAPS: &[&str] = &[
-    "case",
-    "dotimes-out",
-    "doseq-out",
-    "for",
-    "for-when",
-    "destructure-vector",
-    "destructure-map",
-    "destructure-nested",
-    "destructure-fn-args",
-    "destructure-as",
-];
-
+/// The whole shared conformance corpus, each case as real Clojure prints it.
 #[test]
-fn conformance_corpus_passes_but_for_known_gaps() {
+fn conformance_corpus_passes() {
     let server = headless();
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
     let output = Command::new("python3")
@@ -240,27 +225,8 @@ fn conformance_corpus_passes_but_for_known_gaps() {
         .output()
         .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let failed: Vec<&str> = stdout
-        .lines()
-        .filter_map(|line| line.strip_prefix("FAIL "))
-        .filter_map(|rest| rest.split(':').next())
-        .collect();
-    let unexpected: Vec<&&str> = failed
-        .iter()
-        .filter(|name| !KNOWN_CONFORMANCE_GAPS.contains(name))
-        .collect();
-    assert!(
-        unexpected.is_empty(),
-        "newly failing: {unexpected:?}\n{stdout}"
-    );
-    let fixed: Vec<&&str> = KNOWN_CONFORMANCE_GAPS
-        .iter()
-        .filter(|name| !failed.contains(name))
-        .collect();
-    assert!(
-        fixed.is_empty(),
-        "now passing, remove from KNOWN_CONFORMANCE_GAPS: {fixed:?}"
-    );
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
 }
 
 fn wait_with_timeout(child: std::process::Child, limit: Duration) -> std::process::Output {
@@ -274,4 +240,61 @@ fn wait_with_timeout(child: std::process::Child, limit: Duration) -> std::proces
     let output = child.wait_with_output().expect("child finishes");
     let _ = done_tx.send(());
     output
+}
+
+#[test]
+fn interrupt_stops_a_runaway_loop_and_keeps_definitions() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    client.eval(&session, "(defn still-here [x] (* 2 x))");
+    client.send(&[
+        ("op", "eval"),
+        ("code", "(loop [] (recur))"),
+        ("session", &session),
+        ("id", "runaway"),
+    ]);
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let replies = client.request(&[
+        ("op", "interrupt"),
+        ("session", &session),
+        ("interrupt-id", "runaway"),
+    ]);
+    assert_eq!(common::statuses(&replies[0]), ["done"]);
+    let interrupted = client.replies_to("runaway");
+    assert!(
+        all_statuses(&interrupted).contains(&"interrupted".to_string()),
+        "{interrupted:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "stopped within about a second"
+    );
+    assert_eq!(values(&client.eval(&session, "(still-here 21)")), ["42"]);
+}
+
+#[test]
+fn read_line_asks_for_input_and_gets_stdin() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    client.send(&[
+        ("op", "eval"),
+        ("code", "(str \"got:\" (read-line))"),
+        ("session", &session),
+        ("id", "reader"),
+    ]);
+    let first = client.read().expect("a reply");
+    assert_eq!(common::statuses(&first), ["need-input"]);
+    let replies = client.request(&[
+        ("op", "stdin"),
+        ("stdin", "hello world\n"),
+        ("session", &session),
+    ]);
+    assert_eq!(common::statuses(&replies[0]), ["done"]);
+    assert_eq!(
+        values(&client.replies_to("reader")),
+        ["\"got:hello world\""]
+    );
 }

@@ -9,13 +9,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
 use crate::compiler::{CompileError, Compiler};
 use crate::nrepl::session::lock;
-use crate::runtime::{Bridge, RuntimeEvent};
+use crate::runtime::{Bridge, PatchRun, RuntimeEvent};
 
 /// What to evaluate, and where it came from (for error positions).
 #[derive(Clone, Debug)]
@@ -43,6 +43,16 @@ pub enum EvalEvent {
     },
     /// The eval was stopped by `interrupt`.
     Interrupted,
+    /// The running code waits for input: the client should send `stdin`.
+    NeedInput,
+}
+
+/// How the user steers a running eval.
+pub struct EvalControls {
+    /// Fires when the user interrupts the eval.
+    pub interrupted: oneshot::Receiver<()>,
+    /// Input the user sends for `read-line`.
+    pub stdin: mpsc::UnboundedReceiver<String>,
 }
 
 pub struct Evaluator {
@@ -86,13 +96,13 @@ impl Evaluator {
 
     /// Evaluates `request` in namespace `ns` (updated as forms change it),
     /// reporting through `on_event`.
-    /// `interrupted` fires when the user interrupts; the eval then stops
-    /// after reporting `Interrupted`.
+    /// `controls` carry the user's interrupt (the eval then stops after
+    /// reporting `Interrupted`) and stdin.
     pub async fn eval(
         &self,
         ns: &mut String,
         request: EvalRequest,
-        interrupted: &mut oneshot::Receiver<()>,
+        controls: &mut EvalControls,
         on_event: &mut (dyn FnMut(EvalEvent) + Send),
     ) {
         let source = SourceName::of(&request);
@@ -132,7 +142,7 @@ impl Evaluator {
             };
             let wasm = Arc::new(patch.wasm);
             if !self
-                .run_patch(&wasm, ns, &source, patch.line, interrupted, on_event)
+                .run_patch(&wasm, ns, &source, patch.line, controls, on_event)
                 .await
             {
                 return;
@@ -148,11 +158,11 @@ impl Evaluator {
         ns: &str,
         source: &SourceName,
         line: u32,
-        interrupted: &mut oneshot::Receiver<()>,
+        controls: &mut EvalControls,
         on_event: &mut (dyn FnMut(EvalEvent) + Send),
     ) -> bool {
-        let mut events = match self.bridge.run_patch(wasm).await {
-            Ok(events) => events,
+        let mut run = match self.bridge.run_patch(wasm).await {
+            Ok(run) => run,
             Err(error) => {
                 report_failure(on_event, format!("{error}\n"), "jank.wasm.NoRuntime");
                 return false;
@@ -161,10 +171,15 @@ impl Evaluator {
         let deadline = tokio::time::Instant::now() + self.eval_timeout;
         loop {
             let next = tokio::select! {
-                next = tokio::time::timeout_at(deadline, events.recv()) => next,
-                Ok(()) = &mut *interrupted => {
+                next = tokio::time::timeout_at(deadline, run.events.recv()) => next,
+                Ok(()) = &mut controls.interrupted => {
+                    stop(&mut run, on_event).await;
                     on_event(EvalEvent::Interrupted);
                     return false;
+                }
+                Some(text) = controls.stdin.recv() => {
+                    run.send_stdin(&text);
+                    continue;
                 }
             };
             let event = match next {
@@ -173,17 +188,21 @@ impl Evaluator {
                     class: "RuntimeDisconnected".into(),
                     message: "the runtime went away during the eval".into(),
                 },
-                Err(_) => RuntimeEvent::Error {
-                    class: "TimeoutException".into(),
-                    message: format!(
-                        "Eval timed out after {} s (see --eval-timeout)",
-                        self.eval_timeout.as_secs_f64()
-                    ),
-                },
+                Err(_) => {
+                    stop(&mut run, on_event).await;
+                    RuntimeEvent::Error {
+                        class: "TimeoutException".into(),
+                        message: format!(
+                            "Eval timed out after {} s (see --eval-timeout)",
+                            self.eval_timeout.as_secs_f64()
+                        ),
+                    }
+                }
             };
             match event {
                 RuntimeEvent::Out(text) => on_event(EvalEvent::Out(text)),
                 RuntimeEvent::Err(text) => on_event(EvalEvent::Err(text)),
+                RuntimeEvent::NeedInput => on_event(EvalEvent::NeedInput),
                 RuntimeEvent::Value(value) => {
                     on_event(EvalEvent::Value {
                         value,
@@ -205,6 +224,36 @@ impl Evaluator {
                 }
             }
         }
+    }
+}
+
+/// How long a runtime has to stop after an interrupt before we give up on it.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// Interrupts a run and waits (briefly) for the runtime to confirm it stopped,
+/// passing on any output it printed meanwhile.
+async fn stop(run: &mut PatchRun, on_event: &mut (dyn FnMut(EvalEvent) + Send)) {
+    if !run.interrupt() {
+        on_event(EvalEvent::Err(
+            "This runtime has no control channel, so it cannot be stopped while it runs; it will finish on its own or not at all.\n".into(),
+        ));
+        return;
+    }
+    let stopped = tokio::time::timeout(STOP_GRACE, async {
+        while let Some(event) = run.events.recv().await {
+            match event {
+                RuntimeEvent::Out(text) => on_event(EvalEvent::Out(text)),
+                RuntimeEvent::Err(text) => on_event(EvalEvent::Err(text)),
+                event if event.is_final() => return,
+                _ => {}
+            }
+        }
+    })
+    .await;
+    if stopped.is_err() {
+        on_event(EvalEvent::Err(format!(
+            "The runtime did not stop within {STOP_GRACE:?}: it may be stuck in code that never checks for interrupts.\n"
+        )));
     }
 }
 

@@ -905,7 +905,9 @@ describe('connection', () => {
     });
     const ws = FakeSocket.last;
     await ws.until((sent) => sent.length >= 1);
-    assert.deepEqual(ws.sent[0], { op: 'hello', kind: 'node', agent: 'test-agent' });
+    const { instance, ...hello } = ws.sent[0];
+    assert.deepEqual(hello, { op: 'hello', kind: 'node', agent: 'test-agent' });
+    assert.match(instance, /^[0-9a-f-]{8,}/, 'a random instance id names the runtime on both sockets');
     assert.equal(ws.binaryType, 'arraybuffer');
 
     // (println "hi") through the clojure.core/println var, then 1/0, then (+ 1 2)

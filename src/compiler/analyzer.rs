@@ -198,6 +198,9 @@ impl Analyzer<'_> {
 
     fn analyze_symbol(&mut self, form: &Form, symbol: &Symbol) -> Result<Node> {
         let form = &Form::new(form.kind.clone(), self.list_pos);
+        if symbol.ns.as_deref() == Some("js") {
+            return Ok(Node::JsGlobal(symbol.name.clone()));
+        }
         if symbol.ns.is_none()
             && let Some(node) = self.lookup_local(self.frames.len() - 1, &symbol.name)
         {
@@ -266,6 +269,11 @@ impl Analyzer<'_> {
 
     fn analyze_list(&mut self, form: &Form, items: &[Form], tail: bool) -> Result<Node> {
         let (head, args) = items.split_first().expect("caller checked non-empty");
+        if let Some(symbol) = head.as_symbol()
+            && let Some(node) = self.analyze_interop(form, symbol, args)?
+        {
+            return Ok(node);
+        }
         if let Some(symbol) = head.as_symbol()
             && !self.is_local(&symbol.name)
         {
@@ -760,6 +768,76 @@ impl Analyzer<'_> {
         })
     }
 
+    /// JavaScript interop calls: `(.-prop obj)`, `(.method obj args...)`,
+    /// `(js/Ctor. args...)` and `(new Ctor args...)`; `None` for other calls.
+    fn analyze_interop(
+        &mut self,
+        form: &Form,
+        head: &Symbol,
+        args: &[Form],
+    ) -> Result<Option<Node>> {
+        let name = head.name.as_str();
+        if head.ns.is_none() && name.len() > 2 && name.starts_with(".-") {
+            let [obj] = args else {
+                return Err(error(
+                    form,
+                    format!("Malformed member expression, expecting ({name} target)"),
+                ));
+            };
+            let obj = Box::new(self.analyze(obj, false)?);
+            return Ok(Some(Node::JsGet {
+                obj,
+                prop: name[2..].to_string(),
+            }));
+        }
+        if head.ns.is_none() && name.len() > 1 && name.starts_with('.') && name != ".." {
+            let Some((obj, rest)) = args.split_first() else {
+                return Err(error(
+                    form,
+                    format!("Malformed member expression, expecting ({name} target ...)"),
+                ));
+            };
+            let obj = Box::new(self.analyze(obj, false)?);
+            let args = Box::new(self.analyze_js_args(form, rest)?);
+            return Ok(Some(Node::JsCall {
+                obj,
+                method: name[1..].to_string(),
+                args,
+            }));
+        }
+        if head.ns.as_deref() == Some("js") && name.len() > 1 && name.ends_with('.') {
+            let ctor = Box::new(Node::JsGlobal(name[..name.len() - 1].to_string()));
+            let args = Box::new(self.analyze_js_args(form, args)?);
+            return Ok(Some(Node::JsNew { ctor, args }));
+        }
+        if head.ns.is_none() && name == "new" && !self.is_local("new") {
+            let Some((ctor, rest)) = args.split_first() else {
+                return Err(error(form, "new requires a constructor: (new js/Date)"));
+            };
+            let ctor = Box::new(self.analyze(ctor, false)?);
+            let args = Box::new(self.analyze_js_args(form, rest)?);
+            return Ok(Some(Node::JsNew { ctor, args }));
+        }
+        Ok(None)
+    }
+
+    /// Interop arguments as a vector node (nil for none).
+    fn analyze_js_args(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        if args.is_empty() {
+            return Ok(Node::Nil);
+        }
+        let vector = Symbol::qualified(CORE_NS, "vector");
+        let slot = self
+            .namespaces
+            .resolve_var(CORE_NS, &vector)
+            .ok_or_else(|| error(form, "the runtime lacks clojure.core/vector"))?;
+        let args = self.analyze_args(form, args.iter())?;
+        Ok(Node::Invoke {
+            f: Box::new(Node::VarValue(slot)),
+            args,
+        })
+    }
+
     /// `(defonce name init)`: a `def` that leaves a var with a value alone.
     fn analyze_defonce(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
         match args {
@@ -783,6 +861,18 @@ impl Analyzer<'_> {
                 "Malformed assignment, expecting (set! target val)",
             ));
         };
+        if let FormKind::List(items) = &target.kind
+            && let [head, obj] = items.as_slice()
+            && let Some(prop) = head.as_symbol().and_then(|s| s.name.strip_prefix(".-"))
+        {
+            let obj = Box::new(self.analyze(obj, false)?);
+            let value = Box::new(self.analyze(value, false)?);
+            return Ok(Node::JsSet {
+                obj,
+                prop: prop.to_string(),
+                value,
+            });
+        }
         let Some(symbol) = target.as_symbol() else {
             return Err(error(form, "Invalid assignment target"));
         };

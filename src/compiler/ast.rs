@@ -102,6 +102,30 @@ pub enum Node {
         catches: Box<Node>,
         finally: Box<Node>,
     },
+    /// `js/name` (dots in `name` walk properties: `js/console.log`).
+    JsGlobal(String),
+    /// `(.-prop obj)`.
+    JsGet {
+        obj: Box<Node>,
+        prop: String,
+    },
+    /// `(set! (.-prop obj) value)`; yields the value.
+    JsSet {
+        obj: Box<Node>,
+        prop: String,
+        value: Box<Node>,
+    },
+    /// `(.method obj args...)`; `args` is a vector node (or nil for none).
+    JsCall {
+        obj: Box<Node>,
+        method: String,
+        args: Box<Node>,
+    },
+    /// `(js/Ctor. args...)` or `(new js/Ctor args...)`.
+    JsNew {
+        ctor: Box<Node>,
+        args: Box<Node>,
+    },
     /// `letfn*`: locals bound to fns that may refer to each other.
     LetFn {
         bindings: Vec<(LocalId, FnNode)>,

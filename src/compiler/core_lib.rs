@@ -173,6 +173,9 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "pr-str" "([& xs])" "pr to a string, returning it";
     "clojure.core" "print" "([& more])" "Prints the object(s) to the output stream that is the current value of *out*. print and println produce output for human consumption.";
     "clojure.core" "print-str" "([& xs])" "print to a string, returning it";
+    "clojure.core" "clj->js" "([x])" "Recursively transforms ClojureScript values to JavaScript: maps become objects (keyword keys by name), collections arrays, keywords strings, longs numbers.";
+    "clojure.core" "js->clj" "([x] [x & opts])" "Recursively transforms JavaScript arrays into vectors and objects into maps (:keywordize-keys true makes keyword keys).";
+    "clojure.core" "read-line" "([])" "Reads the next line from stream that is the current value of *in* .";
     "clojure.core" "println" "([& more])" "Same as print followed by (newline)";
     "clojure.core" "println-str" "([& xs])" "println to a string, returning it";
     "clojure.core" "prn" "([& more])" "Same as pr followed by (newline). Observes *flush-on-newline*";

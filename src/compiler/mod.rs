@@ -11,6 +11,7 @@ pub mod analyzer;
 pub mod ast;
 pub mod constant;
 pub mod core_lib;
+pub mod destructure;
 pub mod emit;
 pub mod form;
 pub mod introspect;

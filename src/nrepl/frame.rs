@@ -235,6 +235,10 @@ pub fn message_len(buf: &[u8], limit: usize) -> Result<Option<usize>, FrameError
                 depth -= 1;
                 pos += 1;
                 if depth == 0 {
+                    // The end marker itself may be the byte over the limit.
+                    if pos > limit {
+                        return Err(FrameError::TooLarge { limit });
+                    }
                     return Ok(Some(pos));
                 }
             }
@@ -293,10 +297,11 @@ fn scan_string(buf: &[u8], start: usize, limit: usize) -> Result<Option<usize>, 
                 pos += 1;
             }
             b':' => {
-                let end = pos + 1 + len;
-                if end > limit {
-                    return Err(FrameError::TooLarge { limit });
-                }
+                // Checked: with a limit near `usize::MAX` the sum can overflow.
+                let end = (pos + 1)
+                    .checked_add(len)
+                    .filter(|&end| end <= limit)
+                    .ok_or(FrameError::TooLarge { limit })?;
                 return Ok((end <= buf.len()).then_some(end));
             }
             _ => {

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::eval::EvalControls;
+
 /// A unit of work queued on a session (an eval or a load-file).
 pub type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -17,13 +19,16 @@ pub struct Session {
     ns: Mutex<String>,
     jobs: mpsc::UnboundedSender<Job>,
     running: Mutex<Option<RunningEval>>,
+    /// Input sent while no eval ran, kept for the next one that reads.
+    pending_stdin: Mutex<String>,
 }
 
-/// The eval a session is running, for `interrupt`.
+/// The eval a session is running, for `interrupt` and `stdin`.
 struct RunningEval {
     /// The eval request's `id`, as text.
     id: Option<String>,
-    interrupt: oneshot::Sender<()>,
+    interrupt: Option<oneshot::Sender<()>>,
+    stdin: mpsc::UnboundedSender<String>,
 }
 
 /// What `interrupt` found.
@@ -48,6 +53,7 @@ impl Session {
             ns: Mutex::new(ns),
             jobs,
             running: Mutex::new(None),
+            pending_stdin: Mutex::new(String::new()),
         })
     }
 
@@ -59,12 +65,31 @@ impl Session {
         *lock(&self.ns) = ns.to_string();
     }
 
-    /// Marks the eval with request id `id` as running; the receiver fires when
-    /// it is interrupted.
-    pub fn start_eval(&self, id: Option<String>) -> oneshot::Receiver<()> {
+    /// Marks the eval with request id `id` as running; returns how it is
+    /// steered (interrupt, stdin, which starts with any input sent earlier).
+    pub fn start_eval(&self, id: Option<String>) -> EvalControls {
         let (interrupt, interrupted) = oneshot::channel();
-        *lock(&self.running) = Some(RunningEval { id, interrupt });
-        interrupted
+        let (stdin_tx, stdin) = mpsc::unbounded_channel();
+        let early = std::mem::take(&mut *lock(&self.pending_stdin));
+        if !early.is_empty() {
+            let _ = stdin_tx.send(early);
+        }
+        *lock(&self.running) = Some(RunningEval {
+            id,
+            interrupt: Some(interrupt),
+            stdin: stdin_tx,
+        });
+        EvalControls { interrupted, stdin }
+    }
+
+    /// Input for the running eval, or for the next one if none runs.
+    pub fn send_stdin(&self, text: &str) {
+        if let Some(eval) = lock(&self.running).as_ref()
+            && eval.stdin.send(text.to_string()).is_ok()
+        {
+            return;
+        }
+        lock(&self.pending_stdin).push_str(text);
     }
 
     pub fn finish_eval(&self) {
@@ -74,12 +99,12 @@ impl Session {
     /// Interrupts the running eval, if it is the one named (any, for `None`).
     pub fn interrupt(&self, id: Option<&str>) -> InterruptOutcome {
         let mut running = lock(&self.running);
-        match running.as_ref() {
+        match running.as_mut() {
             None => InterruptOutcome::Idle,
             Some(eval) if id.is_some() && eval.id.as_deref() != id => InterruptOutcome::IdMismatch,
-            Some(_) => {
-                if let Some(eval) = running.take() {
-                    let _ = eval.interrupt.send(());
+            Some(eval) => {
+                if let Some(interrupt) = eval.interrupt.take() {
+                    let _ = interrupt.send(());
                 }
                 InterruptOutcome::Interrupted
             }

@@ -17,6 +17,10 @@ use tracing::{debug, warn};
 use super::Bridge;
 use super::assets;
 
+/// Cross-origin isolation, which gives the page SharedArrayBuffer (the control
+/// channel: interrupts and read-line). Everything we serve is same-origin.
+const ISOLATION_HEADERS: &str = "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\nCross-Origin-Resource-Policy: same-origin\r\n";
+
 /// Request heads larger than this are refused.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// How long a client has to send its request head.
@@ -190,7 +194,7 @@ async fn upgrade_runtime(
         .max_message_size(Some(MAX_WS_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_WS_MESSAGE_BYTES));
     let socket = WebSocketStream::from_raw_socket(stream, Role::Server, Some(config)).await;
-    bridge.serve_runtime(socket).await;
+    bridge.serve_socket(socket).await;
 }
 
 /// Reads and parses the request head; `None` for anything malformed or too big.
@@ -251,7 +255,7 @@ async fn respond(
         _ => "Method Not Allowed",
     };
     let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n{ISOLATION_HEADERS}Connection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).await?;

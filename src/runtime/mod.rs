@@ -2,41 +2,37 @@
 //! pages and the headless Node process) connect here; evals are sent to them as
 //! patches and their output, values and errors come back, matched by eval id.
 //!
-//! Nothing here knows nREPL: the evaluator calls `Bridge::run_patch` and reads
-//! the events it returns.
+//! Each runtime has two sockets: the main one (patches in, reports out) and a
+//! control one, served by a worker of the runtime, which stays responsive while
+//! the runtime's main thread is busy running code: it carries `interrupt` and
+//! `stdin` to the runtime and `need-input` from it.
+//!
+//! Nothing here knows nREPL: the evaluator calls `Bridge::run_patch` and talks
+//! to the returned `PatchRun`.
 
 pub mod assets;
 pub mod headless;
 pub mod http;
 pub mod patch_log;
 mod protocol;
+mod socket;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{Notify, mpsc};
-use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tracing::{info, warn};
 
+use protocol::Hello;
 pub use protocol::RuntimeEvent;
-use protocol::{Hello, IncomingMessage};
 
 use crate::compiler::namespace::Slot;
 use crate::nrepl::session::lock;
 use patch_log::PatchLog;
 
-/// How long a runtime has, after connecting, to say hello.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often the server pings a runtime (pongs, like any message, show it is alive).
-const PING_INTERVAL: Duration = Duration::from_secs(10);
-/// A runtime not heard from for this long is dropped. Longer than the default
-/// eval timeout: a runtime busy in a long computation may not answer pings.
-const SILENCE_LIMIT: Duration = Duration::from_secs(90);
 /// How long one replayed patch may take on a newly connected runtime.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -73,10 +69,22 @@ struct RuntimeConn {
     id: u64,
     hello: Hello,
     outgoing: mpsc::UnboundedSender<Message>,
+    /// The control socket's sender, once the runtime's worker has connected it.
+    control: Mutex<Option<mpsc::UnboundedSender<Message>>>,
     /// Evals sent to this runtime that have not finished, by eval id.
     pending: Mutex<HashMap<u32, mpsc::UnboundedSender<RuntimeEvent>>>,
     /// False until the patch log has been replayed to it.
     ready: AtomicBool,
+}
+
+impl RuntimeConn {
+    /// Sends a control message (JSON) if the control socket is connected.
+    fn send_control(&self, message: serde_json::Value) -> bool {
+        match lock(&self.control).as_ref() {
+            Some(control) => control.send(Message::text(message.to_string())).is_ok(),
+            None => false,
+        }
+    }
 }
 
 /// A connected runtime as reported to users.
@@ -85,6 +93,30 @@ pub struct RuntimeInfo {
     pub id: u64,
     pub kind: String,
     pub agent: String,
+}
+
+/// One patch running on one runtime: its reports, and the controls of the run.
+pub struct PatchRun {
+    runtime: Arc<RuntimeConn>,
+    eval_id: u32,
+    /// What the runtime reports; ends after a `Value` or `Error`, or when the
+    /// runtime goes away.
+    pub events: mpsc::UnboundedReceiver<RuntimeEvent>,
+}
+
+impl PatchRun {
+    /// Asks the runtime to stop this eval. False when the runtime has no
+    /// control channel (it cannot be interrupted while busy).
+    pub fn interrupt(&self) -> bool {
+        self.runtime
+            .send_control(serde_json::json!({"op": "interrupt", "id": self.eval_id}))
+    }
+
+    /// Gives the running code input for `read-line`.
+    pub fn send_stdin(&self, text: &str) -> bool {
+        self.runtime
+            .send_control(serde_json::json!({"op": "stdin", "id": self.eval_id, "text": text}))
+    }
 }
 
 impl Bridge {
@@ -123,63 +155,31 @@ impl Bridge {
     }
 
     /// Sends a patch to the most recently connected runtime (waiting a while
-    /// for one if none is there) and returns the stream of what it reports.
-    /// The stream ends after a `Value` or `Error`, or when the runtime goes away.
-    pub async fn run_patch(
-        &self,
-        wasm: &[u8],
-    ) -> Result<mpsc::UnboundedReceiver<RuntimeEvent>, BridgeError> {
+    /// for one if none is there).
+    pub async fn run_patch(&self, wasm: &[u8]) -> Result<PatchRun, BridgeError> {
         let runtime = self.wait_for_runtime().await?;
-        Ok(self.send_patch(&runtime, wasm))
+        Ok(self.send_patch(runtime, wasm))
     }
 
-    fn send_patch(
-        &self,
-        runtime: &RuntimeConn,
-        wasm: &[u8],
-    ) -> mpsc::UnboundedReceiver<RuntimeEvent> {
+    fn send_patch(&self, runtime: Arc<RuntimeConn>, wasm: &[u8]) -> PatchRun {
         let eval_id = self.state.next_eval_id.fetch_add(1, Ordering::Relaxed);
-        let (events, receiver) = mpsc::unbounded_channel();
-        lock(&runtime.pending).insert(eval_id, events);
+        let (sender, events) = mpsc::unbounded_channel();
+        lock(&runtime.pending).insert(eval_id, sender);
         let mut frame = Vec::with_capacity(4 + wasm.len());
         frame.extend_from_slice(&eval_id.to_le_bytes());
         frame.extend_from_slice(wasm);
         if runtime.outgoing.send(Message::binary(frame)).is_err() {
             // The runtime's task ended between lookup and send.
             fail_pending(
-                runtime,
+                &runtime,
                 "the runtime disconnected before the eval could be sent",
             );
         }
-        receiver
-    }
-
-    /// Brings a new runtime up to date with the patch log, then lets evals use it.
-    async fn replay_log(&self, runtime: Arc<RuntimeConn>) {
-        let patches = lock(&self.state.log).replay();
-        for wasm in patches {
-            let mut events = self.send_patch(&runtime, &wasm);
-            let finished = tokio::time::timeout(REPLAY_TIMEOUT, async {
-                while let Some(event) = events.recv().await {
-                    if let RuntimeEvent::Error { class, message } = &event {
-                        warn!(
-                            id = runtime.id,
-                            "replaying a definition failed: {class}: {message}"
-                        );
-                    }
-                    if event.is_final() {
-                        return;
-                    }
-                }
-            })
-            .await;
-            if finished.is_err() {
-                warn!(id = runtime.id, "replaying a definition timed out");
-            }
+        PatchRun {
+            runtime,
+            eval_id,
+            events,
         }
-        runtime.ready.store(true, Ordering::Release);
-        self.state.runtime_connected.notify_waiters();
-        info!(id = runtime.id, "runtime ready");
     }
 
     async fn wait_for_runtime(&self) -> Result<Arc<RuntimeConn>, BridgeError> {
@@ -202,98 +202,67 @@ impl Bridge {
         }
     }
 
-    /// Serves one runtime's WebSocket until it closes: registers it after its
-    /// hello, forwards patches to it and routes its reports to the evals.
-    pub async fn serve_runtime<S>(&self, mut socket: WebSocketStream<S>)
-    where
-        S: AsyncRead + AsyncWrite + Unpin,
-    {
-        let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_hello(&mut socket)).await {
-            Ok(Some(hello)) => hello,
-            _ => {
-                warn!("a runtime connected but did not say hello; closing it");
-                return;
-            }
-        };
-        let (outgoing, mut to_send) = mpsc::unbounded_channel();
+    /// Registers a runtime that said hello; it takes evals once the patch log
+    /// has been replayed to it.
+    fn register(&self, hello: Hello, outgoing: mpsc::UnboundedSender<Message>) -> Arc<RuntimeConn> {
         let runtime = Arc::new(RuntimeConn {
             id: self.state.next_runtime_id.fetch_add(1, Ordering::Relaxed),
             hello,
             outgoing,
+            control: Mutex::new(None),
             pending: Mutex::new(HashMap::new()),
             ready: AtomicBool::new(false),
         });
         info!(id = runtime.id, kind = %runtime.hello.kind, agent = %runtime.hello.agent, "runtime connected");
         lock(&self.state.runtimes).push(runtime.clone());
-        let replay = tokio::spawn({
-            let bridge = self.clone();
-            let runtime = runtime.clone();
-            async move { bridge.replay_log(runtime).await }
-        });
+        runtime
+    }
 
-        let mut heartbeat = tokio::time::interval(PING_INTERVAL);
-        let mut last_heard = tokio::time::Instant::now();
-        loop {
-            tokio::select! {
-                message = to_send.recv() => match message {
-                    Some(message) => if socket.send(message).await.is_err() { break },
-                    None => break,
-                },
-                incoming = socket.next() => {
-                    last_heard = tokio::time::Instant::now();
-                    match incoming {
-                        Some(Ok(Message::Text(text))) => route_report(&runtime, text.as_str()),
-                        Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                        Some(Ok(_)) => {}
-                    }
-                },
-                _ = heartbeat.tick() => {
-                    if last_heard.elapsed() > SILENCE_LIMIT {
-                        warn!(id = runtime.id, "runtime silent for {SILENCE_LIMIT:?}; dropping it");
-                        break;
-                    }
-                    if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-
-        replay.abort();
-        let _ = socket.close(None).await;
+    fn unregister(&self, runtime: &RuntimeConn) {
         lock(&self.state.runtimes).retain(|r| r.id != runtime.id);
-        fail_pending(&runtime, "the runtime disconnected during the eval");
+        fail_pending(runtime, "the runtime disconnected during the eval");
         info!(id = runtime.id, "runtime disconnected");
     }
-}
 
-async fn read_hello<S>(socket: &mut WebSocketStream<S>) -> Option<Hello>
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    while let Some(Ok(message)) = socket.next().await {
-        if let Message::Text(text) = message {
-            return match serde_json::from_str::<IncomingMessage>(text.as_str()) {
-                Ok(IncomingMessage::Hello(hello)) => Some(hello),
-                _ => None,
-            };
-        }
+    /// The connected runtime whose hello carried `instance`.
+    fn find_instance(&self, instance: &str) -> Option<Arc<RuntimeConn>> {
+        lock(&self.state.runtimes)
+            .iter()
+            .find(|r| !instance.is_empty() && r.hello.instance == instance)
+            .cloned()
     }
-    None
+
+    /// Brings a new runtime up to date with the patch log, then lets evals use it.
+    async fn replay_log(&self, runtime: Arc<RuntimeConn>) {
+        let patches = lock(&self.state.log).replay();
+        for wasm in patches {
+            let mut run = self.send_patch(runtime.clone(), &wasm);
+            let finished = tokio::time::timeout(REPLAY_TIMEOUT, async {
+                while let Some(event) = run.events.recv().await {
+                    if let RuntimeEvent::Error { class, message } = &event {
+                        warn!(
+                            id = runtime.id,
+                            "replaying a definition failed: {class}: {message}"
+                        );
+                    }
+                    if event.is_final() {
+                        return;
+                    }
+                }
+            })
+            .await;
+            if finished.is_err() {
+                warn!(id = runtime.id, "replaying a definition timed out");
+            }
+        }
+        runtime.ready.store(true, Ordering::Release);
+        self.state.runtime_connected.notify_waiters();
+        info!(id = runtime.id, "runtime ready");
+    }
 }
 
 /// Hands one report from a runtime to the eval it belongs to.
-fn route_report(runtime: &RuntimeConn, text: &str) {
-    let message = match serde_json::from_str::<IncomingMessage>(text) {
-        Ok(message) => message,
-        Err(error) => {
-            warn!(id = runtime.id, %error, "unreadable message from runtime");
-            return;
-        }
-    };
-    let Some((eval_id, event)) = message.into_event() else {
-        return;
-    };
+fn route_event(runtime: &RuntimeConn, eval_id: u32, event: RuntimeEvent) {
     let mut pending = lock(&runtime.pending);
     let finished = event.is_final();
     if let Some(events) = pending.get(&eval_id) {

@@ -8,6 +8,12 @@ pub struct Hello {
     pub kind: String,
     #[serde(default)]
     pub agent: String,
+    /// `runtime` (the default) or `control`.
+    #[serde(default)]
+    pub role: String,
+    /// A random id the runtime picks, shared by its main and control sockets.
+    #[serde(default)]
+    pub instance: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -25,6 +31,10 @@ pub enum IncomingMessage {
     Value {
         id: u32,
         value: String,
+    },
+    #[serde(rename = "need-input")]
+    NeedInput {
+        id: u32,
     },
     Error {
         id: u32,
@@ -46,6 +56,8 @@ pub enum RuntimeEvent {
         class: String,
         message: String,
     },
+    /// The running code waits for input (`read-line`).
+    NeedInput,
 }
 
 impl RuntimeEvent {
@@ -63,6 +75,7 @@ impl IncomingMessage {
             IncomingMessage::Out { id, text } => (id, RuntimeEvent::Out(text)),
             IncomingMessage::Err { id, text } => (id, RuntimeEvent::Err(text)),
             IncomingMessage::Value { id, value } => (id, RuntimeEvent::Value(value)),
+            IncomingMessage::NeedInput { id } => (id, RuntimeEvent::NeedInput),
             IncomingMessage::Error { id, class, message } => {
                 (id, RuntimeEvent::Error { class, message })
             }

@@ -120,6 +120,11 @@ impl Emitter {
                 finally,
             } => self.emit_try(body, catches, finally),
             Node::LetFn { bindings, body } => self.emit_letfn(bindings, body),
+            Node::JsGlobal(name) => self.emit_js_global(name),
+            Node::JsGet { obj, prop } => self.emit_js_get(obj, prop),
+            Node::JsSet { obj, prop, value } => self.emit_js_set(obj, prop, value),
+            Node::JsCall { obj, method, args } => self.emit_js_call(obj, method, args),
+            Node::JsNew { ctor, args } => self.emit_js_new(ctor, args),
             Node::If {
                 test,
                 then,
@@ -312,6 +317,9 @@ impl Emitter {
             let index = self.out().local(*id);
             self.push(Instruction::LocalSet(index));
         }
+        // Every loop iteration passes here: the one place a runaway loop can
+        // notice the user's interrupt.
+        self.call_runtime("poll", vec![], vec![]);
         let out = self.out();
         let loop_depth = *out
             .recur_depths
@@ -375,6 +383,37 @@ impl Emitter {
         }
         let name = INVOKE_NAMES[args.len()];
         self.call_runtime(name, vec![E; args.len() + 1], vec![E]);
+    }
+
+    fn emit_js_global(&mut self, name: &str) {
+        self.emit_const(&constant::string(name));
+        self.call_runtime("js_global", vec![E], vec![E]);
+    }
+
+    fn emit_js_get(&mut self, obj: &Node, prop: &str) {
+        self.emit(obj);
+        self.emit_const(&constant::string(prop));
+        self.call_runtime("js_get", vec![E, E], vec![E]);
+    }
+
+    fn emit_js_set(&mut self, obj: &Node, prop: &str, value: &Node) {
+        self.emit(obj);
+        self.emit_const(&constant::string(prop));
+        self.emit(value);
+        self.call_runtime("js_set", vec![E, E, E], vec![E]);
+    }
+
+    fn emit_js_call(&mut self, obj: &Node, method: &str, args: &Node) {
+        self.emit(obj);
+        self.emit_const(&constant::string(method));
+        self.emit(args);
+        self.call_runtime("js_call", vec![E, E, E], vec![E]);
+    }
+
+    fn emit_js_new(&mut self, ctor: &Node, args: &Node) {
+        self.emit(ctor);
+        self.emit(args);
+        self.call_runtime("js_new", vec![E, E], vec![E]);
     }
 
     /// A call of a var: one `call_indirect` through the var's entry for this

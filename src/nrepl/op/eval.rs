@@ -5,17 +5,19 @@
 
 use super::Context;
 use crate::eval::{EvalEvent, EvalRequest};
+use crate::nrepl::frame::Frame;
 use crate::nrepl::message::{Reply, Request};
 
 pub struct Eval {
     request: Request,
-    code: String,
+    /// The code, or why it cannot be evaluated (it is not UTF-8 text).
+    code: Result<String, String>,
     file: Option<String>,
 }
 
 impl Eval {
     pub fn parse(request: Request) -> Self {
-        let code = request.str("code").unwrap_or_default().to_string();
+        let code = text_field(&request, "code");
         let file = request.str("file").map(str::to_string);
         Eval {
             request,
@@ -25,7 +27,7 @@ impl Eval {
     }
 
     /// An eval of `code` that came from `file` (for `load-file`).
-    pub fn of_file(request: Request, code: String, file: Option<String>) -> Self {
+    pub fn of_file(request: Request, code: Result<String, String>, file: Option<String>) -> Self {
         Eval {
             request,
             code,
@@ -43,6 +45,13 @@ impl Eval {
             let session = job_session;
             let request = &self.request;
             let reply = || Reply::to(request, Some(&session.id));
+            let code = match self.code {
+                Ok(code) => code,
+                Err(problem) => {
+                    ctx.send(reply().str("err", &problem).status(&["done", "error"]));
+                    return;
+                }
+            };
             let mut ns = request
                 .str("ns")
                 .map(str::to_string)
@@ -52,12 +61,12 @@ impl Eval {
                 return;
             }
             let eval_request = EvalRequest {
-                code: self.code,
+                code,
                 file: self.file,
                 line: position(request.int("line")),
                 column: position(request.int("column")),
             };
-            let mut interrupted =
+            let mut controls =
                 session.start_eval(request.id().and_then(|id| id.as_str()).map(str::to_string));
             let mut on_event = |event: EvalEvent| {
                 ctx.send(match event {
@@ -69,16 +78,33 @@ impl Eval {
                         .str("root-ex", &root_ex)
                         .status(&["eval-error"]),
                     EvalEvent::Interrupted => reply().status(&["interrupted"]),
+                    EvalEvent::NeedInput => reply().status(&["need-input"]),
                 });
             };
             ctx.shared
                 .evaluator
-                .eval(&mut ns, eval_request, &mut interrupted, &mut on_event)
+                .eval(&mut ns, eval_request, &mut controls, &mut on_event)
                 .await;
             session.finish_eval();
             session.set_ns(&ns);
             ctx.send(reply().status(&["done"]));
         }));
+    }
+}
+
+/// The text in `key` (empty when absent). Bytes that are not UTF-8, or a
+/// value that is not a string, give the error to answer instead of being
+/// taken as empty code, which would silently answer just `done`.
+pub(super) fn text_field(request: &Request, key: &str) -> Result<String, String> {
+    match request.get(key) {
+        None => Ok(String::new()),
+        Some(Frame::Bytes(bytes)) => String::from_utf8(bytes.clone()).map_err(|error| {
+            format!(
+                "Cannot evaluate: `{key}` is not valid UTF-8 text (invalid byte at offset {}).\n",
+                error.utf8_error().valid_up_to()
+            )
+        }),
+        Some(_) => Err(format!("Cannot evaluate: `{key}` must be a string.\n")),
     }
 }
 

@@ -2,7 +2,7 @@
 //! by `file-path` or `file-name` in errors and in the vars it defines.
 
 use super::Context;
-use super::eval::Eval;
+use super::eval::{Eval, text_field};
 use crate::nrepl::message::Request;
 
 pub struct LoadFile {
@@ -11,7 +11,7 @@ pub struct LoadFile {
 
 impl LoadFile {
     pub fn parse(request: Request) -> Self {
-        let code = request.str("file").unwrap_or_default().to_string();
+        let code = text_field(&request, "file");
         let name = request
             .str("file-path")
             .or(request.str("file-name"))

@@ -12,6 +12,7 @@ mod load_file;
 mod lookup;
 mod ls_sessions;
 mod macroexpand;
+mod stdin;
 mod unknown;
 
 use std::sync::Arc;
@@ -73,6 +74,7 @@ pub enum Op {
     Lookup(lookup::Lookup),
     LsSessions(ls_sessions::LsSessions),
     Macroexpand(macroexpand::Macroexpand),
+    Stdin(stdin::Stdin),
     Unknown(unknown::Unknown),
 }
 
@@ -113,6 +115,7 @@ pub const OPS: &[(&str, &str)] = &[
     ),
     ("ls-sessions", "Lists the open sessions."),
     ("macroexpand", "Expands a form's macros."),
+    ("stdin", "Input for the running eval's read-line."),
 ];
 
 impl Op {
@@ -132,6 +135,7 @@ impl Op {
             Some("info") => Op::Lookup(lookup::Lookup::parse(request, true)),
             Some("ls-sessions") => Op::LsSessions(ls_sessions::LsSessions::parse(request)),
             Some("macroexpand") => Op::Macroexpand(macroexpand::Macroexpand::parse(request)),
+            Some("stdin") => Op::Stdin(stdin::Stdin::parse(request)),
             _ => Op::Unknown(unknown::Unknown::parse(request)),
         }
     }
@@ -151,6 +155,7 @@ impl Op {
             Op::Lookup(op) => op.apply(ctx),
             Op::LsSessions(op) => op.apply(ctx),
             Op::Macroexpand(op) => op.apply(ctx),
+            Op::Stdin(op) => op.apply(ctx),
             Op::Unknown(op) => op.apply(ctx),
         }
     }

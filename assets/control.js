@@ -1,0 +1,68 @@
+// The runtime's control channel: a worker with a WebSocket of its own, so the server can
+// reach the runtime while its main thread is busy running code. It shares a
+// SharedArrayBuffer with the main thread (layout in connection.js):
+//   - `interrupt` from the server sets the interrupt flag, which compiled loops poll;
+//   - `stdin` from the server is appended to the input area and the main thread woken;
+//   - `need-input` from the main thread (read-line found no input) goes to the server.
+// Runs as a Web Worker in the page and as a worker_threads Worker under Node.
+
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+
+const INTERRUPT = 0; // Int32 index: non-zero asks the running code to stop
+const GENERATION = 1; // Int32 index: bumped on every change the main thread may wait for
+const INPUT_LENGTH = 2; // Int32 index: bytes of unread input in the input area
+const INPUT_OFFSET = 16; // byte offset of the input area
+
+const encoder = new TextEncoder();
+
+function start({ url, instance, buffer }, onParentMessage) {
+  const signal = new Int32Array(buffer, 0, 4);
+  const input = new Uint8Array(buffer, INPUT_OFFSET);
+  const wake = () => {
+    Atomics.add(signal, GENERATION, 1);
+    Atomics.notify(signal, GENERATION);
+  };
+  const ws = new WebSocket(url);
+  // Messages for the server wait here until the socket is open (the first eval can ask for
+  // input before this worker has finished connecting).
+  const unsent = [];
+  const sendToServer = (message) => {
+    if (ws.readyState === 1) ws.send(JSON.stringify(message));
+    else unsent.push(message);
+  };
+  ws.onopen = () => {
+    ws.send(JSON.stringify({ op: 'hello', role: 'control', instance }));
+    for (const message of unsent.splice(0)) ws.send(JSON.stringify(message));
+  };
+  ws.onmessage = (event) => {
+    if (typeof event.data !== 'string') return;
+    let message;
+    try { message = JSON.parse(event.data); } catch { return; }
+    if (message.op === 'interrupt') {
+      Atomics.store(signal, INTERRUPT, 1);
+      wake();
+    } else if (message.op === 'stdin') {
+      const bytes = encoder.encode(String(message.text ?? ''));
+      const used = Atomics.load(signal, INPUT_LENGTH);
+      const room = input.length - used;
+      input.set(bytes.subarray(0, room), used);
+      Atomics.store(signal, INPUT_LENGTH, used + Math.min(room, bytes.length));
+      wake();
+    }
+  };
+  ws.onclose = () => { if (isNode) process.exit(0); else close(); };
+  onParentMessage((message) => {
+    if (message && message.op === 'need-input') sendToServer({ op: 'need-input', id: message.id });
+  });
+}
+
+if (isNode) {
+  const { parentPort, workerData } = await import('node:worker_threads');
+  start(workerData, (handler) => parentPort.on('message', handler));
+} else {
+  let handler = () => {};
+  self.onmessage = (event) => {
+    if (event.data && event.data.op === 'init') start(event.data, (h) => { handler = h; });
+    else handler(event.data);
+  };
+}

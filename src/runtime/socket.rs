@@ -1,0 +1,150 @@
+//! One runtime WebSocket, from hello to close: a runtime's main socket
+//! (patches out, reports in) or its control socket (interrupts and stdin out,
+//! `need-input` in). Pings keep both honest: a silent peer is dropped.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use tracing::{info, warn};
+
+use super::protocol::{Hello, IncomingMessage};
+use super::{Bridge, RuntimeConn, route_event};
+use crate::nrepl::session::lock;
+
+/// How long a runtime has, after connecting, to say hello.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the server pings a runtime (pongs, like any message, show it is alive).
+const PING_INTERVAL: Duration = Duration::from_secs(10);
+/// A runtime not heard from for this long is dropped. Longer than the default
+/// eval timeout: a runtime busy in a long computation may not answer pings.
+const SILENCE_LIMIT: Duration = Duration::from_secs(90);
+
+impl Bridge {
+    /// Serves one WebSocket until it closes.
+    pub async fn serve_socket<S>(&self, mut socket: WebSocketStream<S>)
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_hello(&mut socket)).await {
+            Ok(Some(hello)) => hello,
+            _ => {
+                warn!("a runtime connected but did not say hello; closing it");
+                return;
+            }
+        };
+        if hello.role == "control" {
+            return self.serve_control(socket, hello).await;
+        }
+        let (outgoing, to_send) = mpsc::unbounded_channel();
+        let runtime = self.register(hello, outgoing);
+        let replay = tokio::spawn({
+            let bridge = self.clone();
+            let runtime = runtime.clone();
+            async move { bridge.replay_log(runtime).await }
+        });
+        pump(&mut socket, to_send, |text| route_report(&runtime, text)).await;
+        replay.abort();
+        self.unregister(&runtime);
+    }
+
+    /// A runtime's control socket: attached to the runtime with the same instance id.
+    async fn serve_control<S>(&self, mut socket: WebSocketStream<S>, hello: Hello)
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let Some(runtime) = self.wait_for_instance(&hello.instance).await else {
+            warn!(instance = %hello.instance, "a control socket named no connected runtime; closing it");
+            let _ = socket.close(None).await;
+            return;
+        };
+        let (outgoing, to_send) = mpsc::unbounded_channel();
+        *lock(&runtime.control) = Some(outgoing);
+        info!(id = runtime.id, "runtime control channel connected");
+        pump(&mut socket, to_send, |text| route_report(&runtime, text)).await;
+        *lock(&runtime.control) = None;
+    }
+}
+
+impl Bridge {
+    /// The runtime a control socket belongs to. Its main socket said hello
+    /// first, but both handshakes race, so give it a moment.
+    async fn wait_for_instance(&self, instance: &str) -> Option<std::sync::Arc<RuntimeConn>> {
+        for _ in 0..20 {
+            if let Some(runtime) = self.find_instance(instance) {
+                return Some(runtime);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
+    }
+}
+
+/// Moves messages both ways until either side ends; `on_text` handles what
+/// the peer sends.
+async fn pump<S>(
+    socket: &mut WebSocketStream<S>,
+    mut to_send: mpsc::UnboundedReceiver<Message>,
+    mut on_text: impl FnMut(&str),
+) where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut heartbeat = tokio::time::interval(PING_INTERVAL);
+    let mut last_heard = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            message = to_send.recv() => match message {
+                Some(message) => if socket.send(message).await.is_err() { break },
+                None => break,
+            },
+            incoming = socket.next() => {
+                last_heard = tokio::time::Instant::now();
+                match incoming {
+                    Some(Ok(Message::Text(text))) => on_text(text.as_str()),
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => {}
+                }
+            },
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > SILENCE_LIMIT {
+                    warn!("runtime silent for {SILENCE_LIMIT:?}; dropping it");
+                    break;
+                }
+                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = socket.close(None).await;
+}
+
+async fn read_hello<S>(socket: &mut WebSocketStream<S>) -> Option<Hello>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    while let Some(Ok(message)) = socket.next().await {
+        if let Message::Text(text) = message {
+            return match serde_json::from_str::<IncomingMessage>(text.as_str()) {
+                Ok(IncomingMessage::Hello(hello)) => Some(hello),
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
+/// Hands one report to the eval it belongs to.
+fn route_report(runtime: &RuntimeConn, text: &str) {
+    match serde_json::from_str::<IncomingMessage>(text) {
+        Ok(message) => {
+            if let Some((eval_id, event)) = message.into_event() {
+                route_event(runtime, eval_id, event);
+            }
+        }
+        Err(error) => warn!(id = runtime.id, %error, "unreadable message from runtime"),
+    }
+}
