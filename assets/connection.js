@@ -3,7 +3,9 @@
 // stream its output as `out`/`err` messages and answer with `value` or `error`.
 // Shared by the browser page (page.js) and the Node runtime (node-main.mjs).
 
-import { Runtime, prStr, errorInfo, setOutput, setSignal, setLineSource, CljError } from './runtime.js';
+import {
+  Runtime, prStr, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
+} from './runtime.js';
 
 const OPEN = 1;
 const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulated
@@ -89,11 +91,14 @@ async function frameBytes(data) {
  * options:
  *   kind       "browser" | "node" (sent in hello)
  *   agent      free text describing the runtime (sent in hello)
- *   onStatus   (status, detail) => void; status is "connecting", "open", "closed" or "error"
+ *   onStatus   (status, detail) => void; status is "connecting", "open", "welcome" (detail.id:
+ *              the runtime id the server gave this runtime), "closed" or "error"
  *   onEval     ({id, ok, value} | {id, ok: false, cls, message}, out) => void, after each eval
  *   onOut      (id, text, stream) => void, for each chunk of output ("out" or "err")
  *   runtime    a Runtime (default: a fresh one: slot numbers belong to one server session)
  *   WebSocket  the WebSocket class (default: the global one)
+ *   instance   the id naming this runtime (default: a random one); a page keeps its id
+ *              across reloads so sessions that selected it follow it
  *   startControl  ({url, instance, buffer}) => {postMessage(msg), terminate()}: starts the
  *              control worker (control.js); without it (or without SharedArrayBuffer) the
  *              runtime can't be interrupted while busy and read-line has no input
@@ -111,8 +116,8 @@ export function connect(url, options = {}) {
     runtime = new Runtime(),
     WebSocket: WS = globalThis.WebSocket,
     startControl = null,
+    instance = newInstanceId(),
   } = options;
-  const instance = newInstanceId();
   const buffer = startControl !== null ? sharedBuffer() : null;
   let control = null;
 
@@ -136,27 +141,30 @@ export function connect(url, options = {}) {
     if (ws !== null && ws.readyState === OPEN) ws.send(JSON.stringify(msg));
   };
 
-  // Output goes to the eval that is running (or, from async callbacks, the last one).
+  // Output is tagged with the eval it belongs to: the running one, or for a callback that
+  // host code calls later, the eval that created the callback (runtime.js tracks which).
+  // The id of the last eval is the fallback for output nothing claims.
   let currentId = null;
   let evalOut = '';
-  const pending = { out: '', err: '' };
+  const pending = []; // [id, stream, text] chunks, in order
+  let pendingBytes = 0;
   let flushQueued = false;
   function flush() {
     flushQueued = false;
-    for (const stream of ['out', 'err']) {
-      const text = pending[stream];
-      if (text === '') continue;
-      pending[stream] = '';
-      send({ op: stream, id: currentId, text });
-    }
+    pendingBytes = 0;
+    for (const [id, stream, text] of pending.splice(0)) send({ op: stream, id, text });
   }
   const writer = (stream) => (text) => {
     text = String(text);
     if (text === '') return;
-    pending[stream] += text;
-    evalOut += text;
-    try { onOut(currentId, text, stream); } catch { /* a UI callback must not break the eval */ }
-    if (pending[stream].length >= FLUSH_AT) flush();
+    const id = currentEvalId() ?? currentId;
+    const last = pending[pending.length - 1];
+    if (last !== undefined && last[0] === id && last[1] === stream) last[2] += text;
+    else pending.push([id, stream, text]);
+    pendingBytes += text.length;
+    if (id === currentId) evalOut += text;
+    try { onOut(id, text, stream); } catch { /* a UI callback must not break the eval */ }
+    if (pendingBytes >= FLUSH_AT) flush();
     else if (!flushQueued) { flushQueued = true; queueMicrotask(flush); }
   };
   const previousOutput = setOutput({ out: writer('out'), err: writer('err') });
@@ -170,7 +178,7 @@ export function connect(url, options = {}) {
     if (buffer !== null) Atomics.store(new Int32Array(buffer, 0, 1), INTERRUPT, 0);
     let result;
     try {
-      const v = await runtime.loadPatch(u8.subarray(4));
+      const v = await runtime.loadPatch(u8.subarray(4), id);
       result = { id, ok: true, value: prStr(v) };
     } catch (e) {
       const info = errorInfo(e);
@@ -210,7 +218,12 @@ export function connect(url, options = {}) {
     onStatus('open', { url });
   };
   ws.onmessage = (ev) => {
-    if (typeof ev.data === 'string') return; // the server sends no text frames yet
+    if (typeof ev.data === 'string') {
+      let message = null;
+      try { message = JSON.parse(ev.data); } catch { /* not for us */ }
+      if (message && message.op === 'welcome') onStatus('welcome', { id: message.id });
+      return;
+    }
     enqueue(ev.data);
   };
   ws.onerror = (ev) => {

@@ -12,6 +12,17 @@ const emptyEl = document.getElementById('empty');
 const token = new URLSearchParams(location.search).get('token');
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/repl?token=${encodeURIComponent(token ?? '')}`;
 
+/** This tab's runtime instance id: kept across reloads, so the server gives the reloaded
+ * page the same runtime id and sessions that selected it stay with it. */
+function tabInstanceId() {
+  let id = sessionStorage.getItem('jank-wasm-nrepl.instance');
+  if (id === null) {
+    id = crypto.randomUUID();
+    sessionStorage.setItem('jank-wasm-nrepl.instance', id);
+  }
+  return id;
+}
+
 /** The control worker (control.js), which lets the server interrupt a busy page. */
 function startControl(init) {
   const worker = new Worker('/control.js', { type: 'module' });
@@ -116,13 +127,15 @@ async function run() {
     current = connect(wsUrl, {
       kind: 'browser',
       agent: navigator.userAgent,
-      onStatus(status) {
+      onStatus(status, detail) {
         if (status === 'connecting') setStatus('connecting', 'Connecting…');
         if (status === 'open') setStatus('open', 'Connected');
+        if (status === 'welcome') setStatus('open', `Connected · runtime ${detail.id}`);
       },
       onOut: addOutput,
       onEval: finishEval,
       startControl,
+      instance: tabInstanceId(),
     });
     const { opened } = await current.closed;
     current = null;

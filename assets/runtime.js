@@ -1649,6 +1649,42 @@ export const writeErr = (s) => output.err(s);
 // ---------------------------------------------------------------------------------------
 
 let fnIds = 0;
+
+/**
+ * The eval whose code is running (its output is tagged with this id), or null between
+ * evals. A fn remembers the eval that created it, so when host code calls it later (a
+ * timer, an event handler) its output goes to the session that installed it.
+ */
+let currentEval = null;
+export const currentEvalId = () => currentEval;
+
+/** Runs `thunk` as part of eval `id`. */
+export function withEval(id, thunk) {
+  const previous = currentEval;
+  currentEval = id;
+  try {
+    return thunk();
+  } finally {
+    currentEval = previous;
+  }
+}
+
+/**
+ * A compiled fn called by host code between evals: runs as part of the eval that created
+ * it. A throw is reported on that eval's err (host callers, like timers, have nobody to
+ * hand it to) and the call returns nil.
+ */
+function callAsCallback(f, info, args) {
+  return withEval(info.evalId, () => {
+    try {
+      return f.apply(null, args);
+    } catch (e) {
+      const { cls, message } = errorInfo(e);
+      writeErr(`${cls}: ${message}\n`);
+      return null;
+    }
+  });
+}
 const NO_CAPTURES = [];
 
 /**
@@ -1670,9 +1706,11 @@ export function fnNew(name, ncaptures = 0, ns = 'user') {
     variadic: null,
     vreq: 0,
     caps: ncaptures > 0 ? new Array(ncaptures).fill(null) : NO_CAPTURES,
+    evalId: currentEval,
   };
   const fixed = info.fixed;
   const f = function (a, b, c, d) {
+    if (currentEval === null && info.evalId !== null) return callAsCallback(f, info, arguments);
     const n = arguments.length;
     const code = fixed[n];
     if (code !== undefined) {
@@ -3746,25 +3784,25 @@ export class Runtime {
     return { meta, imports: { rt: this.rt, k } };
   }
 
-  run(instance, meta) {
+  run(instance, meta, evalId) {
     const run = instance.exports.run;
     if (typeof run !== 'function') throw new Error('patch does not export run');
     this.ns = meta.ns;
-    return nu(run());
+    return withEval(evalId, () => nu(run()));
   }
 
   /** Compile, link and run a patch (bytes: BufferSource); resolves to the form's value. */
-  async loadPatch(bytes) {
+  async loadPatch(bytes, evalId = null) {
     const module = await WebAssembly.compile(bytes);
     const { meta, imports } = this.prepare(module);
     const instance = await WebAssembly.instantiate(module, imports);
-    return this.run(instance, meta);
+    return this.run(instance, meta, evalId);
   }
 
   /** loadPatch, synchronously (Node, or small modules in a browser). */
-  loadPatchSync(bytes) {
+  loadPatchSync(bytes, evalId = null) {
     const module = new WebAssembly.Module(bytes);
     const { meta, imports } = this.prepare(module);
-    return this.run(new WebAssembly.Instance(module, imports), meta);
+    return this.run(new WebAssembly.Instance(module, imports), meta, evalId);
   }
 }

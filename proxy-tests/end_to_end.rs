@@ -298,3 +298,141 @@ fn read_line_asks_for_input_and_gets_stdin() {
         ["\"got:hello world\""]
     );
 }
+
+#[test]
+fn output_from_a_callback_goes_to_the_eval_that_installed_it() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    client.send(&[
+        ("op", "eval"),
+        (
+            "code",
+            "(js/setTimeout (fn [] (println \"later\")) 50) :installed",
+        ),
+        ("session", &session),
+        ("id", "timer"),
+    ]);
+    let replies = client.replies_to("timer");
+    assert_eq!(
+        values(&replies).last().map(String::as_str),
+        Some(":installed")
+    );
+    let late = client
+        .read()
+        .expect("the timer's output arrives after done");
+    assert_eq!(common::text(&late, "out").as_deref(), Some("later\n"));
+    assert_eq!(common::text(&late, "id").as_deref(), Some("timer"));
+    assert_eq!(
+        common::text(&late, "session").as_deref(),
+        Some(session.as_str())
+    );
+}
+
+/// A second Node runtime, started from the repository's assets.
+struct ExtraRuntime(std::process::Child);
+
+impl ExtraRuntime {
+    fn start(server: &Server) -> ExtraRuntime {
+        let url = format!(
+            "ws://127.0.0.1:{}/repl?token={}",
+            server.http_port,
+            server.token()
+        );
+        let main = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/node-main.mjs");
+        let child = Command::new("node")
+            .args(["--experimental-websocket", "--no-warnings", main, &url])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("node starts");
+        ExtraRuntime(child)
+    }
+}
+
+impl Drop for ExtraRuntime {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The ids of the connected runtimes, polled until there are `count`.
+fn runtime_ids(client: &mut common::Client, count: usize) -> Vec<i64> {
+    for _ in 0..100 {
+        let replies = client.request(&[("op", "ls-runtimes")]);
+        let Some(jank_wasm_nrepl::nrepl::frame::Frame::List(runtimes)) =
+            replies[0].get(b"runtimes".as_slice())
+        else {
+            panic!("ls-runtimes lists runtimes: {replies:?}")
+        };
+        let ids: Vec<i64> = runtimes
+            .iter()
+            .filter_map(|r| match r {
+                jank_wasm_nrepl::nrepl::frame::Frame::Dict(map) => {
+                    map.get(b"id".as_slice()).and_then(|f| f.as_int())
+                }
+                _ => None,
+            })
+            .collect();
+        if ids.len() >= count {
+            return ids;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{count} runtimes never connected");
+}
+
+#[test]
+fn sessions_pinned_to_different_runtimes_never_cross() {
+    let server = headless();
+    let mut setup = server.client();
+    // The headless runtime first, then a second one.
+    runtime_ids(&mut setup, 1);
+    let _second = ExtraRuntime::start(&server);
+    let ids = runtime_ids(&mut setup, 2);
+
+    let mut editors: Vec<(common::Client, String)> = ids
+        .iter()
+        .map(|id| {
+            let mut client = server.client();
+            let session = client.clone_session();
+            let replies = client.request(&[
+                ("op", "select-runtime"),
+                ("session", &session),
+                ("runtime-id", &id.to_string()),
+            ]);
+            assert_eq!(common::statuses(&replies[0]), ["done"], "{replies:?}");
+            (client, session)
+        })
+        .collect();
+    for (index, (client, session)) in editors.iter_mut().enumerate() {
+        assert_eq!(
+            values(&client.eval(session, &format!("(def where {index})"))),
+            ["#'user/where"]
+        );
+    }
+    // Both editors send at once; each reply goes to its own editor, from its own runtime.
+    for round in 0..20 {
+        for (client, session) in editors.iter_mut() {
+            client.send(&[
+                ("op", "eval"),
+                ("code", "where"),
+                ("session", session),
+                ("id", &format!("r{round}")),
+            ]);
+        }
+        for (index, (client, _)) in editors.iter_mut().enumerate() {
+            assert_eq!(
+                values(&client.replies_to(&format!("r{round}"))),
+                [index.to_string()]
+            );
+        }
+    }
+    let (client, session) = &mut editors[0];
+    let unknown = client.request(&[
+        ("op", "select-runtime"),
+        ("session", session),
+        ("runtime-id", "999"),
+    ]);
+    assert!(common::statuses(&unknown[0]).contains(&"unknown-runtime".to_string()));
+}

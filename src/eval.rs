@@ -24,6 +24,11 @@ pub struct EvalRequest {
     pub file: Option<String>,
     pub line: u32,
     pub column: u32,
+    /// The runtime to run on; `None` for the most recently connected.
+    pub runtime: Option<u64>,
+    /// Where output the code prints after the eval finished goes (timers and
+    /// handlers it installed); `None` drops it.
+    pub late_output: Option<mpsc::UnboundedSender<RuntimeEvent>>,
 }
 
 /// What an eval produces, in order.
@@ -142,7 +147,17 @@ impl Evaluator {
             };
             let wasm = Arc::new(patch.wasm);
             if !self
-                .run_patch(&wasm, ns, &source, patch.line, controls, on_event)
+                .run_patch(
+                    &wasm,
+                    &FormPlace {
+                        ns,
+                        source: &source,
+                        line: patch.line,
+                    },
+                    &request,
+                    controls,
+                    on_event,
+                )
                 .await
             {
                 return;
@@ -155,13 +170,12 @@ impl Evaluator {
     async fn run_patch(
         &self,
         wasm: &[u8],
-        ns: &str,
-        source: &SourceName,
-        line: u32,
+        place: &FormPlace<'_>,
+        request: &EvalRequest,
         controls: &mut EvalControls,
         on_event: &mut (dyn FnMut(EvalEvent) + Send),
     ) -> bool {
-        let mut run = match self.bridge.run_patch(wasm).await {
+        let mut run = match self.bridge.run_patch(wasm, request.runtime).await {
             Ok(run) => run,
             Err(error) => {
                 report_failure(on_event, format!("{error}\n"), "jank.wasm.NoRuntime");
@@ -203,27 +217,45 @@ impl Evaluator {
                 RuntimeEvent::Out(text) => on_event(EvalEvent::Out(text)),
                 RuntimeEvent::Err(text) => on_event(EvalEvent::Err(text)),
                 RuntimeEvent::NeedInput => on_event(EvalEvent::NeedInput),
-                RuntimeEvent::Value(value) => {
-                    on_event(EvalEvent::Value {
-                        value,
-                        ns: ns.to_string(),
-                    });
-                    return true;
-                }
-                RuntimeEvent::Error { class, message } => {
-                    let at = source.at_line(line);
-                    report_failure(
-                        on_event,
-                        format!(
-                            "Execution error ({}) at {ns}/eval ({at}).\n{message}\n",
-                            short_class(&class)
-                        ),
-                        &class,
-                    );
-                    return false;
+                outcome => {
+                    if let Some(sink) = &request.late_output {
+                        self.bridge.route_late_output(run.eval_id(), sink.clone());
+                    }
+                    return report_outcome(outcome, place, on_event);
                 }
             }
         }
+    }
+}
+
+/// Reports how a form ended (its value, or its error); false when it failed.
+fn report_outcome(
+    outcome: RuntimeEvent,
+    place: &FormPlace<'_>,
+    on_event: &mut (dyn FnMut(EvalEvent) + Send),
+) -> bool {
+    match outcome {
+        RuntimeEvent::Error { class, message } => {
+            let (ns, at) = (place.ns, place.source.at_line(place.line));
+            report_failure(
+                on_event,
+                format!(
+                    "Execution error ({}) at {ns}/eval ({at}).\n{message}\n",
+                    short_class(&class)
+                ),
+                &class,
+            );
+            false
+        }
+        RuntimeEvent::Value(value) => {
+            on_event(EvalEvent::Value {
+                value,
+                ns: place.ns.to_string(),
+            });
+            true
+        }
+        // Not outcomes; run_patch handles them before calling this.
+        RuntimeEvent::Out(_) | RuntimeEvent::Err(_) | RuntimeEvent::NeedInput => true,
     }
 }
 
@@ -270,6 +302,13 @@ fn report_failure(on_event: &mut (dyn FnMut(EvalEvent) + Send), text: String, cl
 /// `java.lang.ArithmeticException` -> `ArithmeticException`, as Clojure's REPL shows it.
 fn short_class(class: &str) -> &str {
     class.rsplit('.').next().unwrap_or(class)
+}
+
+/// Where a form is: its namespace and source position (for values and errors).
+struct FormPlace<'a> {
+    ns: &'a str,
+    source: &'a SourceName,
+    line: u32,
 }
 
 /// How error messages name the code's origin: the file the editor sent, or `REPL`.

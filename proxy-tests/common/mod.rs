@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use jank_wasm_nrepl::nrepl::frame::{Frame, MAX_MESSAGE_BYTES, message_len};
 
+pub mod browser;
+
 /// How long any single reply may take before a test fails instead of hanging.
 pub const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 

@@ -21,6 +21,9 @@ pub struct Session {
     running: Mutex<Option<RunningEval>>,
     /// Input sent while no eval ran, kept for the next one that reads.
     pending_stdin: Mutex<String>,
+    /// The runtime this session's evals go to (`select-runtime`); `None`
+    /// follows the most recently connected one.
+    runtime: Mutex<Option<u64>>,
 }
 
 /// The eval a session is running, for `interrupt` and `stdin`.
@@ -54,6 +57,7 @@ impl Session {
             jobs,
             running: Mutex::new(None),
             pending_stdin: Mutex::new(String::new()),
+            runtime: Mutex::new(None),
         })
     }
 
@@ -63,6 +67,14 @@ impl Session {
 
     pub fn set_ns(&self, ns: &str) {
         *lock(&self.ns) = ns.to_string();
+    }
+
+    pub fn runtime(&self) -> Option<u64> {
+        *lock(&self.runtime)
+    }
+
+    pub fn select_runtime(&self, runtime: Option<u64>) {
+        *lock(&self.runtime) = runtime;
     }
 
     /// Marks the eval with request id `id` as running; returns how it is

@@ -43,6 +43,10 @@ pub enum BridgeError {
         "No runtime is connected. Open {page_url} in a browser, or start jank-wasm-nrepl with --headless."
     )]
     NoRuntime { page_url: String },
+    #[error(
+        "The selected runtime {0} is not connected (ls-runtimes lists the connected ones; select-runtime picks another, or with no id follows the most recent)."
+    )]
+    SelectedRuntimeGone(u64),
 }
 
 /// The handle the rest of the program holds; cheap to clone.
@@ -56,18 +60,35 @@ struct BridgeState {
     runtime_connected: Notify,
     next_eval_id: AtomicU32,
     next_runtime_id: AtomicU64,
+    /// Runtime ids by instance id, so a reloaded page (same instance) keeps its id
+    /// and sessions that selected it follow it across the reload.
+    instance_ids: Mutex<HashMap<String, u64>>,
     /// How long an eval waits for a runtime when none is connected.
     wait_for_runtime: Duration,
     /// The page a user opens to attach a browser runtime (for error messages).
     page_url: Mutex<String>,
     /// The latest patch defining each var, replayed to runtimes that connect.
     log: Mutex<PatchLog>,
+    /// Where output printed after an eval finished goes (callbacks it installed).
+    late_output: Mutex<LateOutput>,
 }
+
+/// Sinks for output that arrives after its eval finished, by eval id; the
+/// oldest are forgotten past a bound.
+#[derive(Default)]
+struct LateOutput {
+    sinks: HashMap<u32, mpsc::UnboundedSender<RuntimeEvent>>,
+    order: std::collections::VecDeque<u32>,
+}
+
+/// How many finished evals keep a route for their late output.
+const LATE_OUTPUT_ROUTES: usize = 4096;
 
 /// One connected runtime.
 struct RuntimeConn {
     id: u64,
     hello: Hello,
+    connected_at: std::time::SystemTime,
     outgoing: mpsc::UnboundedSender<Message>,
     /// The control socket's sender, once the runtime's worker has connected it.
     control: Mutex<Option<mpsc::UnboundedSender<Message>>>,
@@ -93,6 +114,8 @@ pub struct RuntimeInfo {
     pub id: u64,
     pub kind: String,
     pub agent: String,
+    /// Seconds since the Unix epoch when it (last) connected.
+    pub connected_at: u64,
 }
 
 /// One patch running on one runtime: its reports, and the controls of the run.
@@ -105,6 +128,10 @@ pub struct PatchRun {
 }
 
 impl PatchRun {
+    pub fn eval_id(&self) -> u32 {
+        self.eval_id
+    }
+
     /// Asks the runtime to stop this eval. False when the runtime has no
     /// control channel (it cannot be interrupted while busy).
     pub fn interrupt(&self) -> bool {
@@ -127,9 +154,11 @@ impl Bridge {
                 runtime_connected: Notify::new(),
                 next_eval_id: AtomicU32::new(1),
                 next_runtime_id: AtomicU64::new(1),
+                instance_ids: Mutex::new(HashMap::new()),
                 wait_for_runtime,
                 page_url: Mutex::new(String::new()),
                 log: Mutex::new(PatchLog::default()),
+                late_output: Mutex::new(LateOutput::default()),
             }),
         }
     }
@@ -145,8 +174,45 @@ impl Bridge {
                 id: r.id,
                 kind: r.hello.kind.clone(),
                 agent: r.hello.agent.clone(),
+                connected_at: r
+                    .connected_at
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs()),
             })
             .collect()
+    }
+
+    /// Sends output that eval `eval_id` prints after it finished (from
+    /// callbacks it installed) to `sink`.
+    pub fn route_late_output(&self, eval_id: u32, sink: mpsc::UnboundedSender<RuntimeEvent>) {
+        let mut late = lock(&self.state.late_output);
+        late.sinks.insert(eval_id, sink);
+        late.order.push_back(eval_id);
+        while late.order.len() > LATE_OUTPUT_ROUTES {
+            if let Some(old) = late.order.pop_front() {
+                late.sinks.remove(&old);
+            }
+        }
+    }
+
+    /// Hands one report from a runtime to the eval it belongs to, or, for
+    /// output of a finished eval, to that eval's late-output sink.
+    fn route_event(&self, runtime: &RuntimeConn, eval_id: u32, event: RuntimeEvent) {
+        let mut pending = lock(&runtime.pending);
+        if let Some(events) = pending.get(&eval_id) {
+            let finished = event.is_final();
+            let _ = events.send(event);
+            if finished {
+                pending.remove(&eval_id);
+            }
+            return;
+        }
+        drop(pending);
+        if matches!(event, RuntimeEvent::Out(_) | RuntimeEvent::Err(_))
+            && let Some(sink) = lock(&self.state.late_output).sinks.get(&eval_id)
+        {
+            let _ = sink.send(event);
+        }
     }
 
     /// Remembers a patch that ran and defined `defines`, for replay.
@@ -154,10 +220,15 @@ impl Bridge {
         lock(&self.state.log).record(defines, wasm);
     }
 
-    /// Sends a patch to the most recently connected runtime (waiting a while
-    /// for one if none is there).
-    pub async fn run_patch(&self, wasm: &[u8]) -> Result<PatchRun, BridgeError> {
-        let runtime = self.wait_for_runtime().await?;
+    /// Sends a patch to runtime `target`, or to the most recently connected
+    /// runtime when `target` is `None`, waiting a while for it if it is not
+    /// there (yet, or again: a reloading page).
+    pub async fn run_patch(
+        &self,
+        wasm: &[u8],
+        target: Option<u64>,
+    ) -> Result<PatchRun, BridgeError> {
+        let runtime = self.wait_for_runtime(target).await?;
         Ok(self.send_patch(runtime, wasm))
     }
 
@@ -182,31 +253,42 @@ impl Bridge {
         }
     }
 
-    async fn wait_for_runtime(&self) -> Result<Arc<RuntimeConn>, BridgeError> {
+    async fn wait_for_runtime(&self, target: Option<u64>) -> Result<Arc<RuntimeConn>, BridgeError> {
         let deadline = tokio::time::Instant::now() + self.state.wait_for_runtime;
         loop {
             let connected = self.state.runtime_connected.notified();
             let ready = lock(&self.state.runtimes)
                 .iter()
                 .rev()
+                .filter(|r| target.is_none_or(|id| r.id == id))
                 .find(|r| r.ready.load(Ordering::Acquire))
                 .cloned();
             if let Some(runtime) = ready {
                 return Ok(runtime);
             }
             if tokio::time::timeout_at(deadline, connected).await.is_err() {
-                return Err(BridgeError::NoRuntime {
-                    page_url: lock(&self.state.page_url).clone(),
+                return Err(match target {
+                    Some(id) => BridgeError::SelectedRuntimeGone(id),
+                    None => BridgeError::NoRuntime {
+                        page_url: lock(&self.state.page_url).clone(),
+                    },
                 });
             }
         }
     }
 
+    /// Whether a runtime with this id is connected now.
+    pub fn is_connected(&self, id: u64) -> bool {
+        lock(&self.state.runtimes).iter().any(|r| r.id == id)
+    }
+
     /// Registers a runtime that said hello; it takes evals once the patch log
     /// has been replayed to it.
     fn register(&self, hello: Hello, outgoing: mpsc::UnboundedSender<Message>) -> Arc<RuntimeConn> {
+        let id = self.runtime_id_for(&hello.instance);
         let runtime = Arc::new(RuntimeConn {
-            id: self.state.next_runtime_id.fetch_add(1, Ordering::Relaxed),
+            id,
+            connected_at: std::time::SystemTime::now(),
             hello,
             outgoing,
             control: Mutex::new(None),
@@ -218,8 +300,22 @@ impl Bridge {
         runtime
     }
 
+    /// The id for a runtime instance: the one it had before if it reconnects.
+    fn runtime_id_for(&self, instance: &str) -> u64 {
+        let mut ids = lock(&self.state.instance_ids);
+        if let Some(&id) = ids.get(instance).filter(|_| !instance.is_empty()) {
+            return id;
+        }
+        let id = self.state.next_runtime_id.fetch_add(1, Ordering::Relaxed);
+        if !instance.is_empty() {
+            ids.insert(instance.to_string(), id);
+        }
+        id
+    }
+
     fn unregister(&self, runtime: &RuntimeConn) {
-        lock(&self.state.runtimes).retain(|r| r.id != runtime.id);
+        // By identity: a reloaded page may already be back under the same id.
+        lock(&self.state.runtimes).retain(|r| !std::ptr::eq(r.as_ref(), runtime));
         fail_pending(runtime, "the runtime disconnected during the eval");
         info!(id = runtime.id, "runtime disconnected");
     }
@@ -228,6 +324,7 @@ impl Bridge {
     fn find_instance(&self, instance: &str) -> Option<Arc<RuntimeConn>> {
         lock(&self.state.runtimes)
             .iter()
+            .rev()
             .find(|r| !instance.is_empty() && r.hello.instance == instance)
             .cloned()
     }
@@ -258,18 +355,6 @@ impl Bridge {
         runtime.ready.store(true, Ordering::Release);
         self.state.runtime_connected.notify_waiters();
         info!(id = runtime.id, "runtime ready");
-    }
-}
-
-/// Hands one report from a runtime to the eval it belongs to.
-fn route_event(runtime: &RuntimeConn, eval_id: u32, event: RuntimeEvent) {
-    let mut pending = lock(&runtime.pending);
-    let finished = event.is_final();
-    if let Some(events) = pending.get(&eval_id) {
-        let _ = events.send(event);
-    }
-    if finished {
-        pending.remove(&eval_id);
     }
 }
 

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tracing::{info, warn};
 
 use super::protocol::{Hello, IncomingMessage};
-use super::{Bridge, RuntimeConn, route_event};
+use super::{Bridge, RuntimeConn};
 use crate::nrepl::session::lock;
 
 /// How long a runtime has, after connecting, to say hello.
@@ -40,13 +40,19 @@ impl Bridge {
             return self.serve_control(socket, hello).await;
         }
         let (outgoing, to_send) = mpsc::unbounded_channel();
-        let runtime = self.register(hello, outgoing);
+        let runtime = self.register(hello, outgoing.clone());
+        // Tell the runtime its id, which the page shows (and ls-runtimes lists).
+        let welcome = serde_json::json!({"op": "welcome", "id": runtime.id});
+        let _ = outgoing.send(Message::text(welcome.to_string()));
         let replay = tokio::spawn({
             let bridge = self.clone();
             let runtime = runtime.clone();
             async move { bridge.replay_log(runtime).await }
         });
-        pump(&mut socket, to_send, |text| route_report(&runtime, text)).await;
+        pump(&mut socket, to_send, |text| {
+            self.route_report(&runtime, text)
+        })
+        .await;
         replay.abort();
         self.unregister(&runtime);
     }
@@ -64,7 +70,10 @@ impl Bridge {
         let (outgoing, to_send) = mpsc::unbounded_channel();
         *lock(&runtime.control) = Some(outgoing);
         info!(id = runtime.id, "runtime control channel connected");
-        pump(&mut socket, to_send, |text| route_report(&runtime, text)).await;
+        pump(&mut socket, to_send, |text| {
+            self.route_report(&runtime, text)
+        })
+        .await;
         *lock(&runtime.control) = None;
     }
 }
@@ -137,14 +146,16 @@ where
     None
 }
 
-/// Hands one report to the eval it belongs to.
-fn route_report(runtime: &RuntimeConn, text: &str) {
-    match serde_json::from_str::<IncomingMessage>(text) {
-        Ok(message) => {
-            if let Some((eval_id, event)) = message.into_event() {
-                route_event(runtime, eval_id, event);
+impl Bridge {
+    /// Hands one report to the eval it belongs to.
+    fn route_report(&self, runtime: &RuntimeConn, text: &str) {
+        match serde_json::from_str::<IncomingMessage>(text) {
+            Ok(message) => {
+                if let Some((eval_id, event)) = message.into_event() {
+                    self.route_event(runtime, eval_id, event);
+                }
             }
+            Err(error) => warn!(id = runtime.id, %error, "unreadable message from runtime"),
         }
-        Err(error) => warn!(id = runtime.id, %error, "unreadable message from runtime"),
     }
 }

@@ -14,14 +14,15 @@ impl Clone {
     }
 
     pub fn apply(self, ctx: &Context) {
-        let ns = match self.request.session() {
-            None => crate::DEFAULT_NS.to_string(),
+        let (ns, runtime) = match self.request.session() {
+            None => (crate::DEFAULT_NS.to_string(), None),
             Some(_) => match ctx.session_for(&self.request) {
-                Some(parent) => parent.ns(),
+                Some(parent) => (parent.ns(), parent.runtime()),
                 None => return,
             },
         };
         let session = ctx.shared.sessions.open(ns);
+        session.select_runtime(runtime);
         let reply = Reply::to(&self.request, self.request.session().or(Some(&session.id)))
             .str("new-session", &session.id)
             .status(&["done"]);

@@ -17,12 +17,12 @@ impl Describe {
     }
 
     pub fn apply(self, ctx: &Context) {
-        let current_ns = match self.request.session() {
+        let (current_ns, selected) = match self.request.session() {
             Some(_) => match ctx.session_for(&self.request) {
-                Some(session) => session.ns(),
+                Some(session) => (session.ns(), session.runtime()),
                 None => return,
             },
-            None => crate::DEFAULT_NS.to_string(),
+            None => (crate::DEFAULT_NS.to_string(), None),
         };
         // With `verbose`, each op carries its doc; Calva asks for it.
         let verbose = self.request.flag("verbose");
@@ -38,20 +38,7 @@ impl Describe {
             ("nrepl", version_map("1.0.0", 1, 0, 0)),
             ("jank-wasm-nrepl", own_version()),
         ]);
-        let runtimes = Frame::List(
-            ctx.shared
-                .bridge
-                .runtimes()
-                .iter()
-                .map(|r| {
-                    dict([
-                        ("id", Frame::Int(r.id as i64)),
-                        ("kind", Frame::str(&r.kind)),
-                        ("agent", Frame::str(&r.agent)),
-                    ])
-                })
-                .collect(),
-        );
+        let runtimes = super::ls_runtimes::runtimes_frame(ctx, selected);
         let aux = dict([
             ("current-ns", Frame::str(&current_ns)),
             ("runtimes", runtimes),

@@ -4,9 +4,12 @@
 //! same with the file's contents as the code.
 
 use super::Context;
+use tokio::sync::mpsc;
+
 use crate::eval::{EvalEvent, EvalRequest};
 use crate::nrepl::frame::Frame;
 use crate::nrepl::message::{Reply, Request};
+use crate::runtime::RuntimeEvent;
 
 pub struct Eval {
     request: Request,
@@ -65,6 +68,8 @@ impl Eval {
                 file: self.file,
                 line: position(request.int("line")),
                 column: position(request.int("column")),
+                runtime: session.runtime(),
+                late_output: Some(late_output_sink(&ctx, request, &session.id)),
             };
             let mut controls =
                 session.start_eval(request.id().and_then(|id| id.as_str()).map(str::to_string));
@@ -106,6 +111,28 @@ pub(super) fn text_field(request: &Request, key: &str) -> Result<String, String>
         }),
         Some(_) => Err(format!("Cannot evaluate: `{key}` must be a string.\n")),
     }
+}
+
+/// Where output printed after the eval finished (by timers or handlers it
+/// installed) goes: to this connection, tagged with the eval's id and session.
+fn late_output_sink(
+    ctx: &Context,
+    request: &Request,
+    session: &str,
+) -> mpsc::UnboundedSender<RuntimeEvent> {
+    let (sink, mut late) = mpsc::unbounded_channel();
+    let (ctx, request, session) = (ctx.clone(), request.clone(), session.to_string());
+    tokio::spawn(async move {
+        while let Some(event) = late.recv().await {
+            let reply = Reply::to(&request, Some(&session));
+            match event {
+                RuntimeEvent::Out(text) => ctx.send(reply.str("out", &text)),
+                RuntimeEvent::Err(text) => ctx.send(reply.str("err", &text)),
+                _ => {}
+            }
+        }
+    });
+    sink
 }
 
 /// A 1-based line or column from the request; editors send them for code

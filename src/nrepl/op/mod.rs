@@ -10,8 +10,10 @@ mod eval;
 mod interrupt;
 mod load_file;
 mod lookup;
+mod ls_runtimes;
 mod ls_sessions;
 mod macroexpand;
+mod select_runtime;
 mod stdin;
 mod unknown;
 
@@ -72,8 +74,10 @@ pub enum Op {
     Interrupt(interrupt::Interrupt),
     LoadFile(load_file::LoadFile),
     Lookup(lookup::Lookup),
+    LsRuntimes(ls_runtimes::LsRuntimes),
     LsSessions(ls_sessions::LsSessions),
     Macroexpand(macroexpand::Macroexpand),
+    SelectRuntime(select_runtime::SelectRuntime),
     Stdin(stdin::Stdin),
     Unknown(unknown::Unknown),
 }
@@ -113,8 +117,16 @@ pub const OPS: &[(&str, &str)] = &[
         "lookup",
         "What a symbol names: namespace, arglists, docstring, definition site.",
     ),
+    (
+        "ls-runtimes",
+        "Lists the connected runtimes (browser pages, Node) and which one the session uses.",
+    ),
     ("ls-sessions", "Lists the open sessions."),
     ("macroexpand", "Expands a form's macros."),
+    (
+        "select-runtime",
+        "Pins the session to the runtime runtime-id (none: follow the most recent).",
+    ),
     ("stdin", "Input for the running eval's read-line."),
 ];
 
@@ -133,6 +145,10 @@ impl Op {
             Some("load-file") => Op::LoadFile(load_file::LoadFile::parse(request)),
             Some("lookup") => Op::Lookup(lookup::Lookup::parse(request, false)),
             Some("info") => Op::Lookup(lookup::Lookup::parse(request, true)),
+            Some("ls-runtimes") => Op::LsRuntimes(ls_runtimes::LsRuntimes::parse(request)),
+            Some("select-runtime") => {
+                Op::SelectRuntime(select_runtime::SelectRuntime::parse(request))
+            }
             Some("ls-sessions") => Op::LsSessions(ls_sessions::LsSessions::parse(request)),
             Some("macroexpand") => Op::Macroexpand(macroexpand::Macroexpand::parse(request)),
             Some("stdin") => Op::Stdin(stdin::Stdin::parse(request)),
@@ -153,8 +169,10 @@ impl Op {
             Op::Interrupt(op) => op.apply(ctx),
             Op::LoadFile(op) => op.apply(ctx),
             Op::Lookup(op) => op.apply(ctx),
+            Op::LsRuntimes(op) => op.apply(ctx),
             Op::LsSessions(op) => op.apply(ctx),
             Op::Macroexpand(op) => op.apply(ctx),
+            Op::SelectRuntime(op) => op.apply(ctx),
             Op::Stdin(op) => op.apply(ctx),
             Op::Unknown(op) => op.apply(ctx),
         }

@@ -1,0 +1,225 @@
+//! The browser runtime, for real: headless Chromium opens the runtime page,
+//! connects over `/repl`, and runs what an nREPL client evaluates. Each test has
+//! its own server (no `--headless`, so the page is the only runtime) and its own
+//! browser. The last test checks the `/repl` upgrade's security with raw HTTP.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::browser::BrowserRuntime;
+use common::{Server, all_statuses, joined, statuses, values};
+
+#[test]
+fn evaluates_in_the_browser() {
+    let mut page = BrowserRuntime::start();
+    assert_eq!(page.value("(+ 1 2)"), "3");
+    let agent = page.value("(.-userAgent js/navigator)");
+    assert!(agent.contains("HeadlessChrome"), "{agent}");
+    assert_eq!(page.runtime_kinds(), ["browser"]);
+}
+
+#[test]
+fn changes_the_dom_from_the_editor() {
+    let mut page = BrowserRuntime::start();
+    page.value("(set! (.-title js/document) \"changed\")");
+    assert_eq!(page.value("(.-title js/document)"), "\"changed\"");
+    page.value(
+        "(let [d (.createElement js/document \"div\")] (set! (.-id d) \"x\") (.appendChild (.-body js/document) d))",
+    );
+    assert_eq!(
+        page.value("(.-id (.getElementById js/document \"x\"))"),
+        "\"x\""
+    );
+}
+
+#[test]
+fn definitions_survive_a_page_reload() {
+    let mut page = BrowserRuntime::start();
+    assert_eq!(page.value("(defn kept [x] (* 3 x))"), "#'user/kept");
+    let loaded_at = page.value("(.-timeOrigin js/performance)");
+    // The page may answer before it unloads, or its eval may end with a
+    // disconnect error: either is fine.
+    page.eval("(.reload js/location)");
+    // Evals now wait for a runtime; poll until one runs in the reloaded page.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let replies = page.eval("(.-timeOrigin js/performance)");
+        match values(&replies).first() {
+            Some(now) if *now != loaded_at => break,
+            _ => {}
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page did not come back after the reload: {replies:?}\nchromium log:\n{}",
+            page.browser.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(page.value("(kept 5)"), "15", "replayed to the new page");
+    assert_eq!(page.runtime_kinds(), ["browser"], "the old page is gone");
+}
+
+#[test]
+fn interrupts_a_runaway_loop_in_the_browser() {
+    let mut page = BrowserRuntime::start();
+    assert_eq!(
+        page.value("js/crossOriginIsolated"),
+        "true",
+        "the page needs cross-origin isolation (SharedArrayBuffer) to be interrupted"
+    );
+    page.value("(defn still-here [x] (* 2 x))");
+    let session = page.session.clone();
+    page.client.send(&[
+        ("op", "eval"),
+        ("code", "(loop [] (recur))"),
+        ("session", &session),
+        ("id", "runaway"),
+    ]);
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let replies = page.client.request(&[
+        ("op", "interrupt"),
+        ("session", &session),
+        ("interrupt-id", "runaway"),
+    ]);
+    assert_eq!(statuses(&replies[0]), ["done"], "{replies:?}");
+    let interrupted = page.client.replies_to("runaway");
+    let took = started.elapsed();
+    assert!(
+        all_statuses(&interrupted).contains(&"interrupted".to_string()),
+        "{interrupted:?}"
+    );
+    assert!(
+        took < Duration::from_secs(2),
+        "stopped after {took:?}, not within about a second"
+    );
+    assert_eq!(page.value("(still-here 21)"), "42");
+}
+
+#[test]
+fn output_comes_back_from_the_browser() {
+    let mut page = BrowserRuntime::start();
+    let replies = page.eval("(println \"from the browser\")");
+    assert_eq!(joined(&replies, "out"), "from the browser\n", "{replies:?}");
+    assert_eq!(values(&replies), ["nil"]);
+}
+
+// --- the /repl upgrade's security, over raw HTTP --------------------------------------------
+
+/// The RFC 6455 example key and the accept value it must produce.
+const WS_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+const WS_ACCEPT: &str = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+/// Sends `request` to the HTTP port and returns the response head (and
+/// whatever body arrived with it, up to the server closing or a 101's head).
+fn http(port: u16, request: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects to the HTTP port");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+            Err(e) => panic!("no complete response to {request:?}: {e}; got {response:?}"),
+        }
+        // A 101 leaves the connection open (waiting for our hello).
+        if response.starts_with(b"HTTP/1.1 101") && response.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+fn upgrade(path: &str, host: &str, origin: Option<&str>) -> String {
+    let origin = origin
+        .map(|o| format!("Origin: {o}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{origin}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {WS_KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+}
+
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split("\r\n\r\n").next()?;
+    head.lines().skip(1).find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.trim()
+            .eq_ignore_ascii_case(name)
+            .then_some(value.trim())
+    })
+}
+
+#[test]
+fn runtime_socket_needs_token_host_and_origin() {
+    let server = Server::start(&[]);
+    let port = server.http_port;
+    let token = server.token();
+    let ours = format!("127.0.0.1:{port}");
+    let our_origin = format!("http://{ours}");
+    let good_path = format!("/repl?token={token}");
+    let refused = [
+        (
+            "wrong token",
+            upgrade("/repl?token=nope", &ours, Some(&our_origin)),
+        ),
+        ("no token", upgrade("/repl", &ours, Some(&our_origin))),
+        (
+            "foreign origin",
+            upgrade(&good_path, &ours, Some("http://evil.example")),
+        ),
+        (
+            "foreign host",
+            upgrade(&good_path, &format!("evil.example:{port}"), None),
+        ),
+        (
+            "foreign host with its own origin",
+            upgrade(
+                &good_path,
+                &format!("evil.example:{port}"),
+                Some(&format!("http://evil.example:{port}")),
+            ),
+        ),
+    ];
+    for (what, request) in refused {
+        let response = http(port, &request);
+        assert!(response.starts_with("HTTP/1.1 403"), "{what}: {response:?}");
+    }
+    let accepted = http(port, &upgrade(&good_path, &ours, Some(&our_origin)));
+    assert!(accepted.starts_with("HTTP/1.1 101"), "{accepted:?}");
+    assert_eq!(header(&accepted, "Sec-WebSocket-Accept"), Some(WS_ACCEPT));
+
+    let page = http(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: {ours}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(page.starts_with("HTTP/1.1 200"), "{page:?}");
+    assert!(
+        header(&page, "Content-Type").is_some_and(|t| t.starts_with("text/html")),
+        "{page:?}"
+    );
+    assert!(
+        page.contains("<script type=\"module\" src=\"/page.js\">"),
+        "{page:?}"
+    );
+    // What makes the page cross-origin isolated (SharedArrayBuffer: interrupts).
+    assert_eq!(
+        header(&page, "Cross-Origin-Opener-Policy"),
+        Some("same-origin")
+    );
+    assert_eq!(
+        header(&page, "Cross-Origin-Embedder-Policy"),
+        Some("require-corp")
+    );
+    let missing = http(
+        port,
+        &format!("GET /nope HTTP/1.1\r\nHost: {ours}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing:?}");
+}

@@ -1,0 +1,200 @@
+//! Headless Chromium as a browser runtime: it opens a `Server`'s runtime page
+//! in a fresh profile, and is killed with its whole process group when dropped.
+
+use std::fs::File;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jank_wasm_nrepl::nrepl::frame::Frame;
+
+use super::{Client, Msg, Server, joined, text, values};
+
+/// The flags this machine needs (as root, no GPU, a closed network): without
+/// the background-networking ones Chromium keeps dialling Google's hosts.
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+/// How long a freshly started Chromium has to open the page and connect.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The Chromium to run: `$CHROMIUM`, else Debian's `/usr/bin/chromium`.
+pub fn chromium_path() -> PathBuf {
+    let path = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    assert!(
+        path.exists(),
+        "{} is missing: run the test setup (proxy-tests/run-all.sh installs Debian's chromium)",
+        path.display()
+    );
+    path
+}
+
+/// A headless Chromium showing one page, in a profile of its own.
+pub struct Browser {
+    child: Child,
+    profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts Chromium on `url` in its own process group, with a new empty
+    /// profile; its stderr goes to a log file in that profile.
+    pub fn open(url: &str) -> Browser {
+        let profile = tempfile::Builder::new()
+            .prefix("jank-chromium-")
+            .tempdir()
+            .expect("a temporary profile directory");
+        let log = File::create(profile.path().join("chromium.log")).expect("a log file");
+        let child = Command::new(chromium_path())
+            .args(CHROMIUM_FLAGS)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(log))
+            .process_group(0)
+            .spawn()
+            .expect("chromium starts");
+        Browser { child, profile }
+    }
+
+    /// What Chromium printed on stderr so far (for failure messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.profile.path().join("chromium.log")).unwrap_or_default()
+    }
+
+    /// The last lines of the log, short enough for an assertion message.
+    pub fn log_tail(&self) -> String {
+        let log = self.log();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // The process group is the browser's pid: kill all of it (renderers,
+        // zygotes, the GPU and network services), then wait until none of it
+        // is left so the profile can be removed.
+        let group = self.child.id();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{group}")])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while live_in_group(group) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Processes of process group `group` that are still running (zombies, which
+/// only wait to be reaped, don't count).
+fn live_in_group(group: u32) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+        })
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter(|stat| {
+            // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses.
+            let Some((_, rest)) = stat.rsplit_once(')') else {
+                return false;
+            };
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            fields.len() > 2 && fields[0] != "Z" && fields[2] == group.to_string()
+        })
+        .count()
+}
+
+/// A server whose only runtime is a headless Chromium showing its page, and a
+/// client session on it. Dropped in field order: the browser goes before the
+/// server.
+pub struct BrowserRuntime {
+    pub client: Client,
+    pub session: String,
+    pub browser: Browser,
+    pub server: Server,
+}
+
+impl BrowserRuntime {
+    /// Starts the server (no `--headless`: the browser is the only runtime),
+    /// opens its page in Chromium and waits until an eval runs in the page.
+    pub fn start() -> BrowserRuntime {
+        let server = Server::start(&["--runtime-wait", "30"]);
+        let browser = Browser::open(&server.page_url);
+        let mut client = server.client();
+        let session = client.clone_session();
+        let mut runtime = BrowserRuntime {
+            client,
+            session,
+            browser,
+            server,
+        };
+        let agent = runtime.eval("(.-userAgent js/navigator)");
+        assert!(
+            values(&agent)
+                .first()
+                .is_some_and(|v| v.contains("HeadlessChrome")),
+            "the page did not connect as a runtime within {CONNECT_TIMEOUT:?}: {agent:?}\nchromium log:\n{}",
+            runtime.browser.log_tail()
+        );
+        runtime
+    }
+
+    /// Evaluates `code` in the session and returns the replies.
+    pub fn eval(&mut self, code: &str) -> Vec<Msg> {
+        let session = self.session.clone();
+        self.client.eval(&session, code)
+    }
+
+    /// The single value of evaluating `code`, failing with its errors and
+    /// Chromium's log when there is none.
+    pub fn value(&mut self, code: &str) -> String {
+        let replies = self.eval(code);
+        match values(&replies).as_slice() {
+            [value] => value.clone(),
+            _ => panic!(
+                "{code} gave no single value: err {:?}, replies {replies:?}\nchromium log:\n{}",
+                joined(&replies, "err"),
+                self.browser.log_tail()
+            ),
+        }
+    }
+
+    /// The connected runtimes' kinds, from `describe`'s `aux.runtimes`.
+    pub fn runtime_kinds(&mut self) -> Vec<String> {
+        let replies = self.client.request(&[("op", "describe")]);
+        let Some(Frame::Dict(aux)) = replies[0].get(b"aux".as_slice()) else {
+            panic!("describe has no aux: {replies:?}");
+        };
+        match aux.get(b"runtimes".as_slice()) {
+            Some(Frame::List(runtimes)) => runtimes
+                .iter()
+                .filter_map(|r| match r {
+                    Frame::Dict(r) => text(r, "kind"),
+                    _ => None,
+                })
+                .collect(),
+            other => panic!("aux.runtimes is not a list: {other:?}"),
+        }
+    }
+}
