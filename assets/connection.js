@@ -179,8 +179,10 @@ export function connect(url, options = {}) {
     let result;
     try {
       const v = await runtime.loadPatch(u8.subarray(4), id);
+      runtime.recordOutcome(v);
       result = { id, ok: true, value: prStr(v) };
     } catch (e) {
+      runtime.recordOutcome(null, e);
       const info = errorInfo(e);
       result = { id, ok: false, cls: info.cls, message: info.message };
     }

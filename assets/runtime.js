@@ -624,6 +624,21 @@ export function char(c) {
 }
 
 /** A var: its root value lives in slot `slot` of its runtime's table. */
+/** A namespace, as `*ns*`, `in-ns` and `find-ns` return it (the compiler owns its contents). */
+export class Namespace {
+  constructor(name) { this.name = name; }
+  toString() { return this.name; }
+}
+const namespaces = new Map();
+export function namespaceNamed(name) {
+  let ns = namespaces.get(name);
+  if (ns === undefined) {
+    ns = new Namespace(name);
+    namespaces.set(name, ns);
+  }
+  return ns;
+}
+
 export class Var {
   constructor(runtime, ns, name, slot) {
     this.runtime = runtime;
@@ -1398,6 +1413,7 @@ export function className(x) {
   }
   if (x instanceof ArraySeq) return 'clojure.lang.ArraySeq';
   if (x instanceof Var) return 'clojure.lang.Var';
+  if (x instanceof Namespace) return 'clojure.lang.Namespace';
   if (x instanceof Unbound) return 'clojure.lang.Var$Unbound';
   if (x instanceof Atom) return 'clojure.lang.Atom';
   if (x instanceof Reduced) return 'clojure.lang.Reduced';
@@ -1546,6 +1562,7 @@ function printTo(x, r, out) {
   if (x instanceof Ratio) { out.push(`${x.num}/${x.den}`); return; }
   if (x instanceof BigNum) { out.push(`${x.v}N`); return; }
   if (x instanceof Var) { out.push(`#'${x.ns}/${x.name}`); return; }
+  if (x instanceof Namespace) { out.push(`#namespace[${x.name}]`); return; }
   if (x instanceof Atom) { printRef('clojure.lang.Atom', x, x.v, r, out); return; }
   if (x instanceof Volatile) { printRef('clojure.lang.Volatile', x, x.v, r, out); return; }
   if (x instanceof Reduced) { printRef('clojure.lang.Reduced', x, x.v, r, out); return; }
@@ -3537,7 +3554,78 @@ cstr('escape', {
 });
 
 /** Library maps by namespace: a var of one of these namespaces starts as the value here. */
-export const libraries = { 'clojure.core': coreLib, 'clojure.string': stringLib };
+// --- the REPL: namespaces, dynamic vars, *1 *2 *3 *e, clojure.stacktrace -----------------
+
+const symbolName = (x) => (x instanceof Sym ? toStr(x) : x instanceof Namespace ? x.name : toStr(x));
+core('find-ns', { 1: (sym) => namespaces.get(symbolName(sym)) ?? null });
+core('the-ns', {
+  1: (x) => {
+    const ns = x instanceof Namespace ? x : namespaces.get(symbolName(x));
+    if (ns === undefined) throw new CljError('Exception', `No namespace: ${symbolName(x)} found`);
+    return ns;
+  },
+});
+core('create-ns', { 1: (sym) => namespaceNamed(symbolName(sym)) });
+core('ns-name', { 1: (ns) => new Sym(null, symbolName(ns)) });
+core('all-ns', { 0: () => listOf([...namespaces.values()]) });
+core('clojure-version', { 0: () => '1.11.1' });
+// Namespaces are the compiler's business: loading one at run time has nothing to do.
+core('require', { va: () => null });
+core('use', { va: () => null });
+
+/** Dynamic vars editors and libraries set or read; their roots start as Clojure's do. */
+const DYNAMIC_DEFAULTS = {
+  '*ns*': namespaceNamed('user'),
+  '*print-length*': null,
+  '*print-level*': null,
+  '*print-meta*': false,
+  '*print-dup*': false,
+  '*print-readably*': true,
+  '*print-namespace-maps*': false,
+  '*flush-on-newline*': true,
+  '*warn-on-reflection*': false,
+  '*unchecked-math*': false,
+  '*assert*': true,
+  '*1': null,
+  '*2': null,
+  '*3': null,
+  '*e': null,
+  '*command-line-args*': null,
+  '*clojure-version*': mapOf(keyword(null, 'major'), 1n, keyword(null, 'minor'), 11n, keyword(null, 'incremental'), 1n),
+};
+for (const [name, value] of Object.entries(DYNAMIC_DEFAULTS)) coreLib[name] = value;
+
+/** clojure.stacktrace, as far as a REPL's error display uses it. */
+export const stacktraceLib = Object.create(null);
+const rootCause = (e) => {
+  let cause = e;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return cause;
+};
+const printThrowable = (e) => {
+  if (e === null) return null;
+  const { cls, message } = errorInfo(e);
+  const data = e instanceof CljError && e.data !== null ? ` ${prStr(e.data)}` : '';
+  writeOut(`${e instanceof CljError ? e.javaClass : cls}: ${message}${data}\n`);
+  return null;
+};
+const printCauseTrace = (e) => {
+  for (let cause = e; cause instanceof Error; cause = cause.cause) {
+    if (cause !== e) writeOut('Caused by: ');
+    printThrowable(cause);
+  }
+  return null;
+};
+defn(stacktraceLib, 'clojure.stacktrace', 'root-cause', { 1: rootCause });
+defn(stacktraceLib, 'clojure.stacktrace', 'print-throwable', { 1: printThrowable });
+defn(stacktraceLib, 'clojure.stacktrace', 'print-stack-trace', { 1: printThrowable, 2: printThrowable });
+defn(stacktraceLib, 'clojure.stacktrace', 'print-cause-trace', { 1: printCauseTrace, 2: printCauseTrace });
+
+export const libraries = {
+  'clojure.core': coreLib,
+  'clojure.string': stringLib,
+  'clojure.stacktrace': stacktraceLib,
+};
 
 /** The names this runtime implements, per namespace. */
 export const coreNames = Object.fromEntries(
@@ -3709,6 +3797,27 @@ export class Runtime {
   /** The Var of a slot, or null if no patch has mentioned it. */
   varAt(slot) { return this.varsBySlot[slot] ?? null; }
 
+  /**
+   * Records an eval's outcome for the REPL vars: a value shifts *1 *2 *3, an error sets *e.
+   * (Per runtime, not per session: a runtime is usually one editor's.)
+   */
+  recordOutcome(value, error) {
+    if (error !== undefined) {
+      this.setCoreRoot('*e', error);
+      return;
+    }
+    this.setCoreRoot('*3', coreLib['*2']);
+    this.setCoreRoot('*2', coreLib['*1']);
+    this.setCoreRoot('*1', value);
+  }
+
+  /** Sets a clojure.core var's root, whether or not a patch has mentioned it yet. */
+  setCoreRoot(name, value) {
+    coreLib[name] = value;
+    const v = this.findVar('clojure.core', name);
+    if (v !== null) v.bindRoot(value);
+  }
+
   /** The Var ns/name, or null. */
   findVar(ns, name) {
     return this.varsBySlot.find((v) => v !== undefined && v.ns === ns && v.name === name) ?? null;
@@ -3765,6 +3874,7 @@ export class Runtime {
     if ('set' in c) return setOf(...c.set.map((x) => this.decodeConst(x)));
     if ('map' in c) return mapOf(...c.map.map((x) => this.decodeConst(x)));
     if ('regex' in c) return regex(c.regex);
+    if ('namespace' in c) return namespaceNamed(c.namespace);
     if ('var' in c) {
       const v = this.varsBySlot[Number(c.var)];
       if (v === undefined) throw new Error(`constant refers to var slot ${c.var}, which no patch has declared`);
@@ -3776,6 +3886,8 @@ export class Runtime {
   /** Set up vars and constants for a compiled patch; returns its import object. */
   prepare(module) {
     const meta = readPatchMeta(module);
+    namespaceNamed(meta.ns);
+    for (const [, ns] of meta.vars) namespaceNamed(ns);
     this.registerVars(meta);
     const k = {};
     meta.consts.forEach((c, i) => {

@@ -309,3 +309,21 @@ fn thirty_connections_evaluating_at_once_each_get_their_own_replies() {
     assert!(failures.is_empty(), "{failures:#?}");
     still_serving(&server);
 }
+
+#[test]
+fn the_server_closes_its_side_when_a_client_hangs_up_after_evals() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    assert_eq!(values(&client.eval(&session, "(+ 1 2)")), ["3"]);
+    assert_eq!(
+        values(&client.request(&[("op", "eval"), ("code", "(* 2 3)")])),
+        ["6"]
+    );
+    // Clients that wait for the socket to close before exiting (the npm
+    // `nrepl-client`'s `end()`) hang unless the server closes its side too.
+    client.stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let got = read_until_closed(&mut client, Duration::from_secs(3));
+    assert!(got.is_empty(), "{got:?}");
+    still_serving(&server);
+}

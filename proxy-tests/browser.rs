@@ -92,6 +92,10 @@ fn interrupts_a_runaway_loop_in_the_browser() {
         all_statuses(&interrupted).contains(&"interrupted".to_string()),
         "{interrupted:?}"
     );
+    // The server says so on `err` when it could not reach the page's control
+    // channel, or the page did not stop.
+    let err = joined(&interrupted, "err");
+    assert!(err.is_empty(), "the loop did not stop cleanly: {err}");
     assert!(
         took < Duration::from_secs(2),
         "stopped after {took:?}, not within about a second"

@@ -276,11 +276,6 @@ fn python_nrepl_client_session_replays() {
     assert_eq!(values(&exchanges[0].replies), ["3"]);
 }
 
-/// `*ns*` is not known to the built-in compiler yet, so Calva's first eval
-/// answers an eval-error (with `done`, so Calva still connects) instead of
-/// `user`. This test fails once `*ns*` compiles: then set this to `false`.
-const NS_VAR_IS_A_KNOWN_GAP: bool = true;
-
 #[test]
 fn calva_connect_handshake() {
     let server = headless();
@@ -298,21 +293,16 @@ fn calva_connect_handshake() {
     );
     assert!(replies.iter().all(|r| text(r, "session").is_some()));
     let value = values(&replies);
-    if NS_VAR_IS_A_KNOWN_GAP {
-        assert!(
-            value.is_empty(),
-            "`*ns*` evaluates now ({value:?}): set NS_VAR_IS_A_KNOWN_GAP to false"
-        );
-        let err = common::joined(&replies, "err");
-        assert!(err.contains("*ns*"), "the known `*ns*` error: {err}");
-    } else {
-        assert_eq!(value, ["user"], "{replies:?}");
-        assert!(
-            replies
-                .iter()
-                .any(|r| text(r, "ns").as_deref() == Some("user"))
-        );
-    }
+    assert_eq!(
+        value,
+        ["#namespace[user]"],
+        "as Clojure prints *ns*: {replies:?}"
+    );
+    assert!(
+        replies
+            .iter()
+            .any(|r| text(r, "ns").as_deref() == Some("user"))
+    );
 
     // 2. clone: exactly one reply under the clone's id.
     client.send(&[("op", "clone"), ("id", "calva-2")]);

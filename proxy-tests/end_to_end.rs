@@ -436,3 +436,51 @@ fn sessions_pinned_to_different_runtimes_never_cross() {
     ]);
     assert!(common::statuses(&unknown[0]).contains(&"unknown-runtime".to_string()));
 }
+
+/// What CIDER, Calva and lein evaluate on connect and on errors, written for
+/// JVM Clojure, answers at once with a value (or a clear error) and `done`.
+#[test]
+fn editor_init_and_error_evals_work() {
+    let server = headless();
+    let mut client = server.client();
+    let sessionless = client.request(&[("op", "eval"), ("code", "*ns*")]);
+    assert_eq!(
+        values(&sessionless),
+        ["#namespace[user]"],
+        "Calva's first eval"
+    );
+    let session = client.clone_session();
+    let cider = "(when-let [requires (resolve 'clojure.main/repl-requires)]\n  (clojure.core/apply clojure.core/require @requires))";
+    assert_eq!(values(&client.eval(&session, cider)), ["nil"]);
+    let lein = "(clojure.core/binding [clojure.core/*ns* (clojure.core/or (clojure.core/find-ns (clojure.core/symbol \"reply.eval-modes.nrepl\")) clojure.core/*ns*)] (set! *print-length* nil))";
+    assert_eq!(values(&client.eval(&session, lein)), ["nil"]);
+
+    assert_eq!(values(&client.eval(&session, "(+ 40 2)")), ["42"]);
+    assert_eq!(values(&client.eval(&session, "[*1 (inc *1)]")), ["[42 43]"]);
+    client.eval(&session, "(throw (ex-info \"boom\" {:a 1}))");
+    assert_eq!(
+        values(&client.eval(&session, "(ex-message *e)")),
+        ["\"boom\""]
+    );
+    let trace = client.eval(
+        &session,
+        "(require 'clojure.stacktrace) (clojure.stacktrace/print-cause-trace *e)",
+    );
+    assert_eq!(
+        joined(&trace, "out"),
+        "clojure.lang.ExceptionInfo: boom {:a 1}\n"
+    );
+
+    let doc = joined(&client.eval(&session, "(doc map)"), "out");
+    assert!(
+        doc.starts_with("-------------------------\nclojure.core/map\n([f] [f coll]"),
+        "{doc}"
+    );
+    assert_eq!(
+        values(&client.eval(
+            &session,
+            "(require '[clojure.string :as s]) (s/upper-case \"ok\")"
+        )),
+        ["nil", "\"OK\""]
+    );
+}

@@ -10,7 +10,7 @@ const port = Number(process.argv[2]);
 const conn = nrepl.connect({ port, host: "127.0.0.1" });
 
 // The whole exchange must not outlast the Rust test's patience.
-const timer = setTimeout(() => fail(new Error("timed out")), 20000);
+const timer = setTimeout(() => fail(new Error("timed out")), 10000);
 
 function fail(err) {
   console.error(err && (err.stack || err));

@@ -201,6 +201,13 @@ impl Analyzer<'_> {
         if symbol.ns.as_deref() == Some("js") {
             return Ok(Node::JsGlobal(symbol.name.clone()));
         }
+        // *ns* is the namespace this form is compiled in.
+        if symbol.name == "*ns*"
+            && matches!(symbol.ns.as_deref(), None | Some(CORE_NS))
+            && !self.is_local("*ns*")
+        {
+            return Ok(Node::Const(constant::namespace(&self.ns)));
+        }
         if symbol.ns.is_none()
             && let Some(node) = self.lookup_local(self.frames.len() - 1, &symbol.name)
         {
@@ -259,6 +266,14 @@ impl Analyzer<'_> {
         frame.captures.push(outer);
         frame.capture_index.insert(name.to_string(), k);
         Some(Node::Captured(k))
+    }
+
+    /// The current namespace has its own var `name` (which then shadows a
+    /// compile-time helper of the same name, like `doc`).
+    fn defines_in_current_ns(&self, name: &str) -> bool {
+        self.namespaces
+            .get(&self.ns)
+            .is_some_and(|n| n.vars.contains_key(name))
     }
 
     fn is_local(&self, name: &str) -> bool {
@@ -345,6 +360,11 @@ impl Analyzer<'_> {
                 Some(node) => node,
                 None => return Ok(None),
             },
+            "require" | "use" => match self.analyze_require(args)? {
+                Some(node) => node,
+                None => return Ok(None),
+            },
+            "doc" if !self.defines_in_current_ns("doc") => self.analyze_doc(form, args)?,
             _ => return Ok(None),
         };
         Ok(Some(node))
@@ -733,11 +753,7 @@ impl Analyzer<'_> {
     /// var, or nil. (Editors send `(resolve 'clojure.main/repl-requires)` on
     /// connect.) Anything else is left to the runtime.
     fn analyze_resolve(&mut self, args: &[Form]) -> Option<Node> {
-        if self
-            .namespaces
-            .get(&self.ns)
-            .is_some_and(|n| n.vars.contains_key("resolve"))
-        {
+        if self.defines_in_current_ns("resolve") {
             return None;
         }
         let [
@@ -1084,8 +1100,57 @@ impl Analyzer<'_> {
             )
         })?;
         self.namespaces.ensure(&name);
-        self.ns = name;
-        Ok(Node::Nil)
+        self.ns = name.clone();
+        Ok(Node::Const(constant::namespace(&name)))
+    }
+
+    /// `(require 'a.b '[c.d :as d :refer [f]])` with quoted specs is done at
+    /// compile time, like the `ns` form's `:require` (so aliases work in the
+    /// next forms). Anything else is left to the runtime's `require`.
+    fn analyze_require(&mut self, args: &[Form]) -> Result<Option<Node>> {
+        if self.defines_in_current_ns("require") || self.defines_in_current_ns("use") {
+            return Ok(None);
+        }
+        let mut specs = Vec::new();
+        for arg in args {
+            match &arg.kind {
+                FormKind::List(items) if items.len() == 2 && items[0].is_symbol_named("quote") => {
+                    specs.push(&items[1])
+                }
+                FormKind::Keyword(_) => {}
+                _ => return Ok(None),
+            }
+        }
+        for spec in specs {
+            self.require(spec)?;
+        }
+        Ok(Some(Node::Nil))
+    }
+
+    /// `(doc name)`: prints what the compiler knows about a var, macro or
+    /// special form, as Clojure's `doc` prints it.
+    fn analyze_doc(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let [
+            Form {
+                kind: FormKind::Symbol(symbol),
+                ..
+            },
+        ] = args
+        else {
+            return Err(error(form, "doc takes a symbol: (doc map)"));
+        };
+        let text = match super::introspect::lookup(self.namespaces, &self.ns, &symbol.to_string()) {
+            Some(info) => doc_text(&info),
+            None => String::new(),
+        };
+        let slot = self
+            .namespaces
+            .resolve_var(CORE_NS, &Symbol::simple("print"))
+            .ok_or_else(|| error(form, "the runtime lacks clojure.core/print"))?;
+        Ok(Node::Invoke {
+            f: Box::new(Node::VarValue(slot)),
+            args: vec![Node::Const(constant::string(&text))],
+        })
     }
 
     fn analyze_invoke(&mut self, form: &Form, head: &Form, args: &[Form]) -> Result<Node> {
@@ -1115,6 +1180,27 @@ impl Analyzer<'_> {
             .then(|| Intrinsic::for_core_fn(&var.name))
             .flatten()
     }
+}
+
+/// What `doc` prints for a symbol, as Clojure's `doc` lays it out.
+fn doc_text(info: &super::introspect::SymbolInfo) -> String {
+    let mut text = String::from("-------------------------\n");
+    match &info.ns {
+        Some(ns) => text.push_str(&format!("{ns}/{}\n", info.name)),
+        None => text.push_str(&format!("{}\n", info.name)),
+    }
+    if let Some(arglists) = &info.arglists {
+        text.push_str(&format!("{arglists}\n"));
+    }
+    match info.kind {
+        "macro" => text.push_str("Macro\n"),
+        "special-form" => text.push_str("Special Form\n"),
+        _ => {}
+    }
+    if let Some(doc) = &info.doc {
+        text.push_str(&format!("  {doc}\n"));
+    }
+    text
 }
 
 fn is_special_form(name: &str) -> bool {

@@ -36,6 +36,11 @@ pub fn string(s: &str) -> Constant {
     json!({ "str": s })
 }
 
+/// The namespace object named `name`.
+pub fn namespace(name: &str) -> Constant {
+    json!({ "namespace": name })
+}
+
 /// The constant for the var in `slot`.
 pub fn var(slot: u32) -> Constant {
     json!({ "var": slot })

@@ -54,6 +54,7 @@ const EXPANDERS: &[(&str, Expander)] = &[
     ("dotimes", expand_dotimes),
     ("doseq", expand_doseq),
     ("for", expand_for),
+    ("binding", expand_binding),
 ];
 
 /// The expander for a `clojure.core` macro name.
@@ -66,6 +67,11 @@ pub fn lookup(name: &str) -> Option<Expander> {
 
 /// The core macros' arglists and docstrings, for `info`, `eldoc` and completion.
 pub const MACRO_DOCS: &[(&str, &str, &str)] = &[
+    (
+        "binding",
+        "([bindings & body])",
+        "binding => var-symbol init-expr. Gives the vars the values for the body, then restores them. (The runtime has one thread, so this sets the vars' roots.)",
+    ),
     (
         "defn",
         "([name doc-string? attr-map? [params*] prepost-map? body] [name doc-string? attr-map? ([params*] prepost-map? body) + attr-map?])",
@@ -293,6 +299,51 @@ fn vector(pos: Pos, items: Vec<Form>) -> Form {
 /// `(do body...)`.
 fn do_form(pos: Pos, body: &[Form]) -> Form {
     call(pos, "do", body.to_vec())
+}
+
+/// `(binding [v value ...] body...)`: every value is evaluated first, then the
+/// vars get them for the body and their old values back in a `finally`. Our
+/// runtimes have one thread, so a thread binding is the root.
+fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
+    let Some((
+        Form {
+            kind: FormKind::Vector(pairs),
+            ..
+        },
+        body,
+    )) = args.split_first()
+    else {
+        return Err(error(form, "binding requires a vector for its binding"));
+    };
+    if pairs.len() % 2 != 0 {
+        return Err(error(
+            form,
+            "binding requires an even number of forms in binding vector",
+        ));
+    }
+    let pos = form.pos;
+    let mut lets = Vec::new();
+    let mut enter = Vec::new();
+    let mut restore = Vec::new();
+    for pair in pairs.chunks(2) {
+        let (var, value) = (&pair[0], &pair[1]);
+        if var.as_symbol().is_none() {
+            return Err(error(
+                form,
+                format!("binding expects var symbols, got: {var}"),
+            ));
+        }
+        let (new, old) = (gensym(pos, "new"), gensym(pos, "old"));
+        lets.extend([new.clone(), value.clone(), old.clone(), var.clone()]);
+        enter.push(call(pos, "set!", vec![var.clone(), new]));
+        restore.push(call(pos, "set!", vec![var.clone(), old]));
+    }
+    let mut guarded = vec![do_form(pos, body)];
+    guarded.push(call(pos, "finally", restore));
+    enter.push(call(pos, "try", guarded));
+    let mut let_form = vec![vector(pos, lets)];
+    let_form.extend(enter);
+    Ok(call(pos, "let*", let_form))
 }
 
 /// `(let* [name value] body)`.

@@ -58,8 +58,9 @@ impl Namespaces {
         for entry in core_lib::CORE_VARS {
             let slot = namespaces.intern(entry.ns, entry.name);
             let var = &mut namespaces.vars[slot as usize];
-            var.arglists = Some(entry.arglists.to_string());
-            var.doc = Some(entry.doc.to_string());
+            // Vars that hold plain values (`*print-length*`) have no arglists.
+            var.arglists = Some(entry.arglists.to_string()).filter(|a| !a.is_empty());
+            var.doc = Some(entry.doc.to_string()).filter(|d| !d.is_empty());
         }
         namespaces.ensure(crate::DEFAULT_NS);
         namespaces

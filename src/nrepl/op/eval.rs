@@ -121,15 +121,26 @@ fn late_output_sink(
     session: &str,
 ) -> mpsc::UnboundedSender<RuntimeEvent> {
     let (sink, mut late) = mpsc::unbounded_channel();
-    let (ctx, request, session) = (ctx.clone(), request.clone(), session.to_string());
+    // Only a weak handle on the connection's writer: the bridge keeps this
+    // sink long after the eval, and a strong one would keep the connection
+    // open after its client hung up (the writer ends when its senders do).
+    let (replies, request, session) = (
+        ctx.replies.downgrade(),
+        request.clone(),
+        session.to_string(),
+    );
     tokio::spawn(async move {
         while let Some(event) = late.recv().await {
+            let Some(replies) = replies.upgrade() else {
+                return; // the connection is gone
+            };
             let reply = Reply::to(&request, Some(&session));
-            match event {
-                RuntimeEvent::Out(text) => ctx.send(reply.str("out", &text)),
-                RuntimeEvent::Err(text) => ctx.send(reply.str("err", &text)),
-                _ => {}
-            }
+            let reply = match event {
+                RuntimeEvent::Out(text) => reply.str("out", &text),
+                RuntimeEvent::Err(text) => reply.str("err", &text),
+                _ => continue,
+            };
+            let _ = replies.send(reply.into_frame());
         }
     });
     sink
