@@ -207,7 +207,7 @@ export function connect(url, options = {}) {
   ws.binaryType = 'arraybuffer';
   ws.onopen = () => {
     opened = true;
-    ws.send(JSON.stringify({ op: 'hello', kind, agent, instance }));
+    ws.send(JSON.stringify({ op: 'hello', kind, agent, instance, control: buffer !== null }));
     if (buffer !== null) {
       try {
         control = startControl({ url, instance, buffer });

@@ -50,7 +50,9 @@ function start({ url, instance, buffer }, onParentMessage) {
       wake();
     }
   };
-  ws.onclose = () => { if (isNode) process.exit(0); else close(); };
+  // The server went away. Under Node, end the whole runtime process even if its main thread
+  // is stuck in a loop (process.exit in a worker would only end this thread).
+  ws.onclose = () => { if (isNode) process.kill(process.pid, 'SIGTERM'); else close(); };
   onParentMessage((message) => {
     if (message && message.op === 'need-input') sendToServer({ op: 'need-input', id: message.id });
   });

@@ -913,7 +913,7 @@ describe('connection', () => {
     const ws = FakeSocket.last;
     await ws.until((sent) => sent.length >= 1);
     const { instance, ...hello } = ws.sent[0];
-    assert.deepEqual(hello, { op: 'hello', kind: 'node', agent: 'test-agent' });
+    assert.deepEqual(hello, { op: 'hello', kind: 'node', agent: 'test-agent', control: false });
     assert.match(instance, /^[0-9a-f-]{8,}/, 'a random instance id names the runtime on both sockets');
     assert.equal(ws.binaryType, 'arraybuffer');
 

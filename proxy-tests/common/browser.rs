@@ -24,8 +24,10 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-sync",
 ];
 
-/// How long a freshly started Chromium has to open the page and connect.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a freshly started Chromium has to open the page and connect (the
+/// server's `--runtime-wait`): under the client's 30 s read timeout, so a page
+/// that never connects fails with the server's answer and Chromium's log.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// The Chromium to run: `$CHROMIUM`, else Debian's `/usr/bin/chromium`.
 pub fn chromium_path() -> PathBuf {
@@ -139,7 +141,8 @@ impl BrowserRuntime {
     /// Starts the server (no `--headless`: the browser is the only runtime),
     /// opens its page in Chromium and waits until an eval runs in the page.
     pub fn start() -> BrowserRuntime {
-        let server = Server::start(&["--runtime-wait", "30"]);
+        let wait = CONNECT_TIMEOUT.as_secs().to_string();
+        let server = Server::start(&["--runtime-wait", &wait]);
         let browser = Browser::open(&server.page_url);
         let mut client = server.client();
         let session = client.clone_session();
@@ -180,8 +183,8 @@ impl BrowserRuntime {
         }
     }
 
-    /// The connected runtimes' kinds, from `describe`'s `aux.runtimes`.
-    pub fn runtime_kinds(&mut self) -> Vec<String> {
+    /// The connected runtimes as (id, kind), from `describe`'s `aux.runtimes`.
+    pub fn runtimes(&mut self) -> Vec<(i64, String)> {
         let replies = self.client.request(&[("op", "describe")]);
         let Some(Frame::Dict(aux)) = replies[0].get(b"aux".as_slice()) else {
             panic!("describe has no aux: {replies:?}");
@@ -190,11 +193,57 @@ impl BrowserRuntime {
             Some(Frame::List(runtimes)) => runtimes
                 .iter()
                 .filter_map(|r| match r {
-                    Frame::Dict(r) => text(r, "kind"),
+                    Frame::Dict(r) => Some((
+                        r.get(b"id".as_slice()).and_then(Frame::as_int)?,
+                        text(r, "kind")?,
+                    )),
                     _ => None,
                 })
                 .collect(),
             other => panic!("aux.runtimes is not a list: {other:?}"),
         }
+    }
+
+    /// The connected runtimes' kinds.
+    pub fn runtime_kinds(&mut self) -> Vec<String> {
+        self.runtimes().into_iter().map(|(_, kind)| kind).collect()
+    }
+
+    /// Waits until the page's control channel (the worker's own socket, which
+    /// carries interrupts and stdin) is attached: a `read-line` asks for input
+    /// over it, and the input comes back over it. The page says hello and takes
+    /// evals before its worker has connected, and an interrupt sent before then
+    /// is lost (the server answers that the runtime has no control channel).
+    pub fn wait_for_control_channel(&mut self) {
+        let session = self.session.clone();
+        let id = "control-channel-check";
+        self.client.send(&[
+            ("op", "eval"),
+            ("code", "(read-line)"),
+            ("session", &session),
+            ("id", id),
+        ]);
+        loop {
+            let msg = self
+                .client
+                .read()
+                .expect("the server keeps the connection open");
+            if text(&msg, "id").as_deref() != Some(id) {
+                continue;
+            }
+            let statuses = super::statuses(&msg);
+            if statuses.iter().any(|s| s == "need-input") {
+                break;
+            }
+            assert!(
+                !statuses.iter().any(|s| s == "done"),
+                "read-line did not ask for input: {msg:?}\nchromium log:\n{}",
+                self.browser.log_tail()
+            );
+        }
+        self.client
+            .request(&[("op", "stdin"), ("stdin", "ok\n"), ("session", &session)]);
+        let replies = self.client.replies_to(id);
+        assert_eq!(values(&replies), ["\"ok\""], "{replies:?}");
     }
 }

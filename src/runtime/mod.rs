@@ -33,6 +33,9 @@ use crate::compiler::namespace::Slot;
 use crate::nrepl::session::lock;
 use patch_log::PatchLog;
 
+/// How long a runtime that announced a control socket has to connect it
+/// before it takes evals anyway (uninterruptible).
+const CONTROL_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one replayed patch may take on a newly connected runtime.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -92,6 +95,8 @@ struct RuntimeConn {
     outgoing: mpsc::UnboundedSender<Message>,
     /// The control socket's sender, once the runtime's worker has connected it.
     control: Mutex<Option<mpsc::UnboundedSender<Message>>>,
+    /// Signalled when the control socket connects.
+    control_connected: Notify,
     /// Evals sent to this runtime that have not finished, by eval id.
     pending: Mutex<HashMap<u32, mpsc::UnboundedSender<RuntimeEvent>>>,
     /// False until the patch log has been replayed to it.
@@ -292,6 +297,7 @@ impl Bridge {
             hello,
             outgoing,
             control: Mutex::new(None),
+            control_connected: Notify::new(),
             pending: Mutex::new(HashMap::new()),
             ready: AtomicBool::new(false),
         });
@@ -329,8 +335,23 @@ impl Bridge {
             .cloned()
     }
 
-    /// Brings a new runtime up to date with the patch log, then lets evals use it.
+    /// Brings a new runtime up to date with the patch log and, if it has one,
+    /// waits for its control socket (so its first eval can be interrupted),
+    /// then lets evals use it.
     async fn replay_log(&self, runtime: Arc<RuntimeConn>) {
+        if runtime.hello.control {
+            let connected = runtime.control_connected.notified();
+            if lock(&runtime.control).is_none()
+                && tokio::time::timeout(CONTROL_TIMEOUT, connected)
+                    .await
+                    .is_err()
+            {
+                warn!(
+                    id = runtime.id,
+                    "the runtime's control socket did not connect; it cannot be interrupted"
+                );
+            }
+        }
         let patches = lock(&self.state.log).replay();
         for wasm in patches {
             let mut run = self.send_patch(runtime.clone(), &wasm);

@@ -14,6 +14,9 @@ pub struct Hello {
     /// A random id the runtime picks, shared by its main and control sockets.
     #[serde(default)]
     pub instance: String,
+    /// The runtime will open a control socket too (it can be interrupted and read stdin).
+    #[serde(default)]
+    pub control: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -69,6 +69,7 @@ impl Bridge {
         };
         let (outgoing, to_send) = mpsc::unbounded_channel();
         *lock(&runtime.control) = Some(outgoing);
+        runtime.control_connected.notify_waiters();
         info!(id = runtime.id, "runtime control channel connected");
         pump(&mut socket, to_send, |text| {
             self.route_report(&runtime, text)
