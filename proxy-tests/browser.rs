@@ -77,7 +77,6 @@ fn interrupts_a_runaway_loop_in_the_browser() {
         "true",
         "the page needs cross-origin isolation (SharedArrayBuffer) to be interrupted"
     );
-    page.wait_for_control_channel();
     page.value("(defn still-here [x] (* 2 x))");
     let session = page.session.clone();
     page.client.send(&[
@@ -112,11 +111,17 @@ fn interrupts_a_runaway_loop_in_the_browser() {
 }
 
 #[test]
-fn output_comes_back_from_the_browser() {
+fn output_and_input_cross_the_browser() {
     let mut page = BrowserRuntime::start();
     let replies = page.eval("(println \"from the browser\")");
     assert_eq!(joined(&replies, "out"), "from the browser\n", "{replies:?}");
     assert_eq!(values(&replies), ["nil"]);
+    // read-line asks the editor for input through the page's control worker
+    // (the page's main thread may not block, so it spins until input comes).
+    assert_eq!(
+        page.read_line("typed in the editor\n"),
+        "\"typed in the editor\""
+    );
 }
 
 // --- the /repl upgrade's security, over raw HTTP --------------------------------------------

@@ -484,3 +484,39 @@ fn editor_init_and_error_evals_work() {
         ["nil", "\"OK\""]
     );
 }
+
+/// `defmacro`: the runtime runs the macro on the call's forms, the compiler
+/// compiles the expansion (recursive macros and syntax-quote included).
+#[test]
+fn user_macros_expand_by_running_on_the_runtime() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let code = "(defmacro unless [test & body] `(if ~test nil (do ~@body)))
+                (unless false 1 2 3)
+                (defmacro my-and ([] true) ([x] x) ([x & next] `(let [and# ~x] (if and# (my-and ~@next) and#))))
+                [(my-and 1 2 3) (my-and 1 nil 3)]
+                (defn sign [x] (unless (pos? x) :not-positive))
+                (sign -1)";
+    assert_eq!(
+        values(&client.eval(&session, code)),
+        [
+            "#'user/unless",
+            "3",
+            "#'user/my-and",
+            "[3 nil]",
+            "#'user/sign",
+            ":not-positive"
+        ]
+    );
+    let failing = client.eval(
+        &session,
+        "(defmacro bad [] (throw (ex-info \"nope\" {}))) (bad)",
+    );
+    let err = joined(&failing, "err");
+    assert!(
+        err.contains("Syntax error macroexpanding bad at (REPL:1:"),
+        "{err}"
+    );
+    assert!(err.contains("nope"), "{err}");
+}

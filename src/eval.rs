@@ -11,9 +11,11 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::compiler::analyzer::MacroCall;
+use crate::compiler::form::{Form, FormKind};
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
-use crate::compiler::{CompileError, Compiler};
+use crate::compiler::{CompileError, Compiled, Compiler, Patch};
 use crate::nrepl::session::lock;
 use crate::runtime::{Bridge, PatchRun, RuntimeEvent};
 
@@ -100,9 +102,8 @@ impl Evaluator {
     }
 
     /// Evaluates `request` in namespace `ns` (updated as forms change it),
-    /// reporting through `on_event`.
-    /// `controls` carry the user's interrupt (the eval then stops after
-    /// reporting `Interrupted`) and stdin.
+    /// reporting through `on_event`. `controls` carry the user's interrupt
+    /// (the eval then stops after reporting `Interrupted`) and stdin.
     pub async fn eval(
         &self,
         ns: &mut String,
@@ -110,88 +111,212 @@ impl Evaluator {
         controls: &mut EvalControls,
         on_event: &mut (dyn FnMut(EvalEvent) + Send),
     ) {
-        let source = SourceName::of(&request);
-        let mut reader = Reader::new(&request.code, request.line, request.column);
-        loop {
-            let compiled = {
-                let mut compiler = lock(&self.compiler);
-                let form = match reader.next_form(&compiler.read_context(ns)) {
-                    Ok(Some(form)) => form,
-                    Ok(None) => return,
-                    Err(error) => {
-                        let at = source.at(error.pos.line, error.pos.column);
-                        report_failure(
-                            on_event,
-                            format!(
-                                "Syntax error reading source at ({at}).\n{}\n",
-                                error.message
-                            ),
-                            "clojure.lang.LispReader$ReaderException",
-                        );
-                        return;
-                    }
-                };
-                compiler.compile(ns, &form, request.file.as_deref())
-            };
-            let patch = match compiled {
-                Ok(patch) => patch,
-                Err(CompileError { message, pos }) => {
-                    let at = source.at(pos.line, pos.column);
-                    report_failure(
-                        on_event,
-                        format!("Syntax error compiling at ({at}).\n{message}\n"),
-                        "clojure.lang.Compiler$CompilerException",
-                    );
-                    return;
-                }
+        let mut run = EvalRun {
+            evaluator: self,
+            source: SourceName::of(&request),
+            request: &request,
+            controls,
+            on_event,
+        };
+        run.run_forms(ns).await;
+    }
+}
+
+/// How many user macro expansions one top-level form may need.
+const MAX_EXPANSIONS: usize = 1_000;
+
+/// One eval in progress: what it needs from start to end.
+struct EvalRun<'a> {
+    evaluator: &'a Evaluator,
+    request: &'a EvalRequest,
+    source: SourceName,
+    controls: &'a mut EvalControls,
+    on_event: &'a mut (dyn FnMut(EvalEvent) + Send),
+}
+
+/// How running a patch ended.
+enum Outcome {
+    Value(String),
+    Error {
+        class: String,
+        message: String,
+    },
+    /// The user interrupted it (already reported).
+    Interrupted,
+}
+
+impl EvalRun<'_> {
+    /// Reads, compiles and runs each top-level form until the code ends or a
+    /// form fails.
+    async fn run_forms(&mut self, ns: &mut String) {
+        let mut reader = Reader::new(&self.request.code, self.request.line, self.request.column);
+        while let Some(form) = self.read_next(&mut reader, ns) {
+            let Some(patch) = self.compile_form(ns, &form).await else {
+                return;
             };
             let wasm = Arc::new(patch.wasm);
-            if !self
-                .run_patch(
-                    &wasm,
-                    &FormPlace {
-                        ns,
-                        source: &source,
-                        line: patch.line,
-                    },
-                    &request,
-                    controls,
-                    on_event,
-                )
-                .await
-            {
+            if !self.run_form(&wasm, ns, patch.line).await {
                 return;
             }
-            self.bridge.record_definitions(&patch.defines, wasm);
+            self.evaluator
+                .bridge
+                .record_definitions(&patch.defines, wasm);
         }
     }
 
-    /// Runs one form's patch; false when it failed (the eval stops there).
-    async fn run_patch(
-        &self,
-        wasm: &[u8],
-        place: &FormPlace<'_>,
-        request: &EvalRequest,
-        controls: &mut EvalControls,
-        on_event: &mut (dyn FnMut(EvalEvent) + Send),
-    ) -> bool {
-        let mut run = match self.bridge.run_patch(wasm, request.runtime).await {
-            Ok(run) => run,
+    /// The next form, or `None` at the end or after reporting a read error.
+    fn read_next(&mut self, reader: &mut Reader<'_>, ns: &str) -> Option<Form> {
+        let compiler = lock(&self.evaluator.compiler);
+        match reader.next_form(&compiler.read_context(ns)) {
+            Ok(form) => form,
             Err(error) => {
-                report_failure(on_event, format!("{error}\n"), "jank.wasm.NoRuntime");
-                return false;
+                let at = self.source.at(error.pos.line, error.pos.column);
+                report_failure(
+                    self.on_event,
+                    format!(
+                        "Syntax error reading source at ({at}).\n{}\n",
+                        error.message
+                    ),
+                    "clojure.lang.LispReader$ReaderException",
+                );
+                None
+            }
+        }
+    }
+
+    /// Compiles a form, running its user macros on the runtime as the
+    /// compiler asks; `None` after reporting a failure.
+    async fn compile_form(&mut self, ns: &mut String, form: &Form) -> Option<Patch> {
+        lock(&self.evaluator.compiler).begin_top_level_form();
+        for _ in 0..MAX_EXPANSIONS {
+            let compiled =
+                lock(&self.evaluator.compiler).compile(ns, form, self.request.file.as_deref());
+            match compiled {
+                Ok(Compiled::Patch(patch)) => return Some(patch),
+                Ok(Compiled::Expand(call)) => {
+                    if !self.expand_macro(ns, &call).await {
+                        return None;
+                    }
+                }
+                Err(CompileError { message, pos }) => {
+                    let at = self.source.at(pos.line, pos.column);
+                    report_failure(
+                        self.on_event,
+                        format!("Syntax error compiling at ({at}).\n{message}\n"),
+                        "clojure.lang.Compiler$CompilerException",
+                    );
+                    return None;
+                }
+            }
+        }
+        let at = self.source.at(form.pos.line, form.pos.column);
+        report_failure(
+            self.on_event,
+            format!(
+                "Syntax error macroexpanding at ({at}).\nMore than {MAX_EXPANSIONS} macro expansions\n"
+            ),
+            "clojure.lang.Compiler$CompilerException",
+        );
+        None
+    }
+
+    /// Runs a user macro on the runtime and gives the compiler its expansion.
+    async fn expand_macro(&mut self, ns: &str, call: &MacroCall) -> bool {
+        let at = self.source.at(call.call.pos.line, call.call.pos.column);
+        let name = macro_name(&call.call);
+        let failed = |this: &mut Self, message: &str, class: &str| {
+            report_failure(
+                this.on_event,
+                format!("Syntax error macroexpanding {name} at ({at}).\n{message}\n"),
+                class,
+            );
+            false
+        };
+        let patch = lock(&self.evaluator.compiler).expansion_patch(ns, call);
+        let patch = match patch {
+            Ok(patch) => patch,
+            Err(error) => {
+                return failed(
+                    self,
+                    &error.message,
+                    "clojure.lang.Compiler$CompilerException",
+                );
             }
         };
-        let deadline = tokio::time::Instant::now() + self.eval_timeout;
+        let printed = match self.run_patch(&patch.wasm).await {
+            Outcome::Value(printed) => printed,
+            Outcome::Error { class, message } => return failed(self, &message, &class),
+            Outcome::Interrupted => return false,
+        };
+        let mut compiler = lock(&self.evaluator.compiler);
+        let expansion = Reader::new(&printed, call.call.pos.line, call.call.pos.column)
+            .next_form(&compiler.read_context(ns));
+        match expansion {
+            Ok(Some(expansion)) => {
+                compiler.record_expansion(call, expansion);
+                true
+            }
+            Ok(None) | Err(_) => {
+                drop(compiler);
+                failed(
+                    self,
+                    &format!("the macro's expansion cannot be read back: {printed}"),
+                    "clojure.lang.Compiler$CompilerException",
+                )
+            }
+        }
+    }
+
+    /// Runs one form's patch and reports its value or error; false when it
+    /// failed (the eval stops there).
+    async fn run_form(&mut self, wasm: &[u8], ns: &str, line: u32) -> bool {
+        match self.run_patch(wasm).await {
+            Outcome::Value(value) => {
+                (self.on_event)(EvalEvent::Value {
+                    value,
+                    ns: ns.to_string(),
+                });
+                true
+            }
+            Outcome::Error { class, message } => {
+                let at = self.source.at_line(line);
+                report_failure(
+                    self.on_event,
+                    format!(
+                        "Execution error ({}) at {ns}/eval ({at}).\n{message}\n",
+                        short_class(&class)
+                    ),
+                    &class,
+                );
+                false
+            }
+            Outcome::Interrupted => false,
+        }
+    }
+
+    /// Sends a patch to the session's runtime and passes on its output until
+    /// it ends, stopping it on interrupt or timeout.
+    async fn run_patch(&mut self, wasm: &[u8]) -> Outcome {
+        let bridge = &self.evaluator.bridge;
+        let mut run = match bridge.run_patch(wasm, self.request.runtime).await {
+            Ok(run) => run,
+            Err(error) => {
+                return Outcome::Error {
+                    class: "jank.wasm.NoRuntime".into(),
+                    message: error.to_string(),
+                };
+            }
+        };
+        let deadline = tokio::time::Instant::now() + self.evaluator.eval_timeout;
         loop {
             let next = tokio::select! {
                 next = tokio::time::timeout_at(deadline, run.events.recv()) => next,
-                Ok(()) = &mut controls.interrupted => {
-                    stop(&mut run, on_event).await;
-                    on_event(EvalEvent::Interrupted);
-                    return false;
+                Ok(()) = &mut self.controls.interrupted => {
+                    stop(&mut run, self.on_event).await;
+                    (self.on_event)(EvalEvent::Interrupted);
+                    return Outcome::Interrupted;
                 }
-                Some(text) = controls.stdin.recv() => {
+                Some(text) = self.controls.stdin.recv() => {
                     run.send_stdin(&text);
                     continue;
                 }
@@ -203,59 +328,48 @@ impl Evaluator {
                     message: "the runtime went away during the eval".into(),
                 },
                 Err(_) => {
-                    stop(&mut run, on_event).await;
+                    stop(&mut run, self.on_event).await;
                     RuntimeEvent::Error {
                         class: "TimeoutException".into(),
                         message: format!(
                             "Eval timed out after {} s (see --eval-timeout)",
-                            self.eval_timeout.as_secs_f64()
+                            self.evaluator.eval_timeout.as_secs_f64()
                         ),
                     }
                 }
             };
-            match event {
-                RuntimeEvent::Out(text) => on_event(EvalEvent::Out(text)),
-                RuntimeEvent::Err(text) => on_event(EvalEvent::Err(text)),
-                RuntimeEvent::NeedInput => on_event(EvalEvent::NeedInput),
-                outcome => {
-                    if let Some(sink) = &request.late_output {
-                        self.bridge.route_late_output(run.eval_id(), sink.clone());
-                    }
-                    return report_outcome(outcome, place, on_event);
+            let outcome = match event {
+                RuntimeEvent::Out(text) => {
+                    (self.on_event)(EvalEvent::Out(text));
+                    continue;
                 }
+                RuntimeEvent::Err(text) => {
+                    (self.on_event)(EvalEvent::Err(text));
+                    continue;
+                }
+                RuntimeEvent::NeedInput => {
+                    (self.on_event)(EvalEvent::NeedInput);
+                    continue;
+                }
+                RuntimeEvent::Value(value) => Outcome::Value(value),
+                RuntimeEvent::Error { class, message } => Outcome::Error { class, message },
+            };
+            if let Some(sink) = &self.request.late_output {
+                bridge.route_late_output(run.eval_id(), sink.clone());
             }
+            return outcome;
         }
     }
 }
 
-/// Reports how a form ended (its value, or its error); false when it failed.
-fn report_outcome(
-    outcome: RuntimeEvent,
-    place: &FormPlace<'_>,
-    on_event: &mut (dyn FnMut(EvalEvent) + Send),
-) -> bool {
-    match outcome {
-        RuntimeEvent::Error { class, message } => {
-            let (ns, at) = (place.ns, place.source.at_line(place.line));
-            report_failure(
-                on_event,
-                format!(
-                    "Execution error ({}) at {ns}/eval ({at}).\n{message}\n",
-                    short_class(&class)
-                ),
-                &class,
-            );
-            false
-        }
-        RuntimeEvent::Value(value) => {
-            on_event(EvalEvent::Value {
-                value,
-                ns: place.ns.to_string(),
-            });
-            true
-        }
-        // Not outcomes; run_patch handles them before calling this.
-        RuntimeEvent::Out(_) | RuntimeEvent::Err(_) | RuntimeEvent::NeedInput => true,
+/// The name a macro call is made with, for error messages.
+fn macro_name(call: &Form) -> String {
+    match &call.kind {
+        FormKind::List(items) => items
+            .first()
+            .map(|head| head.to_string())
+            .unwrap_or_default(),
+        _ => call.to_string(),
     }
 }
 
@@ -302,13 +416,6 @@ fn report_failure(on_event: &mut (dyn FnMut(EvalEvent) + Send), text: String, cl
 /// `java.lang.ArithmeticException` -> `ArithmeticException`, as Clojure's REPL shows it.
 fn short_class(class: &str) -> &str {
     class.rsplit('.').next().unwrap_or(class)
-}
-
-/// Where a form is: its namespace and source position (for values and errors).
-struct FormPlace<'a> {
-    ns: &'a str,
-    source: &'a SourceName,
-    line: u32,
 }
 
 /// How error messages name the code's origin: the file the editor sent, or `REPL`.

@@ -209,14 +209,11 @@ impl BrowserRuntime {
         self.runtimes().into_iter().map(|(_, kind)| kind).collect()
     }
 
-    /// Waits until the page's control channel (the worker's own socket, which
-    /// carries interrupts and stdin) is attached: a `read-line` asks for input
-    /// over it, and the input comes back over it. The page says hello and takes
-    /// evals before its worker has connected, and an interrupt sent before then
-    /// is lost (the server answers that the runtime has no control channel).
-    pub fn wait_for_control_channel(&mut self) {
+    /// Evaluates `(read-line)`, waits until it asks for input (over the page's
+    /// control channel), sends `input` as stdin and returns the eval's value.
+    pub fn read_line(&mut self, input: &str) -> String {
         let session = self.session.clone();
-        let id = "control-channel-check";
+        let id = "read-line";
         self.client.send(&[
             ("op", "eval"),
             ("code", "(read-line)"),
@@ -242,8 +239,11 @@ impl BrowserRuntime {
             );
         }
         self.client
-            .request(&[("op", "stdin"), ("stdin", "ok\n"), ("session", &session)]);
+            .request(&[("op", "stdin"), ("stdin", input), ("session", &session)]);
         let replies = self.client.replies_to(id);
-        assert_eq!(values(&replies), ["\"ok\""], "{replies:?}");
+        match values(&replies).as_slice() {
+            [value] => value.clone(),
+            _ => panic!("read-line gave no single value: {replies:?}"),
+        }
     }
 }

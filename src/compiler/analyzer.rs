@@ -10,7 +10,7 @@ use super::ast::{FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
 use super::form::{Form, FormKind, Pos, Symbol};
 use super::macros;
-use super::namespace::{CORE_NS, Namespaces};
+use super::namespace::{CORE_NS, Namespaces, Slot};
 
 /// How deeply forms may nest after macro expansion. The analyzer and emitter
 /// recurse per level; the program's threads have stacks sized for this.
@@ -21,15 +21,43 @@ pub const MAX_POSITIONAL_ARGS: usize = 20;
 
 type Result<T> = std::result::Result<T, CompileError>;
 
+/// A call of a user macro (`defmacro`) whose expansion is not known yet: the
+/// runtime must run the macro on the call's forms first.
+#[derive(Clone, Debug)]
+pub struct MacroCall {
+    pub slot: Slot,
+    pub call: Form,
+}
+
+impl MacroCall {
+    /// The key its expansion is remembered under.
+    pub fn key(&self) -> String {
+        expansion_key(self.slot, &self.call)
+    }
+}
+
+fn expansion_key(slot: Slot, call: &Form) -> String {
+    format!("{slot} {call}")
+}
+
+/// What analyzing a top-level form gave.
+pub enum Analysis {
+    Ready(TopLevel),
+    /// A user macro must run before the form can be analyzed.
+    Expand(MacroCall),
+}
+
 /// Analyzes one top-level form in namespace `ns`. `ns` changes when the form is
-/// an `ns` or `in-ns` form.
-/// `file` is where the form came from, if the editor said, recorded on the vars it defines.
+/// an `ns` or `in-ns` form. `file` is where the form came from, if the editor
+/// said, recorded on the vars it defines. `expansions` are the user macro
+/// expansions already computed for this form, by `MacroCall::key`.
 pub fn analyze_top_level(
     namespaces: &mut Namespaces,
     ns: &mut String,
     form: &Form,
     file: Option<&str>,
-) -> Result<TopLevel> {
+    expansions: &HashMap<String, Form>,
+) -> Result<Analysis> {
     let mut analyzer = Analyzer {
         namespaces,
         ns: ns.clone(),
@@ -38,11 +66,17 @@ pub fn analyze_top_level(
         depth: 0,
         next_fn_in_try: false,
         list_pos: form.pos,
+        expansions,
+        pending_expansion: None,
     };
-    let body = analyzer.analyze(form, true)?;
+    let body = analyzer.analyze(form, true);
+    if let Some(call) = analyzer.pending_expansion {
+        return Ok(Analysis::Expand(call));
+    }
+    let body = body?;
     *ns = analyzer.ns;
     let local_count = analyzer.frames[0].local_count;
-    Ok(TopLevel { body, local_count })
+    Ok(Analysis::Ready(TopLevel { body, local_count }))
 }
 
 struct Analyzer<'a> {
@@ -55,6 +89,10 @@ struct Analyzer<'a> {
     depth: usize,
     /// The next fn analyzed is part of a `try`.
     next_fn_in_try: bool,
+    /// User macro expansions known so far for this form.
+    expansions: &'a HashMap<String, Form>,
+    /// Set (and analysis abandoned) when a user macro call needs expanding.
+    pending_expansion: Option<MacroCall>,
     /// Where the innermost list being analyzed starts: errors about a symbol
     /// point there, as Clojure's do (symbols carry no position of their own).
     list_pos: Pos,
@@ -299,6 +337,9 @@ impl Analyzer<'_> {
                 let expansion = expand(form, args)?;
                 return self.analyze(&expansion, tail);
             }
+            if let Some(slot) = self.user_macro(symbol) {
+                return self.analyze_user_macro_call(form, slot, tail);
+            }
         }
         self.analyze_invoke(form, head, args)
     }
@@ -319,6 +360,50 @@ impl Analyzer<'_> {
             return None;
         }
         macros::lookup(&symbol.name)
+    }
+
+    /// The var of a `defmacro` macro that `symbol` names, if it names one.
+    fn user_macro(&self, symbol: &Symbol) -> Option<Slot> {
+        let slot = self.namespaces.resolve_var(&self.ns, symbol)?;
+        self.namespaces.var(slot).is_macro.then_some(slot)
+    }
+
+    /// A user macro call: its expansion if the runtime has computed it, else
+    /// analysis stops and asks for it.
+    fn analyze_user_macro_call(&mut self, form: &Form, slot: Slot, tail: bool) -> Result<Node> {
+        if let Some(expansion) = self.expansions.get(&expansion_key(slot, form)).cloned() {
+            return self.analyze(&expansion, tail);
+        }
+        self.pending_expansion = Some(MacroCall {
+            slot,
+            call: form.clone(),
+        });
+        Err(error(form, "macro expansion pending"))
+    }
+
+    /// `(defmacro name doc? attrs? [params] body...)`: a fn taking the call's
+    /// form and environment before the macro's own arguments, in a var marked
+    /// as a macro.
+    fn analyze_defmacro(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let Some(name) = args.first().and_then(Form::as_symbol).cloned() else {
+            return Err(error(form, "First argument to defmacro must be a symbol"));
+        };
+        let with_env: Vec<Form> = args.iter().map(with_form_and_env_params).collect();
+        let defn = Form::new(
+            FormKind::List(
+                std::iter::once(Form::new(
+                    FormKind::Symbol(Symbol::qualified(CORE_NS, "defn")),
+                    form.pos,
+                ))
+                .chain(with_env)
+                .collect(),
+            ),
+            form.pos,
+        );
+        let node = self.analyze(&defn, false)?;
+        let slot = self.namespaces.intern(&self.ns, &name.name);
+        self.namespaces.var_mut(slot).is_macro = true;
+        Ok(node)
     }
 
     fn analyze_special_form(
@@ -365,6 +450,7 @@ impl Analyzer<'_> {
                 None => return Ok(None),
             },
             "doc" if !self.defines_in_current_ns("doc") => self.analyze_doc(form, args)?,
+            "defmacro" => self.analyze_defmacro(form, args)?,
             _ => return Ok(None),
         };
         Ok(Some(node))
@@ -1179,6 +1265,39 @@ impl Analyzer<'_> {
         (var.ns == CORE_NS)
             .then(|| Intrinsic::for_core_fn(&var.name))
             .flatten()
+    }
+}
+
+/// A `defmacro` argument with `&form &env` put in front of its parameters: a
+/// parameter vector, or a `([params] body...)` arity. Other arguments (name,
+/// docstring, attribute map) are returned as they are.
+fn with_form_and_env_params(arg: &Form) -> Form {
+    let prefixed = |params: &[Form], pos| {
+        let mut all = vec![
+            Form::new(FormKind::Symbol(Symbol::simple("&form")), pos),
+            Form::new(FormKind::Symbol(Symbol::simple("&env")), pos),
+        ];
+        all.extend(params.iter().cloned());
+        Form::new(FormKind::Vector(all), pos)
+    };
+    match &arg.kind {
+        FormKind::Vector(params) => prefixed(params, arg.pos),
+        FormKind::List(items) => match items.split_first() {
+            Some((
+                Form {
+                    kind: FormKind::Vector(params),
+                    pos,
+                    ..
+                },
+                body,
+            )) => {
+                let mut arity = vec![prefixed(params, *pos)];
+                arity.extend(body.iter().cloned());
+                Form::new(FormKind::List(arity), arg.pos)
+            }
+            _ => arg.clone(),
+        },
+        _ => arg.clone(),
     }
 }
 

@@ -235,7 +235,9 @@ fn parse_symbol(text: &str) -> Option<Symbol> {
 }
 
 fn var_kind(var: &VarInfo) -> &'static str {
-    if var.arglists.is_some() {
+    if var.is_macro {
+        "macro"
+    } else if var.arglists.is_some() {
         "function"
     } else {
         "var"

@@ -1425,7 +1425,12 @@ pub(crate) mod tests {
                     pos: e.pos,
                 })?;
             let Some(form) = form else { return Ok(patches) };
-            patches.push(compiler.compile(&mut ns, &form, None)?);
+            patches.push(
+                compiler
+                    .compile(&mut ns, &form, None)?
+                    .patch()
+                    .expect("no user macros in tests"),
+            );
         }
     }
 

@@ -19,7 +19,9 @@ pub mod macros;
 pub mod namespace;
 pub mod reader;
 
-use form::{Form, Pos, Symbol};
+use std::collections::HashMap;
+
+use form::{Form, FormKind, Pos, Symbol};
 use namespace::{CORE_NS, Namespaces};
 use reader::ReadContext;
 
@@ -43,10 +45,30 @@ pub struct Patch {
     pub defines: Vec<namespace::Slot>,
 }
 
+/// What compiling a top-level form gave.
+pub enum Compiled {
+    Patch(Patch),
+    /// A user macro must run on the runtime first: run `Compiler::expansion_patch`
+    /// of this call, give the result to `record_expansion`, and compile again.
+    Expand(analyzer::MacroCall),
+}
+
+impl Compiled {
+    /// The patch, when no user macro had to run first.
+    pub fn patch(self) -> Option<Patch> {
+        match self {
+            Compiled::Patch(patch) => Some(patch),
+            Compiled::Expand(_) => None,
+        }
+    }
+}
+
 /// The compiler and everything it knows (namespaces, vars, slots).
 #[derive(Default)]
 pub struct Compiler {
     namespaces: Namespaces,
+    /// User macro expansions computed for the form being compiled.
+    expansions: HashMap<String, Form>,
 }
 
 impl Compiler {
@@ -77,9 +99,80 @@ impl Compiler {
         ns: &mut String,
         form: &Form,
         file: Option<&str>,
+    ) -> Result<Compiled, CompileError> {
+        let analysis =
+            analyzer::analyze_top_level(&mut self.namespaces, ns, form, file, &self.expansions)?;
+        match analysis {
+            analyzer::Analysis::Ready(top_level) => {
+                self.emit(&top_level, ns, form).map(Compiled::Patch)
+            }
+            analyzer::Analysis::Expand(call) => Ok(Compiled::Expand(call)),
+        }
+    }
+
+    /// Forgets the macro expansions of the previous top-level form.
+    pub fn begin_top_level_form(&mut self) {
+        self.expansions.clear();
+    }
+
+    /// A patch that runs the user macro of `call` on the call's forms and
+    /// returns the expansion: `((var m) '(m a b) nil 'a 'b)`.
+    pub fn expansion_patch(
+        &mut self,
+        ns: &str,
+        call: &analyzer::MacroCall,
     ) -> Result<Patch, CompileError> {
-        let top_level = analyzer::analyze_top_level(&mut self.namespaces, ns, form, file)?;
-        let emit::Emitted { wasm, defines } = emit::emit_patch(&top_level, ns, &self.namespaces);
+        let pos = call.call.pos;
+        let var = self.namespaces.var(call.slot);
+        let var_form = Form::new(
+            FormKind::List(vec![
+                Form::new(FormKind::Symbol(Symbol::simple("var")), pos),
+                Form::new(
+                    FormKind::Symbol(Symbol::qualified(var.ns.clone(), var.name.clone())),
+                    pos,
+                ),
+            ]),
+            pos,
+        );
+        let quote = |form: &Form| {
+            Form::new(
+                FormKind::List(vec![
+                    Form::new(FormKind::Symbol(Symbol::simple("quote")), pos),
+                    form.clone(),
+                ]),
+                pos,
+            )
+        };
+        let args = match &call.call.kind {
+            FormKind::List(items) => &items[1..],
+            _ => &[],
+        };
+        let mut items = vec![var_form, quote(&call.call), Form::new(FormKind::Nil, pos)];
+        items.extend(args.iter().map(quote));
+        let invoke = Form::new(FormKind::List(items), pos);
+        let mut ns = ns.to_string();
+        match self.compile(&mut ns, &invoke, None)? {
+            Compiled::Patch(patch) => Ok(patch),
+            Compiled::Expand(_) => Err(CompileError {
+                message: "internal compiler error: a macro call's arguments needed expanding"
+                    .into(),
+                pos,
+            }),
+        }
+    }
+
+    /// Remembers what the runtime expanded `call` to.
+    pub fn record_expansion(&mut self, call: &analyzer::MacroCall, expansion: Form) {
+        self.expansions.insert(call.key(), expansion);
+    }
+
+    fn emit(
+        &self,
+        top_level: &ast::TopLevel,
+        ns: &str,
+        form: &Form,
+    ) -> Result<Patch, CompileError> {
+        let emit::Emitted { wasm, defines } = emit::emit_patch(top_level, ns, &self.namespaces);
         if let Err(error) = wasmparser::validate(&wasm) {
             // A bug in the emitter, not in the user's code: say so plainly.
             return Err(CompileError {
@@ -177,7 +270,12 @@ mod tests {
                     pos: e.pos,
                 })?;
             let Some(form) = form else { return Ok(patches) };
-            patches.push(compiler.compile(&mut ns, &form, None)?);
+            patches.push(
+                compiler
+                    .compile(&mut ns, &form, None)?
+                    .patch()
+                    .expect("no user macros in tests"),
+            );
         }
     }
 
@@ -307,7 +405,11 @@ mod tests {
                 .next_form(&compiler.read_context(&ns))
                 .unwrap()
                 .unwrap();
-            compiler.compile(&mut ns, &form, None).expect(code);
+            compiler
+                .compile(&mut ns, &form, None)
+                .expect(code)
+                .patch()
+                .expect(code);
         }
         assert_eq!(ns, "my.main");
     }

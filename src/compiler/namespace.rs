@@ -22,6 +22,8 @@ pub struct VarInfo {
     pub defined_at: Option<Pos>,
     /// The file it was defined in, when the editor said.
     pub file: Option<String>,
+    /// Defined with `defmacro`: calls of it are expanded by running it.
+    pub is_macro: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -93,6 +95,7 @@ impl Namespaces {
             doc: None,
             defined_at: None,
             file: None,
+            is_macro: false,
         });
         self.ensure(ns).vars.insert(name.to_string(), slot);
         slot
