@@ -10,7 +10,8 @@ import {
 const OPEN = 1;
 const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulated
 
-// The buffer shared with the control worker (control.js): Int32 0 is the interrupt flag,
+// The buffer shared with the control worker (control.js): Int32 0 is the interrupt flag (the id
+// of the eval to stop, 0 for none),
 // Int32 1 a generation bumped on every change, Int32 2 the bytes of unread input, and the
 // input itself starts at byte 16.
 const INTERRUPT = 0;
@@ -44,7 +45,8 @@ function makeLineSource(buffer, askForInput) {
   const canBlock = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
   let text = '';
   const interrupted = () => {
-    if (Atomics.load(signal, INTERRUPT) === 0) return;
+    const target = Atomics.load(signal, INTERRUPT) >>> 0;
+    if (target === 0 || target !== currentEvalId()) return;
     Atomics.store(signal, INTERRUPT, 0);
     throw new CljError('InterruptedException', 'Evaluation interrupted');
   };
@@ -175,7 +177,12 @@ export function connect(url, options = {}) {
     const id = (u8[0] | (u8[1] << 8) | (u8[2] << 16) | (u8[3] << 24)) >>> 0;
     currentId = id;
     evalOut = '';
-    if (buffer !== null) Atomics.store(new Int32Array(buffer, 0, 1), INTERRUPT, 0);
+    if (buffer !== null) {
+      // Forget an interrupt aimed at an earlier eval; keep one that already names this eval.
+      const flags = new Int32Array(buffer, 0, 1);
+      const target = Atomics.load(flags, INTERRUPT) >>> 0;
+      if (target !== 0 && target !== id) Atomics.store(flags, INTERRUPT, 0);
+    }
     let result;
     try {
       const v = await runtime.loadPatch(u8.subarray(4), id);

@@ -8,7 +8,7 @@
 
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 
-const INTERRUPT = 0; // Int32 index: non-zero asks the running code to stop
+const INTERRUPT = 0; // Int32 index: the id of the eval to stop (0: none)
 const GENERATION = 1; // Int32 index: bumped on every change the main thread may wait for
 const INPUT_LENGTH = 2; // Int32 index: bytes of unread input in the input area
 const INPUT_OFFSET = 16; // byte offset of the input area
@@ -39,7 +39,8 @@ function start({ url, instance, buffer }, onParentMessage) {
     let message;
     try { message = JSON.parse(event.data); } catch { return; }
     if (message.op === 'interrupt') {
-      Atomics.store(signal, INTERRUPT, 1);
+      // The flag names the eval to stop, so a queued eval of another session is not hit.
+      Atomics.store(signal, INTERRUPT, Number(message.id) | 0);
       wake();
     } else if (message.op === 'stdin') {
       const bytes = encoder.encode(String(message.text ?? ''));

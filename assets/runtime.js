@@ -2467,11 +2467,14 @@ export function setSignal(flags) { signal = flags; }
  * interrupted the eval. The flag is cleared so the next eval runs.
  */
 export function poll() {
-  if (signal !== null && signal[0] !== 0) {
+  if (signal !== null && signal[0] !== 0 && interruptTargets(signal[0])) {
     Atomics.store(signal, 0, 0);
     throw new CljError('InterruptedException', 'Evaluation interrupted');
   }
 }
+
+/** The interrupt flag holds the id of the eval to stop: only that eval's code stops. */
+const interruptTargets = (target) => (target >>> 0) === currentEval;
 
 /** Where read-line gets a line (null at end of input); the connection installs one. */
 let lineSource = () => {

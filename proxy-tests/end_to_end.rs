@@ -520,3 +520,21 @@ fn user_macros_expand_by_running_on_the_runtime() {
     );
     assert!(err.contains("nope"), "{err}");
 }
+
+/// An interrupt names one eval: another session's eval running on the same
+/// runtime is not stopped by it.
+#[test]
+fn interrupting_one_session_leaves_another_sessions_eval_alone() {
+    let server = headless();
+    let mut first = server.client();
+    let mut second = server.client();
+    let (a, b) = (first.clone_session(), second.clone_session());
+    let busy = "(let [end (+ (.now js/Date) 1200)] (loop [] (if (< (.now js/Date) end) (recur) :a-done)))";
+    first.send(&[("op", "eval"), ("code", busy), ("session", &a), ("id", "a")]);
+    std::thread::sleep(Duration::from_millis(200));
+    second.send(&[("op", "eval"), ("code", "(+ 1 2)"), ("session", &b), ("id", "b")]);
+    std::thread::sleep(Duration::from_millis(100));
+    second.request(&[("op", "interrupt"), ("session", &b), ("interrupt-id", "b")]);
+    assert_eq!(values(&first.replies_to("a")), [":a-done"], "session a's eval ran to its end");
+    second.replies_to("b");
+}
