@@ -2389,9 +2389,10 @@ function jsGlobal(path) {
   return fromHost(value);
 }
 
+/** The JS object interop acts on (a wrapped host function is unwrapped). */
 function hostTarget(obj, what) {
   if (obj === null || obj === undefined) throw nullPointer(`Cannot ${what} of nil`);
-  return obj;
+  return toHost(obj);
 }
 
 function jsGet(obj, prop) { return fromHost(hostTarget(obj, `read property ${prop}`)[prop]); }

@@ -529,12 +529,52 @@ fn interrupting_one_session_leaves_another_sessions_eval_alone() {
     let mut first = server.client();
     let mut second = server.client();
     let (a, b) = (first.clone_session(), second.clone_session());
-    let busy = "(let [end (+ (.now js/Date) 1200)] (loop [] (if (< (.now js/Date) end) (recur) :a-done)))";
+    let busy =
+        "(let [end (+ (.now js/Date) 1200)] (loop [] (if (< (.now js/Date) end) (recur) :a-done)))";
     first.send(&[("op", "eval"), ("code", busy), ("session", &a), ("id", "a")]);
     std::thread::sleep(Duration::from_millis(200));
-    second.send(&[("op", "eval"), ("code", "(+ 1 2)"), ("session", &b), ("id", "b")]);
+    second.send(&[
+        ("op", "eval"),
+        ("code", "(+ 1 2)"),
+        ("session", &b),
+        ("id", "b"),
+    ]);
     std::thread::sleep(Duration::from_millis(100));
     second.request(&[("op", "interrupt"), ("session", &b), ("interrupt-id", "b")]);
-    assert_eq!(values(&first.replies_to("a")), [":a-done"], "session a's eval ran to its end");
+    assert_eq!(
+        values(&first.replies_to("a")),
+        [":a-done"],
+        "session a's eval ran to its end"
+    );
     second.replies_to("b");
+}
+
+#[test]
+fn javascript_interop() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let code = "(.-length \"abcd\")
+                (.toUpperCase \"abc\")
+                (js/Math.max 1 5 3)
+                (pos? (.now js/Date))
+                (def o (js/Object.))
+                (set! (.-answer o) 42)
+                (.-answer o)
+                (.getTime (js/Date. 5))
+                (js->clj (clj->js {:a [1 2]}) :keywordize-keys true)";
+    assert_eq!(
+        values(&client.eval(&session, code)),
+        [
+            "4",
+            "\"ABC\"",
+            "5",
+            "true",
+            "#'user/o",
+            "42",
+            "42",
+            "5",
+            "{:a [1 2]}"
+        ]
+    );
 }
