@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use jank_wasm_nrepl::nrepl::frame::{Frame, FrameError, MAX_DEPTH, MAX_MESSAGE_BYTES, message_len};
+use jank_wasm_nrepl::nrepl::frame::{
+    Frame, FrameError, MAX_DEPTH, MAX_MESSAGE_BYTES, Scan, message_len,
+};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 
@@ -40,6 +42,23 @@ fn dict() -> impl Strategy<Value = Frame> {
 }
 
 proptest! {
+    /// A scan resumed as the bytes arrive, in chunks of any sizes, finds the
+    /// same length as a scan of the whole message.
+    #[test]
+    fn resumed_scans_agree_with_whole_scans(message in dict(), cuts in vec(1usize..64, 0..40)) {
+        let bytes = message.encode();
+        let mut scan = Scan::default();
+        let mut available = 0;
+        for cut in cuts {
+            available = (available + cut).min(bytes.len());
+            let found = scan.resume(&bytes[..available], MAX_MESSAGE_BYTES).unwrap();
+            if available < bytes.len() {
+                prop_assert_eq!(found, None);
+            }
+        }
+        prop_assert_eq!(scan.resume(&bytes, MAX_MESSAGE_BYTES), Ok(Some(bytes.len())));
+    }
+
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]

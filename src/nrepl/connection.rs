@@ -5,7 +5,7 @@
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::frame::{Frame, FrameError, MAX_MESSAGE_BYTES, message_len};
+use super::frame::{Frame, FrameError, MAX_MESSAGE_BYTES, Scan};
 
 /// Why reading the next message failed. After any of these the connection is
 /// closed: the stream's framing can no longer be trusted.
@@ -24,6 +24,8 @@ pub struct MessageReader<R> {
     stream: R,
     buffer: BytesMut,
     limit: usize,
+    /// How far the message at the front of `buffer` has been scanned.
+    scan: Scan,
 }
 
 impl<R: AsyncRead + Unpin> MessageReader<R> {
@@ -36,15 +38,17 @@ impl<R: AsyncRead + Unpin> MessageReader<R> {
             stream,
             buffer: BytesMut::with_capacity(8 * 1024),
             limit,
+            scan: Scan::default(),
         }
     }
 
     /// The next message, or `None` when the peer closed cleanly between messages.
     pub async fn read_message(&mut self) -> Result<Option<Frame>, ReadError> {
         loop {
-            if let Some(len) = message_len(&self.buffer, self.limit)? {
+            if let Some(len) = self.scan.resume(&self.buffer, self.limit)? {
                 let frame = Frame::decode(&self.buffer[..len])?;
                 self.buffer.advance(len);
+                self.scan = Scan::default();
                 return Ok(Some(frame));
             }
             if self.stream.read_buf(&mut self.buffer).await? == 0 {

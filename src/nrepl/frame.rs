@@ -203,58 +203,77 @@ impl ToBencode for Frame {
 /// incomplete. Checks the grammar, the size limit and the depth limit without
 /// allocating, so a client that declares a gigabyte string is refused at once.
 pub fn message_len(buf: &[u8], limit: usize) -> Result<Option<usize>, FrameError> {
-    match buf.first() {
-        None => return Ok(None),
-        Some(b'd') => {}
-        Some(&other) => return Err(FrameError::NotADictionary(other)),
-    }
-    let mut pos = 0usize;
-    let mut depth = 0usize;
-    loop {
-        if pos > limit {
-            return Err(FrameError::TooLarge { limit });
-        }
-        let Some(&byte) = buf.get(pos) else {
-            return Ok(None);
-        };
-        match byte {
-            b'd' | b'l' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(FrameError::TooDeep(MAX_DEPTH));
-                }
-                pos += 1;
+    Scan::default().resume(buf, limit)
+}
+
+/// A scan of the first message in a growing buffer that can stop where the
+/// bytes run out and go on from there when more arrive, so a message that
+/// comes in many reads is scanned once, not once per read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scan {
+    /// Offset of the next token to scan.
+    pos: usize,
+    /// Open lists and dictionaries before `pos`.
+    depth: usize,
+}
+
+impl Scan {
+    /// Goes on scanning `buf` (the same buffer as before, maybe longer); the
+    /// message's length once it is complete.
+    pub fn resume(&mut self, buf: &[u8], limit: usize) -> Result<Option<usize>, FrameError> {
+        if self.pos == 0 {
+            match buf.first() {
+                None => return Ok(None),
+                Some(b'd') => {}
+                Some(&other) => return Err(FrameError::NotADictionary(other)),
             }
-            b'e' => {
-                if depth == 0 {
+        }
+        loop {
+            if self.pos > limit {
+                return Err(FrameError::TooLarge { limit });
+            }
+            let Some(&byte) = buf.get(self.pos) else {
+                return Ok(None);
+            };
+            match byte {
+                b'd' | b'l' => {
+                    self.depth += 1;
+                    if self.depth > MAX_DEPTH {
+                        return Err(FrameError::TooDeep(MAX_DEPTH));
+                    }
+                    self.pos += 1;
+                }
+                b'e' => {
+                    if self.depth == 0 {
+                        return Err(FrameError::Malformed {
+                            offset: self.pos,
+                            what: "unexpected end marker",
+                        });
+                    }
+                    self.depth -= 1;
+                    self.pos += 1;
+                    if self.depth == 0 {
+                        // The end marker itself may be the byte over the limit.
+                        if self.pos > limit {
+                            return Err(FrameError::TooLarge { limit });
+                        }
+                        return Ok(Some(self.pos));
+                    }
+                }
+                b'i' => match scan_integer(buf, self.pos)? {
+                    Some(end) => self.pos = end,
+                    None => return Ok(None),
+                },
+                b'0'..=b'9' => match scan_string(buf, self.pos, limit)? {
+                    Some(end) => self.pos = end,
+                    None => return Ok(None),
+                },
+                _ => {
                     return Err(FrameError::Malformed {
-                        offset: pos,
-                        what: "unexpected end marker",
+                        offset: self.pos,
+                        what: "unexpected byte",
                     });
                 }
-                depth -= 1;
-                pos += 1;
-                if depth == 0 {
-                    // The end marker itself may be the byte over the limit.
-                    if pos > limit {
-                        return Err(FrameError::TooLarge { limit });
-                    }
-                    return Ok(Some(pos));
-                }
-            }
-            b'i' => match scan_integer(buf, pos)? {
-                Some(end) => pos = end,
-                None => return Ok(None),
-            },
-            b'0'..=b'9' => match scan_string(buf, pos, limit)? {
-                Some(end) => pos = end,
-                None => return Ok(None),
-            },
-            _ => {
-                return Err(FrameError::Malformed {
-                    offset: pos,
-                    what: "unexpected byte",
-                });
             }
         }
     }
