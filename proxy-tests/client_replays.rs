@@ -18,7 +18,7 @@ use serde_json::Value;
 
 /// Longest any replayed request may take, JVM-only init evals included (they
 /// may fail here, but must fail fast: editors wait on them while connecting).
-const REQUEST_LIMIT: Duration = Duration::from_secs(5);
+const REQUEST_LIMIT: Duration = Duration::from_secs(15);
 
 fn headless() -> Server {
     Server::start(&["--headless", "--runtime-wait", "20"])

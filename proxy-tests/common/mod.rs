@@ -146,6 +146,9 @@ pub struct Client {
     pub stream: TcpStream,
     buffer: Vec<u8>,
     next_id: u64,
+    /// Messages read while waiting for another request's replies, kept for
+    /// whoever asks for them next (replies to concurrent requests interleave).
+    stash: std::collections::VecDeque<Msg>,
 }
 
 /// A decoded reply dictionary.
@@ -159,6 +162,7 @@ impl Client {
         Client {
             stream,
             buffer: Vec::new(),
+            stash: std::collections::VecDeque::new(),
             next_id: 0,
         }
     }
@@ -179,6 +183,13 @@ impl Client {
 
     /// The next message, or `None` when the server closed the connection.
     pub fn read(&mut self) -> Option<Msg> {
+        if let Some(msg) = self.stash.pop_front() {
+            return Some(msg);
+        }
+        self.read_from_socket()
+    }
+
+    fn read_from_socket(&mut self) -> Option<Msg> {
         loop {
             if let Ok(Some(len)) = message_len(&self.buffer, MAX_MESSAGE_BYTES) {
                 let frame = Frame::decode(&self.buffer[..len]).expect("server sends valid bencode");
@@ -210,15 +221,23 @@ impl Client {
 
     /// Replies carrying `id`, up to and including the one with status `done`.
     pub fn replies_to(&mut self, id: &str) -> Vec<Msg> {
+        let is_ours = |msg: &Msg| text(msg, "id").as_deref() == Some(id);
+        let mut pending: std::collections::VecDeque<Msg> = std::mem::take(&mut self.stash);
         let mut replies = Vec::new();
         loop {
-            let msg = self.read().expect("connection open until done");
-            if text(&msg, "id").as_deref() != Some(id) {
+            let msg = match pending.pop_front() {
+                Some(msg) => msg,
+                None => self.read_from_socket().expect("connection open until done"),
+            };
+            if !is_ours(&msg) {
+                self.stash.push_back(msg);
                 continue;
             }
             let done = statuses(&msg).iter().any(|s| s == "done");
             replies.push(msg);
             if done {
+                // Keep what was stashed after our replies, in order.
+                self.stash.extend(pending);
                 return replies;
             }
         }
