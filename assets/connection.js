@@ -184,6 +184,7 @@ export function connect(url, options = {}) {
       if (target !== 0 && target !== id) Atomics.store(flags, INTERRUPT, 0);
     }
     let result;
+    const started = performance.now();
     try {
       const v = await runtime.loadPatch(u8.subarray(4), id);
       runtime.recordOutcome(v);
@@ -193,7 +194,9 @@ export function connect(url, options = {}) {
       const info = errorInfo(e);
       result = { id, ok: false, cls: info.cls, message: info.message };
     }
+    result.runMs = performance.now() - started;
     flush();
+    send({ op: 'timing', id, run_us: Math.round(result.runMs * 1000) });
     if (result.ok) send({ op: 'value', id, value: result.value });
     else send({ op: 'error', id, class: result.cls, message: result.message });
     try { onEval(result, evalOut); } catch { /* ignore UI errors */ }

@@ -91,16 +91,24 @@ function addOutput(id, text, stream) {
   e[key].textContent += text;
 }
 
+/** A duration for people: 0.42 ms, 12.3 ms, 1.25 s. */
+function formatMs(ms) {
+  if (typeof ms !== 'number') return '?';
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${ms.toFixed(1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
 function finishEval(result) {
   const e = entryFor(result.id);
   const pre = document.createElement('pre');
   if (result.ok) {
     e.li.className = 'value';
-    e.kind.textContent = 'value';
+    e.kind.textContent = `value · ran in ${formatMs(result.runMs)}`;
     pre.textContent = result.value;
   } else {
     e.li.className = 'error';
-    e.kind.textContent = result.cls;
+    e.kind.textContent = `${result.cls} · after ${formatMs(result.runMs)}`;
     pre.className = 'err';
     pre.textContent = `${result.cls}: ${result.message}`;
   }

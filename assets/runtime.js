@@ -5,10 +5,13 @@
 // classes below, vars live in one shared WebAssembly.Table, and every patch imports module
 // "rt" (see `rtImportNames`) and its constants as globals of module "k".
 //
-// Collections are deliberately simple for now (copy-on-write arrays and JS Maps keyed by
-// hash). Everything outside the collection classes goes through their methods (get, assoc,
-// dissoc, containsKey, entryAt, conj, nth, seq, count, asTransient ...) and the factory
-// functions (vectorOf, mapOf, setOf, ...), so they can be swapped for HAMTs later.
+// Collections are Clojure's, ported: vectors are 32-way tries with a tail (PersistentVector),
+// maps are array maps up to 8 entries and hash array mapped tries beyond (PersistentArrayMap,
+// PersistentHashMap, keyed by Clojure's hasheq so big maps iterate and print in Clojure's
+// order), sets are hash maps of their elements; all share structure between versions and
+// have transients for building. Everything outside the collection classes goes through their
+// methods (get, assoc, dissoc, containsKey, entryAt, conj, nth, seq, count, forEach,
+// reduceKV, asTransient ...) and the factory functions (vectorOf, mapOf, setOf, ...).
 
 // ---------------------------------------------------------------------------------------
 // Small helpers
@@ -443,8 +446,14 @@ function hashInt(input) {
 }
 function hashLong(v) {
   if (v === 0n) return 0;
-  const low = Number(BigInt.asIntN(32, v));
-  const high = Number(BigInt.asIntN(32, v >> 32n));
+  let low, high;
+  if (v >= -2147483648n && v <= 2147483647n) { // the common case, without BigInt arithmetic
+    low = Number(v);
+    high = low < 0 ? -1 : 0;
+  } else {
+    low = Number(BigInt.asIntN(32, v));
+    high = Number(BigInt.asIntN(32, v >> 32n));
+  }
   return fmix(mixH1(mixH1(0, mixK1(low)), mixK1(high)), 8);
 }
 function hashUnencodedChars(s) {
@@ -871,202 +880,930 @@ export class LazySeq extends Coll {
 /** A lazy seq whose elements `thunk()` (a JS function) returns when first needed. */
 export const lazySeq = (thunk) => new LazySeq(thunk);
 
-/** A persistent vector. `arr` may be longer than `cnt` (appends share the array). */
-export class PVector extends Coll {
-  constructor(arr, cnt = arr.length) {
-    super();
+// --- vectors: Clojure's PersistentVector ----------------------------------------------------
+//
+// The elements before the tail live in a trie of 32-way nodes (`root`, `shift` = 5 * the depth
+// of its leaves); the last 1..32 elements live in `tail` (an array of exactly that length in a
+// persistent vector). nth and assocN walk the trie (log32 n), conj copies at most the tail and
+// one path. Transients (TransientVector) own the nodes that carry their `edit` token and change
+// them in place.
+
+/** A trie node of a vector: `arr` holds 32 children (inner nodes) or 32 elements (leaves). */
+class VNode {
+  constructor(edit, arr) {
+    this.edit = edit; // the TransientVector token that may change it in place, or null
     this.arr = arr;
+  }
+}
+const nulls = (n) => new Array(n).fill(null);
+const EMPTY_VNODE = new VNode(null, nulls(32));
+
+/** `node` wrapped in single-child nodes up to `level`. */
+function newPath(edit, level, node) {
+  for (; level > 0; level -= 5) {
+    const r = new VNode(edit, nulls(32));
+    r.arr[0] = node;
+    node = r;
+  }
+  return node;
+}
+
+/** Put the full tail `tailnode` of a vector of cnt elements into its trie (in place for edit). */
+function pushTail(cnt, level, parent, tailnode, edit) {
+  const ret = edit !== null && parent.edit === edit ? parent : new VNode(edit, parent.arr.slice());
+  const subidx = ((cnt - 1) >>> level) & 31;
+  let node;
+  if (level === 5) node = tailnode;
+  else {
+    const child = parent.arr[subidx];
+    node = child !== null ? pushTail(cnt, level - 5, child, tailnode, edit) : newPath(edit, level - 5, tailnode);
+  }
+  ret.arr[subidx] = node;
+  return ret;
+}
+
+/** The trie without its last leaf (null when that leaves nothing). */
+function popTail(cnt, level, node) {
+  const subidx = ((cnt - 2) >>> level) & 31;
+  if (level > 5) {
+    const child = popTail(cnt, level - 5, node.arr[subidx]);
+    if (child === null && subidx === 0) return null;
+    const ret = new VNode(null, node.arr.slice());
+    ret.arr[subidx] = child;
+    return ret;
+  }
+  if (subidx === 0) return null;
+  const ret = new VNode(null, node.arr.slice());
+  ret.arr[subidx] = null;
+  return ret;
+}
+
+function vectorAssoc(level, node, i, v) {
+  const ret = new VNode(null, node.arr.slice());
+  if (level === 0) ret.arr[i & 31] = v;
+  else {
+    const s = (i >>> level) & 31;
+    ret.arr[s] = vectorAssoc(level - 5, node.arr[s], i, v);
+  }
+  return ret;
+}
+
+/** A persistent vector (clojure.lang.PersistentVector). */
+export class PVector extends Coll {
+  constructor(cnt, shift, root, tail) {
+    super();
     this.cnt = cnt;
+    this.shift = shift;
+    this.root = root;
+    this.tail = tail;
     this._hash = null;
   }
   count() { return this.cnt; }
-  seq() { return this.cnt === 0 ? null : new ArraySeq(this.arr, 0, this.cnt); }
+  _tailoff() { return this.cnt < 32 ? 0 : ((this.cnt - 1) >>> 5) << 5; }
+  /**
+   * The array holding element i (0 <= i < cnt): a leaf (32 elements, i at i & 31) or the
+   * tail. Loop over a vector fast with `for (i = 0; i < cnt; i += 32) arrayFor(i)`.
+   */
+  arrayFor(i) {
+    if (i >= this._tailoff()) return this.tail;
+    let node = this.root;
+    for (let level = this.shift; level > 0; level -= 5) node = node.arr[(i >>> level) & 31];
+    return node.arr;
+  }
   nth(i, notFound) {
-    if (i >= 0 && i < this.cnt) return this.arr[i];
+    if (i >= 0 && i < this.cnt) return this.arrayFor(i)[i & 31];
     if (notFound !== undefined) return notFound;
     throw indexOutOfBounds();
   }
+  seq() { return this.cnt === 0 ? null : new VecSeq(this, this.arrayFor(0), 0, 0); }
   conj(x) {
-    if (this.cnt === 0) return new PVector([x], 1);
-    // Appending to the newest version of an array is safe: older versions only see their cnt.
-    if (this.cnt === this.arr.length) { this.arr.push(x); return new PVector(this.arr, this.cnt + 1); }
-    const a = this.arr.slice(0, this.cnt);
-    a.push(x);
-    return new PVector(a, a.length);
+    const cnt = this.cnt;
+    if (cnt - this._tailoff() < 32) {
+      const t = this.tail.slice();
+      t.push(x);
+      return new PVector(cnt + 1, this.shift, this.root, t);
+    }
+    const tailnode = new VNode(null, this.tail);
+    let root, shift = this.shift;
+    if ((cnt >>> 5) > (1 << shift)) { // the trie is full: add a level
+      root = new VNode(null, nulls(32));
+      root.arr[0] = this.root;
+      root.arr[1] = newPath(null, shift, tailnode);
+      shift += 5;
+    } else {
+      root = pushTail(cnt, shift, this.root, tailnode, null);
+    }
+    return new PVector(cnt + 1, shift, root, [x]);
   }
   assocN(i, v) {
-    if (i === this.cnt) return this.conj(v);
-    if (i < 0 || i > this.cnt) throw indexOutOfBounds();
-    const a = this.arr.slice(0, this.cnt);
-    a[i] = v;
-    return new PVector(a, a.length);
+    const cnt = this.cnt;
+    if (i >= 0 && i < cnt) {
+      if (i >= this._tailoff()) {
+        const t = this.tail.slice();
+        t[i & 31] = v;
+        return new PVector(cnt, this.shift, this.root, t);
+      }
+      return new PVector(cnt, this.shift, vectorAssoc(this.shift, this.root, i, v), this.tail);
+    }
+    if (i === cnt) return this.conj(v);
+    throw indexOutOfBounds();
   }
-  peek() { return this.cnt === 0 ? null : this.arr[this.cnt - 1]; }
+  peek() { return this.cnt === 0 ? null : this.tail[this.tail.length - 1]; }
   pop() {
-    if (this.cnt === 0) throw illegalState("Can't pop empty vector");
-    return this.cnt === 1 ? EMPTY_VECTOR : new PVector(this.arr, this.cnt - 1);
+    const cnt = this.cnt;
+    if (cnt === 0) throw illegalState("Can't pop empty vector");
+    if (cnt === 1) return EMPTY_VECTOR;
+    if (cnt - this._tailoff() > 1) return new PVector(cnt - 1, this.shift, this.root, this.tail.slice(0, -1));
+    const tail = this.arrayFor(cnt - 2);
+    let root = popTail(cnt, this.shift, this.root);
+    let shift = this.shift;
+    if (root === null) root = EMPTY_VNODE;
+    if (shift > 5 && root.arr[1] === null) {
+      root = root.arr[0];
+      shift -= 5;
+    }
+    return new PVector(cnt - 1, shift, root, tail);
   }
   empty() { return EMPTY_VECTOR; }
   equiv(o) { return isSequential(o) && equivSequential(this, o); }
   hasheq() { return this._hash ?? (this._hash = hashOrdered(this)); }
   /** A fresh JS array of the elements. */
-  toArray() { return this.arr.slice(0, this.cnt); }
-  asTransient() { return new VectorBuilder(this); }
+  toArray() {
+    const n = this.cnt;
+    const out = new Array(n);
+    for (let i = 0; i < n; i += 32) {
+      const a = this.arrayFor(i);
+      const m = Math.min(32, n - i);
+      for (let j = 0; j < m; j++) out[i + j] = a[j];
+    }
+    return out;
+  }
+  /** A fresh JS array of the elements from index `from` (inclusive) to `to` (exclusive). */
+  slice(from, to) {
+    const out = new Array(to - from);
+    for (let i = from; i < to; i++) out[i - from] = this.arrayFor(i)[i & 31];
+    return out;
+  }
+  asTransient() { return new TransientVector(this); }
 }
-export const EMPTY_VECTOR = new PVector([], 0);
+export const EMPTY_VECTOR = new PVector(0, 5, EMPTY_VNODE, []);
 
-/** A vector that owns the given JS array (the caller must not change it afterwards). */
+/** The seq of a vector (clojure.lang.PersistentVector$ChunkedSeq): leaf `node`, starting at i. */
+export class VecSeq extends ASeq {
+  constructor(vec, node, i, offset) {
+    super();
+    this.vec = vec;
+    this.node = node;
+    this.i = i;
+    this.offset = offset;
+  }
+  first() { return this.node[this.offset]; }
+  next() {
+    const o = this.offset + 1;
+    if (o < this.node.length) return new VecSeq(this.vec, this.node, this.i, o);
+    const j = this.i + this.node.length;
+    return j < this.vec.cnt ? new VecSeq(this.vec, this.vec.arrayFor(j), j, 0) : null;
+  }
+  count() { return this.vec.cnt - this.i - this.offset; }
+}
+
+/** A vector of the elements of a JS array (it owns the array: the caller must not change it). */
 export function vectorOf(arr) {
-  for (let i = 0; i < arr.length; i++) if (arr[i] === undefined) arr[i] = null;
-  return arr.length === 0 ? EMPTY_VECTOR : new PVector(arr, arr.length);
+  const n = arr.length;
+  for (let i = 0; i < n; i++) if (arr[i] === undefined) arr[i] = null;
+  if (n === 0) return EMPTY_VECTOR;
+  if (n <= 32) return new PVector(n, 5, EMPTY_VNODE, arr);
+  const t = new TransientVector();
+  for (let i = 0; i < n; i++) t.conj(arr[i]);
+  return t.persistent();
 }
 
 /** A map entry: a vector of two (key, val). */
 export class MapEntry extends PVector {
-  constructor(k, v) { super([k, v], 2); }
-  key() { return this.arr[0]; }
-  val() { return this.arr[1]; }
+  constructor(k, v) { super(2, 5, EMPTY_VNODE, [k, v]); }
+  key() { return this.tail[0]; }
+  val() { return this.tail[1]; }
 }
 
-class VectorBuilder {
-  constructor(v = EMPTY_VECTOR) { this.arr = v.toArray(); }
-  conj(x) { this.arr.push(nu(x)); return this; }
-  persistent() { const v = vectorOf(this.arr); this.arr = null; return v; }
+/** A transient vector (clojure.lang.PersistentVector$TransientVector); `persistent()` ends it. */
+export class TransientVector {
+  constructor(v = EMPTY_VECTOR) {
+    this.edit = {}; // the token of the nodes this transient owns; null once persistent
+    this.cnt = v.cnt;
+    this.shift = v.shift;
+    this.root = new VNode(this.edit, v.root.arr.slice());
+    const t = nulls(32);
+    for (let i = 0; i < v.tail.length; i++) t[i] = v.tail[i];
+    this.tail = t; // always 32 long here
+  }
+  _check() { if (this.edit === null) throw illegalState('Transient used after persistent! call'); }
+  _tailoff() { return this.cnt < 32 ? 0 : ((this.cnt - 1) >>> 5) << 5; }
+  count() { this._check(); return this.cnt; }
+  nth(i, notFound) {
+    this._check();
+    if (i >= 0 && i < this.cnt) {
+      if (i >= this._tailoff()) return this.tail[i & 31];
+      let node = this.root;
+      for (let level = this.shift; level > 0; level -= 5) node = node.arr[(i >>> level) & 31];
+      return node.arr[i & 31];
+    }
+    if (notFound !== undefined) return notFound;
+    throw indexOutOfBounds();
+  }
+  conj(x) {
+    this._check();
+    x = nu(x);
+    const cnt = this.cnt;
+    if (cnt - this._tailoff() < 32) {
+      this.tail[cnt & 31] = x;
+      this.cnt = cnt + 1;
+      return this;
+    }
+    const edit = this.edit;
+    const tailnode = new VNode(edit, this.tail);
+    this.tail = nulls(32);
+    this.tail[0] = x;
+    if ((cnt >>> 5) > (1 << this.shift)) {
+      const root = new VNode(edit, nulls(32));
+      root.arr[0] = this.root;
+      root.arr[1] = newPath(edit, this.shift, tailnode);
+      this.root = root;
+      this.shift += 5;
+    } else {
+      this.root = pushTail(cnt, this.shift, this.root, tailnode, edit);
+    }
+    this.cnt = cnt + 1;
+    return this;
+  }
+  assocN(i, v) {
+    this._check();
+    v = nu(v);
+    if (i >= 0 && i < this.cnt) {
+      if (i >= this._tailoff()) this.tail[i & 31] = v;
+      else this.root = this._assoc(this.shift, this.root, i, v);
+      return this;
+    }
+    if (i === this.cnt) return this.conj(v);
+    throw indexOutOfBounds();
+  }
+  _assoc(level, node, i, v) {
+    const ret = node.edit === this.edit ? node : new VNode(this.edit, node.arr.slice());
+    if (level === 0) ret.arr[i & 31] = v;
+    else {
+      const s = (i >>> level) & 31;
+      ret.arr[s] = this._assoc(level - 5, ret.arr[s], i, v);
+    }
+    return ret;
+  }
+  persistent() {
+    this._check();
+    this.edit = null;
+    if (this.cnt === 0) return EMPTY_VECTOR;
+    return new PVector(this.cnt, this.shift, this.root, this.tail.slice(0, this.cnt - this._tailoff()));
+  }
 }
+/** The old name of the vector transient. */
+const VectorBuilder = TransientVector;
+
+// --- maps: Clojure's PersistentArrayMap and PersistentHashMap -------------------------------
+//
+// A PMap with `arr` set is an array map ([k0, v0, k1, v1, ...] in insertion order, at most 8
+// entries, as PersistentArrayMap). Otherwise (`arr` null) it is a hash array mapped trie like
+// PersistentHashMap: `root` (null when empty) holds the non-nil keys, a nil key lives in
+// `hasNull`/`nullValue`. The nodes are ports of Clojure's (BitmapIndexedNode, ArrayNode,
+// HashCollisionNode), keyed by Clojure's hasheq, so a big map iterates (and prints) in the
+// order Clojure's does. Transient operations (`...T(edit, ...)`) change in place the nodes
+// that carry the transient's edit token.
 
 const ARRAY_MAP_MAX = 8;
+const NOT_FOUND = Symbol('not found');
+
+function bitCount(x) {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+const hmask = (hash, shift) => (hash >>> shift) & 31;
+const bitpos = (hash, shift) => 1 << ((hash >>> shift) & 31);
+
+function cloneAndSet(a, i, x) {
+  const c = a.slice();
+  c[i] = x;
+  return c;
+}
+/** The array without pair i (keys and values at 2i, 2i + 1). */
+function removePair(a, i) {
+  const c = new Array(a.length - 2);
+  for (let j = 0; j < 2 * i; j++) c[j] = a[j];
+  for (let j = 2 * (i + 1); j < a.length; j++) c[j - 2] = a[j];
+  return c;
+}
+
+/** What a map seq yields in `mode`: 0 an entry, 1 the key, 2 the value. */
+const entryOf = (k, v, mode) => (mode === 0 ? new MapEntry(k, v) : mode === 1 ? k : v);
+
+/** The node holding two entries whose keys differ at `shift` or deeper. */
+function createNode(edit, shift, k1, v1, h2, k2, v2) {
+  const h1 = hasheq(k1);
+  if (h1 === h2) return new HashCollisionNode(edit, h1, 2, [k1, v1, k2, v2]);
+  const box = { val: false };
+  const e = edit ?? {};
+  return EMPTY_BITMAP_NODE.assocT(e, shift, h1, k1, v1, box).assocT(e, shift, h2, k2, v2, box);
+}
 
 /**
- * A persistent hash map. Up to 8 entries it keeps insertion order in `arr`
- * ([k0, v0, k1, v1, ...], like clojure.lang.PersistentArrayMap); larger maps use `tbl`, a JS
- * Map from hasheq to a bucket array [k0, v0, ...] (copied on write).
+ * Up to 16 entries or subnodes in `array` (a null key means the value slot holds a node),
+ * at the positions of the 1 bits of `bitmap`.
  */
-export class PMap extends Coll {
-  constructor(arr, tbl, cnt) {
+class BitmapIndexedNode {
+  constructor(edit, bitmap, array) {
+    this.edit = edit;
+    this.bitmap = bitmap;
+    this.array = array;
+  }
+  _index(bit) { return bitCount(this.bitmap & (bit - 1)); }
+  find(shift, hash, key, notFound) {
+    const bit = bitpos(hash, shift);
+    if ((this.bitmap & bit) === 0) return notFound;
+    const i = 2 * this._index(bit);
+    const k = this.array[i];
+    if (k === null) return this.array[i + 1].find(shift + 5, hash, key, notFound);
+    return equiv(key, k) ? this.array[i + 1] : notFound;
+  }
+  findEntry(shift, hash, key) {
+    const bit = bitpos(hash, shift);
+    if ((this.bitmap & bit) === 0) return null;
+    const i = 2 * this._index(bit);
+    const k = this.array[i];
+    if (k === null) return this.array[i + 1].findEntry(shift + 5, hash, key);
+    return equiv(key, k) ? new MapEntry(k, this.array[i + 1]) : null;
+  }
+  assoc(shift, hash, key, val, box) {
+    const bit = bitpos(hash, shift);
+    const idx = this._index(bit);
+    const a = this.array;
+    if ((this.bitmap & bit) !== 0) {
+      const k = a[2 * idx], v = a[2 * idx + 1];
+      if (k === null) {
+        const n = v.assoc(shift + 5, hash, key, val, box);
+        return n === v ? this : new BitmapIndexedNode(null, this.bitmap, cloneAndSet(a, 2 * idx + 1, n));
+      }
+      if (equiv(key, k)) {
+        return val === v ? this : new BitmapIndexedNode(null, this.bitmap, cloneAndSet(a, 2 * idx + 1, val));
+      }
+      box.val = true;
+      const c = a.slice();
+      c[2 * idx] = null;
+      c[2 * idx + 1] = createNode(null, shift + 5, k, v, hash, key, val);
+      return new BitmapIndexedNode(null, this.bitmap, c);
+    }
+    const n = bitCount(this.bitmap);
+    if (n >= 16) return this._toArrayNode(null, shift, hash, key, val, box, n);
+    const c = new Array(2 * (n + 1));
+    for (let j = 0; j < 2 * idx; j++) c[j] = a[j];
+    c[2 * idx] = key;
+    c[2 * idx + 1] = val;
+    for (let j = 2 * idx; j < 2 * n; j++) c[j + 2] = a[j];
+    box.val = true;
+    return new BitmapIndexedNode(null, this.bitmap | bit, c);
+  }
+  _toArrayNode(edit, shift, hash, key, val, box, n) {
+    const leaf = (h, k, v) => (edit === null
+      ? EMPTY_BITMAP_NODE.assoc(shift + 5, h, k, v, box)
+      : EMPTY_BITMAP_NODE.assocT(edit, shift + 5, h, k, v, box));
+    const nodes = nulls(32);
+    nodes[hmask(hash, shift)] = leaf(hash, key, val);
+    const a = this.array;
+    let j = 0;
+    for (let i = 0; i < 32; i++) {
+      if (((this.bitmap >>> i) & 1) !== 0) {
+        nodes[i] = a[j] === null ? a[j + 1] : leaf(hasheq(a[j]), a[j], a[j + 1]);
+        j += 2;
+      }
+    }
+    return new ArrayNode(edit, n + 1, nodes);
+  }
+  without(shift, hash, key) {
+    const bit = bitpos(hash, shift);
+    if ((this.bitmap & bit) === 0) return this;
+    const idx = this._index(bit);
+    const k = this.array[2 * idx], v = this.array[2 * idx + 1];
+    if (k === null) {
+      const n = v.without(shift + 5, hash, key);
+      if (n === v) return this;
+      if (n !== null) return new BitmapIndexedNode(null, this.bitmap, cloneAndSet(this.array, 2 * idx + 1, n));
+      if (this.bitmap === bit) return null;
+      return new BitmapIndexedNode(null, this.bitmap ^ bit, removePair(this.array, idx));
+    }
+    if (equiv(key, k)) {
+      if (this.bitmap === bit) return null;
+      return new BitmapIndexedNode(null, this.bitmap ^ bit, removePair(this.array, idx));
+    }
+    return this;
+  }
+  _editable(edit) {
+    if (this.edit === edit) return this;
+    const n = bitCount(this.bitmap);
+    const c = nulls(2 * (n + 1));
+    for (let j = 0; j < 2 * n; j++) c[j] = this.array[j];
+    return new BitmapIndexedNode(edit, this.bitmap, c);
+  }
+  assocT(edit, shift, hash, key, val, box) {
+    const bit = bitpos(hash, shift);
+    const idx = this._index(bit);
+    if ((this.bitmap & bit) !== 0) {
+      const k = this.array[2 * idx], v = this.array[2 * idx + 1];
+      if (k === null) {
+        const n = v.assocT(edit, shift + 5, hash, key, val, box);
+        if (n === v) return this;
+        const e = this._editable(edit);
+        e.array[2 * idx + 1] = n;
+        return e;
+      }
+      if (equiv(key, k)) {
+        if (val === v) return this;
+        const e = this._editable(edit);
+        e.array[2 * idx + 1] = val;
+        return e;
+      }
+      box.val = true;
+      const e = this._editable(edit);
+      e.array[2 * idx] = null;
+      e.array[2 * idx + 1] = createNode(edit, shift + 5, k, v, hash, key, val);
+      return e;
+    }
+    const n = bitCount(this.bitmap);
+    if (n * 2 < this.array.length) { // room in place
+      box.val = true;
+      const e = this._editable(edit);
+      e.array.copyWithin(2 * (idx + 1), 2 * idx, 2 * n);
+      e.array[2 * idx] = key;
+      e.array[2 * idx + 1] = val;
+      e.bitmap |= bit;
+      return e;
+    }
+    if (n >= 16) return this._toArrayNode(edit, shift, hash, key, val, box, n);
+    const c = nulls(2 * (n + 4));
+    const a = this.array;
+    for (let j = 0; j < 2 * idx; j++) c[j] = a[j];
+    c[2 * idx] = key;
+    c[2 * idx + 1] = val;
+    for (let j = 2 * idx; j < 2 * n; j++) c[j + 2] = a[j];
+    box.val = true;
+    const e = this._editable(edit);
+    e.array = c;
+    e.bitmap |= bit;
+    return e;
+  }
+  withoutT(edit, shift, hash, key, box) {
+    const bit = bitpos(hash, shift);
+    if ((this.bitmap & bit) === 0) return this;
+    const idx = this._index(bit);
+    const k = this.array[2 * idx], v = this.array[2 * idx + 1];
+    if (k === null) {
+      const n = v.withoutT(edit, shift + 5, hash, key, box);
+      if (n === v) return this;
+      if (n !== null) {
+        const e = this._editable(edit);
+        e.array[2 * idx + 1] = n;
+        return e;
+      }
+      return this._removePairT(edit, bit, idx);
+    }
+    if (equiv(key, k)) {
+      box.val = true;
+      return this._removePairT(edit, bit, idx);
+    }
+    return this;
+  }
+  _removePairT(edit, bit, i) {
+    if (this.bitmap === bit) return null;
+    const e = this._editable(edit);
+    const a = e.array;
+    e.bitmap ^= bit;
+    a.copyWithin(2 * i, 2 * (i + 1));
+    a[a.length - 2] = null;
+    a[a.length - 1] = null;
+    return e;
+  }
+  seq(mode) { return nodeSeq(this.array, 0, null, mode); }
+  forEach(fn) {
+    const a = this.array;
+    for (let i = 0; i < a.length; i += 2) {
+      if (a[i] !== null) fn(a[i], a[i + 1]);
+      else if (a[i + 1] !== null) a[i + 1].forEach(fn);
+    }
+  }
+  /** fn(acc, k, v) over the entries; stops at (and returns) a Reduced. */
+  reduce(fn, acc) {
+    const a = this.array;
+    for (let i = 0; i < a.length; i += 2) {
+      if (a[i] !== null) acc = fn(acc, a[i], a[i + 1]);
+      else if (a[i + 1] !== null) acc = a[i + 1].reduce(fn, acc);
+      else continue;
+      if (acc instanceof Reduced) return acc;
+    }
+    return acc;
+  }
+}
+const EMPTY_BITMAP_NODE = new BitmapIndexedNode(null, 0, []);
+
+/** 32 subnode slots (null or a node), `count` of them used. */
+class ArrayNode {
+  constructor(edit, count, array) {
+    this.edit = edit;
+    this.count = count;
+    this.array = array;
+  }
+  find(shift, hash, key, notFound) {
+    const node = this.array[hmask(hash, shift)];
+    return node === null ? notFound : node.find(shift + 5, hash, key, notFound);
+  }
+  findEntry(shift, hash, key) {
+    const node = this.array[hmask(hash, shift)];
+    return node === null ? null : node.findEntry(shift + 5, hash, key);
+  }
+  assoc(shift, hash, key, val, box) {
+    const idx = hmask(hash, shift);
+    const node = this.array[idx];
+    if (node === null) {
+      return new ArrayNode(null, this.count + 1, cloneAndSet(this.array, idx, EMPTY_BITMAP_NODE.assoc(shift + 5, hash, key, val, box)));
+    }
+    const n = node.assoc(shift + 5, hash, key, val, box);
+    return n === node ? this : new ArrayNode(null, this.count, cloneAndSet(this.array, idx, n));
+  }
+  without(shift, hash, key) {
+    const idx = hmask(hash, shift);
+    const node = this.array[idx];
+    if (node === null) return this;
+    const n = node.without(shift + 5, hash, key);
+    if (n === node) return this;
+    if (n === null) {
+      if (this.count <= 8) return this._pack(null, idx); // shrink
+      return new ArrayNode(null, this.count - 1, cloneAndSet(this.array, idx, null));
+    }
+    return new ArrayNode(null, this.count, cloneAndSet(this.array, idx, n));
+  }
+  /** A bitmap node of the subnodes but the one at idx. */
+  _pack(edit, idx) {
+    const c = nulls(2 * (this.count - 1));
+    let j = 1, bitmap = 0;
+    for (let i = 0; i < 32; i++) {
+      if (i !== idx && this.array[i] !== null) {
+        c[j] = this.array[i];
+        bitmap |= 1 << i;
+        j += 2;
+      }
+    }
+    return new BitmapIndexedNode(edit, bitmap, c);
+  }
+  _editable(edit) { return this.edit === edit ? this : new ArrayNode(edit, this.count, this.array.slice()); }
+  assocT(edit, shift, hash, key, val, box) {
+    const idx = hmask(hash, shift);
+    const node = this.array[idx];
+    if (node === null) {
+      const e = this._editable(edit);
+      e.array[idx] = EMPTY_BITMAP_NODE.assocT(edit, shift + 5, hash, key, val, box);
+      e.count++;
+      return e;
+    }
+    const n = node.assocT(edit, shift + 5, hash, key, val, box);
+    if (n === node) return this;
+    const e = this._editable(edit);
+    e.array[idx] = n;
+    return e;
+  }
+  withoutT(edit, shift, hash, key, box) {
+    const idx = hmask(hash, shift);
+    const node = this.array[idx];
+    if (node === null) return this;
+    const n = node.withoutT(edit, shift + 5, hash, key, box);
+    if (n === node) return this;
+    if (n === null) {
+      if (this.count <= 8) return this._pack(edit, idx);
+      const e = this._editable(edit);
+      e.array[idx] = null;
+      e.count--;
+      return e;
+    }
+    const e = this._editable(edit);
+    e.array[idx] = n;
+    return e;
+  }
+  seq(mode) { return arrayNodeSeq(this.array, 0, null, mode); }
+  forEach(fn) {
+    for (let i = 0; i < 32; i++) if (this.array[i] !== null) this.array[i].forEach(fn);
+  }
+  reduce(fn, acc) {
+    for (let i = 0; i < 32; i++) {
+      if (this.array[i] !== null) {
+        acc = this.array[i].reduce(fn, acc);
+        if (acc instanceof Reduced) return acc;
+      }
+    }
+    return acc;
+  }
+}
+
+/** Entries whose keys have the same hash: `count` pairs at the start of `array`. */
+class HashCollisionNode {
+  constructor(edit, hash, count, array) {
+    this.edit = edit;
+    this.hash = hash;
+    this.count = count;
+    this.array = array;
+  }
+  _indexOf(key) {
+    for (let i = 0; i < 2 * this.count; i += 2) if (equiv(key, this.array[i])) return i;
+    return -1;
+  }
+  find(shift, hash, key, notFound) {
+    const i = this._indexOf(key);
+    return i < 0 ? notFound : this.array[i + 1];
+  }
+  findEntry(shift, hash, key) {
+    const i = this._indexOf(key);
+    return i < 0 ? null : new MapEntry(this.array[i], this.array[i + 1]);
+  }
+  assoc(shift, hash, key, val, box) {
+    if (hash === this.hash) {
+      const i = this._indexOf(key);
+      if (i >= 0) {
+        return this.array[i + 1] === val ? this : new HashCollisionNode(null, hash, this.count, cloneAndSet(this.array, i + 1, val));
+      }
+      const c = new Array(2 * (this.count + 1));
+      for (let j = 0; j < 2 * this.count; j++) c[j] = this.array[j];
+      c[2 * this.count] = key;
+      c[2 * this.count + 1] = val;
+      box.val = true;
+      return new HashCollisionNode(null, hash, this.count + 1, c);
+    }
+    // nest it in a bitmap node
+    return new BitmapIndexedNode(null, bitpos(this.hash, shift), [null, this]).assoc(shift, hash, key, val, box);
+  }
+  without(shift, hash, key) {
+    const i = this._indexOf(key);
+    if (i < 0) return this;
+    if (this.count === 1) return null;
+    return new HashCollisionNode(null, this.hash, this.count - 1, removePair(this.array, i / 2));
+  }
+  _editable(edit) {
+    if (this.edit === edit) return this;
+    const c = nulls(2 * (this.count + 1));
+    for (let j = 0; j < 2 * this.count; j++) c[j] = this.array[j];
+    return new HashCollisionNode(edit, this.hash, this.count, c);
+  }
+  assocT(edit, shift, hash, key, val, box) {
+    if (hash === this.hash) {
+      const i = this._indexOf(key);
+      if (i >= 0) {
+        if (this.array[i + 1] === val) return this;
+        const e = this._editable(edit);
+        e.array[i + 1] = val;
+        return e;
+      }
+      box.val = true;
+      if (this.array.length > 2 * this.count) {
+        const e = this._editable(edit);
+        e.array[2 * e.count] = key;
+        e.array[2 * e.count + 1] = val;
+        e.count++;
+        return e;
+      }
+      const c = this.array.slice();
+      c.push(key, val);
+      if (this.edit === edit) {
+        this.array = c;
+        this.count++;
+        return this;
+      }
+      return new HashCollisionNode(edit, this.hash, this.count + 1, c);
+    }
+    return new BitmapIndexedNode(edit, bitpos(this.hash, shift), [null, this, null, null]).assocT(edit, shift, hash, key, val, box);
+  }
+  withoutT(edit, shift, hash, key, box) {
+    const i = this._indexOf(key);
+    if (i < 0) return this;
+    box.val = true;
+    if (this.count === 1) return null;
+    const e = this._editable(edit);
+    const a = e.array, last = 2 * e.count - 2;
+    a[i] = a[last];
+    a[i + 1] = a[last + 1];
+    a[last] = a[last + 1] = null;
+    e.count--;
+    return e;
+  }
+  seq(mode) { return nodeSeq(this.array, 0, null, mode); }
+  forEach(fn) {
+    for (let i = 0; i < 2 * this.count; i += 2) fn(this.array[i], this.array[i + 1]);
+  }
+  reduce(fn, acc) {
+    for (let i = 0; i < 2 * this.count; i += 2) {
+      acc = fn(acc, this.array[i], this.array[i + 1]);
+      if (acc instanceof Reduced) return acc;
+    }
+    return acc;
+  }
+}
+
+/** The seq of a bitmap or collision node's array from pair i (clojure.lang.PersistentHashMap$NodeSeq). */
+function nodeSeq(array, i, s, mode) {
+  if (s !== null) return new NodeSeq(array, i, s, mode);
+  for (let j = i; j < array.length; j += 2) {
+    if (array[j] !== null) return new NodeSeq(array, j, null, mode);
+    const node = array[j + 1];
+    if (node !== null) {
+      const ns = node.seq(mode);
+      if (ns !== null) return new NodeSeq(array, j + 2, ns, mode);
+    }
+  }
+  return null;
+}
+export class NodeSeq extends ASeq {
+  constructor(array, i, s, mode) {
+    super();
+    this.array = array;
+    this.i = i;
+    this.s = s; // the seq of a subnode (then i is the pair after it), or null: pair i
+    this.mode = mode;
+  }
+  first() { return this.s !== null ? this.s.first() : entryOf(this.array[this.i], this.array[this.i + 1], this.mode); }
+  next() {
+    return this.s !== null ? nodeSeq(this.array, this.i, this.s.next(), this.mode) : nodeSeq(this.array, this.i + 2, null, this.mode);
+  }
+}
+function arrayNodeSeq(nodes, i, s, mode) {
+  if (s !== null) return new ArrayNodeSeq(nodes, i, s, mode);
+  for (let j = i; j < nodes.length; j++) {
+    if (nodes[j] !== null) {
+      const ns = nodes[j].seq(mode);
+      if (ns !== null) return new ArrayNodeSeq(nodes, j + 1, ns, mode);
+    }
+  }
+  return null;
+}
+export class ArrayNodeSeq extends ASeq {
+  constructor(nodes, i, s, mode) {
+    super();
+    this.nodes = nodes;
+    this.i = i;
+    this.s = s;
+    this.mode = mode;
+  }
+  first() { return this.s.first(); }
+  next() { return arrayNodeSeq(this.nodes, this.i, this.s.next(), this.mode); }
+}
+/** The seq of an array map from pair i (clojure.lang.PersistentArrayMap$Seq). */
+export class ArrayMapSeq extends ASeq {
+  constructor(arr, i, mode) {
     super();
     this.arr = arr;
-    this.tbl = tbl;
+    this.i = i;
+    this.mode = mode;
+  }
+  first() { return entryOf(this.arr[this.i], this.arr[this.i + 1], this.mode); }
+  next() { return this.i + 2 < this.arr.length ? new ArrayMapSeq(this.arr, this.i + 2, this.mode) : null; }
+  count() { return (this.arr.length - this.i) / 2; }
+}
+
+function arrayMapIndex(a, k) {
+  if (k instanceof Keyword) {
+    for (let i = 0; i < a.length; i += 2) if (a[i] === k) return i;
+    return -1;
+  }
+  for (let i = 0; i < a.length; i += 2) if (a[i] === k || equiv(a[i], k)) return i;
+  return -1;
+}
+
+/** A persistent map: an array map up to 8 entries, else a hash map (see above). */
+export class PMap extends Coll {
+  constructor(arr, cnt, root = null, hasNull = false, nullValue = null) {
+    super();
+    this.arr = arr;
     this.cnt = cnt;
+    this.root = root;
+    this.hasNull = hasNull;
+    this.nullValue = nullValue;
     this._hash = null;
-    this._entries = null;
   }
   count() { return this.cnt; }
-  _index(k) {
-    const a = this.arr;
-    for (let i = 0; i < a.length; i += 2) if (a[i] === k || equiv(a[i], k)) return i;
-    return -1;
-  }
-  _bucketIndex(b, k) {
-    for (let i = 0; i < b.length; i += 2) if (b[i] === k || equiv(b[i], k)) return i;
-    return -1;
-  }
   get(k, notFound = null) {
+    if (k === undefined) k = null;
     if (this.arr !== null) {
-      const i = this._index(k);
+      const i = arrayMapIndex(this.arr, k);
       return i < 0 ? notFound : this.arr[i + 1];
     }
-    const b = this.tbl.get(hasheq(k));
-    if (b === undefined) return notFound;
-    const i = this._bucketIndex(b, k);
-    return i < 0 ? notFound : b[i + 1];
+    if (k === null) return this.hasNull ? this.nullValue : notFound;
+    return this.root === null ? notFound : this.root.find(0, hasheq(k), k, notFound);
   }
-  containsKey(k) {
-    if (this.arr !== null) return this._index(k) >= 0;
-    const b = this.tbl.get(hasheq(k));
-    return b !== undefined && this._bucketIndex(b, k) >= 0;
-  }
+  containsKey(k) { return this.get(k, NOT_FOUND) !== NOT_FOUND; }
   /** The MapEntry of key k (with the stored key), or null. */
   entryAt(k) {
+    if (k === undefined) k = null;
     if (this.arr !== null) {
-      const i = this._index(k);
+      const i = arrayMapIndex(this.arr, k);
       return i < 0 ? null : new MapEntry(this.arr[i], this.arr[i + 1]);
     }
-    const b = this.tbl.get(hasheq(k));
-    if (b === undefined) return null;
-    const i = this._bucketIndex(b, k);
-    return i < 0 ? null : new MapEntry(b[i], b[i + 1]);
+    if (k === null) return this.hasNull ? new MapEntry(null, this.nullValue) : null;
+    return this.root === null ? null : this.root.findEntry(0, hasheq(k), k);
   }
   assoc(k, v) {
+    if (k === undefined) k = null;
+    if (v === undefined) v = null;
     if (this.arr !== null) {
-      const i = this._index(k);
+      const i = arrayMapIndex(this.arr, k);
       if (i >= 0) {
         if (this.arr[i + 1] === v) return this;
         const a = this.arr.slice();
         a[i + 1] = v;
-        return new PMap(a, null, this.cnt);
+        return new PMap(a, this.cnt);
       }
       if (this.cnt < ARRAY_MAP_MAX) {
         const a = this.arr.slice();
         a.push(k, v);
-        return new PMap(a, null, this.cnt + 1);
+        return new PMap(a, this.cnt + 1);
       }
-      return this.asTransient().assoc(k, v).persistent();
+      const t = new MapBuilder(EMPTY_HASH_MAP);
+      for (let j = 0; j < this.arr.length; j += 2) t.assoc(this.arr[j], this.arr[j + 1]);
+      return t.assoc(k, v).persistent();
     }
-    const h = hasheq(k);
-    const b = this.tbl.get(h);
-    const t = new Map(this.tbl);
-    if (b === undefined) {
-      t.set(h, [k, v]);
-      return new PMap(null, t, this.cnt + 1);
+    if (k === null) {
+      if (this.hasNull && v === this.nullValue) return this;
+      return new PMap(null, this.hasNull ? this.cnt : this.cnt + 1, this.root, true, v);
     }
-    const i = this._bucketIndex(b, k);
-    if (i >= 0) {
-      if (b[i + 1] === v) return this;
-      const nb = b.slice();
-      nb[i + 1] = v;
-      t.set(h, nb);
-      return new PMap(null, t, this.cnt);
-    }
-    t.set(h, b.concat([k, v]));
-    return new PMap(null, t, this.cnt + 1);
+    const box = { val: false };
+    const root = (this.root ?? EMPTY_BITMAP_NODE).assoc(0, hasheq(k), k, v, box);
+    if (root === this.root) return this;
+    return new PMap(null, box.val ? this.cnt + 1 : this.cnt, root, this.hasNull, this.nullValue);
   }
   dissoc(k) {
+    if (k === undefined) k = null;
     if (this.arr !== null) {
-      const i = this._index(k);
+      const i = arrayMapIndex(this.arr, k);
       if (i < 0) return this;
       if (this.cnt === 1) return EMPTY_MAP;
       const a = this.arr.slice();
       a.splice(i, 2);
-      return new PMap(a, null, this.cnt - 1);
+      return new PMap(a, this.cnt - 1);
     }
-    const h = hasheq(k);
-    const b = this.tbl.get(h);
-    if (b === undefined) return this;
-    const i = this._bucketIndex(b, k);
-    if (i < 0) return this;
-    const t = new Map(this.tbl);
-    if (b.length === 2) t.delete(h);
-    else { const nb = b.slice(); nb.splice(i, 2); t.set(h, nb); }
-    return new PMap(null, t, this.cnt - 1);
+    if (k === null) return this.hasNull ? new PMap(null, this.cnt - 1, this.root, false, null) : this;
+    if (this.root === null) return this;
+    const root = this.root.without(0, hasheq(k), k);
+    if (root === this.root) return this;
+    return new PMap(null, this.cnt - 1, root, this.hasNull, this.nullValue);
   }
-  /** Call fn(k, v) for each entry. */
+  /** Call fn(k, v) for each entry, in seq order. */
   forEach(fn) {
     if (this.arr !== null) {
       const a = this.arr;
       for (let i = 0; i < a.length; i += 2) fn(a[i], a[i + 1]);
-    } else {
-      for (const b of this.tbl.values()) for (let i = 0; i < b.length; i += 2) fn(b[i], b[i + 1]);
+      return;
     }
+    if (this.hasNull) fn(null, this.nullValue);
+    if (this.root !== null) this.root.forEach(fn);
   }
-  /** The entries as a JS array of MapEntry (cached). */
-  entries() {
-    if (this._entries === null) {
-      const out = [];
-      this.forEach((k, v) => out.push(new MapEntry(k, v)));
-      this._entries = out;
+  /** Reduce with fn(acc, k, v) in seq order; a `Reduced` stops it (the result is unwrapped). */
+  reduceKV(fn, acc) {
+    if (this.arr !== null) {
+      const a = this.arr;
+      for (let i = 0; i < a.length; i += 2) {
+        acc = fn(acc, a[i], a[i + 1]);
+        if (acc instanceof Reduced) return acc.v;
+      }
+      return acc;
     }
-    return this._entries;
+    if (this.hasNull) {
+      acc = fn(acc, null, this.nullValue);
+      if (acc instanceof Reduced) return acc.v;
+    }
+    if (this.root !== null) acc = this.root.reduce(fn, acc);
+    return acc instanceof Reduced ? acc.v : acc;
   }
+  /** The entries as a JS array of MapEntry. */
+  entries() { const out = []; this.forEach((k, v) => out.push(new MapEntry(k, v))); return out; }
   keysArray() { const out = []; this.forEach((k) => out.push(k)); return out; }
   valsArray() { const out = []; this.forEach((k, v) => out.push(v)); return out; }
-  seq() { return this.cnt === 0 ? null : new ArraySeq(this.entries(), 0, this.cnt); }
+  _seq(mode) {
+    if (this.cnt === 0) return null;
+    if (this.arr !== null) return new ArrayMapSeq(this.arr, 0, mode);
+    const s = this.root === null ? null : this.root.seq(mode);
+    return this.hasNull ? new Cons(entryOf(null, this.nullValue, mode), s) : s;
+  }
+  seq() { return this._seq(0); }
+  /** The seq of the keys (null when empty). */
+  keySeq() { return this._seq(1); }
+  /** The seq of the values (null when empty). */
+  valSeq() { return this._seq(2); }
   conj(x) {
     if (x === null) return this;
     if (x instanceof PVector) {
       if (x.cnt !== 2) throw illegalArgument('Vector arg to map conj must be a pair');
-      return this.assoc(x.arr[0], x.arr[1]);
+      return this.assoc(x.nth(0), x.nth(1));
     }
     if (x instanceof PMap) {
+      if (x.cnt === 0) return this;
       const t = this.asTransient();
       x.forEach((k, v) => t.assoc(k, v));
       return t.persistent();
@@ -1075,21 +1812,17 @@ export class PMap extends Coll {
     for (let s = seq(x); s !== null; s = s.next()) {
       const e = s.first();
       if (!(e instanceof PVector) || e.cnt !== 2) throw castError(e, 'java.util.Map$Entry');
-      t.assoc(e.arr[0], e.arr[1]);
+      t.assoc(e.nth(0), e.nth(1));
     }
     return t.persistent();
   }
-  empty() { return EMPTY_MAP; }
+  empty() { return this.arr !== null ? EMPTY_MAP : EMPTY_HASH_MAP; }
   equiv(o) {
     if (!(o instanceof PMap) || o.cnt !== this.cnt) return false;
-    const miss = {};
-    let eq = true;
-    this.forEach((k, v) => {
-      if (!eq) return;
-      const ov = o.get(k, miss);
-      if (ov === miss || !equiv(v, ov)) eq = false;
-    });
-    return eq;
+    return this.reduceKV((eq, k, v) => {
+      const ov = o.get(k, NOT_FOUND);
+      return ov !== NOT_FOUND && equiv(v, ov) ? true : new Reduced(false);
+    }, true);
   }
   hasheq() {
     if (this._hash === null) {
@@ -1103,62 +1836,106 @@ export class PMap extends Coll {
   }
   asTransient() { return new MapBuilder(this); }
 }
-export const EMPTY_MAP = new PMap([], null, 0);
+/** The empty array map ({} and the start of maps built by assoc). */
+export const EMPTY_MAP = new PMap([], 0);
+/** The empty hash map (sets, and maps that were hash maps, stay hash maps when emptied). */
+export const EMPTY_HASH_MAP = new PMap(null, 0, null, false, null);
 
-/** A mutable builder for maps (the transient); `persistent()` ends it. */
+/** A transient map (TransientArrayMap / TransientHashMap); `persistent()` ends it. */
 export class MapBuilder {
   constructor(m = EMPTY_MAP) {
+    this.edit = {}; // the token of the nodes this transient owns; null once persistent
     this.arr = m.arr === null ? null : m.arr.slice();
-    this.tbl = m.tbl === null ? null : new Map(m.tbl);
     this.cnt = m.cnt;
+    this.root = m.root;
+    this.hasNull = m.hasNull;
+    this.nullValue = m.nullValue;
   }
-  _toTable() {
-    const a = this.arr;
-    this.arr = null;
-    this.tbl = new Map();
-    this.cnt = 0;
-    for (let i = 0; i < a.length; i += 2) this.assoc(a[i], a[i + 1]);
+  _check() { if (this.edit === null) throw illegalState('Transient used after persistent! call'); }
+  count() { this._check(); return this.cnt; }
+  get(k, notFound = null) {
+    this._check();
+    k = nu(k);
+    if (this.arr !== null) {
+      const i = arrayMapIndex(this.arr, k);
+      return i < 0 ? notFound : this.arr[i + 1];
+    }
+    if (k === null) return this.hasNull ? this.nullValue : notFound;
+    return this.root === null ? notFound : this.root.find(0, hasheq(k), k, notFound);
   }
-  get(k, notFound = null) { return this.persistentView().get(k, notFound); }
-  containsKey(k) { return this.persistentView().containsKey(k); }
-  persistentView() { return new PMap(this.arr, this.tbl, this.cnt); }
+  containsKey(k) { return this.get(k, NOT_FOUND) !== NOT_FOUND; }
   assoc(k, v) {
+    this._check();
     k = nu(k); v = nu(v);
     if (this.arr !== null) {
       const a = this.arr;
-      for (let i = 0; i < a.length; i += 2) {
-        if (a[i] === k || equiv(a[i], k)) { a[i + 1] = v; return this; }
-      }
-      if (this.cnt < ARRAY_MAP_MAX) { a.push(k, v); this.cnt++; return this; }
-      this._toTable();
+      const i = arrayMapIndex(a, k);
+      if (i >= 0) { a[i + 1] = v; return this; }
+      if (a.length < 2 * ARRAY_MAP_MAX) { a.push(k, v); this.cnt++; return this; }
+      // a ninth key: become a hash map
+      this.arr = null;
+      this.cnt = 0;
+      for (let j = 0; j < a.length; j += 2) this._assocHash(a[j], a[j + 1]);
     }
-    const h = hasheq(k);
-    const b = this.tbl.get(h);
-    if (b === undefined) { this.tbl.set(h, [k, v]); this.cnt++; return this; }
-    for (let i = 0; i < b.length; i += 2) {
-      if (b[i] === k || equiv(b[i], k)) {
-        const nb = b.slice();
-        nb[i + 1] = v;
-        this.tbl.set(h, nb);
-        return this;
-      }
-    }
-    this.tbl.set(h, b.concat([k, v]));
-    this.cnt++;
+    this._assocHash(k, v);
     return this;
   }
+  _assocHash(k, v) {
+    if (k === null) {
+      this.nullValue = v;
+      if (!this.hasNull) { this.hasNull = true; this.cnt++; }
+      return;
+    }
+    const box = { val: false };
+    this.root = (this.root ?? EMPTY_BITMAP_NODE).assocT(this.edit, 0, hasheq(k), k, v, box);
+    if (box.val) this.cnt++;
+  }
   dissoc(k) {
-    const m = this.persistentView().dissoc(k);
-    this.arr = m.arr === null ? null : m.arr.slice();
-    this.tbl = m.tbl;
-    this.cnt = m.cnt;
+    this._check();
+    k = nu(k);
+    if (this.arr !== null) {
+      const a = this.arr;
+      const i = arrayMapIndex(a, k);
+      if (i >= 0) { // the last entry takes its place, as in Clojure's TransientArrayMap
+        const n = a.length;
+        a[i] = a[n - 2];
+        a[i + 1] = a[n - 1];
+        a.length = n - 2;
+        this.cnt--;
+      }
+      return this;
+    }
+    if (k === null) {
+      if (this.hasNull) { this.hasNull = false; this.nullValue = null; this.cnt--; }
+      return this;
+    }
+    if (this.root === null) return this;
+    const box = { val: false };
+    this.root = this.root.withoutT(this.edit, 0, hasheq(k), k, box);
+    if (box.val) this.cnt--;
     return this;
   }
   persistent() {
-    const m = this.cnt === 0 ? EMPTY_MAP : new PMap(this.arr, this.tbl, this.cnt);
-    this.arr = this.tbl = null;
-    return m;
+    this._check();
+    this.edit = null;
+    if (this.arr !== null) return this.cnt === 0 ? EMPTY_MAP : new PMap(this.arr, this.cnt);
+    return this.cnt === 0 ? EMPTY_HASH_MAP : new PMap(null, this.cnt, this.root, this.hasNull, this.nullValue);
   }
+}
+
+/**
+ * An array map of the JS array of alternating keys and values, of any size (`array-map`):
+ * it keeps insertion order until a new key is added past 8 entries.
+ */
+export function arrayMapOf(kvs) {
+  const a = [];
+  for (let i = 0; i + 1 < kvs.length; i += 2) {
+    const k = nu(kvs[i]), v = nu(kvs[i + 1]);
+    const j = arrayMapIndex(a, k);
+    if (j >= 0) a[j + 1] = v;
+    else a.push(k, v);
+  }
+  return a.length === 0 ? EMPTY_MAP : new PMap(a, a.length / 2);
 }
 
 /** A map of alternating keys and values (later keys win). */
@@ -1168,7 +1945,12 @@ export function mapOf(...kvs) {
   return t.persistent();
 }
 
-/** A persistent hash set (on top of a map from each element to itself). */
+// --- sets ----------------------------------------------------------------------------------
+
+/**
+ * A persistent hash set (clojure.lang.PersistentHashSet): a hash map (never an array map,
+ * so even small sets iterate in Clojure's order) from each element to itself.
+ */
 export class PSet extends Coll {
   constructor(m) {
     super();
@@ -1180,28 +1962,36 @@ export class PSet extends Coll {
   /** The element equal to k (the stored one), else notFound. */
   get(k, notFound = null) { return this.m.get(k, notFound); }
   conj(x) { return this.m.containsKey(x) ? this : new PSet(this.m.assoc(x, x)); }
-  disj(x) { return this.m.containsKey(x) ? new PSet(this.m.dissoc(x)) : this; }
-  seq() { return this.m.cnt === 0 ? null : new ArraySeq(this.m.keysArray()); }
+  disj(x) {
+    if (!this.m.containsKey(x)) return this;
+    const m = this.m.dissoc(x);
+    return m.cnt === 0 ? EMPTY_SET : new PSet(m);
+  }
+  seq() { return this.m.keySeq(); }
+  /** Call fn(x) for each element, in seq order. */
+  forEach(fn) { this.m.forEach((k) => fn(k)); }
   empty() { return EMPTY_SET; }
   equiv(o) {
     if (!(o instanceof PSet) || o.count() !== this.count()) return false;
-    for (const k of this.m.keysArray()) if (!o.contains(k)) return false;
-    return true;
+    return this.m.reduceKV((eq, k) => (o.contains(k) ? true : new Reduced(false)), true);
   }
   hasheq() {
     if (this._hash === null) {
       let h = 0;
-      for (const k of this.m.keysArray()) h = (h + hasheq(k)) | 0;
+      this.m.forEach((k) => { h = (h + hasheq(k)) | 0; });
       this._hash = mixCollHash(h, this.count());
     }
     return this._hash;
   }
   asTransient() { return new SetBuilder(this); }
 }
-export const EMPTY_SET = new PSet(EMPTY_MAP);
+export const EMPTY_SET = new PSet(EMPTY_HASH_MAP);
 
-class SetBuilder {
+/** A transient set; `persistent()` ends it. */
+export class SetBuilder {
   constructor(s = EMPTY_SET) { this.t = s.m.asTransient(); }
+  count() { return this.t.count(); }
+  contains(x) { return this.t.containsKey(x); }
   conj(x) { x = nu(x); if (!this.t.containsKey(x)) this.t.assoc(x, x); return this; }
   disj(x) { this.t.dissoc(x); return this; }
   persistent() { const m = this.t.persistent(); return m.cnt === 0 ? EMPTY_SET : new PSet(m); }
@@ -1279,7 +2069,11 @@ export function toArray(x) {
 function equivSequential(a, b) {
   if (a instanceof PVector && b instanceof PVector) {
     if (a.cnt !== b.cnt) return false;
-    for (let i = 0; i < a.cnt; i++) if (!equiv(a.arr[i], b.arr[i])) return false;
+    for (let i = 0; i < a.cnt; i += 32) {
+      const x = a.arrayFor(i), y = b.arrayFor(i);
+      const n = Math.min(32, a.cnt - i);
+      for (let j = 0; j < n; j++) if (!equiv(x[j], y[j])) return false;
+    }
     return true;
   }
   let sa = seq(a), sb = seq(b);
@@ -1294,7 +2088,11 @@ function equivSequential(a, b) {
 function hashOrdered(coll) {
   let n = 0, h = 1;
   if (coll instanceof PVector) {
-    for (let i = 0; i < coll.cnt; i++) h = (Math.imul(31, h) + hasheq(coll.arr[i])) | 0;
+    for (let i = 0; i < coll.cnt; i += 32) {
+      const a = coll.arrayFor(i);
+      const m = Math.min(32, coll.cnt - i);
+      for (let j = 0; j < m; j++) h = (Math.imul(31, h) + hasheq(a[j])) | 0;
+    }
     n = coll.cnt;
   } else {
     for (let s = seq(coll); s !== null; s = s.next()) { h = (Math.imul(31, h) + hasheq(s.first())) | 0; n++; }
@@ -1365,7 +2163,7 @@ export function compare(a, b) {
     if (!(b instanceof PVector)) throw castError(b, 'clojure.lang.IPersistentVector');
     if (a.cnt !== b.cnt) return a.cnt < b.cnt ? -1 : 1;
     for (let i = 0; i < a.cnt; i++) {
-      const c = compare(a.arr[i], b.arr[i]);
+      const c = compare(a.nth(i), b.nth(i));
       if (c !== 0) return c;
     }
     return 0;
@@ -1412,6 +2210,12 @@ export function className(x) {
     return typeof x.start === 'bigint' && typeof x.step === 'bigint' ? 'clojure.lang.LongRange' : 'clojure.lang.Range';
   }
   if (x instanceof ArraySeq) return 'clojure.lang.ArraySeq';
+  if (x instanceof VecSeq) return 'clojure.lang.PersistentVector$ChunkedSeq';
+  if (x instanceof NodeSeq || x instanceof ArrayNodeSeq || x instanceof ArrayMapSeq) {
+    if (x.mode !== 0) return x.mode === 1 ? 'clojure.lang.APersistentMap$KeySeq' : 'clojure.lang.APersistentMap$ValSeq';
+    if (x instanceof ArrayMapSeq) return 'clojure.lang.PersistentArrayMap$Seq';
+    return x instanceof NodeSeq ? 'clojure.lang.PersistentHashMap$NodeSeq' : 'clojure.lang.PersistentHashMap$ArrayNode$Seq';
+  }
   if (x instanceof Var) return 'clojure.lang.Var';
   if (x instanceof Namespace) return 'clojure.lang.Namespace';
   if (x instanceof Unbound) return 'clojure.lang.Var$Unbound';
@@ -1491,9 +2295,9 @@ function printTagged(cls, o, rep, r, out) {
 
 function printRef(cls, o, v, r, out) {
   // #object[clojure.lang.Atom 0x1f {:status :ready, :val 1}]
-  out.push(`#object[${cls} 0x${hex(o)} {:status :ready, :val `);
-  printTo(v, r, out);
-  out.push('}]');
+  out.push(`#object[${cls} 0x${hex(o)} `);
+  printTo(mapOf(keyword(null, 'status'), keyword(null, 'ready'), keyword(null, 'val'), v), r, out);
+  out.push(']');
 }
 
 function printError(e, r, out) {
@@ -1515,15 +2319,44 @@ function printError(e, r, out) {
   out.push(']\n :trace\n []}');
 }
 
-function printSeq(open, close, s, r, out) {
+// *print-length* and *print-level* while printing (null: no limit). prStr/printStr set them
+// from the vars; printColl counts the level down as it enters a collection.
+let printLength = null;
+let printLevel = null;
+
+/** The limit a *print-length* / *print-level* value sets: a number, or null for none. */
+function printLimit(x) {
+  if (typeof x === 'bigint') return Number(x);
+  if (typeof x === 'number') return x === x ? Math.trunc(x) : null;
+  if (x instanceof BigNum) return Number(x.v);
+  return null;
+}
+
+/**
+ * Print the items of seq `s` between `open` and `close`, as Clojure's print-sequential: past
+ * *print-level* the collection prints as "#", past *print-length* items as "...".
+ */
+function printColl(open, close, sep, s, printOne, out) {
+  const level = printLevel;
+  if (level !== null) {
+    if (level <= 0) { out.push('#'); return; }
+    printLevel = level - 1;
+  }
   out.push(open);
-  let firstItem = true;
-  for (; s !== null; s = s.next()) {
-    if (!firstItem) out.push(' ');
-    firstItem = false;
-    printTo(s.first(), r, out);
+  let n = printLength;
+  while (s !== null) {
+    if (n === 0) { out.push('...'); break; }
+    if (n !== null) n--;
+    printOne(s.first());
+    s = s.next();
+    if (s !== null) out.push(sep);
   }
   out.push(close);
+  printLevel = level;
+}
+
+function printSeq(open, close, s, r, out) {
+  printColl(open, close, ' ', s, (x) => printTo(x, r, out), out);
 }
 
 function printTo(x, r, out) {
@@ -1537,23 +2370,13 @@ function printTo(x, r, out) {
   }
   if (x instanceof Keyword) { out.push(':' + x.fqn); return; }
   if (x instanceof Char) { out.push(r ? '\\' + (CHAR_NAMES[x.c] ?? x.c) : x.c); return; }
-  if (x instanceof PVector) {
-    out.push('[');
-    for (let i = 0; i < x.cnt; i++) { if (i > 0) out.push(' '); printTo(x.arr[i], r, out); }
-    out.push(']');
-    return;
-  }
+  if (x instanceof PVector) { printSeq('[', ']', x.seq(), r, out); return; }
   if (x instanceof PMap) {
-    out.push('{');
-    let firstItem = true;
-    x.forEach((k, v) => {
-      if (!firstItem) out.push(', ');
-      firstItem = false;
-      printTo(k, r, out);
+    printColl('{', '}', ', ', x.seq(), (e) => {
+      printTo(e.key(), r, out);
       out.push(' ');
-      printTo(v, r, out);
-    });
-    out.push('}');
+      printTo(e.val(), r, out);
+    }, out);
     return;
   }
   if (x instanceof PSet) { printSeq('#{', '}', x.seq(), r, out); return; }
@@ -1570,12 +2393,7 @@ function printTo(x, r, out) {
   if (x instanceof JClass) { out.push(x.name); return; }
   if (x instanceof RegExp) { out.push('#"' + regexSource(x).replace(/(\\.)|"/g, (m, esc) => esc ?? '\\"') + '"'); return; }
   if (x instanceof Error) { printError(x, r, out); return; }
-  if (Array.isArray(x)) {
-    out.push('#js [');
-    x.forEach((v, i) => { if (i > 0) out.push(' '); printTo(v, r, out); });
-    out.push(']');
-    return;
-  }
+  if (Array.isArray(x)) { printSeq('#js [', ']', seq(x), r, out); return; }
   const proto = Object.getPrototypeOf(x);
   if (proto === Object.prototype || proto === null) {
     out.push('#js {');
@@ -1592,19 +2410,25 @@ function printTo(x, r, out) {
   printTagged(className(x), x, rep, r, out);
 }
 
-/** pr-str of one value: readable text, as Clojure prints it. */
-export function prStr(x) {
+function printWithLimits(x, r) {
+  const length = printLength, level = printLevel;
+  printLength = printLimit(coreLib['*print-length*']);
+  printLevel = printLimit(coreLib['*print-level*']);
   const out = [];
-  printTo(x, true, out);
+  try {
+    printTo(x, r, out);
+  } finally {
+    printLength = length;
+    printLevel = level;
+  }
   return out.join('');
 }
 
+/** pr-str of one value: readable text, as Clojure prints it (honouring *print-length* and *print-level*). */
+export function prStr(x) { return printWithLimits(x, true); }
+
 /** print-str of one value: like prStr but strings and chars (also nested) unquoted. */
-export function printStr(x) {
-  const out = [];
-  printTo(x, false, out);
-  return out.join('');
-}
+export function printStr(x) { return printWithLimits(x, false); }
 
 /** `str` of one value (Java toString semantics): "" for nil, strings and chars as is. */
 export function toStr(x) {
@@ -1894,7 +2718,7 @@ export function get(m, k, notFound = null) {
   if (m instanceof PVector) {
     if (!isInteger(k)) return notFound;
     const i = toIndex(k);
-    return i >= 0 && i < m.cnt ? m.arr[i] : notFound;
+    return i >= 0 && i < m.cnt ? m.nth(i) : notFound;
   }
   if (m instanceof PSet) return m.get(k, notFound);
   if (typeof m === 'string' || Array.isArray(m)) {
@@ -1924,6 +2748,8 @@ export function nth(coll, index, notFound) {
   if (isSequential(coll)) {
     if (coll instanceof ArraySeq) {
       if (i >= 0 && i < coll.count()) return nu(coll.arr[coll.i + i]);
+    } else if (coll instanceof VecSeq) {
+      if (i >= 0 && i < coll.count()) return coll.vec.nth(coll.i + coll.offset + i);
     } else if (i >= 0) {
       let s = seq(coll);
       for (let j = 0; s !== null && j < i; j++) s = s.next();
@@ -2252,7 +3078,7 @@ core('sequential?', { 1: isSequential });
 core('associative?', { 1: (x) => x instanceof PMap || x instanceof PVector });
 core('counted?', {
   1: (x) => x instanceof PVector || x instanceof PMap || x instanceof PSet || x instanceof PList ||
-    x instanceof EmptyList || x instanceof ArraySeq,
+    x instanceof EmptyList || x instanceof ArraySeq || x instanceof VecSeq || x instanceof ArrayMapSeq,
 });
 core('seqable?', {
   1: (x) => x === null || x instanceof Coll || typeof x === 'string' || Array.isArray(x),
@@ -2511,7 +3337,13 @@ function hashMapOf(kvs) {
   return mapOf(...kvs);
 }
 core('hash-map', { 0: () => EMPTY_MAP, va: hashMapOf });
-core('array-map', { 0: () => EMPTY_MAP, va: hashMapOf });
+core('array-map', {
+  0: () => EMPTY_MAP,
+  va: (kvs) => {
+    if (kvs.length % 2 === 1) throw illegalArgument(`No value supplied for key: ${prStr(kvs[kvs.length - 1])}`);
+    return arrayMapOf(kvs);
+  },
+});
 core('hash-set', { 0: () => EMPTY_SET, va: (xs) => setOf(...xs) });
 core('set', {
   1: (c) => {
@@ -2598,22 +3430,19 @@ core('find', {
 });
 function keysOrVals(m, which) {
   if (m === null) return null;
-  if (m instanceof PMap) {
-    if (m.cnt === 0) return null;
-    return new ArraySeq(which === 0 ? m.keysArray() : m.valsArray());
-  }
+  if (m instanceof PMap) return which === 0 ? m.keySeq() : m.valSeq();
   const out = [];
   for (let s = seq(m); s !== null; s = s.next()) {
     const e = s.first();
     if (!(e instanceof PVector) || e.cnt !== 2) throw castError(e, 'java.util.Map$Entry');
-    out.push(e.arr[which]);
+    out.push(e.nth(which));
   }
   return out.length === 0 ? null : new ArraySeq(out);
 }
 core('keys', { 1: (m) => keysOrVals(m, 0) });
 core('vals', { 1: (m) => keysOrVals(m, 1) });
 const entryPart = (e, i) => {
-  if (e instanceof PVector && e.cnt === 2) return e.arr[i];
+  if (e instanceof PVector && e.cnt === 2) return e.nth(i);
   throw castError(e, 'java.util.Map$Entry');
 };
 core('key', { 1: (e) => entryPart(e, 0) });
@@ -2641,7 +3470,7 @@ function subvec(v, s, e) {
   if (!(v instanceof PVector)) throw castError(v, 'clojure.lang.IPersistentVector');
   const b = toIndex(s), en = e === null ? v.cnt : toIndex(e);
   if (b < 0 || en > v.cnt || b > en) throw indexOutOfBounds();
-  return vectorOf(v.arr.slice(b, en));
+  return vectorOf(v.slice(b, en));
 }
 
 function getIn(m, ks, nf) {
@@ -2690,7 +3519,7 @@ core('merge-with', {
       const miss = {};
       for (let s = seq(m); s !== null; s = s.next()) {
         const e = s.first();
-        const k = e.arr[0], v = e.arr[1];
+        const k = e.nth(0), v = e.nth(1);
         const old = get(r, k, miss);
         r = assoc(r, k, old === miss ? v : invoke2(f, old, v));
       }
@@ -2704,7 +3533,7 @@ core('select-keys', {
     const t = new MapBuilder();
     for (let s = seq(ks); s !== null; s = s.next()) {
       const e = m instanceof PMap ? m.entryAt(s.first()) : contains(m, s.first()) ? new MapEntry(s.first(), get(m, s.first())) : null;
-      if (e !== null) t.assoc(e.arr[0], e.arr[1]);
+      if (e !== null) t.assoc(e.nth(0), e.nth(1));
     }
     return t.persistent();
   },
@@ -3075,12 +3904,19 @@ core('run!', { 2: (f, c) => { reduceColl((acc, x) => { invoke1(f, x); return acc
 /** reduce with a JS step function (acc, x) -> acc; honours `reduced`; returns unwrapped. */
 function reduceColl(step, acc, coll) {
   if (coll instanceof PVector) {
-    for (let i = 0; i < coll.cnt; i++) {
-      acc = step(acc, coll.arr[i]);
-      if (acc instanceof Reduced) return acc.v;
+    const n = coll.cnt;
+    for (let i = 0; i < n; i += 32) {
+      const a = coll.arrayFor(i);
+      const m = Math.min(32, n - i);
+      for (let j = 0; j < m; j++) {
+        acc = step(acc, a[j]);
+        if (acc instanceof Reduced) return acc.v;
+      }
     }
     return acc;
   }
+  if (coll instanceof PMap) return coll.reduceKV((a, k, v) => step(a, new MapEntry(k, v)), acc);
+  if (coll instanceof PSet) return coll.m.reduceKV((a, k) => step(a, k), acc);
   for (let s = seq(coll); s !== null; s = s.next()) {
     acc = step(acc, s.first());
     if (acc instanceof Reduced) return acc.v;
@@ -3097,12 +3933,12 @@ core('reduce-kv', {
   3: (f, init, m) => {
     if (m === null) return init;
     if (m instanceof PMap) {
-      return reduceColl((acc, e) => invoke3(f, acc, e.arr[0], e.arr[1]), init, m);
+      return m.reduceKV((acc, k, v) => invoke3(f, acc, k, v), init);
     }
     if (m instanceof PVector) {
       let acc = init;
       for (let i = 0; i < m.cnt; i++) {
-        acc = invoke3(f, acc, BigInt(i), m.arr[i]);
+        acc = invoke3(f, acc, BigInt(i), m.nth(i));
         if (acc instanceof Reduced) return acc.v;
       }
       return acc;
@@ -3123,7 +3959,7 @@ function into(to, from) {
         if (x === null) return acc;
         if (x instanceof PVector) {
           if (x.cnt !== 2) throw illegalArgument('Vector arg to map conj must be a pair');
-          return acc.assoc(x.arr[0], x.arr[1]);
+          return acc.assoc(x.nth(0), x.nth(1));
         }
         if (x instanceof PMap) { x.forEach((k, v) => acc.assoc(k, v)); return acc; }
         throw castError(x, 'java.util.Map$Entry');
@@ -3764,6 +4600,11 @@ export class Runtime {
    * has, and at the trampolines otherwise. Runs whenever a var gets a new root.
    */
   varChanged(slot) {
+    const v = this.varsBySlot[slot];
+    if (v !== undefined && v.ns === 'clojure.core' && Object.prototype.hasOwnProperty.call(DYNAMIC_DEFAULTS, v.name)) {
+      // the runtime reads these (*print-length* ...) from coreLib: follow set! and binding
+      coreLib[v.name] = nu(this.table.get(slot));
+    }
     const info = fnInfo(this.table.get(slot));
     const base = slot * CODE_STRIDE;
     for (let n = 0; n < CODE_STRIDE; n++) {

@@ -588,3 +588,33 @@ fn javascript_interop() {
         ]
     );
 }
+
+/// `timings` on a request (or `--timings` for all) puts where the time went
+/// in the final reply.
+#[test]
+fn timings_say_where_an_evals_time_went() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.request(&[
+        ("op", "eval"),
+        ("code", "(reduce + (range 1000))"),
+        ("session", &session),
+        ("timings", "true"),
+    ]);
+    assert_eq!(values(&replies), ["499500"]);
+    let done = replies.last().expect("a final reply");
+    let Some(jank_wasm_nrepl::nrepl::frame::Frame::Dict(timings)) = done.get(b"timings".as_slice())
+    else {
+        panic!("timings in the final reply: {done:?}")
+    };
+    for key in ["compile-us", "transfer-us", "run-us"] {
+        let micros = timings.get(key.as_bytes()).and_then(|f| f.as_int());
+        assert!(micros.is_some_and(|us| us >= 0), "{key}: {micros:?}");
+    }
+    let plain = client.eval(&session, "1");
+    assert!(
+        plain.last().unwrap().get(b"timings".as_slice()).is_none(),
+        "only when asked"
+    );
+}

@@ -47,6 +47,11 @@ pub struct Config {
     #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
     pub eval_timeout: f64,
 
+    /// Add to each eval's final reply how long compiling, transfer and running took
+    /// (`timings`: compile-us, transfer-us, run-us); a request can ask with its own `timings` key.
+    #[arg(long)]
+    pub timings: bool,
+
     /// Don't write .nrepl-port in the working directory.
     #[arg(long)]
     pub no_port_file: bool,

@@ -33,6 +33,17 @@ pub struct EvalRequest {
     pub late_output: Option<mpsc::UnboundedSender<RuntimeEvent>>,
 }
 
+/// Where an eval's time went, summed over its forms (`--timings`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Reading, analyzing and emitting (with macro expansions' round trips).
+    pub compile: Duration,
+    /// From sending patches to hearing back, less the runtime's own run time.
+    pub transfer: Duration,
+    /// Instantiating and running the patches, as the runtime measured it.
+    pub run: Duration,
+}
+
 /// What an eval produces, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EvalEvent {
@@ -66,14 +77,17 @@ pub struct Evaluator {
     compiler: Mutex<Compiler>,
     bridge: Bridge,
     eval_timeout: Duration,
+    /// Every eval's final reply says where its time went (`--timings`).
+    pub timings_by_default: bool,
 }
 
 impl Evaluator {
-    pub fn new(bridge: Bridge, eval_timeout: Duration) -> Evaluator {
+    pub fn new(bridge: Bridge, eval_timeout: Duration, timings_by_default: bool) -> Evaluator {
         Evaluator {
             compiler: Mutex::new(Compiler::new()),
             bridge,
             eval_timeout,
+            timings_by_default,
         }
     }
 
@@ -110,15 +124,17 @@ impl Evaluator {
         request: EvalRequest,
         controls: &mut EvalControls,
         on_event: &mut (dyn FnMut(EvalEvent) + Send),
-    ) {
+    ) -> Timings {
         let mut run = EvalRun {
             evaluator: self,
             source: SourceName::of(&request),
             request: &request,
             controls,
             on_event,
+            timings: Timings::default(),
         };
         run.run_forms(ns).await;
+        run.timings
     }
 }
 
@@ -132,6 +148,7 @@ struct EvalRun<'a> {
     source: SourceName,
     controls: &'a mut EvalControls,
     on_event: &'a mut (dyn FnMut(EvalEvent) + Send),
+    timings: Timings,
 }
 
 /// How running a patch ended.
@@ -151,7 +168,10 @@ impl EvalRun<'_> {
     async fn run_forms(&mut self, ns: &mut String) {
         let mut reader = Reader::new(&self.request.code, self.request.line, self.request.column);
         while let Some(form) = self.read_next(&mut reader, ns) {
-            let Some(patch) = self.compile_form(ns, &form).await else {
+            let started = std::time::Instant::now();
+            let compiled = self.compile_form(ns, &form).await;
+            self.timings.compile += started.elapsed();
+            let Some(patch) = compiled else {
                 return;
             };
             let wasm = Arc::new(patch.wasm);
@@ -307,6 +327,8 @@ impl EvalRun<'_> {
                 };
             }
         };
+        let sent = std::time::Instant::now();
+        let mut run_time = Duration::ZERO;
         let deadline = tokio::time::Instant::now() + self.evaluator.eval_timeout;
         loop {
             let next = tokio::select! {
@@ -351,12 +373,18 @@ impl EvalRun<'_> {
                     (self.on_event)(EvalEvent::NeedInput);
                     continue;
                 }
+                RuntimeEvent::RunTime(micros) => {
+                    run_time = Duration::from_micros(micros);
+                    continue;
+                }
                 RuntimeEvent::Value(value) => Outcome::Value(value),
                 RuntimeEvent::Error { class, message } => Outcome::Error { class, message },
             };
             if let Some(sink) = &self.request.late_output {
                 bridge.route_late_output(run.eval_id(), sink.clone());
             }
+            self.timings.run += run_time;
+            self.timings.transfer += sent.elapsed().saturating_sub(run_time);
             return outcome;
         }
     }

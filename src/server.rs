@@ -36,7 +36,7 @@ pub async fn run(config: Config) -> Result<()> {
     bridge.set_page_url(&page_url);
     let shared = Arc::new(Shared {
         sessions: Sessions::default(),
-        evaluator: Evaluator::new(bridge.clone(), config.eval_timeout()),
+        evaluator: Evaluator::new(bridge.clone(), config.eval_timeout(), config.timings),
         bridge: bridge.clone(),
     });
     let security = Security::for_address(

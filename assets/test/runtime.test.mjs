@@ -569,6 +569,425 @@ describe('collections', () => {
 });
 
 // ---------------------------------------------------------------------------------------
+// Persistent collections: tries, HAMTs, structural sharing, Clojure's order
+// ---------------------------------------------------------------------------------------
+
+/** A seeded pseudo-random generator: rnd(n) is an integer in [0, n). */
+function seeded(seed) {
+  let x = seed >>> 0;
+  return (n) => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 8) % n;
+  };
+}
+
+/** Keys of several kinds (longs, strings, keywords, vectors, colliding strings, nil). */
+const COLLIDING = ['Aa', 'BB', 'AaAa', 'BBBB', 'AaBB', 'BBAa']; // equal Java string hashes
+function mixedKey(i) {
+  switch (i % 6) {
+    case 0: return BigInt(i);
+    case 1: return 's' + i;
+    case 2: return kw('k' + i);
+    case 3: return vec(BigInt(i), 'v');
+    case 4: return COLLIDING[i % COLLIDING.length] + (i % 60 < 30 ? '' : 'AaBB');
+    default: return i % 600 === 5 ? null : 1.5 + i;
+  }
+}
+/** A JS Map key for a Clojure value (its printed form is unique for these keys). */
+const modelKey = (k) => prStr(k);
+
+/** Check a map against a JS model (Map of modelKey -> [key, value]). */
+function assertMapMatches(m, model) {
+  assert.equal(m.count(), model.size);
+  for (const [, [k, v]] of model) assert.equal(m.get(k, 'missing'), v);
+  let n = 0;
+  for (let s = R.seq(m); s !== null; s = s.next()) {
+    const e = s.first();
+    const want = model.get(modelKey(e.key()));
+    assert.ok(want !== undefined, `unexpected key ${prStr(e.key())}`);
+    assert.equal(e.val(), want[1]);
+    n++;
+  }
+  assert.equal(n, model.size);
+}
+
+/**
+ * The trie nodes of a collection not yet in `seen` (added to it): a vector's VNodes or a
+ * map's HAMT nodes. Walks only from new nodes, so it costs what was allocated.
+ */
+function newNodes(coll, seen) {
+  const stack = [coll instanceof R.PSet ? coll.m.root : coll.root];
+  let n = 0;
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || node === undefined || seen.has(node)) continue;
+    seen.add(node);
+    n++;
+    const kids = node.constructor.name === 'VNode' ? node.arr : node.array;
+    for (const c of kids) {
+      if (c !== null && typeof c === 'object' && ['VNode', 'BitmapIndexedNode', 'ArrayNode', 'HashCollisionNode'].includes(c.constructor.name)) stack.push(c);
+    }
+  }
+  return n;
+}
+
+describe('persistent collections', () => {
+  test('vectors: 100,000 random conj/assoc/pop against an array, old versions unchanged', () => {
+    const rnd = seeded(42);
+    let v = R.EMPTY_VECTOR;
+    const model = [];
+    const snapshots = [];
+    for (let step = 0; step < 100000; step++) {
+      const op = rnd(10);
+      if (op < 6 || model.length === 0) { v = v.conj(BigInt(step)); model.push(BigInt(step)); }
+      else if (op < 8) { const i = rnd(model.length); v = R.assoc(v, BigInt(i), -step); model[i] = -step; }
+      else { v = call('pop', v); model.pop(); }
+      assert.equal(v.count(), model.length);
+      if (step % 7919 === 0) snapshots.push([v, model.slice()]);
+    }
+    assert.ok(model.length > 30000);
+    assert.deepEqual(v.toArray(), model);
+    for (let i = 0; i < model.length; i += 97) assert.equal(call('nth', v, BigInt(i)), model[i]);
+    assert.equal(call('peek', v), model[model.length - 1]);
+    assert.deepEqual(R.toArray(R.seq(v)), model);
+    for (const [old, arr] of snapshots) assert.deepEqual(old.toArray(), arr);
+    // pop back down through every trie shape
+    let w = v;
+    for (let i = model.length - 1; i >= 0; i--) {
+      assert.equal(w.peek(), model[i]);
+      w = w.pop();
+      if (i % 1000 === 0) assert.deepEqual(w.toArray(), model.slice(0, i));
+    }
+    assert.equal(w, R.EMPTY_VECTOR);
+    throwsClj(() => w.pop(), 'IllegalStateException', "Can't pop empty vector");
+    assert.deepEqual(v.toArray(), model); // still there
+  });
+
+  test('vectors: building, subvec, seqs, boundaries', () => {
+    const big = R.vectorOf(Array.from({ length: 1057 }, (_, i) => BigInt(i)));
+    assert.equal(big.count(), 1057);
+    for (const i of [0, 31, 32, 33, 1023, 1024, 1025, 1056]) assert.equal(big.nth(i), BigInt(i));
+    throwsClj(() => big.nth(1057), 'IndexOutOfBoundsException');
+    assert.equal(big.nth(-1, kw('nf')), kw('nf'));
+    assert.equal(prStr(call('subvec', big, 1020n, 1030n)), '[1020 1021 1022 1023 1024 1025 1026 1027 1028 1029]');
+    assert.equal(prStr(call('vec', call('range', 40n))), `[${Array.from({ length: 40 }, (_, i) => i).join(' ')}]`);
+    assert.equal(prStr(call('into', vec(kw('a')), call('range', 3n))), '[:a 0 1 2]');
+    assert.equal(call('nth', call('nthnext', big, 1000n), 50n), 1050n);
+    assert.equal(call('count', call('rest', big)), 1056n);
+    assert.equal(call('reduce', core['+'], big), 1057n * 1056n / 2n);
+    assert.equal(prStr(call('class', call('seq', big))), 'clojure.lang.PersistentVector$ChunkedSeq');
+    assert.equal(call('counted?', call('seq', big)), true);
+    // transients: used once only
+    const t = R.EMPTY_VECTOR.asTransient();
+    for (let i = 0; i < 100; i++) t.conj(BigInt(i));
+    t.assocN(50, kw('x'));
+    const p = t.persistent();
+    assert.equal(p.count(), 100);
+    assert.equal(p.nth(50), kw('x'));
+    throwsClj(() => t.conj(1n), 'IllegalStateException', 'Transient used after persistent! call');
+    // a transient of an existing vector leaves it alone
+    const t2 = big.asTransient();
+    t2.assocN(5, kw('y'));
+    t2.conj(kw('z'));
+    const p2 = t2.persistent();
+    assert.equal(big.nth(5), 5n);
+    assert.equal(big.count(), 1057);
+    assert.equal(p2.nth(5), kw('y'));
+    assert.equal(p2.nth(1057), kw('z'));
+    // map entries are vectors of two
+    const me = new R.MapEntry(kw('a'), 1n);
+    assert.equal(prStr(me.conj(2n)), '[:a 1 2]');
+    assert.equal(prStr(me.assocN(0, kw('b'))), '[:b 1]');
+    assert.equal(prStr(call('class', me.pop())), 'clojure.lang.PersistentVector');
+  });
+
+  test('maps: 100,000 random assoc/dissoc against a JS Map, old versions unchanged', () => {
+    const rnd = seeded(7);
+    let m = R.EMPTY_MAP;
+    const model = new Map();
+    const snapshots = [];
+    for (let step = 0; step < 100000; step++) {
+      const k = mixedKey(rnd(6000));
+      if (rnd(3) < 2) { m = R.assoc(m, k, BigInt(step)); model.set(modelKey(k), [k, BigInt(step)]); }
+      else { m = R.dissoc(m, k); model.delete(modelKey(k)); }
+      assert.equal(m.count(), model.size);
+      if (step % 9973 === 0) snapshots.push([m, new Map(model)]);
+    }
+    assertMapMatches(m, model);
+    for (const [old, mod] of snapshots) assertMapMatches(old, mod);
+    // dissoc everything, one key at a time
+    let d = m;
+    for (const [, [k]] of model) {
+      d = R.dissoc(d, k);
+      assert.equal(d.containsKey(k), false);
+    }
+    assert.equal(d.count(), 0);
+    assert.equal(prStr(d), '{}');
+    assertMapMatches(m, model);
+  });
+
+  test('maps: transients and into agree with persistent assoc', () => {
+    const rnd = seeded(99);
+    const t = R.EMPTY_MAP.asTransient();
+    let p = R.EMPTY_MAP;
+    const model = new Map();
+    for (let step = 0; step < 50000; step++) {
+      const k = mixedKey(rnd(3000));
+      if (rnd(4) < 3) {
+        t.assoc(k, BigInt(step)); p = p.assoc(k, BigInt(step)); model.set(modelKey(k), [k, BigInt(step)]);
+      } else {
+        t.dissoc(k); p = p.dissoc(k); model.delete(modelKey(k));
+      }
+      assert.equal(t.count(), model.size);
+    }
+    const tm = t.persistent();
+    assertMapMatches(tm, model);
+    assert.equal(R.equiv(tm, p), true);
+    assert.equal(R.hasheq(tm), R.hasheq(p));
+    assert.equal(prStr(tm), prStr(p)); // same trie layout, same order
+    throwsClj(() => t.assoc(1n, 1n), 'IllegalStateException', 'Transient used after persistent! call');
+    // a transient from a persistent map leaves the map alone
+    const before = prStr(p);
+    const t2 = p.asTransient();
+    for (let i = 0; i < 3000; i++) t2.dissoc(mixedKey(i));
+    t2.assoc(kw('new'), 1n);
+    assert.equal(t2.persistent().count(), 1);
+    assert.equal(prStr(p), before);
+  });
+
+  test('sets: 100,000 random conj/disj against a JS Set', () => {
+    const rnd = seeded(1234);
+    let s = R.EMPTY_SET;
+    const model = new Map();
+    const snapshots = [];
+    for (let step = 0; step < 100000; step++) {
+      const k = mixedKey(rnd(6000));
+      if (rnd(3) < 2) { s = R.conj(s, k); model.set(modelKey(k), k); }
+      else { s = call('disj', s, k); model.delete(modelKey(k)); }
+      assert.equal(s.count(), model.size);
+      if (step % 9973 === 0) snapshots.push([s, new Map(model)]);
+    }
+    for (const [old, mod] of [[s, model], ...snapshots]) {
+      assert.equal(old.count(), mod.size);
+      for (const [, k] of mod) assert.equal(old.contains(k), true);
+      const elems = R.toArray(old);
+      assert.equal(elems.length, mod.size);
+      for (const x of elems) assert.ok(mod.has(modelKey(x)));
+    }
+    assert.equal(R.equiv(s, call('set', R.toArray(s).reverse())), true);
+  });
+
+  test('10,000 assocs and conjs share structure instead of copying', () => {
+    // Every update allocates only the nodes on one path (at most 8 for a 32-bit hash), where
+    // copying would allocate the whole trie; the walk below visits only the new nodes.
+    const seen = new Set();
+    let m = R.EMPTY_MAP;
+    for (let i = 0; i < 10; i++) m = m.assoc(BigInt(i), i); // now a hash map
+    newNodes(m, seen);
+    let most = 0, total = 0;
+    for (let i = 10; i < 10010; i++) {
+      const prev = m;
+      m = m.assoc(BigInt(i), i);
+      const fresh = newNodes(m, seen);
+      most = Math.max(most, fresh);
+      total += fresh;
+      assert.equal(prev.count(), i); // the old version is intact
+    }
+    assert.equal(m.count(), 10010);
+    // (a path is at most 8 nodes; a bitmap node growing past 16 entries becomes an array
+    // node with a subnode per entry)
+    assert.ok(most <= 8 + 17, `an assoc allocated ${most} nodes`);
+    assert.ok(total <= 10000 * 4, `10,000 assocs allocated ${total} nodes`);
+    // updating existing keys too
+    for (let i = 0; i < 10000; i++) {
+      m = m.assoc(BigInt(i), -i);
+      assert.ok(newNodes(m, seen) <= 8);
+    }
+    let s = R.EMPTY_SET;
+    for (let i = 0; i < 10000; i++) {
+      s = s.conj(BigInt(i));
+      assert.ok(newNodes(s, seen) <= 8 + 17);
+    }
+    let v = R.EMPTY_VECTOR;
+    total = 0;
+    for (let i = 0; i < 10000; i++) {
+      v = v.conj(i);
+      total += newNodes(v, seen);
+      assert.ok(v.tail.length <= 32);
+    }
+    assert.ok(total <= 10000 / 32 * 4, `10,000 conjs allocated ${total} trie nodes`);
+    for (let i = 0; i < 10000; i += 7) {
+      v = v.assocN(i, -i);
+      assert.ok(newNodes(v, seen) <= 4);
+    }
+  });
+
+  test('equality and hash do not depend on how a collection was built', () => {
+    const n = 300;
+    const xs = Array.from({ length: n }, (_, i) => BigInt(i));
+    const byConj = xs.reduce((v, x) => v.conj(x), R.EMPTY_VECTOR);
+    const byVec = call('vec', call('range', BigInt(n)));
+    const byInto = call('into', R.EMPTY_VECTOR, call('range', BigInt(n)));
+    const byAssoc = xs.reduce((v, x, i) => v.assocN(i, x), R.vectorOf(Array(n).fill(null)));
+    for (const v of [byVec, byInto, byAssoc, call('range', BigInt(n)), R.listOf(xs)]) {
+      assert.equal(R.equiv(byConj, v), true);
+      assert.equal(R.equiv(v, byConj), true);
+      assert.equal(R.hasheq(v), R.hasheq(byConj));
+    }
+    assert.equal(R.equiv(byConj, byConj.pop()), false);
+    assert.equal(R.equiv(byConj, byConj.assocN(299, 0n)), false);
+    assert.equal(R.hasheq(call('vec', call('range', 100n))), -328473137); // Clojure 1.11
+    assert.equal(R.hasheq(call('vec', call('range', 1000n))), 1272441236);
+    assert.equal(R.compare(byConj, byConj.assocN(200, 1000n)), -1);
+
+    const pairs = xs.map((x) => vec(x, x * x));
+    const m1 = pairs.reduce((m, p) => R.conj(m, p), R.EMPTY_MAP);
+    const m2 = call('into', R.EMPTY_MAP, R.vectorOf(pairs.slice().reverse()));
+    const m3 = R.mapOf(...xs.flatMap((x) => [x, x * x]));
+    const m4 = call('zipmap', call('range', BigInt(n)), call('map', (x) => x * x, call('range', BigInt(n))));
+    for (const m of [m2, m3, m4]) {
+      assert.equal(R.equiv(m1, m), true);
+      assert.equal(R.hasheq(m), R.hasheq(m1));
+      assert.equal(prStr(m), prStr(m1));
+    }
+    assert.equal(R.hasheq(call('into', R.EMPTY_MAP, call('map', core.vector, call('range', 50n), call('range', 50n)))), 1057438952);
+    // an array map equals the hash map with the same entries (and hashes alike)
+    const small = hashMap(1n, 1n, 2n, 4n, 3n, 9n);
+    const shrunk = xs.slice(4).reduce((m, x) => m.dissoc(x), m1).dissoc(0n);
+    assert.equal(prStr(call('class', shrunk)), 'clojure.lang.PersistentHashMap');
+    assert.equal(prStr(call('class', small)), 'clojure.lang.PersistentArrayMap');
+    assert.equal(R.equiv(small, shrunk), true);
+    assert.equal(R.equiv(shrunk, small), true);
+    assert.equal(R.hasheq(small), R.hasheq(shrunk));
+    assert.equal(R.equiv(m1, m1.assoc(0n, 1n)), false);
+
+    const s1 = call('set', call('range', 100n));
+    const s2 = xs.slice(0, 100).reverse().reduce((s, x) => s.conj(x), R.EMPTY_SET);
+    assert.equal(R.equiv(s1, s2), true);
+    assert.equal(R.hasheq(s1), 1403732487); // Clojure 1.11
+    assert.equal(R.hasheq(s2), 1403732487);
+    assert.equal(R.equiv(s1, s1.disj(5n)), false);
+    // collections as keys of big maps
+    let keyed = R.EMPTY_MAP;
+    for (let i = 0n; i < 50n; i++) keyed = keyed.assoc(vec(i, call('set', vec(i))), i);
+    assert.equal(keyed.get(list(7n, hashSet(7n))), 7n);
+  });
+
+  test('maps and sets print in Clojure 1.11 order', () => {
+    const range = (n) => call('range', BigInt(n));
+    const zipRange = (n) => call('into', R.EMPTY_MAP, call('map', core.vector, range(n), range(n)));
+    assert.equal(prStr(call('set', range(40))),
+      '#{0 7 20 27 1 24 39 4 15 21 31 32 33 13 22 36 29 6 28 25 34 17 3 12 2 23 35 19 11 9 5 14 26 16 38 30 10 18 37 8}');
+    assert.equal(prStr(zipRange(20)),
+      '{0 0, 7 7, 1 1, 4 4, 15 15, 13 13, 6 6, 17 17, 3 3, 12 12, 2 2, 19 19, 11 11, 9 9, 5 5, 14 14, 16 16, 10 10, 18 18, 8 8}');
+    assert.equal(prStr(call('set', range(100))),
+      '#{0 65 70 62 74 7 59 86 20 72 58 60 27 1 69 24 55 85 39 88 46 4 77 95 54 92 15 48 50 75 99 21 31 32 40 91 56 33 13 22 90 36 41 89 43 61 29 44 93 6 28 64 51 25 34 17 3 12 2 66 23 47 35 82 76 97 19 57 68 11 9 5 83 14 45 53 78 26 16 81 79 38 98 87 30 73 96 10 18 52 67 71 42 80 37 63 94 8 49 84}');
+    const kws = (n) => call('into', R.EMPTY_MAP, call('map', (i) => vec(kw('k' + i), i), range(n)));
+    assert.equal(prStr(kws(8)), '{:k0 0, :k1 1, :k2 2, :k3 3, :k4 4, :k5 5, :k6 6, :k7 7}'); // an array map
+    assert.equal(prStr(kws(9)), '{:k8 8, :k5 5, :k7 7, :k6 6, :k0 0, :k3 3, :k4 4, :k1 1, :k2 2}');
+    assert.equal(prStr(call('into', R.EMPTY_MAP, call('map', (i) => vec(toStr(i), i), range(17)))),
+      '{"9" 9, "3" 3, "4" 4, "8" 8, "14" 14, "15" 15, "7" 7, "5" 5, "12" 12, "13" 13, "6" 6, "1" 1, "0" 0, "11" 11, "2" 2, "16" 16, "10" 10}');
+    // hash collisions ("Aa" and "BB" have equal hashes), in insertion order within a node
+    const colliding = call('set', vec('Aa', 'BB', 'AaAa', 'BBBB', 'AaBB', 'BBAa', 'x'));
+    assert.equal(R.hasheq('Aa'), R.hasheq('BB'));
+    assert.equal(prStr(colliding), '#{"AaAa" "BBBB" "AaBB" "BBAa" "x" "Aa" "BB"}');
+    assert.equal(prStr(call('disj', colliding, 'Aa', 'BBBB')), '#{"AaAa" "AaBB" "BBAa" "x" "BB"}');
+    // nil first, sets never array-ordered
+    assert.equal(prStr(call('conj', call('set', range(10)), null, 'a', kw('b'))), '#{nil 0 7 1 4 6 "a" 3 2 :b 9 5 8}');
+    assert.equal(prStr(call('set', R.vectorOf(Array.from({ length: 12 }, (_, i) => vec(BigInt(i)))))),
+      '#{[4] [7] [10] [6] [9] [3] [8] [0] [5] [11] [2] [1]}');
+    assert.equal(prStr(call('dissoc', zipRange(12), 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n)), '{0 0, 1 1, 2 2, 11 11}');
+    assert.equal(prStr(call('keys', zipRange(20))), '(0 7 1 4 15 13 6 17 3 12 2 19 11 9 5 14 16 10 18 8)');
+    // small maps keep insertion order, through assoc and dissoc
+    const am = hashMap(kw('z'), 1n, kw('a'), 2n, kw('m'), 3n);
+    assert.equal(prStr(R.dissoc(R.assoc(am, kw('b'), 4n), kw('a'))), '{:z 1, :m 3, :b 4}');
+    assert.equal(prStr(R.assoc(am, kw('a'), 5n)), '{:z 1, :a 5, :m 3}');
+    // array-map keeps insertion order at any size, until a new key is added past 8
+    const am10 = call('array-map', ...Array.from({ length: 10 }, (_, i) => [BigInt(i + 1), BigInt(i + 1)]).flat());
+    assert.equal(prStr(am10), '{1 1, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9, 10 10}');
+    assert.equal(prStr(R.assoc(am10, 1n, kw('x'))), '{1 :x, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9, 10 10}');
+    assert.equal(prStr(R.assoc(am10, 11n, 11n)), '{7 7, 1 1, 4 4, 6 6, 3 3, 2 2, 11 11, 9 9, 5 5, 10 10, 8 8}');
+    assert.equal(prStr(call('array-map', kw('a'), 1n, kw('b'), 2n, kw('a'), 3n)), '{:a 3, :b 2}');
+  });
+
+  test('seqs, keys, vals, reduce and reduce-kv of big maps', () => {
+    const m = call('into', R.EMPTY_MAP, call('map', core.vector, call('range', 1000n), call('range', 1000n)));
+    assert.equal(call('count', call('keys', m)), 1000n);
+    assert.equal(call('reduce', core['+'], call('vals', m)), 499500n);
+    assert.equal(call('reduce-kv', (acc, k, v) => acc + k + v, 0n, m), 999000n);
+    assert.equal(call('reduce', (acc, e) => (acc >= 100n ? call('reduced', acc) : acc + call('val', e)), 0n, m) >= 100n, true);
+    assert.equal(prStr(call('find', m, 42n)), '[42 42]');
+    assert.equal(call('contains?', m, 999n), true);
+    assert.equal(call('get', m, 1000n, kw('nf')), kw('nf'));
+    assert.equal(prStr(call('class', call('seq', m))), 'clojure.lang.PersistentHashMap$ArrayNode$Seq');
+    assert.equal(prStr(call('class', call('keys', hashMap(kw('a'), 1n)))), 'clojure.lang.APersistentMap$KeySeq');
+    assert.equal(prStr(call('first', call('set', vec(null)))), 'nil');
+    assert.equal(call('count', call('seq', call('set', call('range', 5000n)))), 5000n);
+    const withNil = R.assoc(m, null, kw('x'));
+    assert.equal(withNil.count(), 1001);
+    assert.equal(withNil.get(null), kw('x'));
+    assert.equal(prStr(call('first', withNil)), '[nil :x]');
+    assert.equal(R.dissoc(withNil, null).count(), 1000);
+    assert.equal(R.equiv(R.dissoc(withNil, null), m), true);
+  });
+
+  test('*print-length* and *print-level*, as Clojure prints them', () => {
+    const bind = (length, level, f) => {
+      const saved = [core['*print-length*'], core['*print-level*']];
+      core['*print-length*'] = length;
+      core['*print-level*'] = level;
+      try { return f(); } finally { [core['*print-length*'], core['*print-level*']] = saved; }
+    };
+    const r10 = () => call('range', 10n);
+    // the strings Clojure 1.11 prints
+    assert.equal(bind(3n, null, () => call('pr-str', r10())), '(0 1 2 ...)');
+    assert.equal(bind(3n, null, () => call('pr-str', call('range'))), '(0 1 2 ...)'); // infinite
+    assert.equal(bind(0n, null, () => prStr(vec(1n, 2n))), '[...]');
+    assert.equal(bind(0n, null, () => prStr(R.EMPTY_VECTOR)), '[]');
+    assert.equal(bind(2n, null, () => prStr(hashMap(kw('a'), 1n, kw('b'), 2n, kw('c'), 3n))), '{:a 1, :b 2, ...}');
+    assert.equal(bind(2n, null, () => prStr(call('set', vec(1n, 2n, 3n)))), '#{1 3 ...}');
+    assert.equal(bind(5n, null, () => prStr(call('set', call('range', 100n)))), '#{0 65 70 62 74 ...}');
+    assert.equal(bind(-1n, null, () => prStr(vec(1n, 2n))), '[1 2]');
+    assert.equal(bind(null, 0n, () => prStr(vec(1n))), '#');
+    assert.equal(bind(null, 0n, () => prStr(1n)), '1');
+    assert.equal(bind(null, 1n, () => prStr(vec(1n, vec(2n), hashMap(kw('a'), vec(1n)), hashSet(1n), list(1n)))), '[1 # # # #]');
+    assert.equal(bind(null, 1n, () => prStr(hashMap(kw('a'), vec(1n), vec(2n), 3n))), '{:a #, # 3}');
+    assert.equal(bind(null, 2n, () => prStr(hashMap(kw('a'), vec(1n, vec(2n))))), '{:a [1 #]}');
+    assert.equal(bind(1n, 1n, () => printStr(vec('a', vec('b')))), '[a ...]');
+    assert.equal(bind(2n, 2n, () => prStr(vec(vec(vec(1n, 2n, 3n), vec(4n)), vec(5n, 6n, 7n), 8n))), '[[# #] [5 6 ...] ...]');
+    assert.equal(bind(2n, null, () => toStr(vec(1n, 2n, 3n))), '[1 2 ...]');
+    assert.equal(bind(2n, null, () => toStr(list(1n, 2n, 3n))), '(1 2 ...)');
+    assert.equal(bind(2n, null, () => prStr(call('seq', hashMap(kw('a'), 1n, kw('b'), 2n, kw('c'), 3n)))), '([:a 1] [:b 2] ...)');
+    assert.equal(bind(null, 1n, () => prStr(call('first', hashMap(kw('a'), vec(1n))))), '[:a #]');
+    assert.equal(bind(1n, null, () => prStr(call('first', hashMap(kw('a'), vec(1n))))), '[:a ...]');
+    assert.match(bind(null, 1n, () => prStr(call('atom', vec(1n)))), /^#object\[clojure\.lang\.Atom 0x[0-9a-f]+ \{:status :ready, :val #\}\]$/);
+    assert.equal(bind(2n, null, () => call('pr-str', r10(), r10())), '(0 1 ...) (0 1 ...)');
+    // no limits again
+    assert.equal(prStr(r10()), '(0 1 2 3 4 5 6 7 8 9)');
+
+    // set! and binding store the var's root; the printer follows it
+    const rt = new R.Runtime();
+    rt.registerVars({ table_size: 2, vars: [[0, 'clojure.core', '*print-length*'], [1, 'clojure.core', '*print-level*']] });
+    try {
+      rt.table.set(0, 2n);
+      rt.varChanged(0);
+      assert.equal(prStr(r10()), '(0 1 ...)');
+      rt.table.set(0, null);
+      rt.varChanged(0);
+      rt.table.set(1, 1n);
+      rt.varChanged(1);
+      assert.equal(prStr(vec(vec(1n))), '[#]');
+    } finally {
+      rt.table.set(0, null);
+      rt.varChanged(0);
+      rt.table.set(1, null);
+      rt.varChanged(1);
+    }
+    assert.equal(prStr(vec(vec(1n))), '[[1]]');
+  });
+});
+
+// ---------------------------------------------------------------------------------------
 // Fns and invocation
 // ---------------------------------------------------------------------------------------
 
@@ -931,8 +1350,12 @@ describe('connection', () => {
     ws.deliver(7, printHi);
     ws.deliver(8, binop('div', '1', '0'));
     ws.deliver(4294967295, binop('add', '1', '2'));
-    await ws.until((sent) => sent.length >= 5);
-    assert.deepEqual(ws.sent.slice(1), [
+    await ws.until((sent) => sent.length >= 8);
+    // Each outcome is preceded by the runtime's own measure of the run.
+    const timings = ws.sent.slice(1).filter((m) => m.op === 'timing');
+    assert.deepEqual(timings.map((m) => m.id), [7, 8, 4294967295]);
+    assert.ok(timings.every((m) => Number.isInteger(m.run_us) && m.run_us >= 0));
+    assert.deepEqual(ws.sent.slice(1).filter((m) => m.op !== 'timing'), [
       { op: 'out', id: 7, text: 'hi\n' },
       { op: 'value', id: 7, value: 'nil' },
       { op: 'error', id: 8, class: 'ArithmeticException', message: 'Divide by zero' },

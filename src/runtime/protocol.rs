@@ -39,6 +39,11 @@ pub enum IncomingMessage {
     NeedInput {
         id: u32,
     },
+    /// How long the runtime took to instantiate and run the patch.
+    Timing {
+        id: u32,
+        run_us: u64,
+    },
     Error {
         id: u32,
         #[serde(default)]
@@ -61,6 +66,8 @@ pub enum RuntimeEvent {
     },
     /// The running code waits for input (`read-line`).
     NeedInput,
+    /// The runtime's own measure of the run, in microseconds (just before the outcome).
+    RunTime(u64),
 }
 
 impl RuntimeEvent {
@@ -79,6 +86,7 @@ impl IncomingMessage {
             IncomingMessage::Err { id, text } => (id, RuntimeEvent::Err(text)),
             IncomingMessage::Value { id, value } => (id, RuntimeEvent::Value(value)),
             IncomingMessage::NeedInput { id } => (id, RuntimeEvent::NeedInput),
+            IncomingMessage::Timing { id, run_us } => (id, RuntimeEvent::RunTime(run_us)),
             IncomingMessage::Error { id, class, message } => {
                 (id, RuntimeEvent::Error { class, message })
             }

@@ -6,9 +6,9 @@
 use super::Context;
 use tokio::sync::mpsc;
 
-use crate::eval::{EvalEvent, EvalRequest};
+use crate::eval::{EvalEvent, EvalRequest, Timings};
 use crate::nrepl::frame::Frame;
-use crate::nrepl::message::{Reply, Request};
+use crate::nrepl::message::{Reply, Request, dict};
 use crate::runtime::RuntimeEvent;
 
 pub struct Eval {
@@ -86,15 +86,33 @@ impl Eval {
                     EvalEvent::NeedInput => reply().status(&["need-input"]),
                 });
             };
-            ctx.shared
+            let timings = ctx
+                .shared
                 .evaluator
                 .eval(&mut ns, eval_request, &mut controls, &mut on_event)
                 .await;
             session.finish_eval();
             session.set_ns(&ns);
-            ctx.send(reply().status(&["done"]));
+            let done = reply().status(&["done"]);
+            let wants_timings = ctx.shared.evaluator.timings_by_default || request.flag("timings");
+            ctx.send(if wants_timings {
+                done.set("timings", timings_frame(&timings))
+            } else {
+                done
+            });
         }));
     }
+}
+
+/// `{compile-us, transfer-us, run-us}`: where an eval's time went.
+fn timings_frame(timings: &Timings) -> Frame {
+    let micros =
+        |d: std::time::Duration| Frame::Int(i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+    dict([
+        ("compile-us", micros(timings.compile)),
+        ("transfer-us", micros(timings.transfer)),
+        ("run-us", micros(timings.run)),
+    ])
 }
 
 /// The text in `key` (empty when absent). Bytes that are not UTF-8, or a

@@ -1,0 +1,1171 @@
+//! Benchmarks: `cargo run --release --bin bench` (add `-- --help` for options).
+//!
+//! Measures, in one run, and prints as Markdown tables:
+//! - eval round trips (p50/p99) through the server with its headless Node
+//!   runtime and with headless Chromium as the runtime, for `(+ 1 2)` and for
+//!   a `defn` followed by a call of it;
+//! - throughput with 16 connections evaluating at once;
+//! - compile time per form for typical REPL forms (the library's compiler,
+//!   in this process, no runtime);
+//! - the server's resident memory (VmRSS from /proc) idle and after 100,000 evals;
+//! - the reference JVM nREPL server (Debian's `libnrepl-clojure`) and this
+//!   server measured by the same client, `../shared/tools/nrepl-bench.py`, as a ratio.
+//!
+//! The server under test is this same executable re-run as `bench --serve
+//! <flags>`, which starts the server exactly as `src/main.rs` does (so the
+//! bench never measures a stale build); `--server PATH` measures another
+//! binary instead. Every process started here is killed when the bench ends,
+//! every loop is bounded in count and time, and everything listens on 127.0.0.1.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::{Arc, Barrier, mpsc};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use jank_wasm_nrepl::compiler::reader::Reader;
+use jank_wasm_nrepl::compiler::{Compiled, Compiler};
+use jank_wasm_nrepl::nrepl::frame::{Frame, MAX_MESSAGE_BYTES, message_len};
+
+/// Same as `src/main.rs`: the compiler recurses per nesting level of a form.
+const THREAD_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Longest any single reply may take before the bench gives up.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Flags Chromium needs here (root, no GPU, no network but loopback).
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+const JVM_CLASSPATH: &[&str] = &[
+    "/usr/share/java/clojure.jar",
+    "/usr/share/java/spec.alpha.jar",
+    "/usr/share/java/core.specs.alpha.jar",
+    "/usr/share/java/nrepl.jar",
+];
+
+/// Typical REPL forms for the compile-time table.
+const COMPILE_FORMS: &[(&str, &str)] = &[
+    ("arithmetic", "(+ 1 2)"),
+    ("defn", "(defn f [x] (+ x 1))"),
+    ("call", "(f 41)"),
+    (
+        "recursive defn",
+        "(defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))",
+    ),
+    (
+        "let + destructuring",
+        "(let [{:keys [a b] :or {b 2}} {:a 1}] (+ a b))",
+    ),
+    (
+        "threading",
+        "(->> (range 100) (map inc) (filter even?) (reduce +))",
+    ),
+    ("for", "(for [x (range 10) :when (odd? x)] (* x x))"),
+    ("ns", "(ns my.app (:require [clojure.string :as str]))"),
+    (
+        "20-line defn",
+        "(defn describe-order [{:keys [id items customer] :as order}]
+           (let [total (reduce + (map (fn [{:keys [price qty]}] (* price qty)) items))
+                 n (count items)]
+             (cond
+               (zero? n) {:id id :status :empty}
+               (> total 1000) {:id id :status :big :total total
+                               :who (str (:first customer) \" \" (:last customer))}
+               :else
+               (loop [xs items acc []]
+                 (if (seq xs)
+                   (let [[x & more] xs]
+                     (recur more (conj acc (case (:kind x)
+                                             :book \"B\"
+                                             :food \"F\"
+                                             \"?\"))))
+                   {:id id :status :ok :kinds (apply str acc) :total total})))))",
+    ),
+];
+
+/// Benchmarks the server: round trips (Node and Chromium runtimes),
+/// throughput, compile time, memory, and the JVM nREPL server for comparison.
+#[derive(Parser, Debug)]
+#[command(name = "bench")]
+struct Args {
+    /// Timed evals per latency measurement (after the warm-up).
+    #[arg(long, default_value_t = 2000)]
+    n: usize,
+
+    /// Untimed evals before each latency measurement.
+    #[arg(long, default_value_t = 200)]
+    warmup: usize,
+
+    /// Connections evaluating at once in the throughput runs.
+    #[arg(long, default_value_t = 16)]
+    conns: usize,
+
+    /// Evals per connection in each throughput run.
+    #[arg(long, default_value_t = 1000)]
+    per_conn: usize,
+
+    /// Evals the Node-runtime server has answered before its memory is read again.
+    #[arg(long, default_value_t = 100_000)]
+    total_evals: usize,
+
+    /// Iterations per form in the compile-time table.
+    #[arg(long, default_value_t = 500)]
+    compile_iters: usize,
+
+    /// A small, fast run (for checking the bench itself): n=200, 16x100, 5,000 evals.
+    #[arg(long)]
+    quick: bool,
+
+    /// Skip the headless Chromium measurements.
+    #[arg(long)]
+    no_browser: bool,
+
+    /// Skip the JVM nREPL comparison.
+    #[arg(long)]
+    no_jvm: bool,
+
+    /// Measure this server binary instead of this executable's `--serve` mode.
+    #[arg(long, value_name = "PATH")]
+    server: Option<PathBuf>,
+
+    /// The Chromium to run.
+    #[arg(long, default_value = "/usr/bin/chromium")]
+    chromium: PathBuf,
+
+    /// The client used for the JVM comparison.
+    #[arg(long, value_name = "PATH", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools/nrepl-bench.py"))]
+    nrepl_bench: PathBuf,
+
+    /// Stop (reporting what was measured) after this many seconds in all.
+    #[arg(long, default_value_t = 900)]
+    time_limit: u64,
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("--serve") {
+        return serve(&argv[2..]);
+    }
+    let mut args = Args::parse();
+    if args.quick {
+        args.n = args.n.min(200);
+        args.warmup = args.warmup.min(50);
+        args.per_conn = args.per_conn.min(100);
+        args.total_evals = args.total_evals.min(5_000);
+        args.compile_iters = args.compile_iters.min(100);
+    }
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `bench --serve <server flags>`: the server, started as `src/main.rs` starts it.
+fn serve(flags: &[String]) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK_BYTES)
+        .build();
+    let Ok(runtime) = runtime else {
+        eprintln!("bench --serve: cannot start the async runtime");
+        return ExitCode::FAILURE;
+    };
+    runtime.block_on(async {
+        tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            )
+            .with_writer(std::io::stderr)
+            .init();
+        let config = jank_wasm_nrepl::config::Config::parse_from(
+            std::iter::once("jank-wasm-nrepl".to_string()).chain(flags.iter().cloned()),
+        );
+        match jank_wasm_nrepl::server::run(config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("jank-wasm-nrepl: {error:#}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+fn run(args: &Args) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(args.time_limit);
+    let mut report = String::new();
+    machine_info(&mut report);
+    println!("{report}");
+
+    // The compiler alone, in this process.
+    let compile = compile_times(args.compile_iters);
+    print_section(&compile);
+
+    // The Node runtime: latency, throughput, memory, 100,000 evals.
+    let node = node_runtime(args, deadline)?;
+    print_section(&node.text);
+
+    // Headless Chromium as the runtime.
+    if !args.no_browser {
+        match browser_runtime(args, deadline) {
+            Ok(text) => print_section(&text),
+            Err(e) => println!("Chromium: not measured: {e}\n"),
+        }
+    }
+
+    // The JVM reference, with the same client against both servers.
+    if !args.no_jvm {
+        match jvm_comparison(args, deadline) {
+            Ok(text) => print_section(&text),
+            Err(e) => println!("JVM nREPL: not measured: {e}\n"),
+        }
+    }
+    println!("{}", node.targets);
+    Ok(())
+}
+
+fn print_section(text: &str) {
+    println!("{text}");
+    let _ = std::io::stdout().flush();
+}
+
+// ---------------------------------------------------------------- machine
+
+fn machine_info(out: &mut String) {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let mem_gib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0 / 1024.0)
+        .unwrap_or(0.0);
+    let kernel = command_line("uname", &["-r"]);
+    let os = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
+        })
+        .unwrap_or_default();
+    let _ = writeln!(out, "## Machine\n");
+    let _ = writeln!(
+        out,
+        "{cpu}, {cores} cores, {mem_gib:.0} GiB; {os}, Linux {kernel}"
+    );
+    let _ = writeln!(
+        out,
+        "Node {}; {}; {}",
+        command_line("node", &["--version"]),
+        command_line("/usr/bin/chromium", &["--version"]),
+        command_line("java", &["-version"])
+            .lines()
+            .next()
+            .unwrap_or_default()
+    );
+}
+
+/// The first line a command prints (stdout, else stderr), or "-".
+fn command_line(program: &str, args: &[&str]) -> String {
+    match Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(out) => {
+            let text = if out.stdout.is_empty() {
+                out.stderr
+            } else {
+                out.stdout
+            };
+            String::from_utf8_lossy(&text)
+                .lines()
+                .next()
+                .unwrap_or("-")
+                .trim()
+                .to_string()
+        }
+        Err(_) => format!("{program}: not found"),
+    }
+}
+
+// ---------------------------------------------------------------- compiler
+
+fn compile_times(iters: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Compile time per form (read + analyze + emit + validate; {iters} iterations each)\n"
+    );
+    let _ = writeln!(out, "| form | p50 | p99 | patch size |");
+    let _ = writeln!(out, "|------|-----|-----|------------|");
+    let mut compiler = Compiler::new();
+    for (name, code) in COMPILE_FORMS {
+        let mut times = Vec::with_capacity(iters);
+        let mut size = 0;
+        let mut failed = None;
+        for _ in 0..iters.max(1) {
+            let mut ns = jank_wasm_nrepl::DEFAULT_NS.to_string();
+            let started = Instant::now();
+            let form = Reader::new(code, 1, 1).next_form(&compiler.read_context(&ns));
+            let result = match form {
+                Ok(Some(form)) => {
+                    compiler.begin_top_level_form();
+                    compiler
+                        .compile(&mut ns, &form, None)
+                        .map_err(|e| e.message)
+                }
+                Ok(None) => Err("no form".to_string()),
+                Err(e) => Err(e.message),
+            };
+            times.push(started.elapsed());
+            match result {
+                Ok(Compiled::Patch(patch)) => size = patch.wasm.len(),
+                Ok(Compiled::Expand(_)) => failed = Some("needs a user macro".to_string()),
+                Err(e) => failed = Some(e),
+            }
+            if failed.is_some() {
+                break;
+            }
+        }
+        match failed {
+            Some(why) => {
+                let _ = writeln!(out, "| {name} | - | - | does not compile: {why} |");
+            }
+            None => {
+                let stats = Stats::of(times);
+                let _ = writeln!(
+                    out,
+                    "| {name} | {} | {} | {size} B |",
+                    fmt_ms(stats.p50),
+                    fmt_ms(stats.p99)
+                );
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- stats
+
+struct Stats {
+    p50: Duration,
+    p99: Duration,
+    max: Duration,
+    count: usize,
+}
+
+impl Stats {
+    /// Percentiles as `nrepl-bench.py` computes them (index p/100 * len).
+    fn of(mut samples: Vec<Duration>) -> Stats {
+        samples.sort();
+        let pick = |p: f64| {
+            let i = ((p / 100.0) * samples.len() as f64) as usize;
+            samples
+                .get(i.min(samples.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or_default()
+        };
+        Stats {
+            p50: pick(50.0),
+            p99: pick(99.0),
+            max: samples.last().copied().unwrap_or_default(),
+            count: samples.len(),
+        }
+    }
+}
+
+fn fmt_ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms < 0.1 {
+        format!("{:.1} µs", ms * 1e3)
+    } else if ms < 10.0 {
+        format!("{ms:.3} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+// ---------------------------------------------------------------- server
+
+/// The server under test, in its own process group; killed (with its Node
+/// runtime) when dropped.
+struct ServerProcess {
+    child: Child,
+    nrepl_port: u16,
+    page_url: String,
+}
+
+impl ServerProcess {
+    fn start(args: &Args, extra: &[&str]) -> Result<ServerProcess> {
+        let mut command = match &args.server {
+            Some(path) => Command::new(path),
+            None => {
+                let me = std::env::current_exe().map_err(|e| e.to_string())?;
+                let mut c = Command::new(me);
+                c.arg("--serve");
+                c
+            }
+        };
+        command
+            .args([
+                "--nrepl-port",
+                "0",
+                "--http-port",
+                "0",
+                "--no-port-file",
+                "--bind",
+                "127.0.0.1",
+                "--runtime-wait",
+                "30",
+            ])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .process_group(0);
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("starting the server: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = ServerProcess {
+            child,
+            nrepl_port: 0,
+            page_url: String::new(),
+        };
+        let headless = extra.contains(&"--headless");
+        let limit = Instant::now() + Duration::from_secs(30);
+        let mut lines = Vec::new();
+        loop {
+            let have = |p: &str| lines.iter().any(|l: &String| l.starts_with(p));
+            if have("nREPL server started") && have("Runtime page: ") {
+                if !headless || have("Headless Node runtime started") {
+                    break;
+                }
+            }
+            let left = limit.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => lines.push(line),
+                Err(_) => return Err(format!("the server did not start; it printed {lines:?}")),
+            }
+        }
+        for line in &lines {
+            if let Some(rest) = line.strip_prefix("nREPL server started on port ") {
+                server.nrepl_port = rest
+                    .split(' ')
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
+            }
+            if let Some(url) = line.strip_prefix("Runtime page: ") {
+                server.page_url = url.to_string();
+            }
+        }
+        Ok(server)
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits until a runtime is connected (polling `ls-runtimes`).
+    fn wait_for_runtime(&self, limit: Duration) -> Result<()> {
+        let mut client = Client::connect(self.nrepl_port)?;
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            let replies = client.request(&[("op", "ls-runtimes")])?;
+            let any = replies.iter().any(|r| {
+                matches!(r.get(b"runtimes".as_slice()), Some(Frame::List(items)) if !items.is_empty())
+            });
+            if any {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(format!("no runtime connected within {limit:?}"))
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        // SIGTERM lets the server end its Node runtime and clean up; then
+        // make sure of the whole group.
+        let pid = self.child.id();
+        let _ = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        kill_group(pid);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn kill_group(pgid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// VmRSS and VmHWM of a process, in KiB.
+fn memory_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// The direct children of a process (all its threads').
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    tasks
+        .filter_map(|t| t.ok())
+        .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+        .flat_map(|s| {
+            s.split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect()
+}
+
+fn fmt_mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+// ---------------------------------------------------------------- client
+
+type Msg = BTreeMap<Vec<u8>, Frame>;
+
+/// A blocking nREPL client over raw bencode.
+struct Client {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+    next_id: u64,
+}
+
+impl Client {
+    fn connect(port: u16) -> Result<Client> {
+        let stream = TcpStream::connect(("127.0.0.1", port))
+            .map_err(|e| format!("connecting to 127.0.0.1:{port}: {e}"))?;
+        stream
+            .set_read_timeout(Some(REPLY_TIMEOUT))
+            .map_err(|e| e.to_string())?;
+        stream.set_nodelay(true).map_err(|e| e.to_string())?;
+        Ok(Client {
+            stream,
+            buffer: Vec::with_capacity(4096),
+            next_id: 0,
+        })
+    }
+
+    fn read(&mut self) -> Result<Msg> {
+        loop {
+            if let Ok(Some(len)) = message_len(&self.buffer, MAX_MESSAGE_BYTES) {
+                let frame = Frame::decode(&self.buffer[..len]).map_err(|e| e.to_string())?;
+                self.buffer.drain(..len);
+                return match frame {
+                    Frame::Dict(map) => Ok(map),
+                    other => Err(format!("a non-dictionary reply: {other:?}")),
+                };
+            }
+            let mut chunk = [0u8; 16384];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return Err("the server closed the connection".into()),
+                Ok(n) => self.buffer.extend_from_slice(&chunk[..n]),
+                Err(e) => return Err(format!("no reply within {REPLY_TIMEOUT:?}: {e}")),
+            }
+        }
+    }
+
+    /// Sends a request with a fresh id; its replies up to `done`.
+    fn request(&mut self, fields: &[(&str, &str)]) -> Result<Vec<Msg>> {
+        self.next_id += 1;
+        let id = self.next_id.to_string();
+        let mut dict: BTreeMap<Vec<u8>, Frame> = fields
+            .iter()
+            .map(|(k, v)| (k.as_bytes().to_vec(), Frame::str(v)))
+            .collect();
+        dict.insert(b"id".to_vec(), Frame::str(&id));
+        self.stream
+            .write_all(&Frame::Dict(dict).encode())
+            .map_err(|e| e.to_string())?;
+        let mut replies = Vec::new();
+        loop {
+            let msg = self.read()?;
+            if msg.get(b"id".as_slice()).and_then(Frame::as_str) != Some(id.as_str()) {
+                continue;
+            }
+            let done = matches!(msg.get(b"status".as_slice()),
+                Some(Frame::List(s)) if s.iter().any(|f| f.as_str() == Some("done")));
+            replies.push(msg);
+            if done {
+                return Ok(replies);
+            }
+        }
+    }
+
+    fn clone_session(&mut self) -> Result<String> {
+        let replies = self.request(&[("op", "clone")])?;
+        replies
+            .iter()
+            .find_map(|r| r.get(b"new-session".as_slice()).and_then(Frame::as_str))
+            .map(str::to_string)
+            .ok_or_else(|| "clone gave no new-session".to_string())
+    }
+
+    /// One eval; its round-trip time and last value, or what went wrong.
+    fn eval(&mut self, session: &str, code: &str) -> Result<(Duration, String)> {
+        let started = Instant::now();
+        let replies = self.request(&[("op", "eval"), ("session", session), ("code", code)])?;
+        let elapsed = started.elapsed();
+        let value = replies
+            .iter()
+            .rev()
+            .find_map(|r| r.get(b"value".as_slice()).and_then(Frame::as_str));
+        match value {
+            Some(v) => Ok((elapsed, v.to_string())),
+            None => {
+                let err: String = replies
+                    .iter()
+                    .filter_map(|r| r.get(b"err".as_slice()).and_then(Frame::as_str))
+                    .collect();
+                Err(format!("`{code}` gave no value: {err}"))
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- measurements
+
+/// Round trips of each `(code, expected value)` in turn, `n` times after `warmup`.
+fn latency(
+    port: u16,
+    steps: &[(&str, &str)],
+    n: usize,
+    warmup: usize,
+    deadline: Instant,
+) -> Result<Vec<Stats>> {
+    let mut client = Client::connect(port)?;
+    let session = client.clone_session()?;
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(n); steps.len()];
+    for i in 0..warmup + n {
+        if Instant::now() > deadline {
+            return Err("the time limit ran out".into());
+        }
+        for (k, (code, expected)) in steps.iter().enumerate() {
+            let (took, value) = client.eval(&session, code)?;
+            if value != *expected {
+                return Err(format!("`{code}` gave {value}, expected {expected}"));
+            }
+            if i >= warmup {
+                samples[k].push(took);
+            }
+        }
+    }
+    Ok(samples.into_iter().map(Stats::of).collect())
+}
+
+struct Throughput {
+    evals: usize,
+    per_second: f64,
+    stats: Stats,
+}
+
+/// `conns` connections, one session each, each evaluating `(+ 1 2)` `per_conn`
+/// times back to back, all started together.
+fn throughput(port: u16, conns: usize, per_conn: usize, deadline: Instant) -> Result<Throughput> {
+    let barrier = Arc::new(Barrier::new(conns + 1));
+    let mut workers = Vec::new();
+    for _ in 0..conns {
+        let barrier = barrier.clone();
+        workers.push(std::thread::spawn(move || -> Result<Vec<Duration>> {
+            let prepared = Client::connect(port).and_then(|mut c| {
+                let session = c.clone_session()?;
+                Ok((c, session))
+            });
+            barrier.wait();
+            let (mut client, session) = prepared?;
+            let mut times = Vec::with_capacity(per_conn);
+            for _ in 0..per_conn {
+                if Instant::now() > deadline {
+                    return Err("the time limit ran out".into());
+                }
+                let (took, value) = client.eval(&session, "(+ 1 2)")?;
+                if value != "3" {
+                    return Err(format!("(+ 1 2) gave {value}"));
+                }
+                times.push(took);
+            }
+            Ok(times)
+        }));
+    }
+    barrier.wait();
+    let started = Instant::now();
+    let mut all = Vec::with_capacity(conns * per_conn);
+    let mut first_error = None;
+    for worker in workers {
+        match worker.join() {
+            Ok(Ok(times)) => all.extend(times),
+            Ok(Err(e)) => first_error = first_error.or(Some(e)),
+            Err(_) => first_error = first_error.or(Some("a client thread panicked".into())),
+        }
+    }
+    let wall = started.elapsed();
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    let evals = all.len();
+    Ok(Throughput {
+        evals,
+        per_second: evals as f64 / wall.as_secs_f64(),
+        stats: Stats::of(all),
+    })
+}
+
+const ADD: (&str, &str) = ("(+ 1 2)", "3");
+const DEFN: (&str, &str) = ("(defn f [x] (+ x 1))", "#'user/f");
+const CALL: (&str, &str) = ("(f 41)", "42");
+
+fn latency_rows(out: &mut String, runtime: &str, add: &Stats, defn: &Stats, call: &Stats) {
+    for (what, s) in [
+        ("`(+ 1 2)`", add),
+        ("`(defn f [x] (+ x 1))`", defn),
+        ("`(f 41)` right after it", call),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {runtime} | {what} | {} | {} | {} | {} |",
+            fmt_ms(s.p50),
+            fmt_ms(s.p99),
+            fmt_ms(s.max),
+            s.count
+        );
+    }
+}
+
+struct NodeResults {
+    text: String,
+    targets: String,
+}
+
+fn node_runtime(args: &Args, deadline: Instant) -> Result<NodeResults> {
+    let server = ServerProcess::start(args, &["--headless"])?;
+    server.wait_for_runtime(Duration::from_secs(30))?;
+    std::thread::sleep(Duration::from_secs(1));
+    let idle = memory_kib(server.pid()).ok_or("cannot read the server's /proc status")?;
+    let node_idle = children(server.pid())
+        .first()
+        .and_then(|&pid| memory_kib(pid));
+
+    let add = latency(server.nrepl_port, &[ADD], args.n, args.warmup, deadline)?;
+    let defn_call = latency(
+        server.nrepl_port,
+        &[DEFN, CALL],
+        args.n,
+        args.warmup,
+        deadline,
+    )?;
+    let mut done = (args.n + args.warmup) * 3;
+    let tp = throughput(server.nrepl_port, args.conns, args.per_conn, deadline)?;
+    done += tp.evals;
+
+    // Up to `total_evals` in all, 16 connections at a time.
+    let mut extra_wall = Duration::ZERO;
+    while done < args.total_evals && Instant::now() < deadline {
+        let left = args.total_evals - done;
+        let per_conn = (left / args.conns).clamp(1, 5_000);
+        let started = Instant::now();
+        let more = throughput(server.nrepl_port, args.conns, per_conn, deadline)?;
+        extra_wall += started.elapsed();
+        done += more.evals;
+    }
+    let after = memory_kib(server.pid()).ok_or("cannot read the server's /proc status")?;
+    let node_after = children(server.pid())
+        .first()
+        .and_then(|&pid| memory_kib(pid));
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Eval round trip (one connection, {} timed evals after {} warm-up)\n",
+        args.n, args.warmup
+    );
+    let _ = writeln!(out, "| runtime | eval | p50 | p99 | max | evals |");
+    let _ = writeln!(out, "|---------|------|-----|-----|-----|-------|");
+    latency_rows(
+        &mut out,
+        "Node (`--headless`)",
+        &add[0],
+        &defn_call[0],
+        &defn_call[1],
+    );
+    let _ = writeln!(
+        out,
+        "\n## Throughput ({} connections at once, `(+ 1 2)`, {} evals each)\n",
+        args.conns, args.per_conn
+    );
+    let _ = writeln!(out, "| runtime | evals/s | p50 | p99 |");
+    let _ = writeln!(out, "|---------|---------|-----|-----|");
+    let _ = writeln!(
+        out,
+        "| Node (`--headless`) | {:.0} | {} | {} |",
+        tp.per_second,
+        fmt_ms(tp.stats.p50),
+        fmt_ms(tp.stats.p99)
+    );
+    let _ = writeln!(
+        out,
+        "\n## Resident memory (server process, /proc/PID/status)\n"
+    );
+    let _ = writeln!(
+        out,
+        "| when | server VmRSS | server VmHWM | Node runtime VmRSS |"
+    );
+    let _ = writeln!(
+        out,
+        "|------|--------------|--------------|--------------------|"
+    );
+    let node_mem = |m: Option<(u64, u64)>| m.map(|(rss, _)| fmt_mib(rss)).unwrap_or("-".into());
+    let _ = writeln!(
+        out,
+        "| idle, runtime connected | {} | {} | {} |",
+        fmt_mib(idle.0),
+        fmt_mib(idle.1),
+        node_mem(node_idle)
+    );
+    let _ = writeln!(
+        out,
+        "| after {done} evals | {} | {} | {} |",
+        fmt_mib(after.0),
+        fmt_mib(after.1),
+        node_mem(node_after)
+    );
+    if extra_wall > Duration::ZERO {
+        let _ = writeln!(
+            out,
+            "\n(the evals after the throughput run took {:.1} s)",
+            extra_wall.as_secs_f64()
+        );
+    }
+
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let mut targets = String::new();
+    let _ = writeln!(targets, "## Targets (Node runtime)\n");
+    let _ = writeln!(targets, "| target | measured | |");
+    let _ = writeln!(targets, "|--------|----------|-|");
+    let p50 = add[0].p50.max(defn_call[0].p50).max(defn_call[1].p50);
+    let p99 = add[0].p99.max(defn_call[0].p99).max(defn_call[1].p99);
+    let _ = writeln!(
+        targets,
+        "| p50 < 1 ms | {} (worst of the three evals) | {} |",
+        fmt_ms(p50),
+        verdict(p50 < Duration::from_millis(1))
+    );
+    let _ = writeln!(
+        targets,
+        "| p99 < 5 ms | {} (worst of the three evals) | {} |",
+        fmt_ms(p99),
+        verdict(p99 < Duration::from_millis(5))
+    );
+    let _ = writeln!(
+        targets,
+        "| >= 5,000 evals/s over {} connections | {:.0} | {} |",
+        args.conns,
+        tp.per_second,
+        verdict(tp.per_second >= 5000.0)
+    );
+    let peak = idle.0.max(after.0);
+    let _ = writeln!(
+        targets,
+        "| < 50 MB resident | {} (after {done} evals) | {} |",
+        fmt_mib(peak),
+        verdict(peak * 1024 < 50_000_000)
+    );
+    Ok(NodeResults { text: out, targets })
+}
+
+/// Headless Chromium in its own process group and profile; killed when dropped.
+struct Browser {
+    child: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn open(chromium: &Path, url: &str) -> Result<Browser> {
+        if !chromium.exists() {
+            return Err(format!(
+                "{} is missing (apt-get install chromium)",
+                chromium.display()
+            ));
+        }
+        let profile = tempfile::Builder::new()
+            .prefix("jank-bench-chromium-")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        let child = Command::new(chromium)
+            .args(CHROMIUM_FLAGS)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("starting chromium: {e}"))?;
+        Ok(Browser {
+            child,
+            _profile: profile,
+        })
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        kill_group(self.child.id());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Let the group's other processes go before the profile is removed.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn browser_runtime(args: &Args, deadline: Instant) -> Result<String> {
+    let server = ServerProcess::start(args, &[])?;
+    let _browser = Browser::open(&args.chromium, &server.page_url)?;
+    server.wait_for_runtime(Duration::from_secs(60))?;
+    let n = args.n.min(1000);
+    let add = latency(server.nrepl_port, &[ADD], n, args.warmup, deadline)?;
+    let defn_call = latency(server.nrepl_port, &[DEFN, CALL], n, args.warmup, deadline)?;
+    let per_conn = args.per_conn.min(250);
+    let tp = throughput(server.nrepl_port, args.conns, per_conn, deadline)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Eval round trip, headless Chromium as the runtime ({n} timed evals after {} warm-up)\n",
+        args.warmup
+    );
+    let _ = writeln!(out, "| runtime | eval | p50 | p99 | max | evals |");
+    let _ = writeln!(out, "|---------|------|-----|-----|-----|-------|");
+    latency_rows(
+        &mut out,
+        "headless Chromium",
+        &add[0],
+        &defn_call[0],
+        &defn_call[1],
+    );
+    let _ = writeln!(
+        out,
+        "\nThroughput, {} connections x {per_conn} evals: {:.0} evals/s (p50 {}, p99 {})",
+        args.conns,
+        tp.per_second,
+        fmt_ms(tp.stats.p50),
+        fmt_ms(tp.stats.p99)
+    );
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- JVM
+
+/// The JVM nREPL server; killed when dropped.
+struct JvmServer {
+    child: Child,
+    port: u16,
+}
+
+impl JvmServer {
+    fn start() -> Result<JvmServer> {
+        for jar in JVM_CLASSPATH {
+            if !Path::new(jar).exists() {
+                return Err(format!(
+                    "{jar} is missing (apt-get install libnrepl-clojure)"
+                ));
+            }
+        }
+        let port = free_port()?;
+        let child = Command::new("java")
+            .args(["-cp", &JVM_CLASSPATH.join(":")])
+            .args(["clojure.main", "-m", "nrepl.cmdline"])
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .current_dir(std::env::temp_dir())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("starting java: {e}"))?;
+        let server = JvmServer { child, port };
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("the JVM nREPL server did not open its port within 90 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(server)
+    }
+}
+
+impl Drop for JvmServer {
+    fn drop(&mut self) {
+        kill_group(self.child.id());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| e.to_string())?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+/// Runs nrepl-bench.py; its JSON result.
+fn nrepl_bench(
+    script: &Path,
+    port: u16,
+    n: usize,
+    warmup: usize,
+    conns: usize,
+) -> Result<serde_json::Value> {
+    let output = Command::new("timeout")
+        .args(["600", "python3"])
+        .arg(script)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--code",
+            "(+ 1 2)",
+            "--expect",
+            "3",
+        ])
+        .args(["--n", &n.to_string(), "--warmup", &warmup.to_string()])
+        .args(["--conns", &conns.to_string(), "--json"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("running python3 {}: {e}", script.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "nrepl-bench.py failed: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    serde_json::from_str(stdout.trim()).map_err(|e| format!("nrepl-bench.py printed {stdout}: {e}"))
+}
+
+fn jvm_comparison(args: &Args, deadline: Instant) -> Result<String> {
+    if !args.nrepl_bench.exists() {
+        return Err(format!("{} is missing", args.nrepl_bench.display()));
+    }
+    let n = args.n.min(1000);
+    let warmup = args.warmup;
+    // The JVM's first evals compile and JIT; warm it before timing.
+    let jvm = JvmServer::start()?;
+    let jvm_one = nrepl_bench(&args.nrepl_bench, jvm.port, n, warmup.max(200), 1)?;
+    let jvm_many = nrepl_bench(&args.nrepl_bench, jvm.port, n / 4, 20, args.conns)?;
+    drop(jvm);
+    if Instant::now() > deadline {
+        return Err("the time limit ran out".into());
+    }
+    let ours = ServerProcess::start(args, &["--headless"])?;
+    ours.wait_for_runtime(Duration::from_secs(30))?;
+    let our_one = nrepl_bench(&args.nrepl_bench, ours.nrepl_port, n, warmup, 1)?;
+    let our_many = nrepl_bench(&args.nrepl_bench, ours.nrepl_port, n / 4, 20, args.conns)?;
+    drop(ours);
+
+    let num = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Against the reference JVM nREPL server (nrepl-bench.py, `(+ 1 2)`)\n"
+    );
+    let _ = writeln!(
+        out,
+        "| server | p50 | p99 | evals/s, 1 conn | evals/s, {} conns | p50, {} conns |",
+        args.conns, args.conns
+    );
+    let _ = writeln!(out, "|--------|-----|-----|-----|-----|-----|");
+    for (name, one, many) in [
+        ("jank-wasm-nrepl, Node runtime", &our_one, &our_many),
+        ("JVM nREPL 1.0 (`nrepl.cmdline`)", &jvm_one, &jvm_many),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {name} | {:.3} ms | {:.3} ms | {:.0} | {:.0} | {:.3} ms |",
+            num(one, "p50_ms"),
+            num(one, "p99_ms"),
+            num(one, "evals_per_s"),
+            num(many, "evals_per_s"),
+            num(many, "p50_ms")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nRatio JVM / jank-wasm-nrepl: p50 {:.1}x, p99 {:.1}x, 1-connection throughput {:.2}x, {}-connection throughput {:.2}x (above 1 means the JVM server is slower).",
+        num(&jvm_one, "p50_ms") / num(&our_one, "p50_ms"),
+        num(&jvm_one, "p99_ms") / num(&our_one, "p99_ms"),
+        num(&our_one, "evals_per_s") / num(&jvm_one, "evals_per_s"),
+        args.conns,
+        num(&our_many, "evals_per_s") / num(&jvm_many, "evals_per_s"),
+    );
+    Ok(out)
+}
