@@ -166,7 +166,9 @@ export function connect(url, options = {}) {
     pendingBytes += text.length;
     if (id === currentId) evalOut += text;
     try { onOut(id, text, stream); } catch { /* a UI callback must not break the eval */ }
-    if (pendingBytes >= FLUSH_AT) flush();
+    // A finished line goes out at once: code that runs for a while (or waits in read-line)
+    // keeps the event loop busy, so a queued flush would only run when it ends.
+    if (pendingBytes >= FLUSH_AT || text.includes('\n')) flush();
     else if (!flushQueued) { flushQueued = true; queueMicrotask(flush); }
   };
   const previousOutput = setOutput({ out: writer('out'), err: writer('err') });

@@ -618,3 +618,32 @@ fn timings_say_where_an_evals_time_went() {
         "only when asked"
     );
 }
+
+/// Output is streamed while the code runs: here the eval is still blocked in
+/// `read-line` when its earlier output must already have arrived.
+#[test]
+fn output_streams_while_the_code_still_runs() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    // One form: its output must arrive while it still waits in read-line.
+    let code = "(do (println \"before\") (read-line))";
+    client.send(&[
+        ("op", "eval"),
+        ("code", code),
+        ("session", &session),
+        ("id", "streaming"),
+    ]);
+    // Output and need-input travel on different sockets, so either may come
+    // first; both must come while the eval still waits (else this times out).
+    let (mut out, mut asked) = (String::new(), false);
+    while !(asked && out == "before\n") {
+        let reply = client
+            .read()
+            .expect("replies while the eval waits for input");
+        out.push_str(&common::text(&reply, "out").unwrap_or_default());
+        asked |= common::statuses(&reply).contains(&"need-input".to_string());
+    }
+    client.request(&[("op", "stdin"), ("stdin", "x\n"), ("session", &session)]);
+    assert_eq!(values(&client.replies_to("streaming")), ["\"x\""]);
+}
