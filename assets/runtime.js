@@ -1162,8 +1162,6 @@ export class TransientVector {
     return new PVector(this.cnt, this.shift, this.root, this.tail.slice(0, this.cnt - this._tailoff()));
   }
 }
-/** The old name of the vector transient. */
-const VectorBuilder = TransientVector;
 
 // --- maps: Clojure's PersistentArrayMap and PersistentHashMap -------------------------------
 //
@@ -3332,11 +3330,14 @@ core('list*', {
 });
 core('vector', { 0: () => EMPTY_VECTOR, va: vectorOf });
 core('vec', { 1: (c) => (c instanceof PVector && !(c instanceof MapEntry) ? c : vectorOf(toArray(c))) });
+/** hash-map: always a hash map (array maps come from literals and array-map), as in Clojure. */
 function hashMapOf(kvs) {
   if (kvs.length % 2 === 1) throw illegalArgument(`No value supplied for key: ${prStr(kvs[kvs.length - 1])}`);
-  return mapOf(...kvs);
+  let m = EMPTY_HASH_MAP;
+  for (let i = 0; i < kvs.length; i += 2) m = m.assoc(nu(kvs[i]), nu(kvs[i + 1]));
+  return m;
 }
-core('hash-map', { 0: () => EMPTY_MAP, va: hashMapOf });
+core('hash-map', { 0: () => EMPTY_HASH_MAP, va: hashMapOf });
 core('array-map', {
   0: () => EMPTY_MAP,
   va: (kvs) => {

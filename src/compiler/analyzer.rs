@@ -182,7 +182,13 @@ impl Analyzer<'_> {
             }
             FormKind::Map(entries) => {
                 let items = entries.iter().flat_map(|(k, v)| [k, v]).collect();
-                self.analyze_collection(form, items, "hash-map")
+                // As Clojure's: small literal maps keep their order, big ones hash.
+                let constructor = if entries.len() <= 8 {
+                    "array-map"
+                } else {
+                    "hash-map"
+                };
+                self.analyze_collection(form, items, constructor)
             }
             _ => Ok(Node::Const(constant::quoted(form))),
         }
@@ -199,39 +205,41 @@ impl Analyzer<'_> {
         if items.iter().all(|item| is_constant(item)) {
             return Ok(Node::Const(constant::quoted(form)));
         }
-        let slot = self
-            .namespaces
-            .resolve_var(CORE_NS, &Symbol::simple(constructor))
-            .ok_or_else(|| {
-                error(
-                    form,
-                    format!("the runtime lacks clojure.core/{constructor}"),
-                )
-            })?;
-        let args = self.analyze_args(form, items.into_iter())?;
-        Ok(Node::Invoke {
-            f: Box::new(Node::VarValue(slot)),
-            args,
-        })
+        let args = self.analyze_args(items.into_iter())?;
+        self.core_call(form, constructor, args)
     }
 
-    fn analyze_args<'f>(
-        &mut self,
-        form: &Form,
-        args: impl Iterator<Item = &'f Form>,
-    ) -> Result<Vec<Node>> {
-        let args: Vec<Node> = args
-            .map(|arg| self.analyze(arg, false))
-            .collect::<Result<_>>()?;
-        if args.len() > MAX_POSITIONAL_ARGS {
-            return Err(error(
-                form,
-                format!(
-                    "Calls with more than {MAX_POSITIONAL_ARGS} arguments are not supported yet; use apply"
-                ),
-            ));
+    /// A call of `clojure.core/name` (which the runtime always has).
+    fn core_call(&self, form: &Form, name: &str, args: Vec<Node>) -> Result<Node> {
+        let slot = self
+            .namespaces
+            .resolve_var(CORE_NS, &Symbol::simple(name))
+            .ok_or_else(|| error(form, format!("the runtime lacks clojure.core/{name}")))?;
+        self.invoke(form, Node::VarValue(slot), args)
+    }
+
+    /// A call with any number of arguments. Calls pass at most 20 positionally
+    /// (like Clojure's IFn); more go through `apply` over 20-argument chunks.
+    fn invoke(&self, form: &Form, f: Node, args: Vec<Node>) -> Result<Node> {
+        if args.len() <= MAX_POSITIONAL_ARGS {
+            return Ok(Node::Invoke {
+                f: Box::new(f),
+                args,
+            });
         }
-        Ok(args)
+        let mut chunks = Vec::new();
+        let mut rest = args;
+        while !rest.is_empty() {
+            let tail = rest.split_off(rest.len().min(MAX_POSITIONAL_ARGS));
+            chunks.push(self.core_call(form, "vector", rest)?);
+            rest = tail;
+        }
+        let all = self.core_call(form, "concat", chunks)?;
+        self.core_call(form, "apply", vec![f, all])
+    }
+
+    fn analyze_args<'f>(&mut self, args: impl Iterator<Item = &'f Form>) -> Result<Vec<Node>> {
+        args.map(|arg| self.analyze(arg, false)).collect()
     }
 
     fn analyze_symbol(&mut self, form: &Form, symbol: &Symbol) -> Result<Node> {
@@ -928,16 +936,8 @@ impl Analyzer<'_> {
         if args.is_empty() {
             return Ok(Node::Nil);
         }
-        let vector = Symbol::qualified(CORE_NS, "vector");
-        let slot = self
-            .namespaces
-            .resolve_var(CORE_NS, &vector)
-            .ok_or_else(|| error(form, "the runtime lacks clojure.core/vector"))?;
-        let args = self.analyze_args(form, args.iter())?;
-        Ok(Node::Invoke {
-            f: Box::new(Node::VarValue(slot)),
-            args,
-        })
+        let args = self.analyze_args(args.iter())?;
+        self.core_call(form, "vector", args)
     }
 
     /// `(defonce name init)`: a `def` that leaves a var with a value alone.
@@ -1063,20 +1063,7 @@ impl Analyzer<'_> {
         let body = self.analyze_try_fn(form, None, body)?;
         let catches = match catches.is_empty() {
             true => Node::Nil,
-            false => {
-                let vector = Symbol::qualified(CORE_NS, "vector");
-                let slot = self
-                    .namespaces
-                    .resolve_var(CORE_NS, &vector)
-                    .ok_or_else(|| error(form, "the runtime lacks clojure.core/vector"))?;
-                if catches.len() > MAX_POSITIONAL_ARGS {
-                    return Err(error(form, "A try may have at most 10 catch clauses"));
-                }
-                Node::Invoke {
-                    f: Box::new(Node::VarValue(slot)),
-                    args: catches,
-                }
-            }
+            false => self.core_call(form, "vector", catches)?,
         };
         Ok(Node::Try {
             body: Box::new(body),
@@ -1229,29 +1216,19 @@ impl Analyzer<'_> {
             Some(info) => doc_text(&info),
             None => String::new(),
         };
-        let slot = self
-            .namespaces
-            .resolve_var(CORE_NS, &Symbol::simple("print"))
-            .ok_or_else(|| error(form, "the runtime lacks clojure.core/print"))?;
-        Ok(Node::Invoke {
-            f: Box::new(Node::VarValue(slot)),
-            args: vec![Node::Const(constant::string(&text))],
-        })
+        self.core_call(form, "print", vec![Node::Const(constant::string(&text))])
     }
 
     fn analyze_invoke(&mut self, form: &Form, head: &Form, args: &[Form]) -> Result<Node> {
         if args.len() == 2
             && let Some(op) = self.core_intrinsic(head)
         {
-            let args = self.analyze_args(form, args.iter())?;
+            let args = self.analyze_args(args.iter())?;
             return Ok(Node::Intrinsic { op, args });
         }
         let f = self.analyze(head, false)?;
-        let args = self.analyze_args(form, args.iter())?;
-        Ok(Node::Invoke {
-            f: Box::new(f),
-            args,
-        })
+        let args = self.analyze_args(args.iter())?;
+        self.invoke(form, f, args)
     }
 
     /// The intrinsic when `head` resolves to a `clojure.core` fn that has one.

@@ -326,6 +326,24 @@ mod tests {
     }
 
     #[test]
+    fn calls_and_literals_of_any_size_compile() {
+        let mut compiler = Compiler::new();
+        let many: Vec<String> = (0..45).map(|i| i.to_string()).collect();
+        let code = format!(
+            "(+ {0}) (let [x 1] [x {0}]) (let [x 1] {{:a x {1}}}) (.push (js/Array.) {0})",
+            many.join(" "),
+            (0..30)
+                .map(|i| format!(":k{i} {i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        assert_eq!(
+            compile_all(&mut compiler, &code).expect("compiles").len(),
+            4
+        );
+    }
+
+    #[test]
     fn vars_keep_their_slot_when_redefined() {
         let mut compiler = Compiler::new();
         compile_all(&mut compiler, "(defn g [v] (+ v 49))").unwrap();

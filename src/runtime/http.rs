@@ -19,7 +19,11 @@ use super::assets;
 
 /// Cross-origin isolation, which gives the page SharedArrayBuffer (the control
 /// channel: interrupts and read-line). Everything we serve is same-origin.
-const ISOLATION_HEADERS: &str = "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\nCross-Origin-Resource-Policy: same-origin\r\n";
+const ISOLATION_HEADERS: &str =
+    "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n";
+
+/// Our files are for our own page only...
+const SAME_ORIGIN_ONLY: &str = "Cross-Origin-Resource-Policy: same-origin\r\n";
 
 /// Request heads larger than this are refused.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
@@ -64,6 +68,17 @@ impl Security {
             token,
             allowed_hosts: hosts,
             allowed_origins: origins,
+        }
+    }
+
+    /// ...or also for an `--allow-origin` page that embeds the runtime scripts
+    /// (module scripts are fetched with CORS): the headers that let it.
+    fn cross_origin_grant(&self, origin: Option<&str>) -> String {
+        match origin {
+            Some(origin) if self.allowed_origins.iter().any(|a| a == origin) => format!(
+                "Access-Control-Allow-Origin: {origin}\r\nVary: Origin\r\nCross-Origin-Resource-Policy: cross-origin\r\n"
+            ),
+            _ => SAME_ORIGIN_ONLY.to_string(),
         }
     }
 
@@ -150,7 +165,13 @@ async fn handle(mut stream: TcpStream, bridge: Bridge, security: Security) {
     }
     match assets::lookup(&head.path) {
         Some(asset) => {
-            let _ = respond(&mut stream, 200, asset.content_type, asset.body.as_bytes()).await;
+            let cors = security.cross_origin_grant(head.origin.as_deref());
+            let body = if head.method == "HEAD" {
+                &b""[..]
+            } else {
+                asset.body.as_bytes()
+            };
+            let _ = respond_with(&mut stream, 200, asset.content_type, body, &cors).await;
         }
         None => {
             let _ = respond(&mut stream, 404, "text/plain", b"not found\n").await;
@@ -247,6 +268,17 @@ async fn respond(
     content_type: &str,
     body: &[u8],
 ) -> std::io::Result<()> {
+    respond_with(stream, status, content_type, body, SAME_ORIGIN_ONLY).await
+}
+
+/// `respond` with the given resource-sharing headers (each ending in CRLF).
+async fn respond_with(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    sharing: &str,
+) -> std::io::Result<()> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
@@ -255,7 +287,7 @@ async fn respond(
         _ => "Method Not Allowed",
     };
     let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n{ISOLATION_HEADERS}Connection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n{ISOLATION_HEADERS}{sharing}Connection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).await?;
@@ -300,6 +332,19 @@ mod tests {
         assert!(security.refusal(&foreign).is_some());
         let no_token = head("127.0.0.1:7888", Some("http://127.0.0.1:7888"), "");
         assert!(security.refusal(&no_token).is_some());
+    }
+
+    #[test]
+    fn only_allowed_origins_may_load_the_scripts_cross_origin() {
+        let extra = vec!["http://localhost:3000".to_string()];
+        let security = Security::for_address("t".into(), "127.0.0.1", 7888, &extra);
+        let granted = security.cross_origin_grant(Some("http://localhost:3000"));
+        assert!(granted.contains("Access-Control-Allow-Origin: http://localhost:3000\r\n"));
+        assert_eq!(
+            security.cross_origin_grant(Some("http://evil.example")),
+            SAME_ORIGIN_ONLY
+        );
+        assert_eq!(security.cross_origin_grant(None), SAME_ORIGIN_ONLY);
     }
 
     #[test]
