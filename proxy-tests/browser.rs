@@ -33,6 +33,17 @@ fn changes_the_dom_from_the_editor() {
         page.value("(.-id (.getElementById js/document \"x\"))"),
         "\"x\""
     );
+    // The rest of the interop surface, in the page.
+    assert_eq!(page.value("(.getFullYear (js/Date. 0))"), "1970");
+    assert_eq!(page.value("(.. js/document -body -tagName)"), "\"BODY\"");
+    assert_eq!(
+        page.value("(js->clj (js/JSON.parse \"{\\\"a\\\": [1, 2]}\"))"),
+        "{\"a\" [1 2]}"
+    );
+    assert_eq!(
+        page.value("(js/JSON.stringify (clj->js {:a [1 2]}))"),
+        "\"{\\\"a\\\":[1,2]}\""
+    );
 }
 
 #[test]

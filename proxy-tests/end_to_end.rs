@@ -572,7 +572,8 @@ fn javascript_interop() {
                 (set! (.-answer o) 42)
                 (.-answer o)
                 (.getTime (js/Date. 5))
-                (js->clj (clj->js {:a [1 2]}) :keywordize-keys true)";
+                (js->clj (clj->js {:a [1 2]}) :keywordize-keys true)
+                (.. \"abc\" toUpperCase (concat \"x\"))";
     assert_eq!(
         values(&client.eval(&session, code)),
         [
@@ -584,7 +585,8 @@ fn javascript_interop() {
             "42",
             "42",
             "5",
-            "{:a [1 2]}"
+            "{:a [1 2]}",
+            "\"ABCx\""
         ]
     );
 }
@@ -646,4 +648,53 @@ fn output_streams_while_the_code_still_runs() {
     }
     client.request(&[("op", "stdin"), ("stdin", "x\n"), ("session", &session)]);
     assert_eq!(values(&client.replies_to("streaming")), ["\"x\""]);
+}
+
+/// A runtime that goes away mid-eval fails that eval at once with a clear
+/// error; the editor's connection lives on and later evals use another runtime.
+#[test]
+fn a_runtime_that_disconnects_mid_eval_fails_the_eval_at_once() {
+    let server = headless();
+    let mut client = server.client();
+    runtime_ids(&mut client, 1);
+    let mut doomed = ExtraRuntime::start(&server);
+    let doomed_id = runtime_ids(&mut client, 2)[1].to_string();
+    let session = client.clone_session();
+    // Pinned, the eval waits until the new runtime is ready and runs there.
+    client.request(&[
+        ("op", "select-runtime"),
+        ("session", &session),
+        ("runtime-id", &doomed_id),
+    ]);
+    client.send(&[
+        ("op", "eval"),
+        ("code", "(loop [] (recur))"),
+        ("session", &session),
+        ("id", "cut"),
+    ]);
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = doomed.0.kill();
+    let replies = client.replies_to("cut");
+    let err = joined(&replies, "err");
+    assert!(err.contains("disconnected"), "{err}");
+    assert!(all_statuses(&replies).contains(&"eval-error".to_string()));
+    client.request(&[("op", "select-runtime"), ("session", &session)]);
+    assert_eq!(
+        values(&client.eval(&session, "(+ 1 2)")),
+        ["3"],
+        "the headless runtime takes over"
+    );
+}
+
+/// `--eval-timeout` ends an eval that runs too long with a clear error and
+/// stops the runtime's code, which then takes the next eval.
+#[test]
+fn an_eval_that_runs_too_long_times_out() {
+    let server = Server::start(&["--headless", "--runtime-wait", "20", "--eval-timeout", "1"]);
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.eval(&session, "(loop [] (recur))");
+    let err = joined(&replies, "err");
+    assert!(err.contains("Eval timed out after 1 s"), "{err}");
+    assert_eq!(values(&client.eval(&session, "(+ 1 2)")), ["3"]);
 }

@@ -887,6 +887,9 @@ impl Analyzer<'_> {
         args: &[Form],
     ) -> Result<Option<Node>> {
         let name = head.name.as_str();
+        if head.ns.is_none() && name == "." && !self.is_local(".") {
+            return self.analyze_dot(form, args).map(Some);
+        }
         if head.ns.is_none() && name.len() > 2 && name.starts_with(".-") {
             let [obj] = args else {
                 return Err(error(
@@ -929,6 +932,54 @@ impl Analyzer<'_> {
             return Ok(Some(Node::JsNew { ctor, args }));
         }
         Ok(None)
+    }
+
+    /// The `.` special form: `(. obj -field)`, `(. obj method args...)` and
+    /// `(. obj (method args...))` (what `..` expands to).
+    fn analyze_dot(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
+        let (Some(obj), Some(member)) = (args.first(), args.get(1)) else {
+            return Err(error(
+                form,
+                "Malformed member expression, expecting (. target member ...)",
+            ));
+        };
+        let (name, call_args): (&str, &[Form]) = match &member.kind {
+            FormKind::Symbol(Symbol { ns: None, name }) => (name, &args[2..]),
+            FormKind::List(items) if args.len() == 2 => match items.split_first() {
+                Some((
+                    Form {
+                        kind: FormKind::Symbol(Symbol { ns: None, name }),
+                        ..
+                    },
+                    rest,
+                )) => (name, rest),
+                _ => {
+                    return Err(error(
+                        form,
+                        "Malformed member expression: the member must be a symbol",
+                    ));
+                }
+            },
+            _ => {
+                return Err(error(
+                    form,
+                    "Malformed member expression: the member must be a symbol",
+                ));
+            }
+        };
+        let obj = Box::new(self.analyze(obj, false)?);
+        if let Some(field) = name.strip_prefix('-') {
+            return Ok(Node::JsGet {
+                obj,
+                prop: field.to_string(),
+            });
+        }
+        let args = Box::new(self.analyze_js_args(form, call_args)?);
+        Ok(Node::JsCall {
+            obj,
+            method: name.to_string(),
+            args,
+        })
     }
 
     /// Interop arguments as a vector node (nil for none).
