@@ -556,27 +556,7 @@ impl Analyzer<'_> {
         is_loop: bool,
     ) -> Result<Node> {
         let what = if is_loop { "loop*" } else { "let*" };
-        let (bindings, body) = match args.split_first() {
-            Some((
-                Form {
-                    kind: FormKind::Vector(bindings),
-                    ..
-                },
-                body,
-            )) => (bindings, body),
-            _ => {
-                return Err(error(
-                    form,
-                    format!("Bad binding form, expected vector in {what}"),
-                ));
-            }
-        };
-        if bindings.len() % 2 != 0 {
-            return Err(error(
-                form,
-                format!("{what} requires an even number of forms in binding vector"),
-            ));
-        }
+        let (bindings, body) = binding_vector(form, args, what)?;
         self.frame().scopes.push(HashMap::new());
         let result = self.analyze_bindings_and_body(bindings, body, tail, is_loop);
         self.frame().scopes.pop();
@@ -1141,22 +1121,7 @@ impl Analyzer<'_> {
     /// `(letfn* [name (fn name [..] ..) ...] body...)`: every name is in scope
     /// in every fn, so they can call each other.
     fn analyze_letfn(&mut self, form: &Form, args: &[Form], tail: bool) -> Result<Node> {
-        let Some((
-            Form {
-                kind: FormKind::Vector(bindings),
-                ..
-            },
-            body,
-        )) = args.split_first()
-        else {
-            return Err(error(form, "Bad binding form, expected vector in letfn*"));
-        };
-        if bindings.len() % 2 != 0 {
-            return Err(error(
-                form,
-                "letfn* requires an even number of forms in binding vector",
-            ));
-        }
+        let (bindings, body) = binding_vector(form, args, "letfn*")?;
         self.frame().scopes.push(HashMap::new());
         let result = self.analyze_letfn_bindings(form, bindings, body, tail);
         self.frame().scopes.pop();
@@ -1327,6 +1292,35 @@ fn with_form_and_env_params(arg: &Form) -> Form {
         },
         _ => arg.clone(),
     }
+}
+
+/// The binding vector (an even number of forms) and body of a `let*`-like
+/// special form, with Clojure's wording when they are malformed.
+fn binding_vector<'f>(
+    form: &Form,
+    args: &'f [Form],
+    what: &str,
+) -> Result<(&'f [Form], &'f [Form])> {
+    let Some((
+        Form {
+            kind: FormKind::Vector(bindings),
+            ..
+        },
+        body,
+    )) = args.split_first()
+    else {
+        return Err(error(
+            form,
+            format!("Bad binding form, expected vector in {what}"),
+        ));
+    };
+    if bindings.len() % 2 != 0 {
+        return Err(error(
+            form,
+            format!("{what} requires an even number of forms in binding vector"),
+        ));
+    }
+    Ok((bindings, body))
 }
 
 /// What `doc` prints for a symbol, as Clojure's `doc` lays it out.

@@ -305,22 +305,7 @@ fn do_form(pos: Pos, body: &[Form]) -> Form {
 /// vars get them for the body and their old values back in a `finally`. Our
 /// runtimes have one thread, so a thread binding is the root.
 fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
-    let Some((
-        Form {
-            kind: FormKind::Vector(pairs),
-            ..
-        },
-        body,
-    )) = args.split_first()
-    else {
-        return Err(error(form, "binding requires a vector for its binding"));
-    };
-    if pairs.len() % 2 != 0 {
-        return Err(error(
-            form,
-            "binding requires an even number of forms in binding vector",
-        ));
-    }
+    let (pairs, body) = binding_vector(form, args, "binding")?;
     let pos = form.pos;
     let mut lets = Vec::new();
     let mut enter = Vec::new();
@@ -1339,8 +1324,8 @@ fn for_seq(form: &Form, groups: &[Comprehension], body: &Form) -> Result<Form> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::compiler::Compiler;
     use crate::compiler::reader::Reader;
-    use crate::compiler::{Compiler, Patch};
 
     /// The first form of `code`, read in `user`.
     pub(crate) fn read(code: &str) -> Form {
@@ -1412,27 +1397,7 @@ pub(crate) mod tests {
         format!("{prefix}__{}", index + 1)
     }
 
-    /// Compiles every form of `code` in `user`, in order: the patches, or the first error.
-    fn compile_all(compiler: &mut Compiler, code: &str) -> Result<Vec<Patch>> {
-        let mut ns = "user".to_string();
-        let mut reader = Reader::new(code, 1, 1);
-        let mut patches = Vec::new();
-        loop {
-            let form = reader
-                .next_form(&compiler.read_context(&ns))
-                .map_err(|e| CompileError {
-                    message: e.message,
-                    pos: e.pos,
-                })?;
-            let Some(form) = form else { return Ok(patches) };
-            patches.push(
-                compiler
-                    .compile(&mut ns, &form, None)?
-                    .patch()
-                    .expect("no user macros in tests"),
-            );
-        }
-    }
+    use crate::compiler::tests::compile_all;
 
     fn compile_error(code: &str) -> String {
         compile_all(&mut Compiler::new(), code)

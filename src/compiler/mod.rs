@@ -253,12 +253,15 @@ impl ReadContext for NsReadContext<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use reader::Reader;
 
     /// Compiles every form of `code` in `user`, in order; the patches or the first error.
-    fn compile_all(compiler: &mut Compiler, code: &str) -> Result<Vec<Patch>, CompileError> {
+    pub(crate) fn compile_all(
+        compiler: &mut Compiler,
+        code: &str,
+    ) -> Result<Vec<Patch>, CompileError> {
         let mut ns = crate::DEFAULT_NS.to_string();
         let mut reader = Reader::new(code, 1, 1);
         let mut patches = Vec::new();

@@ -20,7 +20,7 @@ impl Completions {
             .str("prefix")
             .or(request.str("symbol"))
             .unwrap_or_default();
-        let ns = current_ns(ctx, request);
+        let ns = ctx.query_ns(request);
         let candidates = ctx.shared.evaluator.completions(&ns, prefix);
         let list = Frame::List(
             candidates
@@ -43,16 +43,4 @@ impl Completions {
                 .status(&["done"]),
         );
     }
-}
-
-/// The namespace a query is asked in: the request's `ns`, else the session's.
-pub fn current_ns(ctx: &Context, request: &Request) -> String {
-    if let Some(ns) = request.str("ns").filter(|ns| !ns.is_empty()) {
-        return ns.to_string();
-    }
-    request
-        .session()
-        .and_then(|id| ctx.shared.sessions.get(id))
-        .map(|session| session.ns())
-        .unwrap_or_else(|| crate::DEFAULT_NS.to_string())
 }

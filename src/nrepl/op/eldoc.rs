@@ -1,8 +1,7 @@
 //! `eldoc` (cider-nrepl): a symbol's arglists as lists of parameter names, for
 //! the editor's echo area.
 
-use super::Context;
-use super::completions::current_ns;
+use super::{Context, queried_symbol};
 use crate::nrepl::frame::Frame;
 use crate::nrepl::message::{Reply, Request, strings};
 
@@ -17,11 +16,8 @@ impl Eldoc {
 
     pub fn apply(self, ctx: &Context) {
         let request = &self.request;
-        let symbol = request
-            .str("sym")
-            .or(request.str("symbol"))
-            .unwrap_or_default();
-        let ns = current_ns(ctx, request);
+        let symbol = queried_symbol(request);
+        let ns = ctx.query_ns(request);
         let reply = Reply::to(request, request.session());
         let Some(info) = ctx
             .shared

@@ -1,8 +1,7 @@
 //! `lookup` (nREPL: an `info` map) and `info` (cider-nrepl: flat keys): a
 //! symbol's namespace, arglists, docstring and definition site.
 
-use super::Context;
-use super::completions::current_ns;
+use super::{Context, queried_symbol};
 use crate::compiler::introspect::SymbolInfo;
 use crate::nrepl::frame::Frame;
 use crate::nrepl::message::{Reply, Request, dict};
@@ -20,11 +19,8 @@ impl Lookup {
 
     pub fn apply(self, ctx: &Context) {
         let request = &self.request;
-        let symbol = request
-            .str("sym")
-            .or(request.str("symbol"))
-            .unwrap_or_default();
-        let ns = current_ns(ctx, request);
+        let symbol = queried_symbol(request);
+        let ns = ctx.query_ns(request);
         let reply = Reply::to(request, request.session());
         let Some(info) = ctx.shared.evaluator.lookup(&ns, symbol) else {
             ctx.send(if self.flat {

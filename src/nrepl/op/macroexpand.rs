@@ -2,7 +2,6 @@
 //! (`macroexpand-1`, `macroexpand` or `macroexpand-all`).
 
 use super::Context;
-use super::completions::current_ns;
 use crate::nrepl::message::{Reply, Request};
 
 pub struct Macroexpand {
@@ -18,7 +17,7 @@ impl Macroexpand {
         let request = &self.request;
         let code = request.str("code").unwrap_or_default();
         let expander = request.str("expander").unwrap_or("macroexpand");
-        let ns = current_ns(ctx, request);
+        let ns = ctx.query_ns(request);
         let reply = Reply::to(request, request.session());
         ctx.send(
             match ctx.shared.evaluator.macroexpand(&ns, code, expander) {

@@ -42,6 +42,19 @@ impl Context {
         let _ = self.replies.send(reply.into_frame());
     }
 
+    /// The namespace a query (completions, lookup, ...) is asked in: the
+    /// request's `ns`, else the session's.
+    pub fn query_ns(&self, request: &Request) -> String {
+        if let Some(ns) = request.str("ns").filter(|ns| !ns.is_empty()) {
+            return ns.to_string();
+        }
+        request
+            .session()
+            .and_then(|id| self.shared.sessions.get(id))
+            .map(|session| session.ns())
+            .unwrap_or_else(|| crate::DEFAULT_NS.to_string())
+    }
+
     /// The session a request names, or a fresh unregistered one when it names
     /// none (nREPL serves sessionless requests in an ephemeral session). An
     /// unknown session id is answered `unknown-session` here and gives `None`.
@@ -61,6 +74,14 @@ impl Context {
             }
         }
     }
+}
+
+/// The symbol a lookup asks about (`sym`, or `symbol` as some clients send it).
+pub fn queried_symbol(request: &Request) -> &str {
+    request
+        .str("sym")
+        .or(request.str("symbol"))
+        .unwrap_or_default()
 }
 
 /// One parsed request.
