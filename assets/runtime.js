@@ -4462,10 +4462,35 @@ defn(stacktraceLib, 'clojure.stacktrace', 'print-throwable', { 1: printThrowable
 defn(stacktraceLib, 'clojure.stacktrace', 'print-stack-trace', { 1: printThrowable, 2: printThrowable });
 defn(stacktraceLib, 'clojure.stacktrace', 'print-cause-trace', { 1: printCauseTrace, 2: printCauseTrace });
 
+/** Helpers the core macros expand to (`with-out-str`, `time`, `assert`); not for users. */
+export const internalLib = Object.create(null);
+defn(internalLib, 'jank.runtime', 'capture-out', {
+  1: (thunk) => {
+    let text = '';
+    const previous = setOutput({ out: (s) => { text += s; } });
+    try {
+      thunk();
+    } finally {
+      setOutput(previous);
+    }
+    return text;
+  },
+});
+defn(internalLib, 'jank.runtime', 'time-call', {
+  1: (thunk) => {
+    const started = performance.now();
+    const value = thunk();
+    writeOut(`"Elapsed time: ${(performance.now() - started).toFixed(6)} msecs"\n`);
+    return value;
+  },
+});
+defn(internalLib, 'jank.runtime', 'assertion-error', { 1: (message) => new CljError('AssertionError', message) });
+
 export const libraries = {
   'clojure.core': coreLib,
   'clojure.string': stringLib,
   'clojure.stacktrace': stacktraceLib,
+  'jank.runtime': internalLib,
 };
 
 /** The names this runtime implements, per namespace. */

@@ -698,3 +698,32 @@ fn an_eval_that_runs_too_long_times_out() {
     assert!(err.contains("Eval timed out after 1 s"), "{err}");
     assert_eq!(values(&client.eval(&session, "(+ 1 2)")), ["3"]);
 }
+
+#[test]
+fn with_out_str_time_and_assert() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    assert_eq!(
+        values(&client.eval(&session, "(with-out-str (println \"a\" 1) (print :b))")),
+        ["\"a 1\\n:b\""]
+    );
+    let timed = client.eval(&session, "(time (+ 1 2))");
+    assert_eq!(values(&timed), ["3"]);
+    assert!(
+        joined(&timed, "out").starts_with("\"Elapsed time: "),
+        "{timed:?}"
+    );
+    let failed = joined(
+        &client.eval(
+            &session,
+            "(assert (pos? -1) (str \"must be \" \"positive\"))",
+        ),
+        "err",
+    );
+    assert!(failed.contains("(AssertionError)"), "{failed}");
+    assert!(
+        failed.contains("Assert failed: must be positive\n(pos? -1)"),
+        "{failed}"
+    );
+}

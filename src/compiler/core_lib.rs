@@ -306,4 +306,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.stacktrace" "print-stack-trace" "([tr] [tr n])" "Prints a Clojure-oriented stack trace of tr, a Throwable. Prints a maximum of n stack frames (default: unlimited). Does not print chained exceptions (causes).";
     "clojure.stacktrace" "print-throwable" "([tr])" "Prints the class and message of a Throwable. Prints the ex-data map if present.";
     "clojure.stacktrace" "root-cause" "([tr])" "Returns the last 'cause' Throwable in a chain of Throwables.";
+    "jank.runtime" "capture-out" "([thunk])" "What calling thunk prints, as a string (with-out-str expands to it).";
+    "jank.runtime" "time-call" "([thunk])" "Calls thunk, prints how long it took, returns its value (time expands to it).";
+    "jank.runtime" "assertion-error" "([message])" "An AssertionError with message (assert expands to it).";
 };

@@ -55,6 +55,9 @@ const EXPANDERS: &[(&str, Expander)] = &[
     ("doseq", expand_doseq),
     ("for", expand_for),
     ("binding", expand_binding),
+    ("with-out-str", expand_with_out_str),
+    ("time", expand_time),
+    ("assert", expand_assert),
 ];
 
 /// The expander for a `clojure.core` macro name.
@@ -67,6 +70,21 @@ pub fn lookup(name: &str) -> Option<Expander> {
 
 /// The core macros' arglists and docstrings, for `info`, `eldoc` and completion.
 pub const MACRO_DOCS: &[(&str, &str, &str)] = &[
+    (
+        "with-out-str",
+        "([& body])",
+        "Evaluates exprs in a context in which *out* is bound to a fresh StringWriter. Returns the string created by any nested printing calls.",
+    ),
+    (
+        "time",
+        "([expr])",
+        "Evaluates expr and prints the time it took. Returns the value of expr.",
+    ),
+    (
+        "assert",
+        "([x] [x message])",
+        "Evaluates expression x and throws an AssertionError with optional message if x does not evaluate to logical true.",
+    ),
     (
         "binding",
         "([bindings & body])",
@@ -329,6 +347,63 @@ fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
     let mut let_form = vec![vector(pos, lets)];
     let_form.extend(enter);
     Ok(call(pos, "let*", let_form))
+}
+
+/// `(with-out-str body...)`: what the body prints, as a string.
+fn expand_with_out_str(form: &Form, args: &[Form]) -> Result<Form> {
+    Ok(call(
+        form.pos,
+        "jank.runtime/capture-out",
+        vec![thunk(form.pos, args)],
+    ))
+}
+
+/// `(time expr)`: prints how long `expr` took, yields its value.
+fn expand_time(form: &Form, args: &[Form]) -> Result<Form> {
+    let [expr] = args else {
+        return Err(wrong_args(form, "time", args.len()));
+    };
+    Ok(call(
+        form.pos,
+        "jank.runtime/time-call",
+        vec![thunk(form.pos, std::slice::from_ref(expr))],
+    ))
+}
+
+/// `(assert x)` / `(assert x message)`: throws an AssertionError worded as
+/// Clojure's when `x` is logical false.
+fn expand_assert(form: &Form, args: &[Form]) -> Result<Form> {
+    let pos = form.pos;
+    let text = |t: String| Form::new(FormKind::Str(t), pos);
+    let (test, message) = match args {
+        [test] => (test, text(format!("Assert failed: {test}"))),
+        [test, message] => (
+            test,
+            call(
+                pos,
+                "clojure.core/str",
+                vec![
+                    text("Assert failed: ".into()),
+                    message.clone(),
+                    text(format!("\n{test}")),
+                ],
+            ),
+        ),
+        _ => return Err(wrong_args(form, "assert", args.len())),
+    };
+    let error = call(pos, "jank.runtime/assertion-error", vec![message]);
+    Ok(call(
+        pos,
+        "if",
+        vec![test.clone(), nil(pos), call(pos, "throw", vec![error])],
+    ))
+}
+
+/// `(fn* [] body...)`.
+fn thunk(pos: Pos, body: &[Form]) -> Form {
+    let mut items = vec![vector(pos, Vec::new())];
+    items.extend(body.iter().cloned());
+    call(pos, "fn*", items)
 }
 
 /// `(let* [name value] body)`.
