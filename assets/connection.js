@@ -6,6 +6,7 @@
 import {
   Runtime, prStr, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
 } from './runtime.js';
+import { sideModuleInfo, createEmscriptenHost } from './emscripten-host.js';
 
 const OPEN = 1;
 const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulated
@@ -173,6 +174,8 @@ export function connect(url, options = {}) {
   };
   const previousOutput = setOutput({ out: writer('out'), err: writer('err') });
 
+  let sideModules = null; // the jank runtime bundle, loaded with the first side module
+
   async function runEval(data) {
     const u8 = await frameBytes(data);
     if (u8 === null || u8.length < 4) return; // no id to answer to
@@ -187,7 +190,16 @@ export function connect(url, options = {}) {
     }
     let result;
     const started = performance.now();
-    try {
+    const side = sideModuleInfo(u8.subarray(4));
+    if (side !== null) {
+      // --compiler jank: an emscripten side module for the jank runtime bundle.
+      sideModules ??= createEmscriptenHost({
+        baseUrl: url.replace(/^ws/, 'http').replace(/\/repl(\?.*)?$/, ''),
+        out: writer('out'),
+        err: writer('err'),
+      });
+      result = { id, ...(await sideModules.run(u8.subarray(4), side)) };
+    } else try {
       const v = await runtime.loadPatch(u8.subarray(4), id);
       runtime.recordOutcome(v);
       result = { id, ok: true, value: prStr(v) };

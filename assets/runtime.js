@@ -4504,8 +4504,9 @@ export const coreNames = Object.fromEntries(
 
 /** The names of module "rt"'s imports (besides the `vars` table). */
 export const rtImportNames = [
-  'vars', 'code', 'truthy',
+  'vars', 'truthy',
   ...Array.from({ length: 21 }, (_, i) => `invoke${i}`),
+  ...Array.from({ length: 21 }, (_, i) => `dispatch${i}`),
   'add', 'sub', 'mul', 'div', 'lt', 'gt', 'lte', 'gte', 'num_eq', 'equiv',
   'fn_new', 'fn_arity', 'fn_capture', 'fn_captured', 'throw',
   'var_changed', 'is_unbound', 'try_catch', 'poll',
@@ -4534,29 +4535,56 @@ const wasmSection = (id, items) => {
 };
 
 /**
- * The trampolines: for each arity n a wasm function (self, a1..an) -> value that calls the
- * runtime's invoke_n. The code table holds one wherever a var's value has no wasm code of
- * its own for that arity (a core JS function, a keyword, a map, a variadic fn, Unbound), so
- * a compiled call of a var is always one call_indirect.
+ * The dispatcher: a small module, built here, that owns the code table (one entry per var
+ * and arity, docs/patch-abi.md) and exports, for each arity n,
+ * - `d{n}(self, a1..an, index)`: `call_indirect` through the table: how compiled code calls
+ *   a var, wasm to wasm with no JS frame in between;
+ * - `t{n}(self, a1..an)`: a trampoline into the runtime's invoke_n, which the table holds
+ *   wherever a var's value has no wasm code of its own for that arity (a core JS function, a
+ *   keyword, a map, a variadic fn, Unbound).
+ * Patches import the `d{n}` functions, not the table: in Node 20's V8 every instance that
+ * imports a funcref table registers with it for good, so a table imported by every patch
+ * leaks each patch and makes every table.set slower.
  */
-function buildTrampolines(invokes) {
+function buildDispatcher(invokes) {
   const EXTERNREF = 0x6f;
-  const arities = Array.from({ length: CODE_STRIDE }, (_, n) => n);
+  const I32 = 0x7f;
+  const FUNCREF = 0x70;
+  const N = CODE_STRIDE;
+  const arities = Array.from({ length: N }, (_, n) => n);
+  const externs = (n) => Array(n + 1).fill(EXTERNREF);
+  const body = (n, tail) => {
+    const code = [0x00];
+    for (let i = 0; i <= n; i++) code.push(0x20, ...leb(i));
+    code.push(...tail, 0x0b);
+    return [...leb(code.length), ...code];
+  };
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...wasmSection(1, arities.map((n) => [0x60, ...leb(n + 1), ...Array(n + 1).fill(EXTERNREF), 1, EXTERNREF])),
+    // types: n -> (self, a1..an) -> value; N + n -> (self, a1..an, index) -> value
+    ...wasmSection(1, [
+      ...arities.map((n) => [0x60, ...leb(n + 1), ...externs(n), 1, EXTERNREF]),
+      ...arities.map((n) => [0x60, ...leb(n + 2), ...externs(n), I32, 1, EXTERNREF]),
+    ]),
     ...wasmSection(2, arities.map((n) => [...wasmName('rt'), ...wasmName(`invoke${n}`), 0x00, ...leb(n)])),
-    ...wasmSection(3, arities.map((n) => leb(n))),
-    ...wasmSection(7, arities.map((n) => [...wasmName(`t${n}`), 0x00, ...leb(CODE_STRIDE + n)])),
-    ...wasmSection(10, arities.map((n) => {
-      const body = [0x00];
-      for (let i = 0; i <= n; i++) body.push(0x20, ...leb(i));
-      body.push(0x10, ...leb(n), 0x0b);
-      return [...leb(body.length), ...body];
-    })),
+    ...wasmSection(3, [...arities.map((n) => leb(n)), ...arities.map((n) => leb(N + n))]),
+    ...wasmSection(4, [[FUNCREF, 0x00, 0x00]]),
+    ...wasmSection(7, [
+      ...arities.map((n) => [...wasmName(`t${n}`), 0x00, ...leb(N + n)]),
+      ...arities.map((n) => [...wasmName(`d${n}`), 0x00, ...leb(2 * N + n)]),
+      [...wasmName('code'), 0x01, 0x00],
+    ]),
+    ...wasmSection(10, [
+      ...arities.map((n) => body(n, [0x10, ...leb(n)])),
+      ...arities.map((n) => body(n, [0x20, ...leb(n + 1), 0x11, ...leb(n), 0x00])),
+    ]),
   ];
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), { rt: invokes });
-  return arities.map((n) => instance.exports[`t${n}`]);
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), { rt: invokes });
+  return {
+    table: exports.code,
+    trampolines: arities.map((n) => exports[`t${n}`]),
+    dispatchers: arities.map((n) => exports[`d${n}`]),
+  };
 }
 
 /** Whether a thrown value is caught by `(catch Class e ...)`, Class as written. */
@@ -4594,6 +4622,10 @@ function tryCatch(body, catches, fin) {
 
 const textDecoder = new TextDecoder();
 
+const IS_NODE = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+/** Browsers refuse to compile larger modules synchronously on the main thread. */
+const SYNC_COMPILE_LIMIT = 4096;
+
 /** The parsed `jank.patch` custom section of a compiled module. */
 export function readPatchMeta(module) {
   const sections = WebAssembly.Module.customSections(module, 'jank.patch');
@@ -4614,11 +4646,14 @@ export function readPatchMeta(module) {
 export class Runtime {
   constructor() {
     this.table = new WebAssembly.Table({ element: 'externref', initial: 0 });
-    this.code = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
+
     this.varsBySlot = [];
     this.ns = 'user';
     this.rt = this.makeRtImports();
-    this.trampolines = buildTrampolines(this.rt);
+    const dispatcher = buildDispatcher(this.rt);
+    this.code = dispatcher.table;
+    this.trampolines = dispatcher.trampolines;
+    dispatcher.dispatchers.forEach((d, n) => { this.rt[`dispatch${n}`] = d; });
   }
 
   /**
@@ -4650,7 +4685,6 @@ export class Runtime {
       fn_capture: fnCapture,
       fn_captured: fnCaptured,
       throw: throwValue,
-      code: this.code,
       var_changed: (slot) => this.varChanged(slot),
       is_unbound: (x) => (x instanceof Unbound ? 1 : 0),
       try_catch: tryCatch,
@@ -4776,6 +4810,9 @@ export class Runtime {
 
   /** Compile, link and run a patch (bytes: BufferSource); resolves to the form's value. */
   async loadPatch(bytes, evalId = null) {
+    // Synchronous compilation is several times faster for small modules; browsers allow it
+    // on the main thread below 4 KB, Node always.
+    if (IS_NODE || bytes.length < SYNC_COMPILE_LIMIT) return this.loadPatchSync(bytes, evalId);
     const module = await WebAssembly.compile(bytes);
     const { meta, imports } = this.prepare(module);
     const instance = await WebAssembly.instantiate(module, imports);

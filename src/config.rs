@@ -6,10 +6,12 @@ use clap::{Parser, ValueEnum};
 
 /// An nREPL server that runs Clojure/jank code as WebAssembly in a browser or Node.
 ///
-/// Editors connect to the nREPL port; runtimes (the page at the printed URL, or
-/// the Node process `--headless` starts) connect to the HTTP port.
+/// Editors connect to the nREPL port (also written to .nrepl-port); runtimes (the
+/// page at the printed URL, or the Node process `--headless` starts) connect to
+/// the HTTP port. Evals run in the most recently connected runtime, unless the
+/// session chose one (the select-runtime op).
 #[derive(Clone, Debug, Parser)]
-#[command(name = "jank-wasm-nrepl", version, about, long_about = None)]
+#[command(name = "jank-wasm-nrepl", version, about)]
 pub struct Config {
     /// nREPL port editors connect to (0 picks a free port).
     #[arg(long, default_value_t = 7889)]
@@ -23,7 +25,7 @@ pub struct Config {
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
 
-    /// Also start a headless Node.js runtime connected to this server.
+    /// Also start a headless Node.js runtime (Node.js 20 or newer) connected to this server.
     #[arg(long)]
     pub headless: bool,
 
@@ -34,6 +36,32 @@ pub struct Config {
     /// Which compiler turns evals into wasm patches.
     #[arg(long, value_enum, default_value_t = CompilerKind::Builtin)]
     pub compiler: CompilerKind,
+
+    /// The jank executable (--compiler jank).
+    #[arg(long, default_value = "jank", value_name = "PATH")]
+    pub jank: String,
+
+    /// The emcc executable (--compiler jank); patches are built with the clang and wasm-ld it runs.
+    #[arg(long, default_value = "emcc", value_name = "PATH")]
+    pub emcc: String,
+
+    /// An extra argument for jank, before its command (e.g. --jank-arg=--module-path=src). Repeatable.
+    #[arg(long = "jank-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub jank_args: Vec<String>,
+
+    /// An extra flag for compiling patches, after jank's cflags (e.g. --emcc-flag=-O2). Repeatable.
+    #[arg(long = "emcc-flag", value_name = "FLAG", allow_hyphen_values = true)]
+    pub emcc_flags: Vec<String>,
+
+    /// The jank runtime bundle served to runtimes (--compiler jank): a directory with an
+    /// emscripten MAIN_MODULE, NAME.wasm and its MODULARIZE'd glue NAME.js.
+    #[arg(long, value_name = "DIR")]
+    pub runtime_bundle: Option<std::path::PathBuf>,
+
+    /// Where built patches are cached across runs (--compiler jank; default
+    /// ~/.cache/jank-wasm-nrepl/patches).
+    #[arg(long, value_name = "DIR")]
+    pub patch_cache: Option<std::path::PathBuf>,
 
     /// Another origin allowed to attach a browser runtime (e.g. your dev server, http://localhost:3000). Repeatable.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
@@ -61,6 +89,9 @@ pub struct Config {
 pub enum CompilerKind {
     /// The compiler built into this program (no jank install needed).
     Builtin,
+    /// The real jank compiler and emscripten: each eval becomes a side module
+    /// loaded into a jank runtime bundle (--jank, --emcc, --runtime-bundle).
+    Jank,
 }
 
 impl Config {

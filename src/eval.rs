@@ -18,6 +18,7 @@ use crate::compiler::reader::Reader;
 use crate::compiler::{CompileError, Compiled, Compiler, Patch};
 use crate::nrepl::session::lock;
 use crate::runtime::{Bridge, PatchRun, RuntimeEvent};
+use crate::toolchain::{EvalFailure, FailureKind, JankToolchain};
 
 /// What to evaluate, and where it came from (for error positions).
 #[derive(Clone, Debug)]
@@ -79,6 +80,8 @@ pub struct Evaluator {
     eval_timeout: Duration,
     /// Every eval's final reply says where its time went (`--timings`).
     pub timings_by_default: bool,
+    /// `--compiler jank`: evals go through the jank toolchain instead.
+    toolchain: Option<Arc<JankToolchain>>,
 }
 
 impl Evaluator {
@@ -88,11 +91,22 @@ impl Evaluator {
             bridge,
             eval_timeout,
             timings_by_default,
+            toolchain: None,
         }
+    }
+
+    /// Compiles evals with the jank toolchain (`--compiler jank`).
+    pub fn with_toolchain(mut self, toolchain: Arc<JankToolchain>) -> Evaluator {
+        self.toolchain = Some(toolchain);
+        self
     }
 
     pub fn namespace_exists(&self, ns: &str) -> bool {
         lock(&self.compiler).namespace_exists(ns)
+            || self
+                .toolchain
+                .as_ref()
+                .is_some_and(|toolchain| toolchain.namespace_exists(ns))
     }
 
     /// Completion candidates for `prefix` typed in namespace `ns`.
@@ -133,7 +147,10 @@ impl Evaluator {
             on_event,
             timings: Timings::default(),
         };
-        run.run_forms(ns).await;
+        match self.toolchain.clone() {
+            Some(toolchain) => run.run_jank(ns, toolchain).await,
+            None => run.run_forms(ns).await,
+        }
         run.timings
     }
 }
@@ -181,6 +198,56 @@ impl EvalRun<'_> {
             self.evaluator
                 .bridge
                 .record_definitions(&patch.defines, wasm);
+        }
+    }
+
+    /// `--compiler jank`: the whole eval is one side module built by the jank
+    /// toolchain (src/toolchain), run like any patch.
+    async fn run_jank(&mut self, ns: &mut String, toolchain: Arc<JankToolchain>) {
+        let started = std::time::Instant::now();
+        let (namespace, code) = (ns.clone(), self.request.code.clone());
+        let (source, line) = (self.source.0.clone(), self.request.line);
+        let built = tokio::task::spawn_blocking(move || {
+            toolchain.eval_patch(&namespace, &code, &source, line)
+        })
+        .await
+        .unwrap_or_else(|error| {
+            Err(EvalFailure {
+                kind: FailureKind::Compile,
+                message: format!("the jank toolchain failed: {error}"),
+                line: None,
+                column: None,
+            })
+        });
+        self.timings.compile += started.elapsed();
+        let patch = match built {
+            Ok(Some(patch)) => patch,
+            Ok(None) => return,
+            Err(failure) => {
+                let at = self.source.at(
+                    failure.line.unwrap_or(self.request.line),
+                    failure.column.unwrap_or(self.request.column),
+                );
+                let (what, class) = match failure.kind {
+                    FailureKind::Read => {
+                        ("reading source", "clojure.lang.LispReader$ReaderException")
+                    }
+                    FailureKind::Compile => {
+                        ("compiling", "clojure.lang.Compiler$CompilerException")
+                    }
+                };
+                let text = format!("Syntax error {what} at ({at}).\n{}\n", failure.message);
+                return report_failure(self.on_event, text, class);
+            }
+        };
+        if self
+            .run_form(&patch.wasm, &patch.ns_after, self.request.line)
+            .await
+        {
+            *ns = patch.ns_after;
+            self.evaluator
+                .bridge
+                .record_definitions(&patch.defines, patch.wasm);
         }
     }
 

@@ -9,6 +9,7 @@ pub mod eval;
 pub mod nrepl;
 pub mod runtime;
 pub mod server;
+pub mod toolchain;
 
 /// The namespace new sessions start in.
 pub const DEFAULT_NS: &str = "user";

@@ -9,11 +9,12 @@ use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::config::Config;
+use crate::config::{CompilerKind, Config};
 use crate::eval::Evaluator;
 use crate::nrepl::session::Sessions;
 use crate::runtime::http::Security;
 use crate::runtime::{Bridge, headless};
+use crate::toolchain::JankToolchain;
 
 /// The state every connection shares, behind an `Arc`.
 pub struct Shared {
@@ -24,6 +25,8 @@ pub struct Shared {
 
 /// Runs the program until a shutdown signal.
 pub async fn run(config: Config) -> Result<()> {
+    // Before anything listens: a missing jank or emcc ends the program here.
+    let toolchain = start_toolchain(&config).await?;
     let nrepl_listener = bind(&config.bind, config.nrepl_port, "nREPL", "--nrepl-port").await?;
     let http_listener = bind(&config.bind, config.http_port, "HTTP", "--http-port").await?;
     let nrepl_port = nrepl_listener.local_addr()?.port();
@@ -34,9 +37,14 @@ pub async fn run(config: Config) -> Result<()> {
     let page_url = format!("http://{host}:{http_port}/?token={token}");
     let bridge = Bridge::new(config.runtime_wait());
     bridge.set_page_url(&page_url);
+    let mut evaluator = Evaluator::new(bridge.clone(), config.eval_timeout(), config.timings);
+    let bundle = toolchain.as_ref().map(|t| t.main_module.clone());
+    if let Some(toolchain) = toolchain {
+        evaluator = evaluator.with_toolchain(toolchain);
+    }
     let shared = Arc::new(Shared {
         sessions: Sessions::default(),
-        evaluator: Evaluator::new(bridge.clone(), config.eval_timeout(), config.timings),
+        evaluator,
         bridge: bridge.clone(),
     });
     let security = Security::for_address(
@@ -56,6 +64,7 @@ pub async fn run(config: Config) -> Result<()> {
         http_listener,
         bridge,
         security,
+        bundle,
         shutdown_rx,
     ));
 
@@ -97,6 +106,16 @@ pub async fn run(config: Config) -> Result<()> {
     remove_port_file(&port_file);
     drop(headless);
     Ok(())
+}
+
+/// The jank toolchain for `--compiler jank` (probing emcc takes a moment).
+async fn start_toolchain(config: &Config) -> Result<Option<Arc<JankToolchain>>> {
+    if config.compiler != CompilerKind::Jank {
+        return Ok(None);
+    }
+    let config = config.clone();
+    let started = tokio::task::spawn_blocking(move || JankToolchain::start(&config)).await?;
+    Ok(Some(Arc::new(started?)))
 }
 
 async fn bind(address: &str, port: u16, what: &str, flag: &str) -> Result<TcpListener> {

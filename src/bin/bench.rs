@@ -287,6 +287,15 @@ fn machine_info(out: &mut String) {
         out,
         "{cpu}, {cores} cores, {mem_gib:.0} GiB; {os}, Linux {kernel}"
     );
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "Load average at the start (1, 5, 15 min): {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let _ = writeln!(
         out,
         "Node {}; {}; {}",
@@ -480,10 +489,11 @@ impl ServerProcess {
         let mut lines = Vec::new();
         loop {
             let have = |p: &str| lines.iter().any(|l: &String| l.starts_with(p));
-            if have("nREPL server started") && have("Runtime page: ") {
-                if !headless || have("Headless Node runtime started") {
-                    break;
-                }
+            if have("nREPL server started")
+                && have("Runtime page: ")
+                && (!headless || have("Headless Node runtime started"))
+            {
+                break;
             }
             let left = limit.saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
@@ -567,6 +577,24 @@ fn memory_kib(pid: u32) -> Option<(u64, u64)> {
             .and_then(|v| v.parse::<u64>().ok())
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// User plus system CPU time of a process so far, in clock ticks.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ...`: fields after the last ')' start at field 3.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// Clock ticks per second (`getconf CLK_TCK`; 100 on Linux).
+fn ticks_per_second() -> f64 {
+    command_line("getconf", &["CLK_TCK"])
+        .parse()
+        .unwrap_or(100.0)
 }
 
 /// The direct children of a process (all its threads').
@@ -823,18 +851,50 @@ fn node_runtime(args: &Args, deadline: Instant) -> Result<NodeResults> {
         deadline,
     )?;
     let mut done = (args.n + args.warmup) * 3;
+    let node_pid = children(server.pid()).first().copied();
+    let cpu_before =
+        [Some(server.pid()), node_pid, Some(std::process::id())].map(|p| p.and_then(cpu_ticks));
     let tp = throughput(server.nrepl_port, args.conns, args.per_conn, deadline)?;
+    let cpu_after =
+        [Some(server.pid()), node_pid, Some(std::process::id())].map(|p| p.and_then(cpu_ticks));
     done += tp.evals;
+    let cpu_per_eval: Vec<String> = cpu_before
+        .iter()
+        .zip(&cpu_after)
+        .map(|(b, a)| match (b, a) {
+            (Some(b), Some(a)) => format!(
+                "{:.0} µs",
+                (a - b) as f64 * 1e6 / ticks_per_second() / tp.evals as f64
+            ),
+            _ => "-".to_string(),
+        })
+        .collect();
 
-    // Up to `total_evals` in all, 16 connections at a time.
-    let mut extra_wall = Duration::ZERO;
+    // Up to `total_evals` in all, 16 connections at a time, in chunks of about
+    // 10,000 evals; after each, the memory of both processes and the chunk's
+    // rate, so growth shows. A runtime that dies ends the phase (and is reported).
+    let mut growth = Vec::new();
+    let mut runtime_failure = None;
     while done < args.total_evals && Instant::now() < deadline {
         let left = args.total_evals - done;
-        let per_conn = (left / args.conns).clamp(1, 5_000);
-        let started = Instant::now();
-        let more = throughput(server.nrepl_port, args.conns, per_conn, deadline)?;
-        extra_wall += started.elapsed();
-        done += more.evals;
+        let per_conn = (left.min(10_000) / args.conns).max(1);
+        match throughput(server.nrepl_port, args.conns, per_conn, deadline) {
+            Ok(more) => {
+                done += more.evals;
+                let node_rss = children(server.pid())
+                    .first()
+                    .and_then(|&pid| memory_kib(pid))
+                    .map(|(rss, _)| rss);
+                growth.push((done, memory_kib(server.pid()), node_rss, more));
+            }
+            Err(e) => {
+                runtime_failure = Some(format!(
+                    "after about {done} evals (the last {}-eval chunk did not finish): {e}",
+                    per_conn * args.conns
+                ));
+                break;
+            }
+        }
     }
     let after = memory_kib(server.pid()).ok_or("cannot read the server's /proc status")?;
     let node_after = children(server.pid())
@@ -872,6 +932,11 @@ fn node_runtime(args: &Args, deadline: Instant) -> Result<NodeResults> {
     );
     let _ = writeln!(
         out,
+        "\nCPU time per eval during that run (utime+stime from /proc): server {}, Node runtime {}, this bench's client threads {}.",
+        cpu_per_eval[0], cpu_per_eval[1], cpu_per_eval[2]
+    );
+    let _ = writeln!(
+        out,
         "\n## Resident memory (server process, /proc/PID/status)\n"
     );
     let _ = writeln!(
@@ -897,12 +962,33 @@ fn node_runtime(args: &Args, deadline: Instant) -> Result<NodeResults> {
         fmt_mib(after.1),
         node_mem(node_after)
     );
-    if extra_wall > Duration::ZERO {
+    if !growth.is_empty() {
         let _ = writeln!(
             out,
-            "\n(the evals after the throughput run took {:.1} s)",
-            extra_wall.as_secs_f64()
+            "\n## Over many evals ({} connections, `(+ 1 2)`)\n",
+            args.conns
         );
+        let _ = writeln!(
+            out,
+            "| evals so far | server VmRSS | Node runtime VmRSS | evals/s in the last chunk | p50 | p99 |"
+        );
+        let _ = writeln!(out, "|-----|-----|-----|-----|-----|-----|");
+        for (count, server_mem, node_rss, chunk) in &growth {
+            let _ = writeln!(
+                out,
+                "| {count} | {} | {} | {:.0} | {} | {} |",
+                server_mem
+                    .map(|(rss, _)| fmt_mib(rss))
+                    .unwrap_or("-".into()),
+                node_rss.map(fmt_mib).unwrap_or("-".into()),
+                chunk.per_second,
+                fmt_ms(chunk.stats.p50),
+                fmt_ms(chunk.stats.p99)
+            );
+        }
+    }
+    if let Some(failure) = &runtime_failure {
+        let _ = writeln!(out, "\n**The Node runtime failed {failure}**");
     }
 
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };

@@ -32,6 +32,11 @@ pub const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/connection.js"),
     },
     Asset {
+        name: "emscripten-host.js",
+        content_type: JS,
+        body: include_str!("../../assets/emscripten-host.js"),
+    },
+    Asset {
         name: "control.js",
         content_type: JS,
         body: include_str!("../../assets/control.js"),

@@ -4,6 +4,7 @@
 //! when a browser sends an Origin, comes from an allowed origin. Anything else
 //! gets 403 and a log line.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -16,6 +17,7 @@ use tracing::{debug, warn};
 
 use super::Bridge;
 use super::assets;
+use crate::toolchain::main_module::{self, MainModule};
 
 /// Cross-origin isolation, which gives the page SharedArrayBuffer (the control
 /// channel: interrupts and read-line). Everything we serve is same-origin.
@@ -104,10 +106,12 @@ impl Security {
 }
 
 /// Serves HTTP until `shutdown` turns true.
+/// `bundle` is the `--runtime-bundle` (`--compiler jank`), served under `/bundle/`.
 pub async fn serve(
     listener: TcpListener,
     bridge: Bridge,
     security: Security,
+    bundle: Option<Arc<MainModule>>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -115,7 +119,8 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let (bridge, security) = (bridge.clone(), security.clone());
-                    tokio::spawn(async move { handle(stream, bridge, security).await });
+                    let bundle = bundle.clone();
+                    tokio::spawn(async move { handle(stream, bridge, security, bundle).await });
                 }
                 Err(error) => warn!(%error, "accepting an HTTP connection failed"),
             },
@@ -146,7 +151,12 @@ impl RequestHead {
     }
 }
 
-async fn handle(mut stream: TcpStream, bridge: Bridge, security: Security) {
+async fn handle(
+    mut stream: TcpStream,
+    bridge: Bridge,
+    security: Security,
+    bundle: Option<Arc<MainModule>>,
+) {
     let head = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
         Ok(Some(head)) => head,
         _ => {
@@ -163,6 +173,11 @@ async fn handle(mut stream: TcpStream, bridge: Bridge, security: Security) {
         let _ = respond(&mut stream, 405, "text/plain", b"method not allowed\n").await;
         return;
     }
+    if let Some(bundle) = bundle.as_deref()
+        && head.path.starts_with(main_module::URL_PREFIX)
+    {
+        return serve_bundle_file(&mut stream, &head, bundle, &security).await;
+    }
     match assets::lookup(&head.path) {
         Some(asset) => {
             let cors = security.cross_origin_grant(head.origin.as_deref());
@@ -177,6 +192,38 @@ async fn handle(mut stream: TcpStream, bridge: Bridge, security: Security) {
             let _ = respond(&mut stream, 404, "text/plain", b"not found\n").await;
         }
     }
+}
+
+/// A file of the runtime bundle, or its manifest; read at each request, so a
+/// rebuilt bundle is served at the next page load.
+async fn serve_bundle_file(
+    stream: &mut TcpStream,
+    head: &RequestHead,
+    bundle: &MainModule,
+    security: &Security,
+) {
+    let found = if head.path == format!("{}manifest.json", main_module::URL_PREFIX) {
+        Some((bundle.manifest_json().into_bytes(), "application/json"))
+    } else {
+        match bundle.file_for(&head.path) {
+            Some((path, content_type)) => {
+                tokio::fs::read(&path).await.ok().map(|b| (b, content_type))
+            }
+            None => None,
+        }
+    };
+    let _ = match found {
+        Some((body, content_type)) => {
+            let cors = security.cross_origin_grant(head.origin.as_deref());
+            let body = if head.method == "HEAD" {
+                &[][..]
+            } else {
+                &body[..]
+            };
+            respond_with(stream, 200, content_type, body, &cors).await
+        }
+        None => respond(stream, 404, "text/plain", b"not found\n").await,
+    };
 }
 
 async fn upgrade_runtime(

@@ -14,10 +14,8 @@ use super::namespace::{Namespaces, Slot};
 use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder};
 
 const E: ValType = ValType::EXTERNREF;
-/// The patch's tables, in import order: each var's wasm code per arity (for
-/// direct calls), and each var's value.
-const CODE_TABLE: u32 = 0;
-const VARS_TABLE: u32 = 1;
+/// The shared var table is the patch's only table.
+const VARS_TABLE: u32 = 0;
 
 /// An emitted patch and the vars it defines.
 pub struct Emitted {
@@ -416,23 +414,24 @@ impl Emitter {
         self.call_runtime("js_new", vec![E, E], vec![E]);
     }
 
-    /// A call of a var: one `call_indirect` through the var's entry for this
-    /// arity in the code table, with the var's value as `self`. The entry is
-    /// the fn's own wasm code when it has this arity, else a trampoline into
-    /// the runtime's invoke; either way no JS frame sits between two compiled
-    /// fns, and a redefinition is seen at the next call.
+    /// A call of a var: the runtime's dispatcher for this arity does one
+    /// `call_indirect` through the var's entry in the code table, with the
+    /// var's value as `self`. The entry is the fn's own wasm code when it has
+    /// this arity, else a trampoline into the runtime's invoke; either way no
+    /// JS frame sits between two compiled fns, and a redefinition is seen at
+    /// the next call.
     fn emit_var_call(&mut self, slot: Slot, args: &[Node]) {
         self.emit_var_value(slot);
         for arg in args {
             self.emit(arg);
         }
-        let arity = args.len() as u32;
-        self.push(Instruction::I32Const((slot * CODE_STRIDE + arity) as i32));
-        let type_index = self.module.type_of(vec![E; args.len() + 1], vec![E]);
-        self.push(Instruction::CallIndirect {
-            type_index,
-            table_index: CODE_TABLE,
-        });
+        let arity = args.len();
+        self.push(Instruction::I32Const(
+            (slot * CODE_STRIDE + arity as u32) as i32,
+        ));
+        let mut params = vec![E; arity + 1];
+        params.push(ValType::I32);
+        self.call_runtime(DISPATCH_NAMES[arity], params, vec![E]);
     }
 
     /// Tells the runtime a var has a new root, so it re-points the var's code entries.
@@ -448,6 +447,31 @@ impl Emitter {
         self.call_runtime(op.import_name(), vec![E; args.len()], vec![E]);
     }
 }
+
+/// The runtime's var-call dispatchers by argument count.
+const DISPATCH_NAMES: [&str; 21] = [
+    "dispatch0",
+    "dispatch1",
+    "dispatch2",
+    "dispatch3",
+    "dispatch4",
+    "dispatch5",
+    "dispatch6",
+    "dispatch7",
+    "dispatch8",
+    "dispatch9",
+    "dispatch10",
+    "dispatch11",
+    "dispatch12",
+    "dispatch13",
+    "dispatch14",
+    "dispatch15",
+    "dispatch16",
+    "dispatch17",
+    "dispatch18",
+    "dispatch19",
+    "dispatch20",
+];
 
 /// The runtime's call imports by argument count.
 const INVOKE_NAMES: [&str; 21] = [

@@ -127,17 +127,6 @@ impl ModuleBuilder {
         }
         imports.import(
             "rt",
-            "code",
-            EntityType::Table(TableType {
-                element_type: RefType::FUNCREF,
-                table64: false,
-                minimum: u64::from(table_size) * u64::from(CODE_STRIDE),
-                maximum: None,
-                shared: false,
-            }),
-        );
-        imports.import(
-            "rt",
             "vars",
             EntityType::Table(TableType {
                 element_type: RefType::EXTERNREF,

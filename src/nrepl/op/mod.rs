@@ -1,6 +1,7 @@
 //! nREPL operations: the `Op` enum parsed from a request, one file per op,
 //! each with its own `parse` and `apply`.
 
+mod classpath;
 mod clone;
 mod close;
 mod completions;
@@ -86,6 +87,7 @@ pub fn queried_symbol(request: &Request) -> &str {
 
 /// One parsed request.
 pub enum Op {
+    Classpath(classpath::Classpath),
     Clone(clone::Clone),
     Close(close::Close),
     Completions(completions::Completions),
@@ -106,6 +108,10 @@ pub enum Op {
 /// Every op name this server answers, with a line on what it does, as
 /// `describe` lists them.
 pub const OPS: &[(&str, &str)] = &[
+    (
+        "classpath",
+        "Where source files are: the server's working directory.",
+    ),
     (
         "clone",
         "Clones the given session (or a fresh one), returning the new session's id.",
@@ -154,6 +160,7 @@ pub const OPS: &[(&str, &str)] = &[
 impl Op {
     pub fn parse(request: Request) -> Op {
         match request.op() {
+            Some("classpath") => Op::Classpath(classpath::Classpath::parse(request)),
             Some("clone") => Op::Clone(clone::Clone::parse(request)),
             Some("close") => Op::Close(close::Close::parse(request)),
             Some("completions" | "complete") => {
@@ -181,6 +188,7 @@ impl Op {
     /// at once, so the connection keeps reading (for `interrupt`, other sessions).
     pub fn apply(self, ctx: &Context) {
         match self {
+            Op::Classpath(op) => op.apply(ctx),
             Op::Clone(op) => op.apply(ctx),
             Op::Close(op) => op.apply(ctx),
             Op::Completions(op) => op.apply(ctx),

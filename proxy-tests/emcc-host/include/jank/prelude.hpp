@@ -12,8 +12,10 @@
 #include <cstdint>
 #include <exception>
 #include <initializer_list>
-#include <string>
 
+/* No <string> here on purpose: every patch includes this header, and
+ * libc++'s <string> alone makes each compile ~60 ms slower (even
+ * precompiled). The host keeps its strings to itself. */
 namespace jank::runtime
 {
   enum class object_type : std::uint8_t
@@ -24,6 +26,7 @@ namespace jank::runtime
     real,
     string,
     keyword,
+    list,
     fn,
     var
   };
@@ -36,8 +39,6 @@ namespace jank::runtime
     {
     }
     virtual ~object();
-    /* How pr-str prints it. */
-    virtual std::string to_code_string() const;
 
     object_type type;
   };
@@ -53,39 +54,39 @@ namespace jank::runtime
     }
     ~fn() override;
     virtual object_ref call(object_ref const *args, std::size_t count) = 0;
-    std::string to_code_string() const override;
 
     char const *name;
   };
 
   struct var : object
   {
-    explicit var(std::string q) : object{ object_type::var }, qualified_name{ std::move(q) }
+    explicit var(char const *q) : object{ object_type::var }, qualified_name{ q }
     {
     }
     ~var() override;
     /* The root; calling it while unbound throws. */
     object_ref deref() const;
     var *bind_root(object_ref value);
-    std::string to_code_string() const override;
 
-    std::string qualified_name;
+    char const *qualified_name;
     object_ref root{};
   };
 
   using var_ref = var *;
 
-  /* What jank code throws: a class name (as the REPL shows it) and a message. */
+  /* What jank code throws: a class name (as the REPL shows it) and a message
+   * (both copied by the constructor). */
   struct error : std::exception
   {
-    error(std::string c, std::string m) : cls{ std::move(c) }, message{ std::move(m) }
-    {
-    }
+    error(char const *cls, char const *message);
     ~error() override;
     char const *what() const noexcept override;
 
-    std::string cls, message;
+    char const *cls, *message;
   };
+
+  /* How pr-str prints a value (the text lives as long as the runtime). */
+  char const *to_code_string(object_ref o);
 
   /* The var registry: `ns/name` to its var, for the life of the runtime. */
   var_ref get_var(char const *qualified_name);
@@ -108,6 +109,9 @@ namespace jank::runtime
     return call(f, args.begin(), args.size());
   }
 
+  /* Throws the value as jank's `throw` does (its text becomes the message). */
+  [[noreturn]] object_ref throw_value(object_ref value);
+
   /* Throws jank's arity error unless `count` is within [min, max] (max < 0: variadic). */
   void check_arity(char const *name, std::size_t count, std::size_t min, long max);
   /* The rest arguments of a variadic fn, as a printable list value. */
@@ -117,7 +121,7 @@ namespace jank::runtime
 /* The C ABI every runtime bundle provides to this project's toolchain. */
 extern "C"
 {
-  /* Writes of a patch: dlopen(path), call the entry, return "v<printed value>"
+  /* Loads a patch: dlopen(path), call its entry, return "v<printed value>"
    * or "e<class>\n<message>". The returned text lives until the next call. */
   char const *jank_wasm_load_patch(char const *path, char const *entry);
   /* pr-str of a var's root ("nil" for a null name or an unbound var). */

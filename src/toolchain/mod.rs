@@ -1,0 +1,463 @@
+//! The jank toolchain path (`--compiler jank`): each eval is compiled by the
+//! real jank compiler to C++, built with emscripten's clang and wasm-ld into a
+//! side module, checked against the runtime bundle's main module, and sent to
+//! a runtime that `dlopen`s it into the jank runtime (assets/emscripten-host.js).
+//!
+//! One eval, step by step (`JankToolchain::eval_patch`):
+//! 1. `module_source`: the eval's forms as a module in the session's
+//!    namespace, declaring the vars earlier evals defined;
+//! 2. `jank::Jank`: `jank compile-module --output-target cpp`;
+//! 3. an entry with a name unique to the patch, appended to jank's C++: it
+//!    calls the module's `jank_load_*` (which interns the vars by name and
+//!    runs the forms) and returns the printed value of the last form;
+//! 4. `build::PatchBuilder`: clang + wasm-ld as emcc would run them, cached;
+//! 5. `main_module::MainModule::missing_imports`: refuse a patch that would
+//!    abort the runtime.
+//!
+//! Everything here blocks (processes and files); the evaluator runs it on
+//! tokio's blocking pool.
+
+pub mod build;
+mod diagnostics;
+pub mod emcc;
+pub mod forms;
+mod jank;
+pub mod main_module;
+pub mod module_source;
+mod process;
+pub mod wasm;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tracing::info;
+
+use crate::compiler::namespace::Slot;
+use crate::config::Config;
+use crate::nrepl::session::lock;
+use build::{BuildError, BuilderOptions, PatchBuilder};
+use main_module::MainModule;
+use module_source::KnownVars;
+
+/// Flags every patch is compiled with, before jank's cflags and the user's:
+/// a side module, position-independent, with C++ exceptions (jank throws),
+/// i64 passed as BigInt (no legalized JS wrappers between the modules; the
+/// bundle must be built with it too), optimised moderately (a REPL patch is
+/// compiled far more often than it needs to be fast; `--emcc-flag=-O2`
+/// after these wins).
+pub const BASE_FLAGS: &[&str] = &[
+    "-sSIDE_MODULE=1",
+    "-fPIC",
+    "-fexceptions",
+    "-sWASM_BIGINT=1",
+    "-O1",
+];
+/// Flags after the user's: only the patch's entry is visible outside it.
+pub const LAST_FLAGS: &[&str] = &["-fvisibility=hidden"];
+
+/// Why the toolchain cannot start.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartError(String);
+
+/// Why an eval could not become a patch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvalFailure {
+    pub kind: FailureKind,
+    pub message: String,
+    /// Where in the eval (1-based), when known.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The text does not split into forms.
+    Read,
+    /// jank, clang or the linker refused it, or the import check did.
+    Compile,
+}
+
+/// A patch ready to send.
+#[derive(Clone, Debug)]
+pub struct EvalPatch {
+    pub wasm: Arc<Vec<u8>>,
+    /// The namespace the session is in after the eval.
+    pub ns_after: String,
+    /// Slots of the vars it defines, for the patch log (replay on reconnect).
+    pub defines: Vec<Slot>,
+}
+
+/// The toolchain, set up once at start.
+pub struct JankToolchain {
+    jank: jank::Jank,
+    builder: PatchBuilder,
+    /// The runtime bundle (also served over HTTP).
+    pub main_module: Arc<MainModule>,
+    state: Mutex<State>,
+    next_eval: AtomicU64,
+    /// Holds the toolchain's files (precompiled header, builds, modules).
+    work: tempfile::TempDir,
+}
+
+#[derive(Default)]
+struct State {
+    known: KnownVars,
+    namespaces: HashSet<String>,
+    /// Patch-log slots by var (`ns/name`): our own numbering, the built-in
+    /// compiler's registry is not used on this path.
+    slots: HashMap<String, Slot>,
+}
+
+impl JankToolchain {
+    /// Checks that jank, emcc and the runtime bundle are there, probes emcc
+    /// and precompiles the prelude. Takes a second or two.
+    pub fn start(config: &Config) -> Result<JankToolchain, StartError> {
+        let (jank_program, emcc, bundle) = find_tools(config)?;
+        let main_module = MainModule::load(&bundle).map_err(StartError)?;
+        let jank = jank::Jank::new(jank_program, &config.jank_args);
+        let cflags = jank.cflags().map_err(StartError)?;
+        remove_stale_work_dirs();
+        let work = tempfile::Builder::new()
+            .prefix(&format!("{WORK_PREFIX}{}-", std::process::id()))
+            .tempdir()
+            .map_err(|e| StartError(format!("cannot create a work directory: {e}")))?;
+        let flags = patch_flags(&cflags, &config.emcc_flags);
+        let commands = emcc::probe(&emcc, &flags, work.path()).map_err(StartError)?;
+        let options = BuilderOptions {
+            disk_cache: config.patch_cache.clone().or_else(default_cache_dir),
+            ..BuilderOptions::default()
+        };
+        let builder = PatchBuilder::new(commands, work.path(), options);
+        info!(bundle = %bundle.display(), "jank toolchain ready");
+        Ok(JankToolchain {
+            jank,
+            builder,
+            main_module: Arc::new(main_module),
+            state: Mutex::new(State::default()),
+            next_eval: AtomicU64::new(0),
+            work,
+        })
+    }
+
+    /// Whether an eval has used or created namespace `ns`.
+    pub fn namespace_exists(&self, ns: &str) -> bool {
+        lock(&self.state).namespaces.contains(ns)
+    }
+
+    /// The patch for evaluating `code` in `ns`; `Ok(None)` when the code has
+    /// no forms. `source` names the code in messages (`REPL` or a file name)
+    /// and `first_line` is where it starts.
+    pub fn eval_patch(
+        &self,
+        ns: &str,
+        code: &str,
+        source: &str,
+        first_line: u32,
+    ) -> Result<Option<EvalPatch>, EvalFailure> {
+        let known = lock(&self.state).known.clone();
+        let module = match module_source::eval_module(ns, code, &known) {
+            Ok(Some(module)) => module,
+            Ok(None) => return Ok(None),
+            Err(error) => {
+                return Err(EvalFailure {
+                    kind: FailureKind::Read,
+                    message: error.message,
+                    line: Some(error.line + first_line - 1),
+                    column: Some(error.column),
+                });
+            }
+        };
+        let dir = self.eval_dir().map_err(compile_failure)?;
+        let result = self.build_module(&dir, ns, &module, source, first_line);
+        let _ = std::fs::remove_dir_all(&dir);
+        let wasm = result?;
+        Ok(Some(EvalPatch {
+            wasm,
+            defines: self.record(ns, &module),
+            ns_after: module.ns_after,
+        }))
+    }
+
+    /// jank, the entry, the build and the import check, in `dir`.
+    fn build_module(
+        &self,
+        dir: &Path,
+        ns: &str,
+        module: &module_source::EvalModule,
+        source: &str,
+        first_line: u32,
+    ) -> Result<Arc<Vec<u8>>, EvalFailure> {
+        let module_file = dir.join(module_file_name(ns));
+        if let Some(parent) = module_file.parent() {
+            std::fs::create_dir_all(parent).map_err(compile_failure)?;
+        }
+        std::fs::write(&module_file, &module.text).map_err(compile_failure)?;
+        let cpp_file = dir.join("module.cpp");
+        self.jank
+            .compile_module(dir, ns, &cpp_file)
+            .map_err(|output| {
+                let eval = diagnostics::EvalSource {
+                    name: source,
+                    first_line,
+                    positions: &module.positions,
+                };
+                compile_failure(diagnostics::jank_message(
+                    &output,
+                    &module_file,
+                    self.work.path(),
+                    &eval,
+                ))
+            })?;
+        let cpp = std::fs::read_to_string(&cpp_file)
+            .map_err(|e| compile_failure(format!("jank wrote no C++ ({e})")))?;
+        let (full, id) = patch_source(&self.builder, &cpp, module.value_var.as_deref())
+            .map_err(compile_failure)?;
+        let built = self
+            .builder
+            .build(&full, &id)
+            .map_err(|error| compile_failure(self.build_message(error)))?;
+        self.check_imports(&built.wasm)?;
+        Ok(built.wasm)
+    }
+
+    fn build_message(&self, error: BuildError) -> String {
+        match error {
+            BuildError::Compile(output) => diagnostics::clang_message(&output, self.work.path()),
+            BuildError::Link(output) => diagnostics::link_message(&output, self.work.path()),
+            BuildError::Tool(message) => message,
+        }
+    }
+
+    fn check_imports(&self, wasm: &[u8]) -> Result<(), EvalFailure> {
+        let legalized = self
+            .main_module
+            .legalized_imports(wasm)
+            .map_err(|e| compile_failure(e.to_string()))?;
+        if !legalized.is_empty() {
+            return Err(compile_failure(format!(
+                "The patch was not sent: it calls {}, which the runtime bundle's main module ({}) exports only with its i64 arguments split for JavaScript: the bundle was built without -sWASM_BIGINT=1. Rebuild it with -sWASM_BIGINT=1 (patches are built with it).",
+                legalized.join(", "),
+                self.main_module.wasm
+            )));
+        }
+        let missing = self
+            .main_module
+            .missing_imports(wasm)
+            .map_err(|e| compile_failure(e.to_string()))?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+        Err(compile_failure(format!(
+            "The patch was not sent: it imports {}, which the runtime bundle's main module ({}) does not provide; its first call of a missing one would abort the runtime. Export what it needs from the bundle (EMSCRIPTEN_KEEPALIVE, or -sEXPORTED_FUNCTIONS with MAIN_MODULE=2), or don't use it in the eval.",
+            names.join(", "),
+            self.main_module.wasm,
+        )))
+    }
+
+    /// Remembers what a built eval defines; its vars' patch-log slots.
+    fn record(&self, ns: &str, module: &module_source::EvalModule) -> Vec<Slot> {
+        let mut state = lock(&self.state);
+        state.namespaces.insert(ns.to_string());
+        state.namespaces.insert(module.ns_after.clone());
+        let mut slots = Vec::new();
+        for qualified in &module.defines {
+            if let Some((var_ns, name)) = qualified.split_once('/') {
+                state.namespaces.insert(var_ns.to_string());
+                state
+                    .known
+                    .entry(var_ns.to_string())
+                    .or_default()
+                    .insert(name.to_string());
+            }
+            let next = FIRST_SLOT + state.slots.len() as Slot;
+            slots.push(*state.slots.entry(qualified.clone()).or_insert(next));
+        }
+        slots
+    }
+
+    fn eval_dir(&self) -> std::io::Result<PathBuf> {
+        let n = self.next_eval.fetch_add(1, Ordering::Relaxed);
+        let dir = self.work.path().join("evals").join(n.to_string());
+        std::fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+}
+
+/// Patch-log slots of this path start here (the numbers only need to be
+/// distinct from one another).
+const FIRST_SLOT: Slot = 1 << 30;
+
+/// jank's C++ plus the patch's entry, and the patch's id (a digest of the
+/// source and the build's identity, so equal patches share it and their
+/// cached build). The entry calls the module's loader, which interns the
+/// vars and runs the forms, and returns the printed value of `value_var`.
+pub fn patch_source(
+    builder: &PatchBuilder,
+    cpp: &str,
+    value_var: Option<&str>,
+) -> Result<(String, String), String> {
+    let load = load_function(cpp).ok_or_else(|| {
+        "jank's C++ has no `extern \"C\" void jank_load_...()` module loader".to_string()
+    })?;
+    let value = value_var.map_or_else(|| "nullptr".to_string(), cpp_string);
+    let with_entry = |id: &str| {
+        format!(
+            "{cpp}\n\n// Added by jank-wasm-nrepl: the patch's entry (docs/patch-abi.md, \"Side modules\").\n\
+             extern \"C\" char const *jank_wasm_print_var(char const *qualified_name);\n\
+             extern \"C\" __attribute__((visibility(\"default\"))) char const *{entry}()\n\
+             {{\n  {load}();\n  return jank_wasm_print_var({value});\n}}\n",
+            entry = build::entry_name(id),
+        )
+    };
+    let id = builder.patch_id(&with_entry(""));
+    Ok((with_entry(&id), id))
+}
+
+/// The flags a patch is compiled with (`BASE_FLAGS`, jank's, the user's, `LAST_FLAGS`).
+pub fn patch_flags(jank_cflags: &[String], user_flags: &[String]) -> Vec<String> {
+    BASE_FLAGS
+        .iter()
+        .map(|f| f.to_string())
+        .chain(jank_cflags.iter().cloned())
+        .chain(user_flags.iter().cloned())
+        .chain(LAST_FLAGS.iter().map(|f| f.to_string()))
+        .collect()
+}
+
+/// jank, emcc and the bundle directory; an error naming everything missing.
+fn find_tools(config: &Config) -> Result<(PathBuf, PathBuf, PathBuf), StartError> {
+    let jank = process::find_program(&config.jank);
+    let emcc = process::find_program(&config.emcc);
+    let bundle = config.runtime_bundle.clone().filter(|dir| dir.is_dir());
+    let mut missing = Vec::new();
+    if jank.is_none() {
+        missing.push(format!(
+            "jank: `{}` was not found (install jank, or pass --jank PATH)",
+            config.jank
+        ));
+    }
+    if emcc.is_none() {
+        missing.push(format!(
+            "emcc: `{}` was not found (on Debian: apt-get install emscripten; or pass --emcc PATH)",
+            config.emcc
+        ));
+    }
+    match &config.runtime_bundle {
+        None => missing.push(
+            "a runtime bundle: pass --runtime-bundle DIR (a jank runtime built as an emscripten MAIN_MODULE)".into(),
+        ),
+        Some(dir) if bundle.is_none() => missing.push(format!(
+            "a runtime bundle: {} is not a directory",
+            dir.display()
+        )),
+        Some(_) => {}
+    }
+    match (jank, emcc, bundle) {
+        (Some(jank), Some(emcc), Some(bundle)) => Ok((jank, emcc, bundle)),
+        _ => Err(StartError(format!(
+            "--compiler jank needs what is missing here:\n  - {}",
+            missing.join("\n  - ")
+        ))),
+    }
+}
+
+/// The toolchain's work directories: `<prefix><pid>-<random>` in the temp dir.
+const WORK_PREFIX: &str = "jank-wasm-toolchain-";
+
+/// Removes the work directories of toolchains whose process is gone (a
+/// killed server cannot remove its own).
+fn remove_stale_work_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(WORK_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// `~/.cache/jank-wasm-nrepl/patches` (or under `$XDG_CACHE_HOME`).
+fn default_cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    Some(base.join("jank-wasm-nrepl").join("patches"))
+}
+
+/// Where jank looks for module `ns`: `.` as `/`, `-` as `_`, plus `.jank`.
+fn module_file_name(ns: &str) -> String {
+    format!("{}.jank", ns.replace('.', "/").replace('-', "_"))
+}
+
+/// The name of the `extern "C" void jank_load_...()` function in jank's C++.
+fn load_function(cpp: &str) -> Option<&str> {
+    cpp.match_indices("jank_load_").find_map(|(at, _)| {
+        let before = cpp[..at].trim_end();
+        if !before.ends_with("void") {
+            return None;
+        }
+        let name_len = cpp[at..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(cpp.len() - at);
+        let after = cpp[at + name_len..].trim_start();
+        let declared_c = before[..before.len() - 4]
+            .trim_end()
+            .ends_with("extern \"C\"");
+        (declared_c && after.starts_with('(')).then(|| &cpp[at..at + name_len])
+    })
+}
+
+/// A C++ string literal.
+fn cpp_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn compile_failure(message: impl ToString) -> EvalFailure {
+    EvalFailure {
+        kind: FailureKind::Compile,
+        message: message.to_string(),
+        line: None,
+        column: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_module_loader() {
+        let cpp = "void jank_load_x_helper();\nextern \"C\" void jank_load_my_app()\n{\n}\n";
+        assert_eq!(load_function(cpp), Some("jank_load_my_app"));
+        assert_eq!(load_function("int main() {}"), None);
+    }
+
+    #[test]
+    fn module_files_follow_jank_naming() {
+        assert_eq!(module_file_name("my.cool-app"), "my/cool_app.jank");
+    }
+
+    #[test]
+    fn patch_flags_put_ours_around_the_rest() {
+        let flags = patch_flags(&["-Ijank".into()], &["-O2".into()]);
+        assert_eq!(flags.first().map(String::as_str), Some("-sSIDE_MODULE=1"));
+        assert_eq!(
+            flags[flags.len() - 3..],
+            ["-Ijank", "-O2", "-fvisibility=hidden"]
+        );
+    }
+}
