@@ -1024,7 +1024,31 @@ fn node_runtime(args: &Args, deadline: Instant) -> Result<NodeResults> {
         fmt_mib(peak),
         verdict(peak * 1024 < 50_000_000)
     );
+    out.push_str(&running_code(server.nrepl_port)?);
     Ok(NodeResults { text: out, targets })
+}
+
+/// How fast compiled code runs in the runtime: the runtime's own clock around
+/// `(fact 20)` 100,000 times and a `loop`/`recur` to 10 million.
+fn running_code(port: u16) -> Result<String> {
+    let mut client = Client::connect(port)?;
+    let session = client.clone_session()?;
+    client.eval(
+        &session,
+        "(defn fact [n] (if (<= n 1) 1 (* n (fact (dec n)))))",
+    )?;
+    let timed = |body: &str| format!("(let [t (.now js/Date)] {body} (- (.now js/Date) t))");
+    let (_, fact_ms) = client.eval(&session, &timed("(dotimes [_ 100000] (fact 20))"))?;
+    let (_, loop_ms) = client.eval(
+        &session,
+        &timed("(loop [i 0] (when (< i 10000000) (recur (inc i))))"),
+    )?;
+    let mut out =
+        String::from("\n## Running code in the Node runtime (the runtime's own clock)\n\n");
+    out.push_str("| code | time |\n|------|------|\n");
+    let _ = writeln!(out, "| `(fact 20)` 100,000 times | {fact_ms} ms |");
+    let _ = writeln!(out, "| `loop`/`recur` to 10,000,000 | {loop_ms} ms |");
+    Ok(out)
 }
 
 /// Headless Chromium in its own process group and profile; killed when dropped.
