@@ -98,6 +98,8 @@ async function frameBytes(data) {
  *              the runtime id the server gave this runtime), "closed" or "error"
  *   onEval     ({id, ok, value} | {id, ok: false, cls, message}, out) => void, after each eval
  *   onOut      (id, text, stream) => void, for each chunk of output ("out" or "err")
+ *   onTimings  ({id, compile_us, transfer_us, run_us}) => void, when the server reports where an
+ *              eval's time went (with --timings or a request's timings key)
  *   runtime    a Runtime (default: a fresh one: slot numbers belong to one server session)
  *   WebSocket  the WebSocket class (default: the global one)
  *   instance   the id naming this runtime (default: a random one); a page keeps its id
@@ -116,6 +118,7 @@ export function connect(url, options = {}) {
     onStatus = () => {},
     onEval = () => {},
     onOut = () => {},
+    onTimings = () => {},
     runtime = new Runtime(),
     WebSocket: WS = globalThis.WebSocket,
     startControl = null,
@@ -248,6 +251,7 @@ export function connect(url, options = {}) {
       let message = null;
       try { message = JSON.parse(ev.data); } catch { /* not for us */ }
       if (message && message.op === 'welcome') onStatus('welcome', { id: message.id });
+      if (message && message.op === 'timings') onTimings(message);
       return;
     }
     enqueue(ev.data);

@@ -99,6 +99,15 @@ function formatMs(ms) {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** The server's account of an eval's time (with --timings): compile, transfer, run. */
+function showTimings({ id, compile_us: compile, transfer_us: transfer, run_us: run }) {
+  const e = entryFor(id);
+  const line = document.createElement('div');
+  line.className = 'timings';
+  line.textContent = `compile ${formatMs(compile / 1000)} · transfer ${formatMs(transfer / 1000)} · run ${formatMs(run / 1000)}`;
+  e.li.append(line);
+}
+
 function finishEval(result) {
   const e = entryFor(result.id);
   const pre = document.createElement('pre');
@@ -142,6 +151,7 @@ async function run() {
       },
       onOut: addOutput,
       onEval: finishEval,
+      onTimings: showTimings,
       startControl,
       instance: tabInstanceId(),
     });

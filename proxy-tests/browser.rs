@@ -250,3 +250,22 @@ fn runtime_socket_needs_token_host_and_origin() {
     );
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing:?}");
 }
+
+/// With timings asked for, the page shows where each eval's time went.
+#[test]
+fn the_page_shows_timings() {
+    let mut page = BrowserRuntime::start();
+    let session = page.client.clone_session();
+    let replies = page.client.request(&[
+        ("op", "eval"),
+        ("code", "(+ 1 2)"),
+        ("session", &session),
+        ("timings", "true"),
+    ]);
+    assert_eq!(values(&replies), ["3"]);
+    let shown = page.value("(.-textContent (.querySelector js/document \".timings\"))");
+    assert!(
+        shown.contains("compile") && shown.contains("transfer") && shown.contains("run"),
+        "{shown}"
+    );
+}

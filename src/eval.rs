@@ -32,6 +32,8 @@ pub struct EvalRequest {
     /// Where output the code prints after the eval finished goes (timers and
     /// handlers it installed); `None` drops it.
     pub late_output: Option<mpsc::UnboundedSender<RuntimeEvent>>,
+    /// Report where the time went (the runtime page shows it too).
+    pub timings: bool,
 }
 
 /// Where an eval's time went, summed over its forms (`--timings`).
@@ -146,6 +148,7 @@ impl Evaluator {
             controls,
             on_event,
             timings: Timings::default(),
+            form_compile_time: Duration::ZERO,
         };
         match self.toolchain.clone() {
             Some(toolchain) => run.run_jank(ns, toolchain).await,
@@ -166,6 +169,8 @@ struct EvalRun<'a> {
     controls: &'a mut EvalControls,
     on_event: &'a mut (dyn FnMut(EvalEvent) + Send),
     timings: Timings,
+    /// How long the form being run took to compile (for the page's timings).
+    form_compile_time: Duration,
 }
 
 /// How running a patch ended.
@@ -187,7 +192,8 @@ impl EvalRun<'_> {
         while let Some(form) = self.read_next(&mut reader, ns) {
             let started = std::time::Instant::now();
             let compiled = self.compile_form(ns, &form).await;
-            self.timings.compile += started.elapsed();
+            self.form_compile_time = started.elapsed();
+            self.timings.compile += self.form_compile_time;
             let Some(patch) = compiled else {
                 return;
             };
@@ -450,8 +456,12 @@ impl EvalRun<'_> {
             if let Some(sink) = &self.request.late_output {
                 bridge.route_late_output(run.eval_id(), sink.clone());
             }
+            let transfer = sent.elapsed().saturating_sub(run_time);
             self.timings.run += run_time;
-            self.timings.transfer += sent.elapsed().saturating_sub(run_time);
+            self.timings.transfer += transfer;
+            if self.request.timings {
+                run.send_timings(self.form_compile_time, transfer, run_time);
+            }
             return outcome;
         }
     }

@@ -144,6 +144,22 @@ impl PatchRun {
             .send_control(serde_json::json!({"op": "interrupt", "id": self.eval_id}))
     }
 
+    /// Tells the runtime where this patch's time went, for its page.
+    pub fn send_timings(&self, compile: Duration, transfer: Duration, run: Duration) {
+        let micros = |d: Duration| d.as_micros() as u64;
+        let message = serde_json::json!({
+            "op": "timings",
+            "id": self.eval_id,
+            "compile_us": micros(compile),
+            "transfer_us": micros(transfer),
+            "run_us": micros(run),
+        });
+        let _ = self
+            .runtime
+            .outgoing
+            .send(Message::text(message.to_string()));
+    }
+
     /// Gives the running code input for `read-line`.
     pub fn send_stdin(&self, text: &str) -> bool {
         self.runtime

@@ -63,6 +63,7 @@ impl Eval {
                 ctx.send(reply().status(&["done", "error", "namespace-not-found"]));
                 return;
             }
+            let wants_timings = ctx.shared.evaluator.timings_by_default || request.flag("timings");
             let eval_request = EvalRequest {
                 code,
                 file: self.file,
@@ -70,6 +71,7 @@ impl Eval {
                 column: position(request.int("column")),
                 runtime: session.runtime(),
                 late_output: Some(late_output_sink(&ctx, request, &session.id)),
+                timings: wants_timings,
             };
             let mut controls =
                 session.start_eval(request.id().and_then(|id| id.as_str()).map(str::to_string));
@@ -94,7 +96,6 @@ impl Eval {
             session.finish_eval();
             session.set_ns(&ns);
             let done = reply().status(&["done"]);
-            let wants_timings = ctx.shared.evaluator.timings_by_default || request.flag("timings");
             ctx.send(if wants_timings {
                 done.set("timings", timings_frame(&timings))
             } else {
