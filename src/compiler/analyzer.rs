@@ -190,7 +190,7 @@ impl Analyzer<'_> {
                 };
                 self.analyze_collection(form, items, constructor)
             }
-            _ => Ok(Node::Const(constant::quoted(form))),
+            _ => self.constant(form),
         }
     }
 
@@ -203,10 +203,24 @@ impl Analyzer<'_> {
         constructor: &str,
     ) -> Result<Node> {
         if items.iter().all(|item| is_constant(item)) {
-            return Ok(Node::Const(constant::quoted(form)));
+            return self.constant(form);
         }
         let args = self.analyze_args(items.into_iter())?;
         self.core_call(form, constructor, args)
+    }
+
+    /// A literal or quoted form as a constant, refusing what the runtime
+    /// cannot represent exactly (rather than giving a wrong value).
+    fn constant(&self, form: &Form) -> Result<Node> {
+        if let Some(unsupported) = first_unsupported_literal(form) {
+            return Err(error(
+                unsupported,
+                format!(
+                    "BigDecimal literals ({unsupported}) are not supported by the built-in compiler yet"
+                ),
+            ));
+        }
+        Ok(Node::Const(constant::quoted(form)))
     }
 
     /// A call of `clojure.core/name` (which the runtime always has).
@@ -426,7 +440,7 @@ impl Analyzer<'_> {
         }
         let node = match head.name.as_str() {
             "quote" => match args {
-                [quoted] => Node::Const(constant::quoted(quoted)),
+                [quoted] => self.constant(quoted)?,
                 _ => {
                     return Err(error(
                         form,
@@ -1321,6 +1335,20 @@ fn binding_vector<'f>(
         ));
     }
     Ok((bindings, body))
+}
+
+/// The first literal in `form` the runtime has no exact value for (BigDecimals).
+fn first_unsupported_literal(form: &Form) -> Option<&Form> {
+    match &form.kind {
+        FormKind::BigDecimal(_) => Some(form),
+        FormKind::List(items) | FormKind::Vector(items) | FormKind::Set(items) => {
+            items.iter().find_map(first_unsupported_literal)
+        }
+        FormKind::Map(entries) => entries.iter().find_map(|(k, v)| {
+            first_unsupported_literal(k).or_else(|| first_unsupported_literal(v))
+        }),
+        _ => None,
+    }
 }
 
 /// What `doc` prints for a symbol, as Clojure's `doc` lays it out.
