@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::CompileError;
 use super::ast::{FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
-use super::form::{Form, FormKind, Pos, Symbol};
+use super::form::{BindingVectorError, Form, FormKind, Pos, Symbol, split_binding_vector};
 use super::macros;
 use super::namespace::{CORE_NS, Namespaces, Slot};
 
@@ -1315,26 +1315,15 @@ fn binding_vector<'f>(
     args: &'f [Form],
     what: &str,
 ) -> Result<(&'f [Form], &'f [Form])> {
-    let Some((
-        Form {
-            kind: FormKind::Vector(bindings),
-            ..
-        },
-        body,
-    )) = args.split_first()
-    else {
-        return Err(error(
-            form,
-            format!("Bad binding form, expected vector in {what}"),
-        ));
-    };
-    if bindings.len() % 2 != 0 {
-        return Err(error(
+    split_binding_vector(args).map_err(|problem| match problem {
+        BindingVectorError::NotAVector => {
+            error(form, format!("Bad binding form, expected vector in {what}"))
+        }
+        BindingVectorError::OddCount => error(
             form,
             format!("{what} requires an even number of forms in binding vector"),
-        ));
-    }
-    Ok((bindings, body))
+        ),
+    })
 }
 
 /// The first literal in `form` the runtime has no exact value for (BigDecimals).

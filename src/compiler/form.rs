@@ -81,6 +81,32 @@ impl fmt::Display for Symbol {
     }
 }
 
+/// Why a form's arguments do not start with a binding vector (`let`, `loop`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingVectorError {
+    NotAVector,
+    OddCount,
+}
+
+/// The leading binding vector of `args` (an even number of forms) and the
+/// forms after it; callers word the errors as their form does.
+pub fn split_binding_vector(args: &[Form]) -> Result<(&[Form], &[Form]), BindingVectorError> {
+    let Some((
+        Form {
+            kind: FormKind::Vector(bindings),
+            ..
+        },
+        body,
+    )) = args.split_first()
+    else {
+        return Err(BindingVectorError::NotAVector);
+    };
+    if bindings.len() % 2 != 0 {
+        return Err(BindingVectorError::OddCount);
+    }
+    Ok((bindings, body))
+}
+
 impl Form {
     pub fn new(kind: FormKind, pos: Pos) -> Self {
         Form {

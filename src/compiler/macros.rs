@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use super::CompileError;
 use super::destructure;
-use super::form::{Form, FormKind, Pos, Symbol};
+use super::form::{BindingVectorError, Form, FormKind, Pos, Symbol, split_binding_vector};
 
 pub type Expander = fn(&Form, &[Form]) -> std::result::Result<Form, CompileError>;
 
@@ -454,26 +454,15 @@ fn binding_vector<'a>(
     args: &'a [Form],
     what: &str,
 ) -> Result<(&'a [Form], &'a [Form])> {
-    let Some((
-        Form {
-            kind: FormKind::Vector(bindings),
-            ..
-        },
-        body,
-    )) = args.split_first()
-    else {
-        return Err(error(
-            form,
-            format!("{what} requires a vector for its binding"),
-        ));
-    };
-    if !bindings.len().is_multiple_of(2) {
-        return Err(error(
+    split_binding_vector(args).map_err(|problem| match problem {
+        BindingVectorError::NotAVector => {
+            error(form, format!("{what} requires a vector for its binding"))
+        }
+        BindingVectorError::OddCount => error(
             form,
             format!("{what} requires an even number of forms in binding vector"),
-        ));
-    }
-    Ok((bindings, body))
+        ),
+    })
 }
 
 /// The `[binding-form init]` of `if-let`, `dotimes` and the like.
