@@ -25,6 +25,9 @@ pub struct Shared {
 
 /// Runs the program until a shutdown signal.
 pub async fn run(config: Config) -> Result<()> {
+    // Before the banner tells anyone we are here, so an early Ctrl-C or
+    // SIGTERM is a graceful shutdown too, not the default death.
+    let shutdown_signals = ShutdownSignals::install()?;
     // Before anything listens: a missing jank or emcc ends the program here.
     let toolchain = start_toolchain(&config).await?;
     let nrepl_listener = bind(&config.bind, config.nrepl_port, "nREPL", "--nrepl-port").await?;
@@ -100,7 +103,7 @@ pub async fn run(config: Config) -> Result<()> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
 
-    wait_for_shutdown_signal().await;
+    shutdown_signals.wait().await;
     let _ = shutdown_tx.send(true);
     let _ = tokio::join!(nrepl_task, http_task);
     remove_port_file(&port_file);
@@ -143,23 +146,35 @@ fn remove_port_file(path: &Option<PathBuf>) {
     }
 }
 
-async fn wait_for_shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Ctrl-C and SIGTERM, caught from the moment `install` runs.
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    fn install() -> Result<ShutdownSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(ShutdownSignals {
+                interrupt: signal(SignalKind::interrupt()).context("catching Ctrl-C")?,
+                terminate: signal(SignalKind::terminate()).context("catching SIGTERM")?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(ShutdownSignals {})
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
