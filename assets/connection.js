@@ -193,6 +193,7 @@ export function connect(url, options = {}) {
     }
     let result;
     const started = performance.now();
+    runtime.lastSource = null;
     const side = sideModuleInfo(u8.subarray(4));
     if (side !== null) {
       // --compiler jank: an emscripten side module for the jank runtime bundle.
@@ -205,11 +206,11 @@ export function connect(url, options = {}) {
     } else try {
       const v = await runtime.loadPatch(u8.subarray(4), id);
       runtime.recordOutcome(v);
-      result = { id, ok: true, value: prStr(v) };
+      result = { id, ok: true, value: prStr(v), source: runtime.lastSource };
     } catch (e) {
       runtime.recordOutcome(null, e);
       const info = errorInfo(e);
-      result = { id, ok: false, cls: info.cls, message: info.message };
+      result = { id, ok: false, cls: info.cls, message: info.message, source: runtime.lastSource };
     }
     result.runMs = performance.now() - started;
     flush();

@@ -110,6 +110,13 @@ function showTimings({ id, compile_us: compile, transfer_us: transfer, run_us: r
 
 function finishEval(result) {
   const e = entryFor(result.id);
+  if (typeof result.source === 'string') {
+    // What was evaluated, above its output and value.
+    const source = document.createElement('pre');
+    source.className = 'source';
+    source.textContent = result.source;
+    e.li.insertBefore(source, e.li.children[1] ?? null);
+  }
   const pre = document.createElement('pre');
   if (result.ok) {
     e.li.className = 'value';

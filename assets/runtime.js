@@ -4633,6 +4633,7 @@ export function readPatchMeta(module) {
   const meta = JSON.parse(textDecoder.decode(sections[0]));
   return {
     ns: typeof meta.ns === 'string' ? meta.ns : 'user',
+    source: typeof meta.source === 'string' ? meta.source : null,
     table_size: Number(meta.table_size ?? 0),
     vars: Array.isArray(meta.vars) ? meta.vars : [],
     consts: Array.isArray(meta.consts) ? meta.consts : [],
@@ -4793,6 +4794,7 @@ export class Runtime {
     const meta = readPatchMeta(module);
     namespaceNamed(meta.ns);
     for (const [, ns] of meta.vars) namespaceNamed(ns);
+    this.lastSource = meta.source;
     this.registerVars(meta);
     const k = {};
     meta.consts.forEach((c, i) => {

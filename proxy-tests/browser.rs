@@ -269,3 +269,14 @@ fn the_page_shows_timings() {
         "{shown}"
     );
 }
+
+/// The page lists what was evaluated on it, not only the values.
+#[test]
+fn the_page_shows_what_was_evaluated() {
+    let mut page = BrowserRuntime::start();
+    assert_eq!(page.value("(defn shown [x] (* x 2))"), "#'user/shown");
+    let sources = page.value(
+        "(mapv #(.-textContent %) (js/Array.from (.querySelectorAll js/document \"pre.source\")))",
+    );
+    assert!(sources.contains("(defn shown [x] (* x 2))"), "{sources}");
+}

@@ -76,7 +76,11 @@ pub fn analyze_top_level(
     let body = body?;
     *ns = analyzer.ns;
     let local_count = analyzer.frames[0].local_count;
-    Ok(Analysis::Ready(TopLevel { body, local_count }))
+    Ok(Analysis::Ready(TopLevel {
+        body,
+        local_count,
+        source: shortened_source(form),
+    }))
 }
 
 struct Analyzer<'a> {
@@ -1337,6 +1341,18 @@ fn first_unsupported_literal(form: &Form) -> Option<&Form> {
             first_unsupported_literal(k).or_else(|| first_unsupported_literal(v))
         }),
         _ => None,
+    }
+}
+
+/// How much of a form the runtime page shows.
+const SOURCE_SHOWN_CHARS: usize = 2_000;
+
+/// The form printed, cut at `SOURCE_SHOWN_CHARS` characters.
+fn shortened_source(form: &Form) -> String {
+    let printed = form.to_string();
+    match printed.char_indices().nth(SOURCE_SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &printed[..cut]),
+        None => printed,
     }
 }
 

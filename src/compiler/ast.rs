@@ -189,4 +189,6 @@ pub struct FnArity {
 pub struct TopLevel {
     pub body: Node,
     pub local_count: u32,
+    /// The form as written (printed, shortened), for the runtime page.
+    pub source: String,
 }

@@ -38,7 +38,9 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
         .add_function(run.finish(type_index, top_level.local_count));
     let defines = emitter.module.defined_vars();
     Emitted {
-        wasm: emitter.module.finish(entry, ns, namespaces),
+        wasm: emitter
+            .module
+            .finish(entry, ns, &top_level.source, namespaces),
         defines,
     }
 }

@@ -108,7 +108,7 @@ impl ModuleBuilder {
     }
 
     /// The binary module. `entry` is the defined function exported as `run`.
-    pub fn finish(self, entry: u32, ns: &str, namespaces: &Namespaces) -> Vec<u8> {
+    pub fn finish(self, entry: u32, ns: &str, source: &str, namespaces: &Namespaces) -> Vec<u8> {
         let imported = self.imports.len() as u32;
         let table_size = self.vars.last().map_or(0, |&slot| slot + 1);
         let mut module = Module::new();
@@ -176,6 +176,7 @@ impl ModuleBuilder {
 
         let metadata = serde_json::json!({
             "ns": ns,
+            "source": source,
             "table_size": table_size,
             "vars": self.vars.iter().map(|&slot| {
                 let var = namespaces.var(slot);
