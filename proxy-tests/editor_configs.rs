@@ -44,20 +44,7 @@ fn run(command: &mut Command, limit: Duration) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the tool starts");
-    wait_with_timeout(child, limit)
-}
-
-fn wait_with_timeout(child: std::process::Child, limit: Duration) -> Output {
-    let pid = child.id();
-    let (done_tx, done_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        if done_rx.recv_timeout(limit).is_err() {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-        }
-    });
-    let output = child.wait_with_output().expect("the tool finishes");
-    let _ = done_tx.send(());
-    output
+    common::wait_with_timeout(child, limit)
 }
 
 fn describe(output: &Output) -> String {
@@ -346,7 +333,7 @@ fn nrepl_cmdline_script_connects_and_evaluates() {
         .unwrap()
         .write_all(b"(defn twice [x] (* 2 x))\n(twice 21)\n")
         .unwrap();
-    let output = wait_with_timeout(child, Duration::from_secs(120));
+    let output = common::wait_with_timeout(child, Duration::from_secs(120));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let printed: Vec<&str> = stdout
         .split("user=> ")

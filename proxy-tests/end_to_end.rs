@@ -202,7 +202,7 @@ fn run_cmdline(classpath: &[&str], port: u16, input: &str) -> std::process::Outp
         .unwrap()
         .write_all(input.as_bytes())
         .unwrap();
-    wait_with_timeout(child, Duration::from_secs(60))
+    common::wait_with_timeout(child, Duration::from_secs(60))
 }
 
 /// The shared conformance corpus's `defn` and `hot-redefine` cases.
@@ -245,19 +245,6 @@ fn conformance_corpus_passes() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
-}
-
-fn wait_with_timeout(child: std::process::Child, limit: Duration) -> std::process::Output {
-    let pid = child.id();
-    let (done_tx, done_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        if done_rx.recv_timeout(limit).is_err() {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-        }
-    });
-    let output = child.wait_with_output().expect("child finishes");
-    let _ = done_tx.send(());
-    output
 }
 
 #[test]

@@ -284,3 +284,18 @@ pub fn joined(replies: &[Msg], key: &str) -> String {
 pub fn all_statuses(replies: &[Msg]) -> Vec<String> {
     replies.iter().flat_map(statuses).collect()
 }
+
+/// Waits for a child's output, killing it if it runs longer than `limit`, so
+/// a hung client fails its test instead of hanging it.
+pub fn wait_with_timeout(child: Child, limit: Duration) -> std::process::Output {
+    let pid = child.id();
+    let (done_tx, done_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        if done_rx.recv_timeout(limit).is_err() {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
+    });
+    let output = child.wait_with_output().expect("the child finishes");
+    let _ = done_tx.send(());
+    output
+}
