@@ -112,7 +112,7 @@ struct NodeRuntime {
 impl NodeRuntime {
     fn start(server: &Server) -> NodeRuntime {
         let dir = tempfile::tempdir().expect("a directory for the runtime scripts");
-        for asset in jank_wasm_nrepl::runtime::assets::ASSETS {
+        for asset in jank_wasm_nrepl::bridge::assets::ASSETS {
             if asset.name.ends_with("js") {
                 std::fs::write(dir.path().join(asset.name), asset.body).expect("write a script");
             }

@@ -3,12 +3,12 @@
 //!
 //! See ARCHITECTURE.md for the codemap.
 
+pub mod app;
+pub mod bridge;
 pub mod compiler;
 pub mod config;
-pub mod eval;
+pub mod evaluator;
 pub mod nrepl;
-pub mod runtime;
-pub mod server;
 pub mod toolchain;
 
 /// The namespace new sessions start in.

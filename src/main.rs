@@ -30,7 +30,7 @@ async fn run() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let config = Config::parse();
-    match jank_wasm_nrepl::server::run(config).await {
+    match jank_wasm_nrepl::app::run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("jank-wasm-nrepl: {error:#}");

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use jank_wasm_nrepl::compiler::reader::Reader;
-use jank_wasm_nrepl::compiler::{Compiled, Compiler};
+use jank_wasm_nrepl::compiler::{Compiler, NoRuntime};
 use jank_wasm_nrepl::nrepl::frame::{Frame, MAX_MESSAGE_BYTES, message_len};
 
 /// Same as `src/main.rs`: the compiler recurses per nesting level of a form.
@@ -198,7 +198,7 @@ fn serve(flags: &[String]) -> ExitCode {
         let config = jank_wasm_nrepl::config::Config::parse_from(
             std::iter::once("jank-wasm-nrepl".to_string()).chain(flags.iter().cloned()),
         );
-        match jank_wasm_nrepl::server::run(config).await {
+        match jank_wasm_nrepl::app::run(config).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("jank-wasm-nrepl: {error:#}");
@@ -352,19 +352,15 @@ fn compile_times(iters: usize) -> String {
             let started = Instant::now();
             let form = Reader::new(code, 1, 1).next_form(&compiler.read_context(&ns));
             let result = match form {
-                Ok(Some(form)) => {
-                    compiler.begin_top_level_form();
-                    compiler
-                        .compile(&mut ns, &form, None)
-                        .map_err(|e| e.message)
-                }
+                Ok(Some(form)) => compiler
+                    .compile(&mut ns, &form, None, &mut NoRuntime)
+                    .map_err(|e| e.message),
                 Ok(None) => Err("no form".to_string()),
                 Err(e) => Err(e.message),
             };
             times.push(started.elapsed());
             match result {
-                Ok(Compiled::Patch(patch)) => size = patch.wasm.len(),
-                Ok(Compiled::Expand(_)) => failed = Some("needs a user macro".to_string()),
+                Ok(patch) => size = patch.wasm.len(),
                 Err(e) => failed = Some(e),
             }
             if failed.is_some() {

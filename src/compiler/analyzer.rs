@@ -5,12 +5,15 @@
 
 use std::collections::HashMap;
 
-use super::CompileError;
 use super::ast::{FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
-use super::form::{BindingVectorError, Form, FormKind, Pos, Symbol, split_binding_vector};
+use super::form::{
+    BindingVectorError, Form, FormKind, Pos, Symbol, nil, quote, split_binding_vector,
+};
 use super::macros;
 use super::namespace::{CORE_NS, Namespaces, Slot};
+use super::reader::Reader;
+use super::{CompileError, CompileErrorKind, MacroFailure, MacroRunner};
 
 /// How deeply forms may nest after macro expansion. The analyzer and emitter
 /// recurse per level; the program's threads have stacks sized for this.
@@ -21,66 +24,52 @@ pub const MAX_POSITIONAL_ARGS: usize = 20;
 
 type Result<T> = std::result::Result<T, CompileError>;
 
-/// A call of a user macro (`defmacro`) whose expansion is not known yet: the
-/// runtime must run the macro on the call's forms first.
-#[derive(Clone, Debug)]
-pub struct MacroCall {
-    pub slot: Slot,
-    pub call: Form,
-}
-
-impl MacroCall {
-    /// The key its expansion is remembered under.
-    pub fn key(&self) -> String {
-        expansion_key(self.slot, &self.call)
-    }
-}
-
-fn expansion_key(slot: Slot, call: &Form) -> String {
-    format!("{slot} {call}")
-}
-
-/// What analyzing a top-level form gave.
-pub enum Analysis {
-    Ready(TopLevel),
-    /// A user macro must run before the form can be analyzed.
-    Expand(MacroCall),
-}
+/// Most user macro calls one top-level form may expand (a macro whose
+/// expansion calls itself forever stops here).
+pub const MAX_USER_MACRO_EXPANSIONS: usize = 1_000;
 
 /// Analyzes one top-level form in namespace `ns`. `ns` changes when the form is
 /// an `ns` or `in-ns` form. `file` is where the form came from, if the editor
-/// said, recorded on the vars it defines. `expansions` are the user macro
-/// expansions already computed for this form, by `MacroCall::key`.
+/// said, recorded on the vars it defines. User macros (`defmacro`) are run
+/// through `macros` as their calls are met, each call once.
 pub fn analyze_top_level(
     namespaces: &mut Namespaces,
     ns: &mut String,
     form: &Form,
     file: Option<&str>,
-    expansions: &HashMap<String, Form>,
-) -> Result<Analysis> {
+    macros: &mut dyn MacroRunner,
+) -> Result<TopLevel> {
+    let mut expansions_left = MAX_USER_MACRO_EXPANSIONS;
+    analyze_with_budget(namespaces, ns, form, file, macros, &mut expansions_left)
+}
+
+fn analyze_with_budget(
+    namespaces: &mut Namespaces,
+    ns: &mut String,
+    form: &Form,
+    file: Option<&str>,
+    macros: &mut dyn MacroRunner,
+    expansions_left: &mut usize,
+) -> Result<TopLevel> {
     let mut analyzer = Analyzer {
         namespaces,
         ns: ns.clone(),
         file: file.map(str::to_string),
-        frames: vec![Frame::default()],
+        frames: vec![FnScope::default()],
         depth: 0,
         next_fn_in_try: false,
         list_pos: form.pos,
-        expansions,
-        pending_expansion: None,
+        macros,
+        expansions_left,
     };
-    let body = analyzer.analyze(form, true);
-    if let Some(call) = analyzer.pending_expansion {
-        return Ok(Analysis::Expand(call));
-    }
-    let body = body?;
+    let body = analyzer.analyze(form, true)?;
     *ns = analyzer.ns;
     let local_count = analyzer.frames[0].local_count;
-    Ok(Analysis::Ready(TopLevel {
+    Ok(TopLevel {
         body,
         local_count,
         source: shortened_source(form),
-    }))
+    })
 }
 
 struct Analyzer<'a> {
@@ -88,15 +77,15 @@ struct Analyzer<'a> {
     ns: String,
     file: Option<String>,
     /// One frame per function being compiled; frame 0 is the top level.
-    frames: Vec<Frame>,
+    frames: Vec<FnScope>,
     /// How many `analyze` calls are active.
     depth: usize,
     /// The next fn analyzed is part of a `try`.
     next_fn_in_try: bool,
-    /// User macro expansions known so far for this form.
-    expansions: &'a HashMap<String, Form>,
-    /// Set (and analysis abandoned) when a user macro call needs expanding.
-    pending_expansion: Option<MacroCall>,
+    /// Runs user macros on a runtime.
+    macros: &'a mut dyn MacroRunner,
+    /// How many more user macro calls this top-level form may expand.
+    expansions_left: &'a mut usize,
     /// Where the innermost list being analyzed starts: errors about a symbol
     /// point there, as Clojure's do (symbols carry no position of their own).
     list_pos: Pos,
@@ -104,7 +93,7 @@ struct Analyzer<'a> {
 
 /// The bindings of one function being compiled.
 #[derive(Default)]
-struct Frame {
+struct FnScope {
     /// Innermost scope last.
     scopes: Vec<HashMap<String, LocalId>>,
     next_local: u32,
@@ -122,7 +111,7 @@ struct Frame {
     in_try: bool,
 }
 
-impl Frame {
+impl FnScope {
     fn find_local(&self, name: &str) -> Option<LocalId> {
         self.scopes
             .iter()
@@ -139,14 +128,31 @@ impl Frame {
 }
 
 fn error(form: &Form, message: impl Into<String>) -> CompileError {
-    CompileError {
-        message: message.into(),
-        pos: form.pos,
-    }
+    CompileError::new(message, form.pos)
+}
+
+/// `((var ns/m) '(m a b) nil 'a 'b)`: calls the macro's fn with the call form,
+/// no environment, and the call's arguments as forms.
+fn macro_invocation(call: &Form, ns: &str, name: &str) -> Form {
+    let pos = call.pos;
+    let the_var = Form::new(
+        FormKind::List(vec![
+            Form::new(FormKind::Symbol(Symbol::simple("var")), pos),
+            Form::new(FormKind::Symbol(Symbol::qualified(ns, name)), pos),
+        ]),
+        pos,
+    );
+    let args = match &call.kind {
+        FormKind::List(items) => &items[1..],
+        _ => &[],
+    };
+    let mut items = vec![the_var, quote(pos, call.clone()), nil(pos)];
+    items.extend(args.iter().map(|arg| quote(pos, arg.clone())));
+    Form::new(FormKind::List(items), pos)
 }
 
 impl Analyzer<'_> {
-    fn frame(&mut self) -> &mut Frame {
+    fn frame(&mut self) -> &mut FnScope {
         self.frames
             .last_mut()
             .expect("the top-level frame is never popped")
@@ -394,17 +400,68 @@ impl Analyzer<'_> {
         self.namespaces.var(slot).is_macro.then_some(slot)
     }
 
-    /// A user macro call: its expansion if the runtime has computed it, else
-    /// analysis stops and asks for it.
+    /// A user macro call: the macro runs on the runtime (on the call's forms,
+    /// unevaluated) and its expansion, read back, is analyzed in its place.
     fn analyze_user_macro_call(&mut self, form: &Form, slot: Slot, tail: bool) -> Result<Node> {
-        if let Some(expansion) = self.expansions.get(&expansion_key(slot, form)).cloned() {
-            return self.analyze(&expansion, tail);
+        if *self.expansions_left == 0 {
+            return Err(error(
+                form,
+                format!("More than {MAX_USER_MACRO_EXPANSIONS} macro expansions"),
+            ));
         }
-        self.pending_expansion = Some(MacroCall {
-            slot,
-            call: form.clone(),
-        });
-        Err(error(form, "macro expansion pending"))
+        *self.expansions_left -= 1;
+        let expansion = self.expand_user_macro(form, slot)?;
+        self.analyze(&expansion, tail)
+    }
+
+    /// Runs the user macro in `slot` on `call`'s forms; the expansion.
+    fn expand_user_macro(&mut self, call: &Form, slot: Slot) -> Result<Form> {
+        let var = self.namespaces.var(slot);
+        let macro_name = match &call.kind {
+            FormKind::List(items) => items.first().map(Form::to_string).unwrap_or_default(),
+            _ => call.to_string(),
+        };
+        let invocation = macro_invocation(call, &var.ns, &var.name);
+        let mut ns = self.ns.clone();
+        let top_level = analyze_with_budget(
+            self.namespaces,
+            &mut ns,
+            &invocation,
+            None,
+            self.macros,
+            self.expansions_left,
+        )?;
+        let patch = super::emit_validated(&top_level, &ns, self.namespaces, call.pos)?;
+        let failed = |class: String, message: String| CompileError {
+            message,
+            pos: call.pos,
+            kind: CompileErrorKind::MacroExpansion {
+                macro_name: macro_name.clone(),
+                class,
+            },
+        };
+        let printed = match self.macros.run_macro(&patch) {
+            Ok(printed) => printed,
+            Err(MacroFailure::Threw { class, message }) => return Err(failed(class, message)),
+            Err(MacroFailure::Interrupted) => {
+                return Err(CompileError {
+                    message: "Evaluation interrupted".into(),
+                    pos: call.pos,
+                    kind: CompileErrorKind::Interrupted,
+                });
+            }
+        };
+        let context = super::NsReadContext {
+            namespaces: self.namespaces,
+            ns: &self.ns,
+        };
+        match Reader::new(&printed, call.pos.line, call.pos.column).next_form(&context) {
+            Ok(Some(expansion)) => Ok(expansion),
+            Ok(None) | Err(_) => Err(failed(
+                "clojure.lang.Compiler$CompilerException".into(),
+                format!("the macro's expansion cannot be read back: {printed}"),
+            )),
+        }
     }
 
     /// `(defmacro name doc? attrs? [params] body...)`: a fn taking the call's
@@ -682,10 +739,10 @@ impl Analyzer<'_> {
             return Err(error(form, "Parameter declaration missing"));
         }
         let in_try = std::mem::take(&mut self.next_fn_in_try);
-        self.frames.push(Frame {
+        self.frames.push(FnScope {
             self_name: self_name.clone(),
             in_try,
-            ..Frame::default()
+            ..FnScope::default()
         });
         let arities = arity_forms
             .into_iter()

@@ -17,7 +17,7 @@
 
 use super::CompileError;
 use super::form::{Form, FormKind, Pos, Symbol};
-use super::macros::{call, gensym, nil, quote, symbol};
+use super::form::{call, gensym, nil, quote, symbol};
 
 type Result<T> = std::result::Result<T, CompileError>;
 
@@ -89,10 +89,10 @@ pub fn loop_form(pos: Pos, bindings: &[Form], body: &[Form]) -> Result<Form> {
 /// `let*` that destructures them. `recur` still targets the params, as in Clojure.
 pub fn fn_arity(pos: Pos, params: &Form, body: &[Form]) -> Result<Form> {
     let FormKind::Vector(param_forms) = &params.kind else {
-        return Err(CompileError {
-            message: format!("Parameter declaration {params} should be a vector"),
-            pos: params.pos,
-        });
+        return Err(CompileError::new(
+            format!("Parameter declaration {params} should be a vector"),
+            params.pos,
+        ));
     };
     let mut plain_params = Vec::new();
     let mut patterns = Vec::new();
@@ -168,10 +168,10 @@ impl Binder {
                 // As in Clojure, `:as` ends the pattern: anything after it is ignored.
                 return self.bind(follower(pos, items.next(), ":as")?, whole);
             } else if rest_bound {
-                return Err(CompileError {
-                    message: "Unsupported binding form, only :as can follow & parameter".into(),
-                    pos: item.pos,
-                });
+                return Err(CompileError::new(
+                    "Unsupported binding form, only :as can follow & parameter",
+                    item.pos,
+                ));
             } else {
                 let element = call(
                     pos,
@@ -225,10 +225,10 @@ impl Binder {
     /// local of its name to the keyword, string or symbol key it spells.
     fn bind_key_list(&mut self, lookup: &Lookup, kind: &Symbol, names: &Form) -> Result<()> {
         let (FormKind::Vector(names) | FormKind::List(names)) = &names.kind else {
-            return Err(CompileError {
-                message: format!(":{kind} must be followed by a vector of names, not {names}"),
-                pos: names.pos,
-            });
+            return Err(CompileError::new(
+                format!(":{kind} must be followed by a vector of names, not {names}"),
+                names.pos,
+            ));
         };
         for name in names {
             let (FormKind::Symbol(written) | FormKind::Keyword(written)) = &name.kind else {
@@ -289,10 +289,10 @@ fn defaults(entries: &[(Form, Form)]) -> Result<&[(Form, Form)]> {
                 ..
             },
         )) => Ok(defaults),
-        Some((_, other)) => Err(CompileError {
-            message: format!(":or must be followed by a map of defaults, not {other}"),
-            pos: other.pos,
-        }),
+        Some((_, other)) => Err(CompileError::new(
+            format!(":or must be followed by a map of defaults, not {other}"),
+            other.pos,
+        )),
     }
 }
 
@@ -335,9 +335,11 @@ fn seq_to_map(pos: Pos, map: &Form) -> Form {
 
 /// The binding form after `&` or `:as`, which must be there.
 fn follower<'a>(pos: Pos, next: Option<&'a Form>, after: &str) -> Result<&'a Form> {
-    next.ok_or_else(|| CompileError {
-        message: format!("Unsupported binding form: {after} must be followed by a binding form"),
-        pos,
+    next.ok_or_else(|| {
+        CompileError::new(
+            format!("Unsupported binding form: {after} must be followed by a binding form"),
+            pos,
+        )
     })
 }
 
@@ -355,10 +357,7 @@ fn unsupported(form: &Form) -> CompileError {
         FormKind::Str(s) => s.clone(),
         _ => form.to_string(),
     };
-    CompileError {
-        message: format!("Unsupported binding form: {printed}"),
-        pos: form.pos,
-    }
+    CompileError::new(format!("Unsupported binding form: {printed}"), form.pos)
 }
 
 #[cfg(test)]

@@ -277,3 +277,52 @@ fn print_string(s: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     }
     f.write_str("\"")
 }
+
+// ---------------------------------------------------------------------------------------------
+// Building forms (for the macros and destructuring)
+
+/// A symbol form; `ns/name` gives a qualified symbol.
+pub fn symbol(pos: Pos, name: &str) -> Form {
+    let symbol = match name.split_once('/') {
+        Some((ns, local)) if !ns.is_empty() && !local.is_empty() => Symbol::qualified(ns, local),
+        _ => Symbol::simple(name),
+    };
+    Form::new(FormKind::Symbol(symbol), pos)
+}
+
+/// `(head args...)` as a list form at `pos`.
+pub fn call(pos: Pos, head: &str, args: Vec<Form>) -> Form {
+    let mut items = vec![symbol(pos, head)];
+    items.extend(args);
+    Form::new(FormKind::List(items), pos)
+}
+
+pub fn nil(pos: Pos) -> Form {
+    Form::new(FormKind::Nil, pos)
+}
+
+/// `(quote form)`.
+pub fn quote(pos: Pos, form: Form) -> Form {
+    call(pos, "quote", vec![form])
+}
+
+pub fn keyword(pos: Pos, name: &str) -> Form {
+    Form::new(FormKind::Keyword(Symbol::simple(name)), pos)
+}
+
+pub fn vector(pos: Pos, items: Vec<Form>) -> Form {
+    Form::new(FormKind::Vector(items), pos)
+}
+
+/// `(do body...)`.
+pub fn do_form(pos: Pos, body: &[Form]) -> Form {
+    call(pos, "do", body.to_vec())
+}
+
+/// A fresh local name no user code can clash with.
+pub fn gensym(pos: Pos, prefix: &str) -> Form {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(1);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    symbol(pos, &format!("{prefix}__{n}__auto__"))
+}

@@ -106,12 +106,9 @@ pub fn completions(namespaces: &Namespaces, current: &str, prefix: &str) -> Vec<
             });
         }
     }
-    for (name, _, _) in macros::MACRO_DOCS
-        .iter()
-        .filter(|(n, _, _)| n.starts_with(prefix))
-    {
+    for m in macros::all().filter(|m| m.name.starts_with(prefix)) {
         found.push(Candidate {
-            candidate: name.to_string(),
+            candidate: m.name.to_string(),
             ns: Some(CORE_NS.to_string()),
             kind: "macro",
         });
@@ -161,9 +158,14 @@ pub fn lookup(namespaces: &Namespaces, current: &str, symbol: &str) -> Option<Sy
         None | Some(CORE_NS) => parsed.name.as_str(),
         Some(_) => return None,
     };
-    if let Some((name, arglists, doc)) = macros::MACRO_DOCS.iter().find(|(n, _, _)| *n == core_name)
-    {
-        return Some(static_info(Some(CORE_NS), name, arglists, doc, "macro"));
+    if let Some(m) = macros::find(core_name) {
+        return Some(static_info(
+            Some(CORE_NS),
+            m.name,
+            m.arglists,
+            m.doc,
+            "macro",
+        ));
     }
     let (name, arglists, doc) = SPECIAL_FORMS.iter().find(|(n, _, _)| *n == core_name)?;
     Some(static_info(None, name, arglists, doc, "special-form"))

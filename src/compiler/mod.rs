@@ -19,18 +19,42 @@ pub mod macros;
 pub mod namespace;
 pub mod reader;
 
-use std::collections::HashMap;
-
-use form::{Form, FormKind, Pos, Symbol};
+use form::{Form, Pos, Symbol};
 use namespace::{CORE_NS, Namespaces};
 use reader::ReadContext;
 
-/// A form the compiler rejected, with where it is.
+/// A form the compiler rejected, with where it is and what kind of failure it was.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct CompileError {
     pub message: String,
     pub pos: Pos,
+    pub kind: CompileErrorKind,
+}
+
+impl CompileError {
+    /// A form that is not valid Clojure.
+    pub fn new(message: impl Into<String>, pos: Pos) -> CompileError {
+        CompileError {
+            message: message.into(),
+            pos,
+            kind: CompileErrorKind::Invalid,
+        }
+    }
+}
+
+/// Why a form did not compile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompileErrorKind {
+    /// The form is not valid Clojure (Clojure's "Syntax error compiling").
+    Invalid,
+    /// A user macro threw while expanding (`class` is the exception's), or its
+    /// expansion could not be read back.
+    MacroExpansion { macro_name: String, class: String },
+    /// The user interrupted a macro while it ran.
+    Interrupted,
+    /// The emitter produced invalid wasm: a bug in the compiler, not in the code.
+    Internal,
 }
 
 /// One compiled top-level form.
@@ -45,21 +69,32 @@ pub struct Patch {
     pub defines: Vec<namespace::Slot>,
 }
 
-/// What compiling a top-level form gave.
-pub enum Compiled {
-    Patch(Patch),
-    /// A user macro must run on the runtime first: run `Compiler::expansion_patch`
-    /// of this call, give the result to `record_expansion`, and compile again.
-    Expand(analyzer::MacroCall),
+/// Runs user macros (`defmacro`) for the compiler: a macro is a fn on the
+/// runtime, so expanding a call means running a patch there.
+pub trait MacroRunner {
+    /// Runs `patch`, a call of a macro's fn on a call's forms; the expansion,
+    /// printed readably.
+    fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure>;
 }
 
-impl Compiled {
-    /// The patch, when no user macro had to run first.
-    pub fn patch(self) -> Option<Patch> {
-        match self {
-            Compiled::Patch(patch) => Some(patch),
-            Compiled::Expand(_) => None,
-        }
+/// Why running a macro gave no expansion.
+#[derive(Clone, Debug)]
+pub enum MacroFailure {
+    /// The macro threw (or the runtime could not run it).
+    Threw { class: String, message: String },
+    /// The user interrupted it.
+    Interrupted,
+}
+
+/// A `MacroRunner` for compiling without a runtime: user macro calls are errors.
+pub struct NoRuntime;
+
+impl MacroRunner for NoRuntime {
+    fn run_macro(&mut self, _patch: &Patch) -> Result<String, MacroFailure> {
+        Err(MacroFailure::Threw {
+            class: "jank.wasm.NoRuntime".into(),
+            message: "user macros run on a runtime, and none is connected".into(),
+        })
     }
 }
 
@@ -67,8 +102,6 @@ impl Compiled {
 #[derive(Default)]
 pub struct Compiler {
     namespaces: Namespaces,
-    /// User macro expansions computed for the form being compiled.
-    expansions: HashMap<String, Form>,
 }
 
 impl Compiler {
@@ -93,99 +126,41 @@ impl Compiler {
     }
 
     /// Compiles one top-level form read in namespace `ns` (which `ns` and
-    /// `in-ns` forms change) into a patch. `file` is the editor's file name, if any.
+    /// `in-ns` forms change) into a patch. `file` is the editor's file name, if
+    /// any; user macro calls run through `macros`.
     pub fn compile(
         &mut self,
         ns: &mut String,
         form: &Form,
         file: Option<&str>,
-    ) -> Result<Compiled, CompileError> {
-        let analysis =
-            analyzer::analyze_top_level(&mut self.namespaces, ns, form, file, &self.expansions)?;
-        match analysis {
-            analyzer::Analysis::Ready(top_level) => {
-                self.emit(&top_level, ns, form).map(Compiled::Patch)
-            }
-            analyzer::Analysis::Expand(call) => Ok(Compiled::Expand(call)),
-        }
-    }
-
-    /// Forgets the macro expansions of the previous top-level form.
-    pub fn begin_top_level_form(&mut self) {
-        self.expansions.clear();
-    }
-
-    /// A patch that runs the user macro of `call` on the call's forms and
-    /// returns the expansion: `((var m) '(m a b) nil 'a 'b)`.
-    pub fn expansion_patch(
-        &mut self,
-        ns: &str,
-        call: &analyzer::MacroCall,
+        macros: &mut dyn MacroRunner,
     ) -> Result<Patch, CompileError> {
-        let pos = call.call.pos;
-        let var = self.namespaces.var(call.slot);
-        let var_form = Form::new(
-            FormKind::List(vec![
-                Form::new(FormKind::Symbol(Symbol::simple("var")), pos),
-                Form::new(
-                    FormKind::Symbol(Symbol::qualified(var.ns.clone(), var.name.clone())),
-                    pos,
-                ),
-            ]),
+        let top_level = analyzer::analyze_top_level(&mut self.namespaces, ns, form, file, macros)?;
+        emit_validated(&top_level, ns, &self.namespaces, form.pos)
+    }
+}
+
+/// Emits `top_level` (compiled in `ns`) and checks the wasm is valid.
+fn emit_validated(
+    top_level: &ast::TopLevel,
+    ns: &str,
+    namespaces: &Namespaces,
+    pos: Pos,
+) -> Result<Patch, CompileError> {
+    let emit::Emitted { wasm, defines } = emit::emit_patch(top_level, ns, namespaces);
+    if let Err(error) = wasmparser::validate(&wasm) {
+        // A bug in the emitter, not in the user's code: say so plainly.
+        return Err(CompileError {
+            message: format!("internal compiler error: invalid wasm emitted ({error})"),
             pos,
-        );
-        let quote = |form: &Form| {
-            Form::new(
-                FormKind::List(vec![
-                    Form::new(FormKind::Symbol(Symbol::simple("quote")), pos),
-                    form.clone(),
-                ]),
-                pos,
-            )
-        };
-        let args = match &call.call.kind {
-            FormKind::List(items) => &items[1..],
-            _ => &[],
-        };
-        let mut items = vec![var_form, quote(&call.call), Form::new(FormKind::Nil, pos)];
-        items.extend(args.iter().map(quote));
-        let invoke = Form::new(FormKind::List(items), pos);
-        let mut ns = ns.to_string();
-        match self.compile(&mut ns, &invoke, None)? {
-            Compiled::Patch(patch) => Ok(patch),
-            Compiled::Expand(_) => Err(CompileError {
-                message: "internal compiler error: a macro call's arguments needed expanding"
-                    .into(),
-                pos,
-            }),
-        }
+            kind: CompileErrorKind::Internal,
+        });
     }
-
-    /// Remembers what the runtime expanded `call` to.
-    pub fn record_expansion(&mut self, call: &analyzer::MacroCall, expansion: Form) {
-        self.expansions.insert(call.key(), expansion);
-    }
-
-    fn emit(
-        &self,
-        top_level: &ast::TopLevel,
-        ns: &str,
-        form: &Form,
-    ) -> Result<Patch, CompileError> {
-        let emit::Emitted { wasm, defines } = emit::emit_patch(top_level, ns, &self.namespaces);
-        if let Err(error) = wasmparser::validate(&wasm) {
-            // A bug in the emitter, not in the user's code: say so plainly.
-            return Err(CompileError {
-                message: format!("internal compiler error: invalid wasm emitted ({error})"),
-                pos: form.pos,
-            });
-        }
-        Ok(Patch {
-            wasm,
-            line: form.pos.line,
-            defines,
-        })
-    }
+    Ok(Patch {
+        wasm,
+        line: pos.line,
+        defines,
+    })
 }
 
 /// Clojure's special forms (and `&`), which syntax-quote leaves unqualified.
@@ -268,17 +243,9 @@ pub(crate) mod tests {
         loop {
             let form = reader
                 .next_form(&compiler.read_context(&ns))
-                .map_err(|e| CompileError {
-                    message: e.message,
-                    pos: e.pos,
-                })?;
+                .map_err(|e| CompileError::new(e.message, e.pos))?;
             let Some(form) = form else { return Ok(patches) };
-            patches.push(
-                compiler
-                    .compile(&mut ns, &form, None)?
-                    .patch()
-                    .expect("no user macros in tests"),
-            );
+            patches.push(compiler.compile(&mut ns, &form, None, &mut NoRuntime)?);
         }
     }
 
@@ -431,9 +398,7 @@ pub(crate) mod tests {
                 .unwrap()
                 .unwrap();
             compiler
-                .compile(&mut ns, &form, None)
-                .expect(code)
-                .patch()
+                .compile(&mut ns, &form, None, &mut NoRuntime)
                 .expect(code);
         }
         assert_eq!(ns, "my.main");

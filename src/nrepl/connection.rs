@@ -10,7 +10,7 @@ use super::frame::{Frame, FrameError, MAX_MESSAGE_BYTES, Scan};
 /// Why reading the next message failed. After any of these the connection is
 /// closed: the stream's framing can no longer be trusted.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub enum ConnectionError {
     #[error(transparent)]
     Frame(#[from] FrameError),
     #[error("connection closed in the middle of a message")]
@@ -43,7 +43,7 @@ impl<R: AsyncRead + Unpin> MessageReader<R> {
     }
 
     /// The next message, or `None` when the peer closed cleanly between messages.
-    pub async fn read_message(&mut self) -> Result<Option<Frame>, ReadError> {
+    pub async fn read_message(&mut self) -> Result<Option<Frame>, ConnectionError> {
         loop {
             if let Some(len) = self.scan.resume(&self.buffer, self.limit)? {
                 let frame = Frame::decode(&self.buffer[..len])?;
@@ -55,7 +55,7 @@ impl<R: AsyncRead + Unpin> MessageReader<R> {
                 return if self.buffer.is_empty() {
                     Ok(None)
                 } else {
-                    Err(ReadError::TruncatedMessage)
+                    Err(ConnectionError::TruncatedMessage)
                 };
             }
         }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use bendy::encoding::{Encoder, SingleItemEncoder, ToBencode};
 
 /// Largest message accepted from a client. Editors send whole files with
-/// `load-file`; 64 MiB leaves room for a 10 MB string literal and more.
+/// `load-file`; 128 MiB leaves room for a 10 MB string literal and more.
 pub const MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 
 /// Nesting limit for lists and dictionaries inside one message.

@@ -11,11 +11,21 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, info, warn};
 
-use super::connection::{MessageReader, ReadError, write_message};
+use super::connection::{ConnectionError, MessageReader, write_message};
 use super::frame::Frame;
 use super::message::{Request, dict, strings};
 use super::op::{Context, Op};
-use crate::server::Shared;
+use super::session::Sessions;
+use crate::bridge::Bridge;
+use crate::evaluator::Evaluator;
+
+/// The state every connection shares, behind an `Arc`: the handle
+/// every op works with.
+pub struct Shared {
+    pub sessions: Sessions,
+    pub evaluator: Evaluator,
+    pub bridge: Bridge,
+}
 
 /// Accepts editor connections until `shutdown` turns true.
 pub async fn serve(
@@ -62,7 +72,7 @@ async fn handle_connection(stream: TcpStream, shared: Arc<Shared>) {
                 }
             },
             Ok(None) => break,
-            Err(ReadError::Io(error)) => {
+            Err(ConnectionError::Io(error)) => {
                 debug!(?peer, %error, "nREPL connection error");
                 break;
             }

@@ -5,11 +5,13 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::eval::EvalControls;
+use crate::evaluator::EvalControls;
 
 /// A unit of work queued on a session (an eval or a load-file).
 pub type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -62,19 +64,19 @@ impl Session {
     }
 
     pub fn ns(&self) -> String {
-        lock(&self.ns).clone()
+        self.ns.lock().clone()
     }
 
     pub fn set_ns(&self, ns: &str) {
-        *lock(&self.ns) = ns.to_string();
+        *self.ns.lock() = ns.to_string();
     }
 
     pub fn runtime(&self) -> Option<u64> {
-        *lock(&self.runtime)
+        *self.runtime.lock()
     }
 
     pub fn select_runtime(&self, runtime: Option<u64>) {
-        *lock(&self.runtime) = runtime;
+        *self.runtime.lock() = runtime;
     }
 
     /// Marks the eval with request id `id` as running; returns how it is
@@ -82,11 +84,11 @@ impl Session {
     pub fn start_eval(&self, id: Option<String>) -> EvalControls {
         let (interrupt, interrupted) = oneshot::channel();
         let (stdin_tx, stdin) = mpsc::unbounded_channel();
-        let early = std::mem::take(&mut *lock(&self.pending_stdin));
+        let early = std::mem::take(&mut *self.pending_stdin.lock());
         if !early.is_empty() {
             let _ = stdin_tx.send(early);
         }
-        *lock(&self.running) = Some(RunningEval {
+        *self.running.lock() = Some(RunningEval {
             id,
             interrupt: Some(interrupt),
             stdin: stdin_tx,
@@ -96,21 +98,21 @@ impl Session {
 
     /// Input for the running eval, or for the next one if none runs.
     pub fn send_stdin(&self, text: &str) {
-        if let Some(eval) = lock(&self.running).as_ref()
+        if let Some(eval) = self.running.lock().as_ref()
             && eval.stdin.send(text.to_string()).is_ok()
         {
             return;
         }
-        lock(&self.pending_stdin).push_str(text);
+        self.pending_stdin.lock().push_str(text);
     }
 
     pub fn finish_eval(&self) {
-        *lock(&self.running) = None;
+        *self.running.lock() = None;
     }
 
     /// Interrupts the running eval, if it is the one named (any, for `None`).
     pub fn interrupt(&self, id: Option<&str>) -> InterruptOutcome {
-        let mut running = lock(&self.running);
+        let mut running = self.running.lock();
         match running.as_mut() {
             None => InterruptOutcome::Idle,
             Some(eval) if id.is_some() && eval.id.as_deref() != id => InterruptOutcome::IdMismatch,
@@ -138,29 +140,21 @@ pub struct Sessions {
 
 impl Sessions {
     pub fn get(&self, id: &str) -> Option<Arc<Session>> {
-        lock(&self.map).get(id).cloned()
+        self.map.lock().get(id).cloned()
     }
 
     /// Starts and registers a session in `ns`.
     pub fn open(&self, ns: String) -> Arc<Session> {
         let session = Session::start(ns);
-        lock(&self.map).insert(session.id.clone(), session.clone());
+        self.map.lock().insert(session.id.clone(), session.clone());
         session
     }
 
     pub fn close(&self, id: &str) -> bool {
-        lock(&self.map).remove(id).is_some()
+        self.map.lock().remove(id).is_some()
     }
 
     pub fn ids(&self) -> Vec<String> {
-        lock(&self.map).keys().cloned().collect()
+        self.map.lock().keys().cloned().collect()
     }
-}
-
-/// Locks a mutex, recovering from poisoning: the data here (names, maps of
-/// handles) stays consistent even if a holder panicked.
-pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

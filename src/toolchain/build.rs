@@ -21,8 +21,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+
+use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 use sha1::{Digest, Sha1};
@@ -31,7 +33,6 @@ use tracing::{debug, warn};
 use super::emcc::{EmccCommands, Template};
 use super::process::{kill, wait_until};
 use super::wasm;
-use crate::nrepl::session::lock;
 
 /// How long one patch build may take before it is abandoned.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(120);
@@ -179,7 +180,7 @@ impl PatchBuilder {
             Err(BuildError::Compile(message)) if message.contains("precompiled header") => {
                 // The headers changed under the PCH: go on without it.
                 warn!("the precompiled header is stale; building without it");
-                *lock(&self.inner.compile) = self.inner.commands.compile.clone();
+                *self.inner.compile.lock() = self.inner.commands.compile.clone();
                 self.discard_spare();
                 self.compile_and_link(source)?
             }
@@ -200,11 +201,14 @@ impl PatchBuilder {
         if !self.inner.options.cache {
             return None;
         }
-        if let Some(wasm) = lock(&self.inner.memory).get(key) {
+        if let Some(wasm) = self.inner.memory.lock().get(key) {
             return Some(wasm.clone());
         }
         let wasm = Arc::new(std::fs::read(self.disk_path(key)?).ok()?);
-        lock(&self.inner.memory).insert(key.to_string(), wasm.clone());
+        self.inner
+            .memory
+            .lock()
+            .insert(key.to_string(), wasm.clone());
         Some(wasm)
     }
 
@@ -212,7 +216,7 @@ impl PatchBuilder {
         if !self.inner.options.cache {
             return;
         }
-        let mut memory = lock(&self.inner.memory);
+        let mut memory = self.inner.memory.lock();
         if memory.len() >= MEMORY_CACHE_ENTRIES {
             memory.clear();
         }
@@ -294,13 +298,13 @@ impl PatchBuilder {
     }
 
     fn take_spare(&self) -> Option<Worker> {
-        let mut worker = lock(&self.inner.spare).take()?;
+        let mut worker = self.inner.spare.lock().take()?;
         // A spare that died while waiting (killed, out of memory) is no use.
         worker.is_alive().then_some(worker)
     }
 
     fn discard_spare(&self) {
-        lock(&self.inner.spare).take();
+        self.inner.spare.lock().take();
     }
 
     /// Starts the next spare pair in the background, so the build that
@@ -312,7 +316,7 @@ impl PatchBuilder {
         let builder = self.clone();
         std::thread::spawn(move || match builder.start_worker() {
             Ok(worker) => {
-                let previous = lock(&builder.inner.spare).replace(worker);
+                let previous = builder.inner.spare.lock().replace(worker);
                 drop(previous);
             }
             Err(error) => warn!(%error, "could not start a spare clang and wasm-ld"),
@@ -344,7 +348,10 @@ impl PatchBuilder {
             .stderr(std::fs::File::create(dir.join("link.err"))?)
             .spawn()?;
         let mut link = Guard(Some(link));
-        let compile = lock(&self.inner.compile)
+        let compile = self
+            .inner
+            .compile
+            .lock()
             .command(Path::new("-"), &object)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())

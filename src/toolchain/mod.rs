@@ -20,23 +20,24 @@
 pub mod build;
 mod diagnostics;
 pub mod emcc;
-pub mod forms;
 mod jank;
 pub mod main_module;
 pub mod module_source;
 mod process;
+pub mod top_forms;
 pub mod wasm;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+
+use parking_lot::Mutex;
 
 use tracing::info;
 
 use crate::compiler::namespace::Slot;
 use crate::config::Config;
-use crate::nrepl::session::lock;
 use build::{BuildError, BuilderOptions, PatchBuilder};
 use main_module::MainModule;
 use module_source::KnownVars;
@@ -144,7 +145,7 @@ impl JankToolchain {
 
     /// Whether an eval has used or created namespace `ns`.
     pub fn namespace_exists(&self, ns: &str) -> bool {
-        lock(&self.state).namespaces.contains(ns)
+        self.state.lock().namespaces.contains(ns)
     }
 
     /// The patch for evaluating `code` in `ns`; `Ok(None)` when the code has
@@ -157,7 +158,7 @@ impl JankToolchain {
         source: &str,
         first_line: u32,
     ) -> Result<Option<EvalPatch>, EvalFailure> {
-        let known = lock(&self.state).known.clone();
+        let known = self.state.lock().known.clone();
         let module = match module_source::eval_module(ns, code, &known) {
             Ok(Some(module)) => module,
             Ok(None) => return Ok(None),
@@ -260,7 +261,7 @@ impl JankToolchain {
 
     /// Remembers what a built eval defines; its vars' patch-log slots.
     fn record(&self, ns: &str, module: &module_source::EvalModule) -> Vec<Slot> {
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock();
         state.namespaces.insert(ns.to_string());
         state.namespaces.insert(module.ns_after.clone());
         let mut slots = Vec::new();

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::forms::{self, SplitError, TopForm};
+use super::top_forms::{self, SplitError, TopForm};
 
 /// The var the last form's value is stored in, in the namespace it ran in.
 pub const VALUE_VAR: &str = "jank-wasm-value__";
@@ -73,7 +73,7 @@ pub fn eval_module(
     code: &str,
     known: &KnownVars,
 ) -> Result<Option<EvalModule>, SplitError> {
-    let forms = forms::split(code)?;
+    let forms = top_forms::split(code)?;
     let Some(last) = forms.last() else {
         return Ok(None);
     };
@@ -86,7 +86,7 @@ pub fn eval_module(
     for form in &forms {
         text.push_str(&code[copied..form.start]);
         let source = &code[form.start..form.end];
-        if std::ptr::eq(form, last) && forms::switched_ns(form).is_none() {
+        if std::ptr::eq(form, last) && top_forms::switched_ns(form).is_none() {
             let wrapper = format!("(def {VALUE_VAR} ");
             let (line, column) = line_and_column(code, form.start);
             positions.wrapped = Some((line + PRELUDE_LINES, column, wrapper.len() as u32));
@@ -151,13 +151,13 @@ fn record(
     text: &mut String,
     known: &KnownVars,
 ) {
-    if let Some(next) = forms::switched_ns(form) {
+    if let Some(next) = top_forms::switched_ns(form) {
         *ns = next.to_string();
         text.push_str(&declare(known.get(next)));
         return;
     }
     defines.extend(
-        forms::defined_names(form)
+        top_forms::defined_names(form)
             .into_iter()
             .map(|name| format!("{ns}/{name}")),
     );

@@ -6,10 +6,10 @@
 use super::Context;
 use tokio::sync::mpsc;
 
-use crate::eval::{EvalEvent, EvalRequest, Timings};
+use crate::bridge::RuntimeEvent;
+use crate::evaluator::{EvalEvent, EvalRequest, Timings};
 use crate::nrepl::frame::Frame;
 use crate::nrepl::message::{Reply, Request, dict};
-use crate::runtime::RuntimeEvent;
 
 pub struct Eval {
     request: Request,

@@ -24,8 +24,8 @@ use tokio::sync::mpsc;
 
 use super::frame::Frame;
 use super::message::{Reply, Request};
+use super::server::Shared;
 use super::session::Session;
-use crate::server::Shared;
 
 /// Where an op writes its replies: the connection's writer task.
 pub type ReplySink = mpsc::UnboundedSender<Frame>;

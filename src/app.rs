@@ -9,19 +9,13 @@ use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::bridge::http::Security;
+use crate::bridge::{Bridge, headless};
 use crate::config::{CompilerKind, Config};
-use crate::eval::Evaluator;
+use crate::evaluator::Evaluator;
+use crate::nrepl::server::Shared;
 use crate::nrepl::session::Sessions;
-use crate::runtime::http::Security;
-use crate::runtime::{Bridge, headless};
 use crate::toolchain::JankToolchain;
-
-/// The state every connection shares, behind an `Arc`.
-pub struct Shared {
-    pub sessions: Sessions,
-    pub evaluator: Evaluator,
-    pub bridge: Bridge,
-}
 
 /// Runs the program until a shutdown signal.
 pub async fn run(config: Config) -> Result<()> {
@@ -63,7 +57,7 @@ pub async fn run(config: Config) -> Result<()> {
         shared,
         shutdown_rx.clone(),
     ));
-    let http_task = tokio::spawn(crate::runtime::http::serve(
+    let http_task = tokio::spawn(crate::bridge::http::serve(
         http_listener,
         bridge,
         security,

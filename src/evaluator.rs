@@ -6,18 +6,18 @@
 //! reads and resolves (`ns`, `in-ns`, `def`). A failing form stops the eval;
 //! the forms before it keep their effect.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::compiler::analyzer::MacroCall;
-use crate::compiler::form::{Form, FormKind};
+use crate::bridge::{Bridge, PatchRun, RuntimeEvent};
+use crate::compiler::form::Form;
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
-use crate::compiler::{CompileError, Compiled, Compiler, Patch};
-use crate::nrepl::session::lock;
-use crate::runtime::{Bridge, PatchRun, RuntimeEvent};
+use crate::compiler::{CompileErrorKind, Compiler, MacroFailure, MacroRunner, Patch};
 use crate::toolchain::{EvalFailure, FailureKind, JankToolchain};
 
 /// What to evaluate, and where it came from (for error positions).
@@ -104,7 +104,7 @@ impl Evaluator {
     }
 
     pub fn namespace_exists(&self, ns: &str) -> bool {
-        lock(&self.compiler).namespace_exists(ns)
+        self.compiler.lock().namespace_exists(ns)
             || self
                 .toolchain
                 .as_ref()
@@ -113,17 +113,17 @@ impl Evaluator {
 
     /// Completion candidates for `prefix` typed in namespace `ns`.
     pub fn completions(&self, ns: &str, prefix: &str) -> Vec<Candidate> {
-        introspect::completions(lock(&self.compiler).namespaces(), ns, prefix)
+        introspect::completions(self.compiler.lock().namespaces(), ns, prefix)
     }
 
     /// What `symbol`, written in namespace `ns`, names.
     pub fn lookup(&self, ns: &str, symbol: &str) -> Option<SymbolInfo> {
-        introspect::lookup(lock(&self.compiler).namespaces(), ns, symbol)
+        introspect::lookup(self.compiler.lock().namespaces(), ns, symbol)
     }
 
     /// The expansion of the first form of `code`, printed.
     pub fn macroexpand(&self, ns: &str, code: &str, expander: &str) -> Result<String, String> {
-        let compiler = lock(&self.compiler);
+        let compiler = self.compiler.lock();
         let form = Reader::new(code, 1, 1)
             .next_form(&compiler.read_context(ns))
             .map_err(|e| e.message)?
@@ -157,9 +157,6 @@ impl Evaluator {
         run.timings
     }
 }
-
-/// How many user macro expansions one top-level form may need.
-const MAX_EXPANSIONS: usize = 1_000;
 
 /// One eval in progress: what it needs from start to end.
 struct EvalRun<'a> {
@@ -259,7 +256,7 @@ impl EvalRun<'_> {
 
     /// The next form, or `None` at the end or after reporting a read error.
     fn read_next(&mut self, reader: &mut Reader<'_>, ns: &str) -> Option<Form> {
-        let compiler = lock(&self.evaluator.compiler);
+        let compiler = self.evaluator.compiler.lock();
         match reader.next_form(&compiler.read_context(ns)) {
             Ok(form) => form,
             Err(error) => {
@@ -278,86 +275,42 @@ impl EvalRun<'_> {
     }
 
     /// Compiles a form, running its user macros on the runtime as the
-    /// compiler asks; `None` after reporting a failure.
+    /// compiler meets them; `None` after reporting a failure. The compiler runs
+    /// on this thread taken out of the async pool (`block_in_place`), so a long
+    /// compile holds up no other task.
     async fn compile_form(&mut self, ns: &mut String, form: &Form) -> Option<Patch> {
-        lock(&self.evaluator.compiler).begin_top_level_form();
-        for _ in 0..MAX_EXPANSIONS {
-            let compiled =
-                lock(&self.evaluator.compiler).compile(ns, form, self.request.file.as_deref());
-            match compiled {
-                Ok(Compiled::Patch(patch)) => return Some(patch),
-                Ok(Compiled::Expand(call)) => {
-                    if !self.expand_macro(ns, &call).await {
-                        return None;
-                    }
-                }
-                Err(CompileError { message, pos }) => {
-                    let at = self.source.at(pos.line, pos.column);
-                    report_failure(
-                        self.on_event,
-                        format!("Syntax error compiling at ({at}).\n{message}\n"),
-                        "clojure.lang.Compiler$CompilerException",
-                    );
-                    return None;
-                }
-            }
-        }
-        let at = self.source.at(form.pos.line, form.pos.column);
-        report_failure(
-            self.on_event,
-            format!(
-                "Syntax error macroexpanding at ({at}).\nMore than {MAX_EXPANSIONS} macro expansions\n"
-            ),
-            "clojure.lang.Compiler$CompilerException",
-        );
-        None
-    }
-
-    /// Runs a user macro on the runtime and gives the compiler its expansion.
-    async fn expand_macro(&mut self, ns: &str, call: &MacroCall) -> bool {
-        let at = self.source.at(call.call.pos.line, call.call.pos.column);
-        let name = macro_name(&call.call);
-        let failed = |this: &mut Self, message: &str, class: &str| {
-            report_failure(
-                this.on_event,
-                format!("Syntax error macroexpanding {name} at ({at}).\n{message}\n"),
+        let evaluator = self.evaluator;
+        let file = self.request.file.clone();
+        let compiled = tokio::task::block_in_place(|| {
+            let mut macros = RuntimeMacros {
+                run: self,
+                handle: tokio::runtime::Handle::current(),
+            };
+            evaluator
+                .compiler
+                .lock()
+                .compile(ns, form, file.as_deref(), &mut macros)
+        });
+        let error = match compiled {
+            Ok(patch) => return Some(patch),
+            Err(error) => error,
+        };
+        let at = self.source.at(error.pos.line, error.pos.column);
+        let message = &error.message;
+        match &error.kind {
+            CompileErrorKind::Interrupted => {}
+            CompileErrorKind::MacroExpansion { macro_name, class } => report_failure(
+                self.on_event,
+                format!("Syntax error macroexpanding {macro_name} at ({at}).\n{message}\n"),
                 class,
-            );
-            false
-        };
-        let patch = lock(&self.evaluator.compiler).expansion_patch(ns, call);
-        let patch = match patch {
-            Ok(patch) => patch,
-            Err(error) => {
-                return failed(
-                    self,
-                    &error.message,
-                    "clojure.lang.Compiler$CompilerException",
-                );
-            }
-        };
-        let printed = match self.run_patch(&patch.wasm).await {
-            Outcome::Value(printed) => printed,
-            Outcome::Error { class, message } => return failed(self, &message, &class),
-            Outcome::Interrupted => return false,
-        };
-        let mut compiler = lock(&self.evaluator.compiler);
-        let expansion = Reader::new(&printed, call.call.pos.line, call.call.pos.column)
-            .next_form(&compiler.read_context(ns));
-        match expansion {
-            Ok(Some(expansion)) => {
-                compiler.record_expansion(call, expansion);
-                true
-            }
-            Ok(None) | Err(_) => {
-                drop(compiler);
-                failed(
-                    self,
-                    &format!("the macro's expansion cannot be read back: {printed}"),
-                    "clojure.lang.Compiler$CompilerException",
-                )
-            }
+            ),
+            CompileErrorKind::Invalid | CompileErrorKind::Internal => report_failure(
+                self.on_event,
+                format!("Syntax error compiling at ({at}).\n{message}\n"),
+                "clojure.lang.Compiler$CompilerException",
+            ),
         }
+        None
     }
 
     /// Runs one form's patch and reports its value or error; false when it
@@ -467,14 +420,21 @@ impl EvalRun<'_> {
     }
 }
 
-/// The name a macro call is made with, for error messages.
-fn macro_name(call: &Form) -> String {
-    match &call.kind {
-        FormKind::List(items) => items
-            .first()
-            .map(|head| head.to_string())
-            .unwrap_or_default(),
-        _ => call.to_string(),
+/// Runs the compiler's user macro calls on the eval's runtime, blocking the
+/// compiling thread until each answers (output and interrupts flow as for any
+/// patch).
+struct RuntimeMacros<'r, 'a> {
+    run: &'r mut EvalRun<'a>,
+    handle: tokio::runtime::Handle,
+}
+
+impl MacroRunner for RuntimeMacros<'_, '_> {
+    fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure> {
+        match self.handle.block_on(self.run.run_patch(&patch.wasm)) {
+            Outcome::Value(printed) => Ok(printed),
+            Outcome::Error { class, message } => Err(MacroFailure::Threw { class, message }),
+            Outcome::Interrupted => Err(MacroFailure::Interrupted),
+        }
     }
 }
 

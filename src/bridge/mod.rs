@@ -18,8 +18,10 @@ mod protocol;
 mod socket;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
@@ -30,7 +32,6 @@ use protocol::Hello;
 pub use protocol::RuntimeEvent;
 
 use crate::compiler::namespace::Slot;
-use crate::nrepl::session::lock;
 use patch_log::PatchLog;
 
 /// How long a runtime that announced a control socket has to connect it
@@ -106,7 +107,7 @@ struct RuntimeConn {
 impl RuntimeConn {
     /// Sends a control message (JSON) if the control socket is connected.
     fn send_control(&self, message: serde_json::Value) -> bool {
-        match lock(&self.control).as_ref() {
+        match self.control.lock().as_ref() {
             Some(control) => control.send(Message::text(message.to_string())).is_ok(),
             None => false,
         }
@@ -185,11 +186,13 @@ impl Bridge {
     }
 
     pub fn set_page_url(&self, url: &str) {
-        *lock(&self.state.page_url) = url.to_string();
+        *self.state.page_url.lock() = url.to_string();
     }
 
     pub fn runtimes(&self) -> Vec<RuntimeInfo> {
-        lock(&self.state.runtimes)
+        self.state
+            .runtimes
+            .lock()
             .iter()
             .map(|r| RuntimeInfo {
                 id: r.id,
@@ -206,7 +209,7 @@ impl Bridge {
     /// Sends output that eval `eval_id` prints after it finished (from
     /// callbacks it installed) to `sink`.
     pub fn route_late_output(&self, eval_id: u32, sink: mpsc::UnboundedSender<RuntimeEvent>) {
-        let mut late = lock(&self.state.late_output);
+        let mut late = self.state.late_output.lock();
         late.sinks.insert(eval_id, sink);
         late.order.push_back(eval_id);
         while late.order.len() > LATE_OUTPUT_ROUTES {
@@ -219,7 +222,7 @@ impl Bridge {
     /// Hands one report from a runtime to the eval it belongs to, or, for
     /// output of a finished eval, to that eval's late-output sink.
     fn route_event(&self, runtime: &RuntimeConn, eval_id: u32, event: RuntimeEvent) {
-        let mut pending = lock(&runtime.pending);
+        let mut pending = runtime.pending.lock();
         if let Some(events) = pending.get(&eval_id) {
             let finished = event.is_final();
             let _ = events.send(event);
@@ -230,7 +233,7 @@ impl Bridge {
         }
         drop(pending);
         if matches!(event, RuntimeEvent::Out(_) | RuntimeEvent::Err(_))
-            && let Some(sink) = lock(&self.state.late_output).sinks.get(&eval_id)
+            && let Some(sink) = self.state.late_output.lock().sinks.get(&eval_id)
         {
             let _ = sink.send(event);
         }
@@ -238,7 +241,7 @@ impl Bridge {
 
     /// Remembers a patch that ran and defined `defines`, for replay.
     pub fn record_definitions(&self, defines: &[Slot], wasm: Arc<Vec<u8>>) {
-        lock(&self.state.log).record(defines, wasm);
+        self.state.log.lock().record(defines, wasm);
     }
 
     /// Sends a patch to runtime `target`, or to the most recently connected
@@ -256,7 +259,7 @@ impl Bridge {
     fn send_patch(&self, runtime: Arc<RuntimeConn>, wasm: &[u8]) -> PatchRun {
         let eval_id = self.state.next_eval_id.fetch_add(1, Ordering::Relaxed);
         let (sender, events) = mpsc::unbounded_channel();
-        lock(&runtime.pending).insert(eval_id, sender);
+        runtime.pending.lock().insert(eval_id, sender);
         let mut frame = Vec::with_capacity(4 + wasm.len());
         frame.extend_from_slice(&eval_id.to_le_bytes());
         frame.extend_from_slice(wasm);
@@ -278,7 +281,10 @@ impl Bridge {
         let deadline = tokio::time::Instant::now() + self.state.wait_for_runtime;
         loop {
             let connected = self.state.runtime_connected.notified();
-            let ready = lock(&self.state.runtimes)
+            let ready = self
+                .state
+                .runtimes
+                .lock()
                 .iter()
                 .rev()
                 .filter(|r| target.is_none_or(|id| r.id == id))
@@ -291,7 +297,7 @@ impl Bridge {
                 return Err(match target {
                     Some(id) => BridgeError::SelectedRuntimeGone(id),
                     None => BridgeError::NoRuntime {
-                        page_url: lock(&self.state.page_url).clone(),
+                        page_url: self.state.page_url.lock().clone(),
                     },
                 });
             }
@@ -300,7 +306,7 @@ impl Bridge {
 
     /// Whether a runtime with this id is connected now.
     pub fn is_connected(&self, id: u64) -> bool {
-        lock(&self.state.runtimes).iter().any(|r| r.id == id)
+        self.state.runtimes.lock().iter().any(|r| r.id == id)
     }
 
     /// Registers a runtime that said hello; it takes evals once the patch log
@@ -318,13 +324,13 @@ impl Bridge {
             ready: AtomicBool::new(false),
         });
         info!(id = runtime.id, kind = %runtime.hello.kind, agent = %runtime.hello.agent, "runtime connected");
-        lock(&self.state.runtimes).push(runtime.clone());
+        self.state.runtimes.lock().push(runtime.clone());
         runtime
     }
 
     /// The id for a runtime instance: the one it had before if it reconnects.
     fn runtime_id_for(&self, instance: &str) -> u64 {
-        let mut ids = lock(&self.state.instance_ids);
+        let mut ids = self.state.instance_ids.lock();
         if let Some(&id) = ids.get(instance).filter(|_| !instance.is_empty()) {
             return id;
         }
@@ -337,14 +343,19 @@ impl Bridge {
 
     fn unregister(&self, runtime: &RuntimeConn) {
         // By identity: a reloaded page may already be back under the same id.
-        lock(&self.state.runtimes).retain(|r| !std::ptr::eq(r.as_ref(), runtime));
+        self.state
+            .runtimes
+            .lock()
+            .retain(|r| !std::ptr::eq(r.as_ref(), runtime));
         fail_pending(runtime, "the runtime disconnected during the eval");
         info!(id = runtime.id, "runtime disconnected");
     }
 
     /// The connected runtime whose hello carried `instance`.
     fn find_instance(&self, instance: &str) -> Option<Arc<RuntimeConn>> {
-        lock(&self.state.runtimes)
+        self.state
+            .runtimes
+            .lock()
             .iter()
             .rev()
             .find(|r| !instance.is_empty() && r.hello.instance == instance)
@@ -357,7 +368,7 @@ impl Bridge {
     async fn replay_log(&self, runtime: Arc<RuntimeConn>) {
         if runtime.hello.control {
             let connected = runtime.control_connected.notified();
-            if lock(&runtime.control).is_none()
+            if runtime.control.lock().is_none()
                 && tokio::time::timeout(CONTROL_TIMEOUT, connected)
                     .await
                     .is_err()
@@ -368,7 +379,7 @@ impl Bridge {
                 );
             }
         }
-        let patches = lock(&self.state.log).replay();
+        let patches = self.state.log.lock().replay();
         for wasm in patches {
             let mut run = self.send_patch(runtime.clone(), &wasm);
             let finished = tokio::time::timeout(REPLAY_TIMEOUT, async {
@@ -397,7 +408,7 @@ impl Bridge {
 
 /// Ends every eval still waiting on `runtime` with an error.
 fn fail_pending(runtime: &RuntimeConn, why: &str) {
-    for (_, events) in lock(&runtime.pending).drain() {
+    for (_, events) in runtime.pending.lock().drain() {
         let _ = events.send(RuntimeEvent::Error {
             class: "RuntimeDisconnected".to_string(),
             message: why.to_string(),

@@ -13,7 +13,6 @@ use tracing::{info, warn};
 
 use super::protocol::{Hello, IncomingMessage};
 use super::{Bridge, RuntimeConn};
-use crate::nrepl::session::lock;
 
 /// How long a runtime has, after connecting, to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -68,14 +67,14 @@ impl Bridge {
             return;
         };
         let (outgoing, to_send) = mpsc::unbounded_channel();
-        *lock(&runtime.control) = Some(outgoing);
+        *runtime.control.lock() = Some(outgoing);
         runtime.control_connected.notify_waiters();
         info!(id = runtime.id, "runtime control channel connected");
         pump(&mut socket, to_send, |text| {
             self.route_report(&runtime, text)
         })
         .await;
-        *lock(&runtime.control) = None;
+        *runtime.control.lock() = None;
     }
 }
 

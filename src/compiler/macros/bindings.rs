@@ -1,0 +1,191 @@
+//! Macros that bind names: `let`, `loop`, `binding`, and the conditional bindings
+//! (`if-let`, `when-some`, `when-first`, ...).
+
+use super::*;
+
+pub(super) const MACROS: &[Macro] = &[
+    Macro {
+        name: "let",
+        arglists: "([bindings & body])",
+        doc: "binding => binding-form init-expr. Evaluates the exprs in a lexical context in which the symbols in the binding-forms are bound to their respective init-exprs or parts therein.",
+        expand: expand_let,
+    },
+    Macro {
+        name: "loop",
+        arglists: "([bindings & body])",
+        doc: "Evaluates the exprs in a lexical context in which the symbols in the binding-forms are bound to their respective init-exprs or parts therein. Acts as a recur target.",
+        expand: expand_loop,
+    },
+    Macro {
+        name: "if-let",
+        arglists: "([bindings then] [bindings then else & oldform])",
+        doc: "bindings => binding-form test. If test is true, evaluates then with binding-form bound to the value of test, if not, yields else",
+        expand: expand_if_let,
+    },
+    Macro {
+        name: "if-some",
+        arglists: "([bindings then] [bindings then else & oldform])",
+        doc: "bindings => binding-form test. If test is not nil, evaluates then with binding-form bound to the value of test, if not, yields else",
+        expand: expand_if_some,
+    },
+    Macro {
+        name: "when-let",
+        arglists: "([bindings & body])",
+        doc: "bindings => binding-form test. When test is true, evaluates body with binding-form bound to the value of test",
+        expand: expand_when_let,
+    },
+    Macro {
+        name: "when-some",
+        arglists: "([bindings & body])",
+        doc: "bindings => binding-form test. When test is not nil, evaluates body with binding-form bound to the value of test",
+        expand: expand_when_some,
+    },
+    Macro {
+        name: "when-first",
+        arglists: "([bindings & body])",
+        doc: "bindings => x xs. Roughly the same as (when (seq xs) (let [x (first xs)] body)) but xs is evaluated only once",
+        expand: expand_when_first,
+    },
+    Macro {
+        name: "binding",
+        arglists: "([bindings & body])",
+        doc: "binding => var-symbol init-expr. Gives the vars the values for the body, then restores them. (The runtime has one thread, so this sets the vars' roots.)",
+        expand: expand_binding,
+    },
+];
+
+/// `(binding [v value ...] body...)`: every value is evaluated first, then the
+/// vars get them for the body and their old values back in a `finally`. Our
+/// runtimes have one thread, so a thread binding is the root.
+pub(super) fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
+    let (pairs, body) = binding_vector(form, args, "binding")?;
+    let pos = form.pos;
+    let mut lets = Vec::new();
+    let mut enter = Vec::new();
+    let mut restore = Vec::new();
+    for pair in pairs.chunks(2) {
+        let (var, value) = (&pair[0], &pair[1]);
+        if var.as_symbol().is_none() {
+            return Err(error(
+                form,
+                format!("binding expects var symbols, got: {var}"),
+            ));
+        }
+        let (new, old) = (gensym(pos, "new"), gensym(pos, "old"));
+        lets.extend([new.clone(), value.clone(), old.clone(), var.clone()]);
+        enter.push(call(pos, "set!", vec![var.clone(), new]));
+        restore.push(call(pos, "set!", vec![var.clone(), old]));
+    }
+    let mut guarded = vec![do_form(pos, body)];
+    guarded.push(call(pos, "finally", restore));
+    enter.push(call(pos, "try", guarded));
+    let mut let_form = vec![vector(pos, lets)];
+    let_form.extend(enter);
+    Ok(call(pos, "let*", let_form))
+}
+
+pub(super) fn expand_let(form: &Form, args: &[Form]) -> Result<Form> {
+    let (bindings, body) = binding_vector(form, args, "let")?;
+    destructure::let_form(form.pos, bindings, body.to_vec())
+}
+
+pub(super) fn expand_loop(form: &Form, args: &[Form]) -> Result<Form> {
+    let (bindings, body) = binding_vector(form, args, "loop")?;
+    destructure::loop_form(form.pos, bindings, body)
+}
+
+/// `(if-let [pattern test] then else?)`: `test` is evaluated once; if truthy, `then` runs with
+/// the pattern bound to it.
+pub(super) fn expand_if_let(form: &Form, args: &[Form]) -> Result<Form> {
+    expand_if_binding(form, args, "if-let", false)
+}
+
+/// `if-some`: as `if-let`, testing for non-nil.
+pub(super) fn expand_if_some(form: &Form, args: &[Form]) -> Result<Form> {
+    expand_if_binding(form, args, "if-some", true)
+}
+
+pub(super) fn expand_if_binding(
+    form: &Form,
+    args: &[Form],
+    what: &str,
+    some: bool,
+) -> Result<Form> {
+    let (binding, then, otherwise) = match args {
+        [binding, then] => (binding, then, nil(form.pos)),
+        [binding, then, otherwise] => (binding, then, otherwise.clone()),
+        [_, _, _, ..] => {
+            return Err(error(
+                form,
+                format!("{what} requires 1 or 2 forms after binding vector"),
+            ));
+        }
+        _ => return Err(wrong_args(form, what, args.len())),
+    };
+    conditional_binding(form, binding, what, some, then.clone(), otherwise)
+}
+
+/// `(when-let [pattern test] body...)`: as `if-let` with a `do` body and no else.
+pub(super) fn expand_when_let(form: &Form, args: &[Form]) -> Result<Form> {
+    expand_when_binding(form, args, "when-let", false)
+}
+
+pub(super) fn expand_when_some(form: &Form, args: &[Form]) -> Result<Form> {
+    expand_when_binding(form, args, "when-some", true)
+}
+
+pub(super) fn expand_when_binding(
+    form: &Form,
+    args: &[Form],
+    what: &str,
+    some: bool,
+) -> Result<Form> {
+    let (binding, body) = args
+        .split_first()
+        .ok_or_else(|| wrong_args(form, what, 0))?;
+    let then = do_form(form.pos, body);
+    conditional_binding(form, binding, what, some, then, nil(form.pos))
+}
+
+/// `(let* [temp test] (if temp (let [pattern temp] then) otherwise))`, or testing
+/// `(nil? temp)` for the `-some` forms.
+pub(super) fn conditional_binding(
+    form: &Form,
+    binding: &Form,
+    what: &str,
+    some: bool,
+    then: Form,
+    otherwise: Form,
+) -> Result<Form> {
+    let pos = form.pos;
+    let (pattern, test) = binding_pair(form, binding, what)?;
+    let temp = gensym(pos, "temp");
+    let then = destructure::let_form(pos, &[pattern.clone(), temp.clone()], vec![then])?;
+    let branch = if some {
+        let is_nil = call(pos, "clojure.core/nil?", vec![temp.clone()]);
+        call(pos, "if", vec![is_nil, otherwise, then])
+    } else {
+        call(pos, "if", vec![temp.clone(), then, otherwise])
+    };
+    Ok(let_once(pos, &temp, test, branch))
+}
+
+/// `(when-first [pattern coll] body...)`: `coll` is evaluated once; when it has a first
+/// element, the body runs with the pattern bound to it.
+pub(super) fn expand_when_first(form: &Form, args: &[Form]) -> Result<Form> {
+    let pos = form.pos;
+    let (binding, body) = args
+        .split_first()
+        .ok_or_else(|| wrong_args(form, "when-first", 0))?;
+    let (pattern, coll) = binding_pair(form, binding, "when-first")?;
+    let items = gensym(pos, "xs");
+    let first = call(pos, "clojure.core/first", vec![items.clone()]);
+    let then = destructure::let_form(pos, &[pattern.clone(), first], body.to_vec())?;
+    let seq = call(pos, "clojure.core/seq", vec![coll.clone()]);
+    Ok(let_once(
+        pos,
+        &items,
+        &seq,
+        call(pos, "if", vec![items.clone(), then, nil(pos)]),
+    ))
+}

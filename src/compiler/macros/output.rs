@@ -1,0 +1,74 @@
+//! Output and checks: `with-out-str`, `time`, `assert`.
+
+use super::*;
+
+pub(super) const MACROS: &[Macro] = &[
+    Macro {
+        name: "with-out-str",
+        arglists: "([& body])",
+        doc: "Evaluates exprs in a context in which *out* is bound to a fresh StringWriter. Returns the string created by any nested printing calls.",
+        expand: expand_with_out_str,
+    },
+    Macro {
+        name: "time",
+        arglists: "([expr])",
+        doc: "Evaluates expr and prints the time it took. Returns the value of expr.",
+        expand: expand_time,
+    },
+    Macro {
+        name: "assert",
+        arglists: "([x] [x message])",
+        doc: "Evaluates expression x and throws an AssertionError with optional message if x does not evaluate to logical true.",
+        expand: expand_assert,
+    },
+];
+
+/// `(with-out-str body...)`: what the body prints, as a string.
+pub(super) fn expand_with_out_str(form: &Form, args: &[Form]) -> Result<Form> {
+    Ok(call(
+        form.pos,
+        "jank.runtime/capture-out",
+        vec![thunk(form.pos, args)],
+    ))
+}
+
+/// `(time expr)`: prints how long `expr` took, yields its value.
+pub(super) fn expand_time(form: &Form, args: &[Form]) -> Result<Form> {
+    let [expr] = args else {
+        return Err(wrong_args(form, "time", args.len()));
+    };
+    Ok(call(
+        form.pos,
+        "jank.runtime/time-call",
+        vec![thunk(form.pos, std::slice::from_ref(expr))],
+    ))
+}
+
+/// `(assert x)` / `(assert x message)`: throws an AssertionError worded as
+/// Clojure's when `x` is logical false.
+pub(super) fn expand_assert(form: &Form, args: &[Form]) -> Result<Form> {
+    let pos = form.pos;
+    let text = |t: String| Form::new(FormKind::Str(t), pos);
+    let (test, message) = match args {
+        [test] => (test, text(format!("Assert failed: {test}"))),
+        [test, message] => (
+            test,
+            call(
+                pos,
+                "clojure.core/str",
+                vec![
+                    text("Assert failed: ".into()),
+                    message.clone(),
+                    text(format!("\n{test}")),
+                ],
+            ),
+        ),
+        _ => return Err(wrong_args(form, "assert", args.len())),
+    };
+    let error = call(pos, "jank.runtime/assertion-error", vec![message]);
+    Ok(call(
+        pos,
+        "if",
+        vec![test.clone(), nil(pos), call(pos, "throw", vec![error])],
+    ))
+}
