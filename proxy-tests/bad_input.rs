@@ -9,16 +9,17 @@ mod common;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use common::{Client, Msg, Server, all_statuses, joined, statuses, text, values};
+use common::start_server;
 use jank_wasm_nrepl::nrepl::frame::Frame;
+use jank_wasm_nrepl::testkit::{Client, Msg, Server, all_statuses, joined, statuses, text, values};
 
 /// No runtime: these tests stop at framing or at the request's checks.
 fn server() -> Server {
-    Server::start(&["--runtime-wait", "0.2"])
+    start_server(&["--runtime-wait", "0.2"])
 }
 
 fn headless() -> Server {
-    Server::start(&["--headless", "--runtime-wait", "20"])
+    start_server(&["--headless", "--runtime-wait", "20"])
 }
 
 /// A request dictionary with arbitrary values.

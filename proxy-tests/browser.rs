@@ -10,7 +10,8 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::browser::BrowserRuntime;
-use common::{Server, all_statuses, joined, statuses, values};
+use common::start_server;
+use jank_wasm_nrepl::testkit::{all_statuses, joined, statuses, values};
 
 #[test]
 fn evaluates_in_the_browser() {
@@ -185,7 +186,7 @@ fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
 
 #[test]
 fn runtime_socket_needs_token_host_and_origin() {
-    let server = Server::start(&[]);
+    let server = start_server(&[]);
     let port = server.http_port;
     let token = server.token();
     let ours = format!("127.0.0.1:{port}");

@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{Client, Msg, Server, all_statuses, statuses, text, values};
+use common::start_server;
 use jank_wasm_nrepl::nrepl::frame::Frame;
+use jank_wasm_nrepl::testkit::{Client, Msg, Server, all_statuses, statuses, text, values};
 use serde_json::Value;
 
 /// Longest any replayed request may take, JVM-only init evals included (they
@@ -21,7 +22,7 @@ use serde_json::Value;
 const REQUEST_LIMIT: Duration = Duration::from_secs(15);
 
 fn headless() -> Server {
-    Server::start(&["--headless", "--runtime-wait", "20"])
+    start_server(&["--headless", "--runtime-wait", "20"])
 }
 
 /// One recorded message.

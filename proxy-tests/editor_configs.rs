@@ -10,13 +10,15 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::{Client, Msg, Server, all_statuses, joined, text, values};
+use common::{printed_after_prompts, start_server};
 use jank_wasm_nrepl::nrepl::frame::Frame;
+use jank_wasm_nrepl::testkit::{
+    Client, Msg, all_statuses, joined, run_with_input, text, values, wait_with_timeout,
+};
 
 fn configs() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("editor-configs")
@@ -44,7 +46,7 @@ fn run(command: &mut Command, limit: Duration) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the tool starts");
-    common::wait_with_timeout(child, limit)
+    wait_with_timeout(child, limit)
 }
 
 fn describe(output: &Output) -> String {
@@ -318,29 +320,15 @@ fn nrepl_cmdline_script_connects_and_evaluates() {
         "/usr/share/java/nrepl.jar is missing: run the test setup (proxy-tests/run-all.sh installs libnrepl-clojure)"
     );
 
-    let server = Server::start(&["--headless", "--runtime-wait", "20"]);
+    let server = start_server(&["--headless", "--runtime-wait", "20"]);
     let (_project, sub) = project_with_port_file(server.nrepl_port);
-    let mut child = Command::new(&script)
-        .current_dir(&sub)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("connect.sh runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"(defn twice [x] (* 2 x))\n(twice 21)\n")
-        .unwrap();
-    let output = common::wait_with_timeout(child, Duration::from_secs(120));
+    let output = run_with_input(
+        Command::new(&script).current_dir(&sub),
+        b"(defn twice [x] (* 2 x))\n(twice 21)\n",
+        Duration::from_secs(120),
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let printed: Vec<&str> = stdout
-        .split("user=> ")
-        .skip(1)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let printed = printed_after_prompts(&stdout);
     assert_eq!(printed, ["#'user/twice", "42"], "{}", describe(&output));
 }
 
@@ -359,7 +347,7 @@ fn send_fields(client: &mut Client, fields: Vec<(&str, Frame)>) {
 /// request ends with `done`, the probe answers, and the eval gives its value.
 #[test]
 fn conjure_connect_sequence_evaluates() {
-    let server = Server::start(&["--headless", "--runtime-wait", "20"]);
+    let server = start_server(&["--headless", "--runtime-wait", "20"]);
     let mut client = server.client();
     let described = client.request(&[("op", "describe")]);
     assert_eq!(all_statuses(&described), ["done"]);
@@ -425,7 +413,7 @@ fn conjure_connect_sequence_evaluates() {
 /// values it reads. The server lists and answers `classpath`.
 #[test]
 fn fireplace_connect_sequence_gets_a_classpath() {
-    let server = Server::start(&["--headless", "--runtime-wait", "20"]);
+    let server = start_server(&["--headless", "--runtime-wait", "20"]);
     let mut client = server.client();
     let described = client.request(&[("op", "describe"), ("verbose?", "1")]);
     let lists_classpath = described.iter().any(|r| {

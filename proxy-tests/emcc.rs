@@ -22,8 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
-use common::browser::{Browser, CONNECT_TIMEOUT};
-use common::{Client, Msg, Server, all_statuses, joined, values};
+use common::browser::CONNECT_TIMEOUT;
+use common::start_server;
+use jank_wasm_nrepl::testkit::{Browser, Client, Msg, Server, all_statuses, joined, text, values};
 
 const HOST_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/proxy-tests/emcc-host");
 
@@ -98,7 +99,7 @@ fn jank_server_caching_in(cache: &Path, extra: &[&str]) -> Server {
         &wait,
     ];
     args.extend_from_slice(extra);
-    Server::start(&args)
+    start_server(&args)
 }
 
 /// A Node runtime like `--headless` starts, but run with
@@ -283,7 +284,7 @@ fn redefinition_is_seen_by_an_existing_caller() {
     // Namespaces: the session follows `ns`, and vars are declared for jank there too.
     let replies = repl.eval("(ns other) (defn twice [x] (* 2 x))");
     assert_eq!(values(&replies), ["#'other/twice"]);
-    assert_eq!(common::text(&replies[0], "ns").as_deref(), Some("other"));
+    assert_eq!(text(&replies[0], "ns").as_deref(), Some("other"));
     assert_eq!(repl.value("(twice 21)"), "42");
     assert_eq!(repl.value("(user/hhh 1)"), "3");
 }

@@ -4,15 +4,15 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Server, all_statuses, joined, values};
+use common::{printed_after_prompts, start_server};
+use jank_wasm_nrepl::testkit::{self, Server, all_statuses, joined, values};
 
 fn headless() -> Server {
-    Server::start(&["--headless", "--runtime-wait", "20"])
+    start_server(&["--headless", "--runtime-wait", "20"])
 }
 
 #[test]
@@ -50,8 +50,8 @@ fn one_value_per_form_with_ns_and_done() {
     assert!(
         replies
             .iter()
-            .filter(|r| common::text(r, "value").is_some())
-            .all(|r| common::text(r, "ns").as_deref() == Some("user"))
+            .filter(|r| testkit::text(r, "value").is_some())
+            .all(|r| testkit::text(r, "ns").as_deref() == Some("user"))
     );
     assert_eq!(all_statuses(&replies), ["done"]);
 }
@@ -121,7 +121,7 @@ fn namespaces_follow_the_session() {
     let session = client.clone_session();
     let replies = client.eval(&session, "(ns my.app) (defn f [] :a)");
     assert_eq!(values(&replies), ["nil", "#'my.app/f"]);
-    assert_eq!(common::text(&replies[1], "ns").as_deref(), Some("my.app"));
+    assert_eq!(testkit::text(&replies[1], "ns").as_deref(), Some("my.app"));
     assert_eq!(values(&client.eval(&session, "(f)")), [":a"]);
     let other = client.clone_session();
     assert_eq!(values(&client.eval(&other, "(my.app/f)")), [":a"]);
@@ -160,12 +160,7 @@ fn nrepl_cmdline_client_sees_redefinitions() {
     }
     let output = attempts.last().expect("one attempt at least");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let printed: Vec<&str> = stdout
-        .split("user=> ")
-        .skip(1)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let printed = printed_after_prompts(&stdout);
     assert_eq!(
         printed,
         ["#'user/ggg", "59", "#'user/hhh", "#'user/ggg", "1010"],
@@ -176,33 +171,22 @@ fn nrepl_cmdline_client_sees_redefinitions() {
 
 /// Runs `nrepl.cmdline --connect` with `input` typed at its prompt.
 fn run_cmdline(classpath: &[&str], port: u16, input: &str) -> std::process::Output {
-    let mut child = Command::new("java")
-        .args([
-            "-cp",
-            &classpath.join(":"),
-            "clojure.main",
-            "-m",
-            "nrepl.cmdline",
-        ])
-        .args([
-            "--connect",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("java runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    common::wait_with_timeout(child, Duration::from_secs(60))
+    let mut java = Command::new("java");
+    java.args([
+        "-cp",
+        &classpath.join(":"),
+        "clojure.main",
+        "-m",
+        "nrepl.cmdline",
+    ])
+    .args([
+        "--connect",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+    ]);
+    testkit::run_with_input(&mut java, input.as_bytes(), Duration::from_secs(60))
 }
 
 /// The shared conformance corpus's `defn` and `hot-redefine` cases.
@@ -265,7 +249,7 @@ fn interrupt_stops_a_runaway_loop_and_keeps_definitions() {
         ("session", &session),
         ("interrupt-id", "runaway"),
     ]);
-    assert_eq!(common::statuses(&replies[0]), ["done"]);
+    assert_eq!(testkit::statuses(&replies[0]), ["done"]);
     let interrupted = client.replies_to("runaway");
     assert!(
         all_statuses(&interrupted).contains(&"interrupted".to_string()),
@@ -287,13 +271,13 @@ fn read_line_asks_for_input_and_gets_stdin() {
         ("id", "reader"),
     ]);
     let first = client.read().expect("a reply");
-    assert_eq!(common::statuses(&first), ["need-input"]);
+    assert_eq!(testkit::statuses(&first), ["need-input"]);
     let replies = client.request(&[
         ("op", "stdin"),
         ("stdin", "hello world\n"),
         ("session", &session),
     ]);
-    assert_eq!(common::statuses(&replies[0]), ["done"]);
+    assert_eq!(testkit::statuses(&replies[0]), ["done"]);
     assert_eq!(
         values(&client.replies_to("reader")),
         ["\"got:hello world\""]
@@ -322,10 +306,10 @@ fn output_from_a_callback_goes_to_the_eval_that_installed_it() {
     let late = client
         .read()
         .expect("the timer's output arrives after done");
-    assert_eq!(common::text(&late, "out").as_deref(), Some("later\n"));
-    assert_eq!(common::text(&late, "id").as_deref(), Some("timer"));
+    assert_eq!(testkit::text(&late, "out").as_deref(), Some("later\n"));
+    assert_eq!(testkit::text(&late, "id").as_deref(), Some("timer"));
     assert_eq!(
-        common::text(&late, "session").as_deref(),
+        testkit::text(&late, "session").as_deref(),
         Some(session.as_str())
     );
 }
@@ -358,29 +342,12 @@ impl Drop for ExtraRuntime {
 }
 
 /// The ids of the connected runtimes, polled until there are `count`.
-fn runtime_ids(client: &mut common::Client, count: usize) -> Vec<i64> {
-    for _ in 0..100 {
-        let replies = client.request(&[("op", "ls-runtimes")]);
-        let Some(jank_wasm_nrepl::nrepl::frame::Frame::List(runtimes)) =
-            replies[0].get(b"runtimes".as_slice())
-        else {
-            panic!("ls-runtimes lists runtimes: {replies:?}")
-        };
-        let ids: Vec<i64> = runtimes
-            .iter()
-            .filter_map(|r| match r {
-                jank_wasm_nrepl::nrepl::frame::Frame::Dict(map) => {
-                    map.get(b"id".as_slice()).and_then(|f| f.as_int())
-                }
-                _ => None,
-            })
-            .collect();
-        if ids.len() >= count {
-            return ids;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{count} runtimes never connected");
+fn runtime_ids(client: &mut testkit::Client, count: usize) -> Vec<i64> {
+    testkit::poll_until(Duration::from_secs(10), Duration::from_millis(100), || {
+        let ids = client.try_runtime_ids().unwrap_or_else(|e| panic!("{e}"));
+        (ids.len() >= count).then_some(ids)
+    })
+    .unwrap_or_else(|| panic!("{count} runtimes never connected"))
 }
 
 #[test]
@@ -392,7 +359,7 @@ fn sessions_pinned_to_different_runtimes_never_cross() {
     let _second = ExtraRuntime::start(&server);
     let ids = runtime_ids(&mut setup, 2);
 
-    let mut editors: Vec<(common::Client, String)> = ids
+    let mut editors: Vec<(testkit::Client, String)> = ids
         .iter()
         .map(|id| {
             let mut client = server.client();
@@ -402,7 +369,7 @@ fn sessions_pinned_to_different_runtimes_never_cross() {
                 ("session", &session),
                 ("runtime-id", &id.to_string()),
             ]);
-            assert_eq!(common::statuses(&replies[0]), ["done"], "{replies:?}");
+            assert_eq!(testkit::statuses(&replies[0]), ["done"], "{replies:?}");
             (client, session)
         })
         .collect();
@@ -435,7 +402,7 @@ fn sessions_pinned_to_different_runtimes_never_cross() {
         ("session", session),
         ("runtime-id", "999"),
     ]);
-    assert!(common::statuses(&unknown[0]).contains(&"unknown-runtime".to_string()));
+    assert!(testkit::statuses(&unknown[0]).contains(&"unknown-runtime".to_string()));
 }
 
 /// What CIDER, Calva and lein evaluate on connect and on errors, written for
@@ -556,8 +523,8 @@ fn interrupting_one_session_leaves_another_sessions_eval_alone() {
     let mut finished = Vec::new();
     while finished.len() < 2 {
         let reply = second.read().expect("replies for b and its interrupt");
-        if common::statuses(&reply).contains(&"done".to_string()) {
-            finished.push(common::text(&reply, "id").unwrap_or_default());
+        if testkit::statuses(&reply).contains(&"done".to_string()) {
+            finished.push(testkit::text(&reply, "id").unwrap_or_default());
         }
     }
     finished.sort();
@@ -648,8 +615,8 @@ fn output_streams_while_the_code_still_runs() {
         let reply = client
             .read()
             .expect("replies while the eval waits for input");
-        out.push_str(&common::text(&reply, "out").unwrap_or_default());
-        asked |= common::statuses(&reply).contains(&"need-input".to_string());
+        out.push_str(&testkit::text(&reply, "out").unwrap_or_default());
+        asked |= testkit::statuses(&reply).contains(&"need-input".to_string());
     }
     client.request(&[("op", "stdin"), ("stdin", "x\n"), ("session", &session)]);
     assert_eq!(values(&client.replies_to("streaming")), ["\"x\""]);
@@ -695,7 +662,7 @@ fn a_runtime_that_disconnects_mid_eval_fails_the_eval_at_once() {
 /// stops the runtime's code, which then takes the next eval.
 #[test]
 fn an_eval_that_runs_too_long_times_out() {
-    let server = Server::start(&["--headless", "--runtime-wait", "20", "--eval-timeout", "1"]);
+    let server = start_server(&["--headless", "--runtime-wait", "20", "--eval-timeout", "1"]);
     let mut client = server.client();
     let session = client.clone_session();
     let replies = client.eval(&session, "(loop [] (recur))");

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Server;
+use common::start_server;
 use serde_json::Value;
 
 /// Kills the Node client if the test ends before it does.
@@ -31,7 +31,7 @@ fn npm_nrepl_client_evaluates_and_defines() {
         "the npm client is not installed: run `npm ci --prefix proxy-tests/node-client` \
          (run-all.sh does)"
     );
-    let server = Server::start(&["--headless", "--runtime-wait", "20"]);
+    let server = start_server(&["--headless", "--runtime-wait", "20"]);
     let child = Command::new("node")
         .arg(dir.join("eval.js"))
         .arg(server.nrepl_port.to_string())

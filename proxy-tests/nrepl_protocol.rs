@@ -7,11 +7,12 @@ mod common;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use common::{Client, Server, all_statuses, joined, statuses, text};
+use common::{start_server, start_server_in};
 use jank_wasm_nrepl::nrepl::frame::Frame;
+use jank_wasm_nrepl::testkit::{Client, Msg, Server, all_statuses, joined, statuses, text};
 
 fn server() -> Server {
-    Server::start(&["--runtime-wait", "0.2"])
+    start_server(&["--runtime-wait", "0.2"])
 }
 
 #[test]
@@ -211,7 +212,7 @@ fn eval_in_a_missing_namespace_is_refused() {
 #[test]
 fn sigterm_shuts_down_and_removes_the_port_file() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start_in(&[], Some(dir.path()));
+    let server = start_server_in(&[], dir.path());
     let port_file = dir.path().join(".nrepl-port");
     assert_eq!(
         std::fs::read_to_string(&port_file).unwrap(),
@@ -252,7 +253,7 @@ fn deeply_nested_code_is_compiled_or_refused_without_crashing() {
 }
 
 /// The names in a `completions` reply.
-fn candidates(reply: &common::Msg) -> Vec<String> {
+fn candidates(reply: &Msg) -> Vec<String> {
     let Some(Frame::List(items)) = reply.get(b"completions".as_slice()) else {
         panic!("completions list in {reply:?}")
     };

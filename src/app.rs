@@ -3,11 +3,13 @@
 //! on Ctrl-C or SIGTERM stops accepting and removes `.nrepl-port`.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
 
 use crate::bridge::http::Security;
 use crate::bridge::{Bridge, headless};
@@ -16,6 +18,42 @@ use crate::evaluator::Evaluator;
 use crate::nrepl::server::Shared;
 use crate::nrepl::session::Sessions;
 use crate::toolchain::JankToolchain;
+
+/// Stack for every runtime thread: the compiler recurses per nesting level of
+/// a form (see `analyzer::MAX_NESTING`), and deep forms are legal Clojure.
+const THREAD_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// The whole program for a parsed `Config` (`src/main.rs`, and the
+/// benchmark's `bench --serve`): the tokio runtime, logging to stderr, `run`,
+/// and the exit code.
+pub fn main(config: Config) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK_BYTES)
+        .build();
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("jank-wasm-nrepl: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        tracing_subscriber::fmt()
+            .with_env_filter(
+                EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+            )
+            .with_writer(std::io::stderr)
+            .init();
+        match run(config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("jank-wasm-nrepl: {error:#}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
 
 /// Runs the program until a shutdown signal.
 pub async fn run(config: Config) -> Result<()> {

@@ -18,6 +18,7 @@ use crate::compiler::form::Form;
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
 use crate::compiler::{CompileErrorKind, Compiler, MacroFailure, MacroRunner, Patch};
+use crate::error_class;
 use crate::toolchain::{EvalFailure, FailureKind, JankToolchain};
 
 /// What to evaluate, and where it came from (for error positions).
@@ -232,12 +233,8 @@ impl EvalRun<'_> {
                     failure.column.unwrap_or(self.request.column),
                 );
                 let (what, class) = match failure.kind {
-                    FailureKind::Read => {
-                        ("reading source", "clojure.lang.LispReader$ReaderException")
-                    }
-                    FailureKind::Compile => {
-                        ("compiling", "clojure.lang.Compiler$CompilerException")
-                    }
+                    FailureKind::Read => ("reading source", error_class::READER_EXCEPTION),
+                    FailureKind::Compile => ("compiling", error_class::COMPILER_EXCEPTION),
                 };
                 let text = format!("Syntax error {what} at ({at}).\n{}\n", failure.message);
                 return report_failure(self.on_event, text, class);
@@ -267,7 +264,7 @@ impl EvalRun<'_> {
                         "Syntax error reading source at ({at}).\n{}\n",
                         error.message
                     ),
-                    "clojure.lang.LispReader$ReaderException",
+                    error_class::READER_EXCEPTION,
                 );
                 None
             }
@@ -307,7 +304,7 @@ impl EvalRun<'_> {
             CompileErrorKind::Invalid | CompileErrorKind::Internal => report_failure(
                 self.on_event,
                 format!("Syntax error compiling at ({at}).\n{message}\n"),
-                "clojure.lang.Compiler$CompilerException",
+                error_class::COMPILER_EXCEPTION,
             ),
         }
         None
@@ -348,7 +345,7 @@ impl EvalRun<'_> {
             Ok(run) => run,
             Err(error) => {
                 return Outcome::Error {
-                    class: "jank.wasm.NoRuntime".into(),
+                    class: error_class::NO_RUNTIME.into(),
                     message: error.to_string(),
                 };
             }
@@ -372,13 +369,13 @@ impl EvalRun<'_> {
             let event = match next {
                 Ok(Some(event)) => event,
                 Ok(None) => RuntimeEvent::Error {
-                    class: "RuntimeDisconnected".into(),
+                    class: error_class::RUNTIME_DISCONNECTED.into(),
                     message: "the runtime went away during the eval".into(),
                 },
                 Err(_) => {
                     stop(&mut run, self.on_event).await;
                     RuntimeEvent::Error {
-                        class: "TimeoutException".into(),
+                        class: error_class::TIMEOUT.into(),
                         message: format!(
                             "Eval timed out after {} s (see --eval-timeout)",
                             self.evaluator.eval_timeout.as_secs_f64()

@@ -7,8 +7,10 @@ pub mod app;
 pub mod bridge;
 pub mod compiler;
 pub mod config;
+pub mod error_class;
 pub mod evaluator;
 pub mod nrepl;
+pub mod testkit;
 pub mod toolchain;
 
 /// The namespace new sessions start in.

@@ -12,43 +12,29 @@
 //!   server measured by the same client, `../shared/tools/nrepl-bench.py`, as a ratio.
 //!
 //! The server under test is this same executable re-run as `bench --serve
-//! <flags>`, which starts the server exactly as `src/main.rs` does (so the
-//! bench never measures a stale build); `--server PATH` measures another
-//! binary instead. Every process started here is killed when the bench ends,
-//! every loop is bounded in count and time, and everything listens on 127.0.0.1.
+//! <flags>`, which runs `app::main` as `src/main.rs` does (so the bench never
+//! measures a stale build); `--server PATH` measures another binary instead.
+//! The server, the client and Chromium are the tests' own
+//! (`jank_wasm_nrepl::testkit`). Every process started here is killed when
+//! the bench ends, every loop is bounded in count and time, and everything
+//! listens on 127.0.0.1.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::{Arc, Barrier, mpsc};
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use jank_wasm_nrepl::compiler::reader::Reader;
 use jank_wasm_nrepl::compiler::{Compiler, NoRuntime};
-use jank_wasm_nrepl::nrepl::frame::{Frame, MAX_MESSAGE_BYTES, message_len};
-
-/// Same as `src/main.rs`: the compiler recurses per nesting level of a form.
-const THREAD_STACK_BYTES: usize = 64 * 1024 * 1024;
-
-/// Longest any single reply may take before the bench gives up.
-const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Flags Chromium needs here (root, no GPU, no network but loopback).
-const CHROMIUM_FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
+use jank_wasm_nrepl::testkit::process::kill_process_group;
+use jank_wasm_nrepl::testkit::{
+    Browser, Client, Launch, Server, chromium_path, joined, poll_until, values, wait_with_timeout,
+};
 
 const JVM_CLASSPATH: &[&str] = &[
     "/usr/share/java/clojure.jar",
@@ -142,8 +128,8 @@ struct Args {
     #[arg(long, value_name = "PATH")]
     server: Option<PathBuf>,
 
-    /// The Chromium to run.
-    #[arg(long, default_value = "/usr/bin/chromium")]
+    /// The Chromium to run (`$CHROMIUM`, else Debian's).
+    #[arg(long, default_value_os_t = chromium_path())]
     chromium: PathBuf,
 
     /// The client used for the JVM comparison.
@@ -177,35 +163,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// `bench --serve <server flags>`: the server, started as `src/main.rs` starts it.
+/// `bench --serve <server flags>`: the server, run as `src/main.rs` runs it.
 fn serve(flags: &[String]) -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_stack_size(THREAD_STACK_BYTES)
-        .build();
-    let Ok(runtime) = runtime else {
-        eprintln!("bench --serve: cannot start the async runtime");
-        return ExitCode::FAILURE;
-    };
-    runtime.block_on(async {
-        tracing_subscriber::fmt()
-            .with_env_filter(
-                tracing_subscriber::EnvFilter::try_from_default_env()
-                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-            )
-            .with_writer(std::io::stderr)
-            .init();
-        let config = jank_wasm_nrepl::config::Config::parse_from(
-            std::iter::once("jank-wasm-nrepl".to_string()).chain(flags.iter().cloned()),
-        );
-        match jank_wasm_nrepl::app::run(config).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("jank-wasm-nrepl: {error:#}");
-                ExitCode::FAILURE
-            }
-        }
-    })
+    let config = jank_wasm_nrepl::config::Config::parse_from(
+        std::iter::once("jank-wasm-nrepl".to_string()).chain(flags.iter().cloned()),
+    );
+    jank_wasm_nrepl::app::main(config)
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -427,139 +390,23 @@ fn fmt_ms(d: Duration) -> String {
 
 // ---------------------------------------------------------------- server
 
-/// The server under test, in its own process group; killed (with its Node
-/// runtime) when dropped.
-struct ServerProcess {
-    child: Child,
-    nrepl_port: u16,
-    page_url: String,
-}
-
-impl ServerProcess {
-    fn start(args: &Args, extra: &[&str]) -> Result<ServerProcess> {
-        let mut command = match &args.server {
-            Some(path) => Command::new(path),
-            None => {
-                let me = std::env::current_exe().map_err(|e| e.to_string())?;
-                let mut c = Command::new(me);
-                c.arg("--serve");
-                c
-            }
-        };
-        command
-            .args([
-                "--nrepl-port",
-                "0",
-                "--http-port",
-                "0",
-                "--no-port-file",
-                "--bind",
-                "127.0.0.1",
-                "--runtime-wait",
-                "30",
-            ])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .process_group(0);
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("starting the server: {e}"))?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut server = ServerProcess {
-            child,
-            nrepl_port: 0,
-            page_url: String::new(),
-        };
-        let headless = extra.contains(&"--headless");
-        let limit = Instant::now() + Duration::from_secs(30);
-        let mut lines = Vec::new();
-        loop {
-            let have = |p: &str| lines.iter().any(|l: &String| l.starts_with(p));
-            if have("nREPL server started")
-                && have("Runtime page: ")
-                && (!headless || have("Headless Node runtime started"))
-            {
-                break;
-            }
-            let left = limit.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => lines.push(line),
-                Err(_) => return Err(format!("the server did not start; it printed {lines:?}")),
-            }
+/// Starts the server under test (this executable's `--serve`, or `--server`)
+/// in its own process group, so dropping it ends its Node runtime too.
+fn start_server(args: &Args, extra: &[&str]) -> Result<Server> {
+    let command = match &args.server {
+        Some(path) => Command::new(path),
+        None => {
+            let me = std::env::current_exe().map_err(|e| e.to_string())?;
+            let mut command = Command::new(me);
+            command.arg("--serve");
+            command
         }
-        for line in &lines {
-            if let Some(rest) = line.strip_prefix("nREPL server started on port ") {
-                server.nrepl_port = rest
-                    .split(' ')
-                    .next()
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(0);
-            }
-            if let Some(url) = line.strip_prefix("Runtime page: ") {
-                server.page_url = url.to_string();
-            }
-        }
-        Ok(server)
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Waits until a runtime is connected (polling `ls-runtimes`).
-    fn wait_for_runtime(&self, limit: Duration) -> Result<()> {
-        let mut client = Client::connect(self.nrepl_port)?;
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            let replies = client.request(&[("op", "ls-runtimes")])?;
-            let any = replies.iter().any(|r| {
-                matches!(r.get(b"runtimes".as_slice()), Some(Frame::List(items)) if !items.is_empty())
-            });
-            if any {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Err(format!("no runtime connected within {limit:?}"))
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        // SIGTERM lets the server end its Node runtime and clean up; then
-        // make sure of the whole group.
-        let pid = self.child.id();
-        let _ = Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        kill_group(pid);
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn kill_group(pgid: u32) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{pgid}")])
-        .stderr(Stdio::null())
-        .status();
+    };
+    Launch::command(command)
+        .args(&["--bind", "127.0.0.1", "--runtime-wait", "30"])
+        .args(extra)
+        .own_process_group()
+        .try_start()
 }
 
 /// VmRSS and VmHWM of a process, in KiB.
@@ -615,104 +462,17 @@ fn fmt_mib(kib: u64) -> String {
 
 // ---------------------------------------------------------------- client
 
-type Msg = BTreeMap<Vec<u8>, Frame>;
-
-/// A blocking nREPL client over raw bencode.
-struct Client {
-    stream: TcpStream,
-    buffer: Vec<u8>,
-    next_id: u64,
-}
-
-impl Client {
-    fn connect(port: u16) -> Result<Client> {
-        let stream = TcpStream::connect(("127.0.0.1", port))
-            .map_err(|e| format!("connecting to 127.0.0.1:{port}: {e}"))?;
-        stream
-            .set_read_timeout(Some(REPLY_TIMEOUT))
-            .map_err(|e| e.to_string())?;
-        stream.set_nodelay(true).map_err(|e| e.to_string())?;
-        Ok(Client {
-            stream,
-            buffer: Vec::with_capacity(4096),
-            next_id: 0,
-        })
-    }
-
-    fn read(&mut self) -> Result<Msg> {
-        loop {
-            if let Ok(Some(len)) = message_len(&self.buffer, MAX_MESSAGE_BYTES) {
-                let frame = Frame::decode(&self.buffer[..len]).map_err(|e| e.to_string())?;
-                self.buffer.drain(..len);
-                return match frame {
-                    Frame::Dict(map) => Ok(map),
-                    other => Err(format!("a non-dictionary reply: {other:?}")),
-                };
-            }
-            let mut chunk = [0u8; 16384];
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return Err("the server closed the connection".into()),
-                Ok(n) => self.buffer.extend_from_slice(&chunk[..n]),
-                Err(e) => return Err(format!("no reply within {REPLY_TIMEOUT:?}: {e}")),
-            }
-        }
-    }
-
-    /// Sends a request with a fresh id; its replies up to `done`.
-    fn request(&mut self, fields: &[(&str, &str)]) -> Result<Vec<Msg>> {
-        self.next_id += 1;
-        let id = self.next_id.to_string();
-        let mut dict: BTreeMap<Vec<u8>, Frame> = fields
-            .iter()
-            .map(|(k, v)| (k.as_bytes().to_vec(), Frame::str(v)))
-            .collect();
-        dict.insert(b"id".to_vec(), Frame::str(&id));
-        self.stream
-            .write_all(&Frame::Dict(dict).encode())
-            .map_err(|e| e.to_string())?;
-        let mut replies = Vec::new();
-        loop {
-            let msg = self.read()?;
-            if msg.get(b"id".as_slice()).and_then(Frame::as_str) != Some(id.as_str()) {
-                continue;
-            }
-            let done = matches!(msg.get(b"status".as_slice()),
-                Some(Frame::List(s)) if s.iter().any(|f| f.as_str() == Some("done")));
-            replies.push(msg);
-            if done {
-                return Ok(replies);
-            }
-        }
-    }
-
-    fn clone_session(&mut self) -> Result<String> {
-        let replies = self.request(&[("op", "clone")])?;
-        replies
-            .iter()
-            .find_map(|r| r.get(b"new-session".as_slice()).and_then(Frame::as_str))
-            .map(str::to_string)
-            .ok_or_else(|| "clone gave no new-session".to_string())
-    }
-
-    /// One eval; its round-trip time and last value, or what went wrong.
-    fn eval(&mut self, session: &str, code: &str) -> Result<(Duration, String)> {
-        let started = Instant::now();
-        let replies = self.request(&[("op", "eval"), ("session", session), ("code", code)])?;
-        let elapsed = started.elapsed();
-        let value = replies
-            .iter()
-            .rev()
-            .find_map(|r| r.get(b"value".as_slice()).and_then(Frame::as_str));
-        match value {
-            Some(v) => Ok((elapsed, v.to_string())),
-            None => {
-                let err: String = replies
-                    .iter()
-                    .filter_map(|r| r.get(b"err".as_slice()).and_then(Frame::as_str))
-                    .collect();
-                Err(format!("`{code}` gave no value: {err}"))
-            }
-        }
+/// One eval; its round-trip time and last value, or what went wrong.
+fn timed_eval(client: &mut Client, session: &str, code: &str) -> Result<(Duration, String)> {
+    let started = Instant::now();
+    let replies = client.try_eval(session, code)?;
+    let elapsed = started.elapsed();
+    match values(&replies).pop() {
+        Some(value) => Ok((elapsed, value)),
+        None => Err(format!(
+            "`{code}` gave no value: {}",
+            joined(&replies, "err")
+        )),
     }
 }
 
@@ -726,15 +486,15 @@ fn latency(
     warmup: usize,
     deadline: Instant,
 ) -> Result<Vec<Stats>> {
-    let mut client = Client::connect(port)?;
-    let session = client.clone_session()?;
+    let mut client = Client::try_connect(port)?;
+    let session = client.try_clone_session()?;
     let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(n); steps.len()];
     for i in 0..warmup + n {
         if Instant::now() > deadline {
             return Err("the time limit ran out".into());
         }
         for (k, (code, expected)) in steps.iter().enumerate() {
-            let (took, value) = client.eval(&session, code)?;
+            let (took, value) = timed_eval(&mut client, &session, code)?;
             if value != *expected {
                 return Err(format!("`{code}` gave {value}, expected {expected}"));
             }
@@ -760,8 +520,8 @@ fn throughput(port: u16, conns: usize, per_conn: usize, deadline: Instant) -> Re
     for _ in 0..conns {
         let barrier = barrier.clone();
         workers.push(std::thread::spawn(move || -> Result<Vec<Duration>> {
-            let prepared = Client::connect(port).and_then(|mut c| {
-                let session = c.clone_session()?;
+            let prepared = Client::try_connect(port).and_then(|mut c| {
+                let session = c.try_clone_session()?;
                 Ok((c, session))
             });
             barrier.wait();
@@ -771,7 +531,7 @@ fn throughput(port: u16, conns: usize, per_conn: usize, deadline: Instant) -> Re
                 if Instant::now() > deadline {
                     return Err("the time limit ran out".into());
                 }
-                let (took, value) = client.eval(&session, "(+ 1 2)")?;
+                let (took, value) = timed_eval(&mut client, &session, "(+ 1 2)")?;
                 if value != "3" {
                     return Err(format!("(+ 1 2) gave {value}"));
                 }
@@ -830,7 +590,7 @@ struct NodeResults {
 }
 
 fn node_runtime(args: &Args, deadline: Instant) -> Result<NodeResults> {
-    let server = ServerProcess::start(args, &["--headless"])?;
+    let server = start_server(args, &["--headless"])?;
     server.wait_for_runtime(Duration::from_secs(30))?;
     std::thread::sleep(Duration::from_secs(1));
     let idle = memory_kib(server.pid()).ok_or("cannot read the server's /proc status")?;
@@ -1027,15 +787,21 @@ fn node_runtime(args: &Args, deadline: Instant) -> Result<NodeResults> {
 /// How fast compiled code runs in the runtime: the runtime's own clock around
 /// `(fact 20)` 100,000 times and a `loop`/`recur` to 10 million.
 fn running_code(port: u16) -> Result<String> {
-    let mut client = Client::connect(port)?;
-    let session = client.clone_session()?;
-    client.eval(
+    let mut client = Client::try_connect(port)?;
+    let session = client.try_clone_session()?;
+    timed_eval(
+        &mut client,
         &session,
         "(defn fact [n] (if (<= n 1) 1 (* n (fact (dec n)))))",
     )?;
     let timed = |body: &str| format!("(let [t (.now js/Date)] {body} (- (.now js/Date) t))");
-    let (_, fact_ms) = client.eval(&session, &timed("(dotimes [_ 100000] (fact 20))"))?;
-    let (_, loop_ms) = client.eval(
+    let (_, fact_ms) = timed_eval(
+        &mut client,
+        &session,
+        &timed("(dotimes [_ 100000] (fact 20))"),
+    )?;
+    let (_, loop_ms) = timed_eval(
+        &mut client,
         &session,
         &timed("(loop [i 0] (when (< i 10000000) (recur (inc i))))"),
     )?;
@@ -1047,54 +813,9 @@ fn running_code(port: u16) -> Result<String> {
     Ok(out)
 }
 
-/// Headless Chromium in its own process group and profile; killed when dropped.
-struct Browser {
-    child: Child,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    fn open(chromium: &Path, url: &str) -> Result<Browser> {
-        if !chromium.exists() {
-            return Err(format!(
-                "{} is missing (apt-get install chromium)",
-                chromium.display()
-            ));
-        }
-        let profile = tempfile::Builder::new()
-            .prefix("jank-bench-chromium-")
-            .tempdir()
-            .map_err(|e| e.to_string())?;
-        let child = Command::new(chromium)
-            .args(CHROMIUM_FLAGS)
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("starting chromium: {e}"))?;
-        Ok(Browser {
-            child,
-            _profile: profile,
-        })
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        kill_group(self.child.id());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        // Let the group's other processes go before the profile is removed.
-        std::thread::sleep(Duration::from_millis(300));
-    }
-}
-
 fn browser_runtime(args: &Args, deadline: Instant) -> Result<String> {
-    let server = ServerProcess::start(args, &[])?;
-    let _browser = Browser::open(&args.chromium, &server.page_url)?;
+    let server = start_server(args, &[])?;
+    let _browser = Browser::try_open(&args.chromium, &server.page_url)?;
     server.wait_for_runtime(Duration::from_secs(60))?;
     let n = args.n.min(1000);
     let add = latency(server.nrepl_port, &[ADD], n, args.warmup, deadline)?;
@@ -1157,20 +878,17 @@ impl JvmServer {
             .spawn()
             .map_err(|e| format!("starting java: {e}"))?;
         let server = JvmServer { child, port };
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                return Err("the JVM nREPL server did not open its port within 90 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        poll_until(Duration::from_secs(90), Duration::from_millis(100), || {
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        })
+        .ok_or("the JVM nREPL server did not open its port within 90 s")?;
         Ok(server)
     }
 }
 
 impl Drop for JvmServer {
     fn drop(&mut self) {
-        kill_group(self.child.id());
+        kill_process_group(self.child.id());
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -1192,8 +910,7 @@ fn nrepl_bench(
     warmup: usize,
     conns: usize,
 ) -> Result<serde_json::Value> {
-    let output = Command::new("timeout")
-        .args(["600", "python3"])
+    let child = Command::new("python3")
         .arg(script)
         .args([
             "--port",
@@ -1206,8 +923,11 @@ fn nrepl_bench(
         .args(["--n", &n.to_string(), "--warmup", &warmup.to_string()])
         .args(["--conns", &conns.to_string(), "--json"])
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| format!("running python3 {}: {e}", script.display()))?;
+    let output = wait_with_timeout(child, Duration::from_secs(600));
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!(
@@ -1232,7 +952,7 @@ fn jvm_comparison(args: &Args, deadline: Instant) -> Result<String> {
     if Instant::now() > deadline {
         return Err("the time limit ran out".into());
     }
-    let ours = ServerProcess::start(args, &["--headless"])?;
+    let ours = start_server(args, &["--headless"])?;
     ours.wait_for_runtime(Duration::from_secs(30))?;
     let our_one = nrepl_bench(&args.nrepl_bench, ours.nrepl_port, n, warmup, 1)?;
     let our_many = nrepl_bench(&args.nrepl_bench, ours.nrepl_port, n / 4, 20, args.conns)?;

@@ -410,7 +410,7 @@ impl Bridge {
 fn fail_pending(runtime: &RuntimeConn, why: &str) {
     for (_, events) in runtime.pending.lock().drain() {
         let _ = events.send(RuntimeEvent::Error {
-            class: "RuntimeDisconnected".to_string(),
+            class: crate::error_class::RUNTIME_DISCONNECTED.to_string(),
             message: why.to_string(),
         });
     }

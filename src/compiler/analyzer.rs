@@ -458,7 +458,7 @@ impl Analyzer<'_> {
         match Reader::new(&printed, call.pos.line, call.pos.column).next_form(&context) {
             Ok(Some(expansion)) => Ok(expansion),
             Ok(None) | Err(_) => Err(failed(
-                "clojure.lang.Compiler$CompilerException".into(),
+                crate::error_class::COMPILER_EXCEPTION.into(),
                 format!("the macro's expansion cannot be read back: {printed}"),
             )),
         }

@@ -92,7 +92,7 @@ pub struct NoRuntime;
 impl MacroRunner for NoRuntime {
     fn run_macro(&mut self, _patch: &Patch) -> Result<String, MacroFailure> {
         Err(MacroFailure::Threw {
-            class: "jank.wasm.NoRuntime".into(),
+            class: crate::error_class::NO_RUNTIME.into(),
             message: "user macros run on a runtime, and none is connected".into(),
         })
     }
