@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use jank_wasm_nrepl::nrepl::frame::Frame;
-use jank_wasm_nrepl::testkit::{Browser, Client, Msg, Server, joined, statuses, text, values};
+use jank_wasm_nrepl::testkit::{Browser, Client, Msg, Server, has_status, joined, text, values};
 
 /// How long a freshly started Chromium has to open the page and connect (the
 /// server's `--runtime-wait`): under the client's 30 s read timeout, so a page
@@ -112,12 +112,11 @@ impl BrowserRuntime {
             if text(&msg, "id").as_deref() != Some(id) {
                 continue;
             }
-            let statuses = statuses(&msg);
-            if statuses.iter().any(|s| s == "need-input") {
+            if has_status(&msg, "need-input") {
                 break;
             }
             assert!(
-                !statuses.iter().any(|s| s == "done"),
+                !has_status(&msg, "done"),
                 "read-line did not ask for input: {msg:?}\nchromium log:\n{}",
                 self.browser.log_tail()
             );

@@ -1,6 +1,7 @@
 //! What only the integration tests add to `jank_wasm_nrepl::testkit` (the
 //! helpers they share with the benchmark): the server under test is this
-//! package's binary, as cargo built it for the tests.
+//! package's binary, as cargo built it for the tests; `BrowserRuntime`
+//! (`browser`); reading a line-based REPL client's transcript.
 #![allow(dead_code)]
 
 use std::path::Path;
