@@ -9,6 +9,7 @@ pub mod compiler;
 pub mod config;
 pub mod evaluator;
 pub mod nrepl;
+pub mod project;
 pub mod toolchain;
 
 /// The namespace new sessions start in.
