@@ -19,7 +19,7 @@ use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
 use crate::compiler::{CompileErrorKind, Compiler, Patch};
 use crate::project::Project;
-use crate::project::load::{LoadFailure, Loader, Origin, PatchRunner, RunOutcome};
+use crate::project::load::{LoadFailure, LoadId, Loader, Origin, PatchRunner, RunOutcome};
 use crate::toolchain::{EvalFailure, FailureKind, JankToolchain};
 
 /// What to evaluate, and where it came from (for error positions).
@@ -148,6 +148,15 @@ impl Evaluator {
             Some((loader.loaded, loader.failure))
         });
         let (namespaces, failure) = report?;
+        match &failure {
+            None => self.bridge.reload_succeeded(&namespaces),
+            Some(failure) => self.bridge.reload_failed(&crate::bridge::ReloadProblem {
+                file: failure.file.clone(),
+                line: failure.line,
+                column: failure.column,
+                message: failure.message.clone(),
+            }),
+        }
         Some(ReloadReport {
             namespaces,
             took: started.elapsed(),
@@ -514,14 +523,10 @@ struct SessionRunner<'r, 'a> {
 }
 
 impl PatchRunner for SessionRunner<'_, '_> {
-    fn run(&mut self, patch: &Patch) -> RunOutcome {
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
         match self.handle.block_on(self.run.run_patch(&patch.wasm)) {
             Outcome::Value(printed) => {
-                let wasm = Arc::new(patch.wasm.clone());
-                self.run
-                    .evaluator
-                    .bridge
-                    .record_definitions(&patch.defines, wasm);
+                record(&self.run.evaluator.bridge, patch, part_of);
                 RunOutcome::Value(printed)
             }
             Outcome::Error { class, message } => RunOutcome::Threw { class, message },
@@ -555,8 +560,23 @@ impl<'e, 'o> EveryRuntime<'e, 'o> {
     }
 }
 
+/// Records a patch that ran, for runtimes that connect later.
+fn record(bridge: &Bridge, patch: &Patch, part_of: Option<&LoadId>) {
+    let wasm = Arc::new(patch.wasm.clone());
+    match part_of {
+        None => bridge.record_definitions(&patch.defines, wasm),
+        Some(load) => {
+            let part = crate::bridge::patch_log::LoadPart {
+                file: load.resource.clone(),
+                load: load.load,
+            };
+            bridge.record_load(&patch.defines, wasm, &part);
+        }
+    }
+}
+
 impl PatchRunner for EveryRuntime<'_, '_> {
-    fn run(&mut self, patch: &Patch) -> RunOutcome {
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
         let bridge = &self.evaluator.bridge;
         let timeout = self.evaluator.eval_timeout;
         let runs = bridge
@@ -576,7 +596,7 @@ impl PatchRunner for EveryRuntime<'_, '_> {
             }
         }
         if matches!(outcome, RunOutcome::Value(_)) {
-            bridge.record_definitions(&patch.defines, Arc::new(patch.wasm.clone()));
+            record(bridge, patch, part_of);
         }
         outcome
     }

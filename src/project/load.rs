@@ -26,9 +26,20 @@ use super::source_paths::{SOURCE_EXTENSIONS, SourceFile, namespace_resource};
 
 /// Runs patches for the loader: on the session's runtime, or on every runtime.
 pub trait PatchRunner {
-    /// Runs `patch` and, when it succeeded, records its definitions for
-    /// runtimes that connect later.
-    fn run(&mut self, patch: &Patch) -> RunOutcome;
+    /// Runs `patch` and, when it succeeded, records it for runtimes that
+    /// connect later: its definitions, or, when it is `part_of` loading a
+    /// file, the patch whatever it does.
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome;
+}
+
+/// One load of one file: a runtime that connects later gets every patch of
+/// each file's latest load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadId {
+    /// The file's resource path, `/my/util`.
+    pub resource: String,
+    /// Different for every load.
+    pub load: u64,
 }
 
 /// How running one patch ended.
@@ -67,6 +78,7 @@ pub struct Origin {
 struct Pending {
     /// Clojure's resource path, `/my/util`, as cycles are reported.
     resource: String,
+    load: LoadId,
     file: SourceFile,
     /// Compiled forms not run yet: the patch, its namespace and position.
     queued: Vec<(Patch, String, Pos)>,
@@ -228,8 +240,13 @@ impl<'a> Loader<'a> {
                 return Err(self.not_loadable(require, &format!("{}: {error}", file.shown)));
             }
         };
+        let load = LoadId {
+            resource: resource.clone(),
+            load: self.project.next_load_id(),
+        };
         self.pending.push(Pending {
             resource,
+            load,
             file,
             queued: Vec::new(),
         });
@@ -280,8 +297,9 @@ impl<'a> Loader<'a> {
     /// Runs the current file's compiled forms, in order.
     fn run_queued(&mut self) -> Result<(), CompileError> {
         let queued = std::mem::take(&mut self.pending_mut().queued);
+        let load = self.pending_mut().load.clone();
         for (patch, ns, pos) in queued {
-            match self.runner.run(&patch) {
+            match self.runner.run(&patch, Some(&load)) {
                 RunOutcome::Value(_) => {}
                 RunOutcome::Threw { class, message } => {
                     let short = class.rsplit('.').next().unwrap_or(&class);
@@ -458,7 +476,7 @@ impl MacroRunner for Loader<'_> {
                 },
             });
         }
-        match self.runner.run(patch) {
+        match self.runner.run(patch, None) {
             RunOutcome::Value(printed) => Ok(printed),
             RunOutcome::Threw { class, message } => Err(MacroFailure::Threw { class, message }),
             RunOutcome::Interrupted => Err(MacroFailure::Interrupted),

@@ -22,6 +22,7 @@ use source_paths::SourcePaths;
 pub struct Project {
     pub paths: SourcePaths,
     state: Mutex<State>,
+    next_load: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Default)]
@@ -36,7 +37,13 @@ impl Project {
         Project {
             paths,
             state: Mutex::new(State::default()),
+            next_load: std::sync::atomic::AtomicU64::new(1),
         }
+    }
+
+    fn next_load_id(&self) -> u64 {
+        self.next_load
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether `ns` needs no loading: the compiler knows it, and its last

@@ -1,0 +1,72 @@
+//! Reloads after saves: each batch of changed files the watcher reports is
+//! reloaded by the evaluator in every runtime, and every session hears of it
+//! on `out` (one line: which namespaces, how long) or, when a file did not
+//! compile, on `err` (the error as the REPL shows it).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tracing::info;
+
+use super::server::Shared;
+use crate::evaluator::{EvalEvent, ReloadReport};
+
+/// Follows the watcher until it stops.
+pub async fn follow_saves(mut changes: mpsc::UnboundedReceiver<Vec<PathBuf>>, shared: Arc<Shared>) {
+    while let Some(mut changed) = changes.recv().await {
+        // Saves that arrived while the last reload ran join this one.
+        while let Ok(more) = changes.try_recv() {
+            changed.extend(more);
+        }
+        let mut on_output = |event: EvalEvent| match event {
+            EvalEvent::Out(text) => tell_sessions(&shared, "out", &text),
+            EvalEvent::Err(text) => tell_sessions(&shared, "err", &text),
+            _ => {}
+        };
+        let report = shared.evaluator.reload_saved(&changed, &mut on_output).await;
+        if let Some(report) = report {
+            announce(&shared, &report);
+        }
+    }
+}
+
+/// Requires `--main` once the first runtime is ready, saying so on stdout.
+pub async fn load_main(ns: String, shared: Arc<Shared>) {
+    shared.bridge.wait_until_a_runtime_is_ready().await;
+    let mut on_output = |event: EvalEvent| match event {
+        EvalEvent::Out(text) => tell_sessions(&shared, "out", &text),
+        EvalEvent::Err(text) => tell_sessions(&shared, "err", &text),
+        _ => {}
+    };
+    match shared.evaluator.require_everywhere(&ns, &mut on_output).await {
+        None => println!("Loaded {ns}."),
+        Some(failure) => eprint!("jank-wasm-nrepl: loading --main {ns} failed:\n{}", failure.text),
+    }
+}
+
+fn announce(shared: &Shared, report: &ReloadReport) {
+    let took = report.took.as_secs_f64() * 1000.0;
+    let names = report.namespaces.join(", ");
+    match &report.failure {
+        None => {
+            let line = format!("Reloaded {names} in {took:.0} ms\n");
+            info!("{}", line.trim_end());
+            print!("{line}");
+            tell_sessions(shared, "out", &line);
+        }
+        Some(failure) => {
+            info!(file = %failure.file, "reload failed");
+            eprint!("{}", failure.text);
+            tell_sessions(shared, "err", &failure.text);
+        }
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+}
+
+fn tell_sessions(shared: &Shared, key: &str, text: &str) {
+    for session in shared.sessions.all() {
+        session.notify(key, text);
+    }
+}
