@@ -209,6 +209,35 @@ impl Client {
         }
     }
 
+    /// Every message that arrives within `limit` (stashed ones first).
+    pub fn read_for(&mut self, limit: Duration) -> Vec<Msg> {
+        let mut messages: Vec<Msg> = self.stash.drain(..).collect();
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Ok(Some(len)) = message_len(&self.buffer, MAX_MESSAGE_BYTES) {
+                let frame = Frame::decode(&self.buffer[..len]).expect("server sends valid bencode");
+                self.buffer.drain(..len);
+                if let Frame::Dict(map) = frame {
+                    messages.push(map);
+                }
+                continue;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            self.stream.set_read_timeout(Some(left)).unwrap();
+            let mut chunk = [0u8; 65536];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => self.buffer.extend_from_slice(&chunk[..n]),
+                Err(_) => break,
+            }
+        }
+        self.stream.set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
+        messages
+    }
+
     /// Sends a request with a fresh id and collects its replies up to `done`.
     pub fn request(&mut self, fields: &[(&str, &str)]) -> Vec<Msg> {
         self.next_id += 1;

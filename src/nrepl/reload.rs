@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
-use tracing::info;
+use tracing::{info, warn};
 
 use super::server::Shared;
 use crate::evaluator::{EvalEvent, ReloadReport};
@@ -40,8 +40,12 @@ pub async fn load_main(ns: String, shared: Arc<Shared>) {
         _ => {}
     };
     match shared.evaluator.require_everywhere(&ns, &mut on_output).await {
-        None => println!("Loaded {ns}."),
-        Some(failure) => eprint!("jank-wasm-nrepl: loading --main {ns} failed:\n{}", failure.text),
+        None => say(&format!("Loaded {ns}.\n")),
+        Some(failure) => {
+            warn!("loading --main {ns} failed");
+            say_err(&format!("Loading --main {ns} failed:\n{}", failure.text));
+            tell_sessions(&shared, "err", &failure.text);
+        }
     }
 }
 
@@ -52,17 +56,29 @@ fn announce(shared: &Shared, report: &ReloadReport) {
         None => {
             let line = format!("Reloaded {names} in {took:.0} ms\n");
             info!("{}", line.trim_end());
-            print!("{line}");
+            say(&line);
             tell_sessions(shared, "out", &line);
         }
         Some(failure) => {
             info!(file = %failure.file, "reload failed");
-            eprint!("{}", failure.text);
+            say_err(&failure.text);
             tell_sessions(shared, "err", &failure.text);
         }
     }
+}
+
+/// A line for whoever watches the terminal; nobody may be (a closed pipe
+/// is no reason to stop).
+fn say(text: &str) {
     use std::io::Write;
-    let _ = std::io::stdout().flush();
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn say_err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 fn tell_sessions(shared: &Shared, key: &str, text: &str) {
