@@ -30,8 +30,7 @@ fn write(path: &Path, contents: &str) {
 }
 
 const UTIL: &str = "(ns my.util)\n\n(defn twice\n  \"Doubles.\"\n  [x] (* 2 x))\n";
-const APP: &str =
-    "(ns my.app\n  (:require [my.util :as u]))\n\n(defn run [] (u/twice 21))\n";
+const APP: &str = "(ns my.app\n  (:require [my.util :as u]))\n\n(defn run [] (u/twice 21))\n";
 
 fn two_namespaces() -> tempfile::TempDir {
     project(&[("src/my/util.clj", UTIL), ("src/my/app.clj", APP)])
@@ -56,7 +55,10 @@ fn value_of(client: &mut Client, session: &str, code: &str) -> String {
 fn err_of(client: &mut Client, session: &str, code: &str) -> String {
     let replies = client.eval(session, code);
     let err = joined(&replies, "err");
-    assert!(!err.is_empty(), "{code}: expected an error, got {replies:?}");
+    assert!(
+        !err.is_empty(),
+        "{code}: expected an error, got {replies:?}"
+    );
     err
 }
 
@@ -76,7 +78,14 @@ fn require_loads_a_two_namespace_project_from_src() {
     assert_eq!(value_of(&mut client, &session, "(app/run)"), "42");
     // Each namespace once: requiring again loads nothing.
     std::fs::write(dir.path().join("src/my/util.clj"), "(ns my.util) (oops)").unwrap();
-    assert_eq!(value_of(&mut client, &session, "(do (require 'my.util) (my.util/twice 2))"), "4");
+    assert_eq!(
+        value_of(
+            &mut client,
+            &session,
+            "(do (require 'my.util) (my.util/twice 2))"
+        ),
+        "4"
+    );
 
     // Jump to definition: the definition's file, line and column.
     let info = client.request(&[
@@ -188,11 +197,19 @@ fn reload_and_reload_all_load_again() {
         "2"
     );
     assert_eq!(
-        value_of(&mut client, &session, "(load \"/my/more\") (my.extra/plus-two 1)"),
+        value_of(
+            &mut client,
+            &session,
+            "(load \"/my/more\") (my.extra/plus-two 1)"
+        ),
         "3"
     );
     assert_eq!(
-        value_of(&mut client, &session, "((requiring-resolve 'my.extra/plus-one) 9)"),
+        value_of(
+            &mut client,
+            &session,
+            "((requiring-resolve 'my.extra/plus-one) 9)"
+        ),
         "10"
     );
 }
@@ -203,8 +220,14 @@ fn cycles_missing_namespaces_and_broken_files_are_worded_as_clojure_words_them()
         ("src/my/c1.clj", "(ns my.c1 (:require [my.c2]))"),
         ("src/my/c2.clj", "(ns my.c2 (:require [my.c3]))"),
         ("src/my/c3.clj", "(ns my.c3 (:require [my.c1]))"),
-        ("src/my/needs.clj", "(ns my.needs\n  (:require [my.missing]))"),
-        ("src/my/bad.clj", "(ns my.bad)\n\n(defn f [] (undefined-thing 1))"),
+        (
+            "src/my/needs.clj",
+            "(ns my.needs\n  (:require [my.missing]))",
+        ),
+        (
+            "src/my/bad.clj",
+            "(ns my.bad)\n\n(defn f [] (undefined-thing 1))",
+        ),
         ("src/my/boom.clj", "(ns my.boom)\n(def x 1)\n(/ 1 0)"),
     ]);
     let server = headless_in(dir.path(), &["--no-watch"]);
@@ -259,11 +282,17 @@ fn nothing_outside_the_source_paths_is_read() {
     let mut client = server.client();
     let session = client.clone_session();
     let err = err_of(&mut client, &session, "(load-file \"/etc/passwd\")");
-    assert!(err.contains("/etc/passwd is outside the source paths (src)"), "{err}");
+    assert!(
+        err.contains("/etc/passwd is outside the source paths (src)"),
+        "{err}"
+    );
     let err = err_of(&mut client, &session, "(load-file \"secret.clj\")");
     assert!(err.contains("is outside the source paths"), "{err}");
     let err = err_of(&mut client, &session, "(load \"/../secret\")");
-    assert!(err.contains("is not a valid name for a source file"), "{err}");
+    assert!(
+        err.contains("is not a valid name for a source file"),
+        "{err}"
+    );
     let err = err_of(&mut client, &session, "(require 'my.link)");
     assert!(err.contains("is outside the source paths"), "{err}");
     assert_eq!(
@@ -323,7 +352,8 @@ fn a_save_reloads_the_namespace_and_its_dependents_in_the_runtime() {
     std::fs::rename(&temporary, &util).unwrap();
     let seen = wait_for(&mut client, "out", "Reloaded my.util, my.app in ");
     assert!(
-        seen.iter().all(|m| text(m, "session").as_deref() == Some(&session)),
+        seen.iter()
+            .all(|m| text(m, "session").as_deref() == Some(&session)),
         "{seen:?}"
     );
     // defonce kept its atom; the file's forms ran again.
@@ -334,9 +364,16 @@ fn a_save_reloads_the_namespace_and_its_dependents_in_the_runtime() {
 
     // A save that does not compile leaves the old code running and says why on err.
     std::fs::write(&util, "(ns my.util)\n(defn twice [x]\n  (* 4 (nope x)))\n").unwrap();
-    let seen = wait_for(&mut client, "err", "Syntax error compiling at (my/util.clj:3:8).");
+    let seen = wait_for(
+        &mut client,
+        "err",
+        "Syntax error compiling at (my/util.clj:3:8).",
+    );
     let err = joined(&seen, "err");
-    assert!(err.contains("Unable to resolve symbol: nope in this context"), "{err}");
+    assert!(
+        err.contains("Unable to resolve symbol: nope in this context"),
+        "{err}"
+    );
     assert_eq!(value_of(&mut client, &session, "(my.app/run)"), "63");
 
     // A truncate then a write, twice in a burst: one reload.

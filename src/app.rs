@@ -78,7 +78,10 @@ pub async fn run(config: Config) -> Result<()> {
     if let Some(path) = &port_file {
         std::fs::write(path, nrepl_port.to_string()).context("writing .nrepl-port")?;
     }
-    println!("{}", source_paths_line(&config, &project, watching.is_some()));
+    println!(
+        "{}",
+        source_paths_line(&config, &project, watching.is_some())
+    );
     println!(
         "nREPL server started on port {nrepl_port} on host {host} - nrepl://{host}:{nrepl_port}"
     );

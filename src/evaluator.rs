@@ -392,7 +392,9 @@ impl EvalRun<'_> {
         let message = &error.message;
         match &error.kind {
             CompileErrorKind::Interrupted => {}
-            CompileErrorKind::Load { class } => report_failure(self.on_event, message.clone(), class),
+            CompileErrorKind::Load { class } => {
+                report_failure(self.on_event, message.clone(), class)
+            }
             CompileErrorKind::MacroExpansion { macro_name, class } => report_failure(
                 self.on_event,
                 format!("Syntax error macroexpanding {macro_name} at ({at}).\n{message}\n"),

@@ -141,8 +141,15 @@ impl BrowserRuntime {
     /// Starts the server (no `--headless`: the browser is the only runtime),
     /// opens its page in Chromium and waits until an eval runs in the page.
     pub fn start() -> BrowserRuntime {
+        Self::start_in(&[], None)
+    }
+
+    /// `start`, with more arguments for the server, started in `dir` if given.
+    pub fn start_in(args: &[&str], dir: Option<&std::path::Path>) -> BrowserRuntime {
         let wait = CONNECT_TIMEOUT.as_secs().to_string();
-        let server = Server::start(&["--runtime-wait", &wait]);
+        let mut all = vec!["--runtime-wait", &wait];
+        all.extend_from_slice(args);
+        let server = Server::start_in(&all, dir);
         let browser = Browser::open(&server.page_url);
         let mut client = server.client();
         let session = client.clone_session();
@@ -152,6 +159,9 @@ impl BrowserRuntime {
             browser,
             server,
         };
+        if args.contains(&"--headless") {
+            runtime.select_the_page();
+        }
         let agent = runtime.eval("(.-userAgent js/navigator)");
         assert!(
             values(&agent)
@@ -161,6 +171,29 @@ impl BrowserRuntime {
             runtime.browser.log_tail()
         );
         runtime
+    }
+
+    /// With Node attached too: waits until the page is connected and pins
+    /// the session to it.
+    fn select_the_page(&mut self) {
+        let deadline = Instant::now() + CONNECT_TIMEOUT;
+        let page = loop {
+            if let Some((id, _)) = self.runtimes().into_iter().find(|(_, k)| k == "browser") {
+                break id;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page did not connect within {CONNECT_TIMEOUT:?}\nchromium log:\n{}",
+                self.browser.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let session = self.session.clone();
+        self.client.request(&[
+            ("op", "select-runtime"),
+            ("session", &session),
+            ("runtime-id", &page.to_string()),
+        ]);
     }
 
     /// Evaluates `code` in the session and returns the replies.

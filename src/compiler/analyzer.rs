@@ -13,7 +13,9 @@ use super::form::{
 use super::macros;
 use super::namespace::{CORE_NS, Namespaces, Slot};
 use super::reader::Reader;
-use super::{CompileError, CompileErrorKind, CompileHost, MacroFailure, Reload, Require, RequireTarget};
+use super::{
+    CompileError, CompileErrorKind, CompileHost, MacroFailure, Reload, Require, RequireTarget,
+};
 
 /// How deeply forms may nest after macro expansion. The analyzer and emitter
 /// recurse per level; the program's threads have stacks sized for this.
@@ -889,7 +891,10 @@ impl Analyzer<'_> {
                     .get(1)
                     .is_none_or(|second| matches!(second.kind, FormKind::Keyword(_))));
         if !is_libspec {
-            let Some(Symbol { ns: None, name: prefix }) = items.first().and_then(Form::as_symbol)
+            let Some(Symbol {
+                ns: None,
+                name: prefix,
+            }) = items.first().and_then(Form::as_symbol)
             else {
                 return Err(error(spec, "Unsupported :require spec"));
             };
@@ -908,7 +913,9 @@ impl Analyzer<'_> {
             return Err(error(spec, "Unsupported :require spec"));
         };
         let options = &items[1..];
-        let only_alias = options.chunks(2).all(|pair| is_keyword(&pair[0], "as-alias"));
+        let only_alias = options
+            .chunks(2)
+            .all(|pair| is_keyword(&pair[0], "as-alias"));
         if options.is_empty() || !only_alias {
             self.load(RequireTarget::Namespace(target.clone()), reload)?;
             if !self.namespaces.exists(&target) {

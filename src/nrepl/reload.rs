@@ -24,7 +24,10 @@ pub async fn follow_saves(mut changes: mpsc::UnboundedReceiver<Vec<PathBuf>>, sh
             EvalEvent::Err(text) => tell_sessions(&shared, "err", &text),
             _ => {}
         };
-        let report = shared.evaluator.reload_saved(&changed, &mut on_output).await;
+        let report = shared
+            .evaluator
+            .reload_saved(&changed, &mut on_output)
+            .await;
         if let Some(report) = report {
             announce(&shared, &report);
         }
@@ -39,7 +42,11 @@ pub async fn load_main(ns: String, shared: Arc<Shared>) {
         EvalEvent::Err(text) => tell_sessions(&shared, "err", &text),
         _ => {}
     };
-    match shared.evaluator.require_everywhere(&ns, &mut on_output).await {
+    match shared
+        .evaluator
+        .require_everywhere(&ns, &mut on_output)
+        .await
+    {
         None => say(&format!("Loaded {ns}.\n")),
         Some(failure) => {
             warn!("loading --main {ns} failed");

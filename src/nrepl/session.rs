@@ -96,10 +96,7 @@ impl Session {
         let Some(replies) = route.replies.upgrade() else {
             return false;
         };
-        let mut fields = vec![
-            ("session", Frame::str(&self.id)),
-            (key, Frame::str(text)),
-        ];
+        let mut fields = vec![("session", Frame::str(&self.id)), (key, Frame::str(text))];
         if let Some(id) = &route.id {
             fields.push(("id", id.clone()));
         }

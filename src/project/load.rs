@@ -47,7 +47,10 @@ pub struct LoadId {
 pub enum RunOutcome {
     /// Its value, printed.
     Value(String),
-    Threw { class: String, message: String },
+    Threw {
+        class: String,
+        message: String,
+    },
     /// The user interrupted it (already reported).
     Interrupted,
 }
@@ -177,7 +180,10 @@ impl<'a> Loader<'a> {
                 return Err(self.fail_outside(
                     require,
                     "java.lang.Exception",
-                    &format!("namespace '{ns}' not found after loading '/{}'", namespace_resource(ns).unwrap_or_default()),
+                    &format!(
+                        "namespace '{ns}' not found after loading '/{}'",
+                        namespace_resource(ns).unwrap_or_default()
+                    ),
                 ));
             }
         }
@@ -277,7 +283,12 @@ impl<'a> Loader<'a> {
                         self.at(error.pos),
                         error.message
                     );
-                    return Err(self.fail_in_file(error.pos, &error.message, text, READER_EXCEPTION));
+                    return Err(self.fail_in_file(
+                        error.pos,
+                        &error.message,
+                        text,
+                        READER_EXCEPTION,
+                    ));
                 }
             };
             let compiled = compiler::compile_form(namespaces, ns, &form, Some(&path), self);
@@ -340,7 +351,12 @@ impl<'a> Loader<'a> {
 
     /// `my/util.clj:3:12`: a position in the current file, as compile errors name it.
     fn at(&self, pos: Pos) -> String {
-        format!("{}:{}:{}", self.current_file().relative, pos.line, pos.column)
+        format!(
+            "{}:{}:{}",
+            self.current_file().relative,
+            pos.line,
+            pos.column
+        )
     }
 
     fn current_file(&self) -> &SourceFile {
@@ -357,7 +373,14 @@ impl<'a> Loader<'a> {
         self.fail(file, pos, message, text, class)
     }
 
-    fn fail(&mut self, file: String, pos: Pos, message: &str, text: String, class: &str) -> CompileError {
+    fn fail(
+        &mut self,
+        file: String,
+        pos: Pos,
+        message: &str,
+        text: String,
+        class: &str,
+    ) -> CompileError {
         self.failure = Some(LoadFailure {
             file,
             line: pos.line,

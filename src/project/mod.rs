@@ -71,7 +71,11 @@ impl Project {
     /// The namespaces to reload after `changed` were saved: those of them the
     /// compiler knows, and every namespace requiring one of those, each after
     /// what it requires.
-    pub fn reload_order(&self, namespaces: &Namespaces, changed: &[std::path::PathBuf]) -> Vec<String> {
+    pub fn reload_order(
+        &self,
+        namespaces: &Namespaces,
+        changed: &[std::path::PathBuf],
+    ) -> Vec<String> {
         let known: BTreeSet<String> = changed
             .iter()
             .filter_map(|path| self.paths.namespace_of(path))

@@ -207,10 +207,7 @@ fn check_relative(resource: &str) -> Result<(), Refused> {
         return Err(invalid());
     }
     let path = Path::new(resource);
-    if path
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)))
-    {
+    if path.components().all(|c| matches!(c, Component::Normal(_))) {
         Ok(())
     } else {
         Err(invalid())
@@ -328,15 +325,24 @@ mod tests {
             ("other/c.clj", ""),
         ]);
         let found = SourcePaths::discover(dir.path(), &[]);
-        assert_eq!((found.describe().as_str(), found.origin), ("src, test", "deps.edn"));
+        assert_eq!(
+            (found.describe().as_str(), found.origin),
+            ("src, test", "deps.edn")
+        );
         let flagged = SourcePaths::discover(dir.path(), &[PathBuf::from("other")]);
         assert_eq!(flagged.describe(), "other");
 
         let lein = project(&[
-            ("project.clj", "(defproject app \"0.1.0\" :dependencies [] :source-paths [\"src/main\"])"),
+            (
+                "project.clj",
+                "(defproject app \"0.1.0\" :dependencies [] :source-paths [\"src/main\"])",
+            ),
             ("src/main/a.clj", ""),
         ]);
-        assert_eq!(SourcePaths::discover(lein.path(), &[]).describe(), "src/main");
+        assert_eq!(
+            SourcePaths::discover(lein.path(), &[]).describe(),
+            "src/main"
+        );
 
         let plain = project(&[("src/a.clj", "")]);
         let found = SourcePaths::discover(plain.path(), &[]);
@@ -356,16 +362,25 @@ mod tests {
         let util = paths.find_namespace("my.util-fns").unwrap().unwrap();
         assert_eq!(util.relative, "my/util_fns.cljc");
         assert_eq!(util.name(), "util_fns.cljc");
-        assert_eq!(paths.find_namespace("my.app").unwrap().unwrap().relative, "my/app.cljs");
+        assert_eq!(
+            paths.find_namespace("my.app").unwrap().unwrap().relative,
+            "my/app.cljs"
+        );
         assert_eq!(paths.find_namespace("my.none").unwrap(), None);
-        assert_eq!(paths.namespace_of(&util.path).as_deref(), Some("my.util-fns"));
+        assert_eq!(
+            paths.namespace_of(&util.path).as_deref(),
+            Some("my.util-fns")
+        );
     }
 
     #[test]
     fn nothing_outside_the_source_paths_is_read() {
         let dir = project(&[("src/my/a.clj", ""), ("secret.clj", "")]);
-        std::os::unix::fs::symlink(dir.path().join("secret.clj"), dir.path().join("src/my/link.clj"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.clj"),
+            dir.path().join("src/my/link.clj"),
+        )
+        .unwrap();
         let paths = SourcePaths::discover(dir.path(), &[]);
         for bad in ["..", "my..a", "/etc/passwd", "my/a", "a\\b"] {
             assert!(
@@ -389,7 +404,10 @@ mod tests {
             Err(Refused::Outside(..))
         ));
         assert_eq!(
-            paths.resolve_file(&dir.path().join("src/my/a.clj")).unwrap().relative,
+            paths
+                .resolve_file(&dir.path().join("src/my/a.clj"))
+                .unwrap()
+                .relative,
             "my/a.clj"
         );
     }

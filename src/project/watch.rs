@@ -25,29 +25,34 @@ pub struct Watcher {
 
 /// Starts watching every source path; each batch of changed source files
 /// (`.jank`, `.cljc`, `.clj`, `.cljs`) arrives on the receiver.
-pub fn start(paths: &SourcePaths) -> notify::Result<(Watcher, mpsc::UnboundedReceiver<Vec<PathBuf>>)> {
+pub fn start(
+    paths: &SourcePaths,
+) -> notify::Result<(Watcher, mpsc::UnboundedReceiver<Vec<PathBuf>>)> {
     let (changes, received) = mpsc::unbounded_channel();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-        match result {
-            Ok(events) => {
-                let changed: BTreeSet<PathBuf> = events
-                    .iter()
-                    .filter(|event| !matches!(event.kind, EventKind::Access(_)))
-                    .flat_map(|event| event.paths.iter())
-                    .filter(|path| is_source_file(path))
-                    .cloned()
-                    .collect();
-                if !changed.is_empty() {
-                    let _ = changes.send(changed.into_iter().collect());
+    let mut debouncer =
+        new_debouncer(
+            DEBOUNCE,
+            None,
+            move |result: DebounceEventResult| match result {
+                Ok(events) => {
+                    let changed: BTreeSet<PathBuf> = events
+                        .iter()
+                        .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+                        .flat_map(|event| event.paths.iter())
+                        .filter(|path| is_source_file(path))
+                        .cloned()
+                        .collect();
+                    if !changed.is_empty() {
+                        let _ = changes.send(changed.into_iter().collect());
+                    }
                 }
-            }
-            Err(errors) => {
-                for error in errors {
-                    warn!(%error, "watching the source paths");
+                Err(errors) => {
+                    for error in errors {
+                        warn!(%error, "watching the source paths");
+                    }
                 }
-            }
-        }
-    })?;
+            },
+        )?;
     for dir in paths.dirs() {
         debouncer.watch(dir, RecursiveMode::Recursive)?;
     }

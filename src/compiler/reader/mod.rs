@@ -917,7 +917,9 @@ fn is_our_feature(feature: &Form) -> Result<bool, ReadError> {
         FormKind::Keyword(k) if k.ns.is_none() && (k.name == "else" || k.name == "none") => Err(
             ReadError::new(format!("Feature name {feature} is reserved."), feature.pos),
         ),
-        FormKind::Keyword(k) => Ok(k.ns.is_none() && matches!(k.name.as_str(), "jank" | "cljs" | "default")),
+        FormKind::Keyword(k) => {
+            Ok(k.ns.is_none() && matches!(k.name.as_str(), "jank" | "cljs" | "default"))
+        }
         _ => Err(ReadError::new(
             format!("Feature should be a keyword: {feature}"),
             feature.pos,
@@ -952,7 +954,10 @@ fn js_literal(form: Form, pos: Pos) -> Result<Form, ReadError> {
                         ));
                     }
                 };
-                pairs.push(array_of(vec![Form::new(FormKind::Str(name), key.pos), value]));
+                pairs.push(array_of(vec![
+                    Form::new(FormKind::Str(name), key.pos),
+                    value,
+                ]));
             }
             let from_entries = Form::new(
                 FormKind::Symbol(Symbol::qualified("js", "Object.fromEntries")),
