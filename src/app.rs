@@ -79,13 +79,13 @@ pub async fn run(config: Config) -> Result<()> {
         std::fs::write(path, nrepl_port.to_string()).context("writing .nrepl-port")?;
     }
     println!(
-        "{}",
-        source_paths_line(&config, &project, watching.is_some())
-    );
-    println!(
         "nREPL server started on port {nrepl_port} on host {host} - nrepl://{host}:{nrepl_port}"
     );
     println!("Runtime page: {page_url}");
+    println!(
+        "{}",
+        source_paths_line(&config, &project, watching.is_some())
+    );
 
     let runtime_host = if is_wildcard(&config.bind) {
         "127.0.0.1".to_string()

@@ -844,8 +844,9 @@ impl Analyzer<'_> {
             let Some((head, specs)) = items.split_first() else {
                 continue;
             };
+            // ClojureScript's `:require-macros`: macros are vars here, so it is a `:require`.
             let refer_all = match &head.kind {
-                FormKind::Keyword(k) if k.name == "require" => false,
+                FormKind::Keyword(k) if k.name == "require" || k.name == "require-macros" => false,
                 FormKind::Keyword(k) if k.name == "use" => true,
                 _ => continue,
             };
@@ -948,7 +949,7 @@ impl Analyzer<'_> {
                     self.refer_every_var(&target);
                 }
                 (FormKind::Keyword(k), FormKind::Vector(names))
-                    if k.name == "refer" || k.name == "only" =>
+                    if matches!(k.name.as_str(), "refer" | "only" | "refer-macros") =>
                 {
                     for name in names {
                         let Some(symbol) = name.as_symbol() else {

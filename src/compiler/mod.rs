@@ -491,4 +491,67 @@ pub(crate) mod tests {
         }
         assert_eq!(ns, "my.main");
     }
+
+    /// Records what the analyzer asks to load, and "loads" each namespace
+    /// by making it exist with one var, `v`.
+    #[derive(Default)]
+    struct RecordingLoader(Vec<(String, RequireTarget, Reload)>);
+
+    impl MacroRunner for RecordingLoader {
+        fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure> {
+            NoRuntime.run_macro(patch)
+        }
+    }
+
+    impl NamespaceLoader for RecordingLoader {
+        fn require(
+            &mut self,
+            namespaces: &mut Namespaces,
+            require: &Require,
+        ) -> Result<(), CompileError> {
+            self.0
+                .push((require.from.clone(), require.target.clone(), require.reload));
+            if let RequireTarget::Namespace(ns) = &require.target {
+                namespaces.intern(ns, "v");
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn requires_go_to_the_host_with_their_flags() {
+        let mut compiler = Compiler::new();
+        let mut host = RecordingLoader::default();
+        let mut ns = "user".to_string();
+        for code in [
+            "(ns my.main (:require [my [a :as a] b] [my.c :refer :all] [my.z :as-alias z]) (:use my.d))",
+            "(require '[my.e] 'my.f :reload-all)",
+            "(load \"util\")",
+            "(requiring-resolve 'my.g/v)",
+            "[a/v v ::z/k]",
+        ] {
+            let form = Reader::new(code, 1, 1)
+                .next_form(&compiler.read_context(&ns))
+                .unwrap()
+                .unwrap();
+            compiler
+                .compile(&mut ns, &form, None, &mut host)
+                .expect(code);
+        }
+        let namespace = |name: &str| RequireTarget::Namespace(name.to_string());
+        let from_main = |target, reload| ("my.main".to_string(), target, reload);
+        assert_eq!(
+            host.0,
+            [
+                from_main(namespace("my.a"), Reload::No),
+                from_main(namespace("my.b"), Reload::No),
+                from_main(namespace("my.c"), Reload::No),
+                from_main(namespace("my.d"), Reload::No),
+                from_main(namespace("my.e"), Reload::All),
+                from_main(namespace("my.f"), Reload::All),
+                from_main(RequireTarget::Resource("util".into()), Reload::Named),
+                from_main(namespace("my.g"), Reload::No),
+            ]
+        );
+    }
 }
