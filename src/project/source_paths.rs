@@ -145,24 +145,32 @@ impl SourcePaths {
     fn check(&self, path: &Path) -> Result<SourceFile, Refused> {
         let outside = || Refused::Outside(path.display().to_string(), self.describe());
         let real = path.canonicalize().map_err(|_| outside())?;
-        for root in &self.roots {
-            if let Ok(rest) = real.strip_prefix(&root.real)
-                && real.is_file()
-            {
-                let relative = rest
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let shown = format!("{}/{relative}", root.shown.trim_end_matches('/'));
-                return Ok(SourceFile {
-                    path: real,
-                    relative,
-                    shown,
-                });
-            }
+        if let Some(root) = self.root_of(&real)
+            && let Ok(rest) = real.strip_prefix(&root.real)
+            && real.is_file()
+        {
+            let relative = rest
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let shown = format!("{}/{relative}", root.shown.trim_end_matches('/'));
+            return Ok(SourceFile {
+                path: real,
+                relative,
+                shown,
+            });
         }
         Err(outside())
+    }
+
+    /// The source path `real` is below; the innermost when they nest
+    /// (`src` and `src/cljs`).
+    fn root_of(&self, real: &Path) -> Option<&Root> {
+        self.roots
+            .iter()
+            .filter(|r| real.starts_with(&r.real))
+            .max_by_key(|r| r.real.components().count())
     }
 
     /// The namespace a file below a source path holds by its name
@@ -173,7 +181,7 @@ impl SourcePaths {
             return None;
         }
         let real = path.canonicalize().ok()?;
-        let root = self.roots.iter().find(|r| real.starts_with(&r.real))?;
+        let root = self.root_of(&real)?;
         let rest = real.strip_prefix(&root.real).ok()?.with_extension("");
         let segments: Vec<String> = rest
             .components()
