@@ -100,6 +100,8 @@ async function frameBytes(data) {
  *   onOut      (id, text, stream) => void, for each chunk of output ("out" or "err")
  *   onTimings  ({id, compile_us, transfer_us, run_us}) => void, when the server reports where an
  *              eval's time went (with --timings or a request's timings key)
+ *   onReload   ({op: "reload-failed", file, line, column, message} | {op: "reloaded", namespaces})
+ *              => void, when a reload after a save failed or succeeded
  *   runtime    a Runtime (default: a fresh one: slot numbers belong to one server session)
  *   WebSocket  the WebSocket class (default: the global one)
  *   instance   the id naming this runtime (default: a random one); a page keeps its id
@@ -119,6 +121,7 @@ export function connect(url, options = {}) {
     onEval = () => {},
     onOut = () => {},
     onTimings = () => {},
+    onReload = () => {},
     runtime = new Runtime(),
     WebSocket: WS = globalThis.WebSocket,
     startControl = null,
@@ -253,6 +256,7 @@ export function connect(url, options = {}) {
       try { message = JSON.parse(ev.data); } catch { /* not for us */ }
       if (message && message.op === 'welcome') onStatus('welcome', { id: message.id });
       if (message && message.op === 'timings') onTimings(message);
+      if (message && (message.op === 'reload-failed' || message.op === 'reloaded')) onReload(message);
       return;
     }
     enqueue(ev.data);

@@ -131,6 +131,21 @@ function finishEval(result) {
   e.li.append(pre);
 }
 
+// --- reloads after saves -----------------------------------------------------------------
+
+const problemEl = document.getElementById('reload-problem');
+
+/** A save that did not compile: shown over the page until a reload succeeds. */
+function showReload(message) {
+  if (message.op === 'reloaded') {
+    problemEl.hidden = true;
+    return;
+  }
+  problemEl.querySelector('.where').textContent = `${message.file}:${message.line}:${message.column}`;
+  problemEl.querySelector('.message').textContent = message.message;
+  problemEl.hidden = false;
+}
+
 // --- connecting --------------------------------------------------------------------------
 
 const sleep = (ms) => new Promise((resolve) => {
@@ -159,6 +174,7 @@ async function run() {
       onOut: addOutput,
       onEval: finishEval,
       onTimings: showTimings,
+      onReload: showReload,
       startControl,
       instance: tabInstanceId(),
     });

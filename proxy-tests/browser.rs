@@ -281,3 +281,87 @@ fn the_page_shows_what_was_evaluated() {
     );
     assert!(sources.contains("(defn shown [x] (* x 2))"), "{sources}");
 }
+
+/// A project started with `--main`: the page and Node run it with no editor
+/// attached, a save changes what both run, and a save that does not compile
+/// is shown over the page while the old code keeps running.
+#[test]
+fn a_save_changes_what_the_page_and_node_run() {
+    let dir = tempfile::Builder::new()
+        .prefix("jank-page-project-")
+        .tempdir()
+        .unwrap();
+    let greet = dir.path().join("src/my/greet.cljs");
+    std::fs::create_dir_all(greet.parent().unwrap()).unwrap();
+    std::fs::write(&greet, "(ns my.greet)\n(defn greeting [] \"hello v1\")\n").unwrap();
+    std::fs::write(
+        dir.path().join("src/my/app.cljs"),
+        "(ns my.app (:require [my.greet :as g]))\n\
+         (defn render! []\n\
+           (when-let [doc (.-document js/globalThis)]\n\
+             (let [el (or (.getElementById doc \"greeting\")\n\
+                          (let [d (.createElement doc \"div\")]\n\
+                            (set! (.-id d) \"greeting\")\n\
+                            (.appendChild (.-body doc) d)\n\
+                            d))]\n\
+               (set! (.-textContent el) (g/greeting)))))\n\
+         (render!)\n",
+    )
+    .unwrap();
+    let mut page = BrowserRuntime::start_in(&["--headless", "--main", "my.app"], Some(dir.path()));
+    let shown = "(some-> (.getElementById js/document \"greeting\") .-textContent)";
+    page_shows(&mut page, shown, "\"hello v1\"");
+    let node = page
+        .runtimes()
+        .into_iter()
+        .find(|(_, kind)| kind == "node")
+        .expect("the headless Node runtime")
+        .0;
+    let on_node = page.client.clone_session();
+    page.client.request(&[
+        ("op", "select-runtime"),
+        ("session", &on_node),
+        ("runtime-id", &node.to_string()),
+    ]);
+    let greeting_on_node =
+        |page: &mut BrowserRuntime| values(&page.client.eval(&on_node, "(my.greet/greeting)"));
+    assert_eq!(greeting_on_node(&mut page), ["\"hello v1\""]);
+
+    std::fs::write(&greet, "(ns my.greet)\n(defn greeting [] \"hello v2\")\n").unwrap();
+    page_shows(&mut page, shown, "\"hello v2\"");
+    assert_eq!(greeting_on_node(&mut page), ["\"hello v2\""]);
+
+    std::fs::write(
+        &greet,
+        "(ns my.greet)\n(defn greeting []\n  (undefined-x))\n",
+    )
+    .unwrap();
+    let problem = "(let [p (.getElementById js/document \"reload-problem\")] (if (.-hidden p) :hidden (.-textContent p)))";
+    let text = page_shows(&mut page, problem, "Unable to resolve symbol: undefined-x");
+    assert!(text.contains("src/my/greet.cljs:3:3"), "{text}");
+    assert_eq!(page.value(shown), "\"hello v2\"");
+    assert_eq!(page.value("(my.greet/greeting)"), "\"hello v2\"");
+    assert_eq!(greeting_on_node(&mut page), ["\"hello v2\""]);
+
+    std::fs::write(&greet, "(ns my.greet)\n(defn greeting [] \"hello v3\")\n").unwrap();
+    page_shows(&mut page, shown, "\"hello v3\"");
+    assert_eq!(page.value(problem), ":hidden");
+}
+
+/// Evaluates `code` on the page until its value contains `expected` (a
+/// reload runs in the background); that value.
+fn page_shows(page: &mut BrowserRuntime, code: &str, expected: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let value = values(&page.eval(code)).pop().unwrap_or_default();
+        if value.contains(expected) {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page never showed {expected:?}; last {value:?}\nchromium log:\n{}",
+            page.browser.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

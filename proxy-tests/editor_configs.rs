@@ -153,12 +153,17 @@ fn cider_files_parse_and_connect_to_the_port_file_port() {
 (let ((default-directory {sub}))
   (jank-wasm-nrepl-connect))
 (princ (format "params=%S\n" jank-test-params))
+(let ((jank-wasm-nrepl-source-paths '("src/main" "src/shared")))
+  (princ (format "command=%S\n" (jank-wasm-nrepl-command))))
+(with-temp-file (expand-file-name "deps.edn" {root}) (insert "{{}}"))
+(princ (format "root=%S\n" (jank-wasm-nrepl-project-root {sub})))
 (princ (format "jank-mode=%S\n" (assoc-default "x.jank" auto-mode-alist #'string-match)))
 "#,
         dir_locals = elisp_string(&project.path().join(".dir-locals.el")),
         helper = elisp_string(&helper),
         source = elisp_string(&source),
         sub = elisp_string(&sub.join("")),
+        root = elisp_string(project.path()),
     );
     let script_file = project.path().join("check.el");
     std::fs::write(&script_file, script).unwrap();
@@ -180,6 +185,19 @@ fn cider_files_parse_and_connect_to_the_port_file_port() {
     );
     assert!(
         stdout.contains("jank-mode=clojure-mode"),
+        "{}",
+        describe(&output)
+    );
+    // The source-path settings reach the server's command line, started in the project root.
+    assert!(
+        stdout.contains(
+            "command=(\"jank-wasm-nrepl\" \"--headless\" \"--source-path\" \"src/main\" \"--source-path\" \"src/shared\")"
+        ),
+        "{}",
+        describe(&output)
+    );
+    assert!(
+        stdout.contains(&format!("root={expected_dir:?}")),
         "{}",
         describe(&output)
     );

@@ -17,6 +17,8 @@ use crate::config::{CompilerKind, Config};
 use crate::evaluator::Evaluator;
 use crate::nrepl::server::Shared;
 use crate::nrepl::session::Sessions;
+use crate::project::Project;
+use crate::project::source_paths::SourcePaths;
 use crate::toolchain::JankToolchain;
 
 /// Stack for every runtime thread: the compiler recurses per nesting level of
@@ -62,6 +64,7 @@ pub async fn run(config: Config) -> Result<()> {
     let shutdown_signals = ShutdownSignals::install()?;
     // Before anything listens: a missing jank or emcc ends the program here.
     let toolchain = start_toolchain(&config).await?;
+    let project = Arc::new(Project::new(source_paths(&config)?));
     let nrepl_listener = bind(&config.bind, config.nrepl_port, "nREPL", "--nrepl-port").await?;
     let http_listener = bind(&config.bind, config.http_port, "HTTP", "--http-port").await?;
     let nrepl_port = nrepl_listener.local_addr()?.port();
@@ -72,7 +75,8 @@ pub async fn run(config: Config) -> Result<()> {
     let page_url = format!("http://{host}:{http_port}/?token={token}");
     let bridge = Bridge::new(config.runtime_wait());
     bridge.set_page_url(&page_url);
-    let mut evaluator = Evaluator::new(bridge.clone(), config.eval_timeout(), config.timings);
+    let mut evaluator = Evaluator::new(bridge.clone(), config.eval_timeout(), config.timings)
+        .with_project(project.clone());
     let bundle = toolchain.as_ref().map(|t| t.main_module.clone());
     if let Some(toolchain) = toolchain {
         evaluator = evaluator.with_toolchain(toolchain);
@@ -92,7 +96,7 @@ pub async fn run(config: Config) -> Result<()> {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let nrepl_task = tokio::spawn(crate::nrepl::server::serve(
         nrepl_listener,
-        shared,
+        shared.clone(),
         shutdown_rx.clone(),
     ));
     let http_task = tokio::spawn(crate::bridge::http::serve(
@@ -103,6 +107,11 @@ pub async fn run(config: Config) -> Result<()> {
         shutdown_rx,
     ));
 
+    let watching = watch_saves(&config, &project, &shared)?;
+    if let Some(ns) = config.main.clone() {
+        tokio::spawn(crate::nrepl::reload::load_main(ns, shared.clone()));
+    }
+
     let port_file = (!config.no_port_file).then(|| PathBuf::from(".nrepl-port"));
     if let Some(path) = &port_file {
         std::fs::write(path, nrepl_port.to_string()).context("writing .nrepl-port")?;
@@ -111,6 +120,10 @@ pub async fn run(config: Config) -> Result<()> {
         "nREPL server started on port {nrepl_port} on host {host} - nrepl://{host}:{nrepl_port}"
     );
     println!("Runtime page: {page_url}");
+    println!(
+        "{}",
+        source_paths_line(&config, &project, watching.is_some())
+    );
 
     let runtime_host = if is_wildcard(&config.bind) {
         "127.0.0.1".to_string()
@@ -140,7 +153,56 @@ pub async fn run(config: Config) -> Result<()> {
     let _ = tokio::join!(nrepl_task, http_task);
     remove_port_file(&port_file);
     drop(headless);
+    drop(watching);
     Ok(())
+}
+
+/// The source paths, checking that every `--source-path` is a directory.
+fn source_paths(config: &Config) -> Result<SourcePaths> {
+    for dir in &config.source_paths {
+        if !dir.is_dir() {
+            anyhow::bail!("--source-path {}: no such directory", dir.display());
+        }
+    }
+    let cwd = std::env::current_dir().context("finding the working directory")?;
+    Ok(SourcePaths::discover(&cwd, &config.source_paths))
+}
+
+/// Starts the watcher and the task reloading after saves, when there is
+/// something to watch and the built-in compiler compiles (jank loads its
+/// modules itself).
+fn watch_saves(
+    config: &Config,
+    project: &Project,
+    shared: &Arc<Shared>,
+) -> Result<Option<crate::project::watch::Watcher>> {
+    if config.no_watch || project.paths.is_empty() || config.compiler != CompilerKind::Builtin {
+        return Ok(None);
+    }
+    let (watcher, changes) =
+        crate::project::watch::start(&project.paths).context("watching the source paths")?;
+    tokio::spawn(crate::nrepl::reload::follow_saves(changes, shared.clone()));
+    Ok(Some(watcher))
+}
+
+/// The banner's line about the source paths.
+fn source_paths_line(config: &Config, project: &Project, watching: bool) -> String {
+    let paths = &project.paths;
+    if config.compiler != CompilerKind::Builtin {
+        return "Source paths: loaded by jank itself (--jank-arg=--module-path=...)".to_string();
+    }
+    if paths.is_empty() {
+        return "Source paths: none (no --source-path, deps.edn, project.clj or src here): require finds only namespaces evaluated before".to_string();
+    }
+    let origin = match paths.origin {
+        "src" => String::new(),
+        origin => format!(" (from {origin})"),
+    };
+    let watch = match watching {
+        true => "; reloading on save",
+        false => "",
+    };
+    format!("Source paths: {}{origin}{watch}", paths.describe())
 }
 
 /// The jank toolchain for `--compiler jank` (probing emcc takes a moment).

@@ -80,6 +80,26 @@ pub struct Config {
     #[arg(long)]
     pub timings: bool,
 
+    /// A directory namespaces are loaded from (repeatable). Without it: the :paths of a
+    /// deps.edn, the :source-paths of a project.clj or shadow-cljs.edn, or src, in the
+    /// working directory.
+    #[arg(long = "source-path", value_name = "DIR")]
+    pub source_paths: Vec<std::path::PathBuf>,
+
+    /// Reload a loaded namespace, and those that require it, in every runtime when its
+    /// file is saved. On by default when there are source paths.
+    #[arg(long, overrides_with = "no_watch")]
+    pub watch: bool,
+
+    /// Don't reload namespaces when their files are saved.
+    #[arg(long, overrides_with = "watch")]
+    pub no_watch: bool,
+
+    /// A namespace to load from the source paths once a runtime connects (your app's
+    /// entry point), so the page runs it without an editor; saves then reload it.
+    #[arg(long, value_name = "NS")]
+    pub main: Option<String>,
+
     /// Don't write .nrepl-port in the working directory.
     #[arg(long)]
     pub no_port_file: bool,

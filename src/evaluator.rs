@@ -17,8 +17,10 @@ use crate::bridge::{Bridge, PatchRun, RuntimeEvent};
 use crate::compiler::form::Form;
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
-use crate::compiler::{CompileErrorKind, Compiler, MacroFailure, MacroRunner, Patch};
+use crate::compiler::{CompileErrorKind, Compiler, Patch};
 use crate::error_class;
+use crate::project::Project;
+use crate::project::load::{LoadFailure, LoadId, Loader, Origin, PatchRunner, RunOutcome};
 use crate::toolchain::{EvalFailure, FailureKind, JankToolchain};
 
 /// What to evaluate, and where it came from (for error positions).
@@ -85,6 +87,17 @@ pub struct Evaluator {
     pub timings_by_default: bool,
     /// `--compiler jank`: evals go through the jank toolchain instead.
     toolchain: Option<Arc<JankToolchain>>,
+    /// The source paths `require` loads namespaces from.
+    project: Arc<Project>,
+}
+
+/// What reloading after a save did.
+#[derive(Clone, Debug)]
+pub struct ReloadReport {
+    /// The namespaces loaded again, in order (up to the one that failed).
+    pub namespaces: Vec<String>,
+    pub took: Duration,
+    pub failure: Option<LoadFailure>,
 }
 
 impl Evaluator {
@@ -95,7 +108,83 @@ impl Evaluator {
             eval_timeout,
             timings_by_default,
             toolchain: None,
+            project: Arc::new(Project::new(Default::default())),
         }
+    }
+
+    /// Loads required namespaces from `project`'s source paths.
+    pub fn with_project(mut self, project: Arc<Project>) -> Evaluator {
+        self.project = project;
+        self
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// After a save of `changed`: loads again, on every connected runtime,
+    /// the namespaces of those files that are loaded, then the namespaces
+    /// that require them, each after what it requires; stops at the first
+    /// that fails (the code loaded before keeps running). `None` when no
+    /// loaded namespace changed. Output of the loaded code goes to `on_output`.
+    pub async fn reload_saved(
+        &self,
+        changed: &[std::path::PathBuf],
+        on_output: &mut (dyn FnMut(EvalEvent) + Send),
+    ) -> Option<ReloadReport> {
+        let started = std::time::Instant::now();
+        let report = tokio::task::block_in_place(|| {
+            let mut compiler = self.compiler.lock();
+            let order = self.project.reload_order(compiler.namespaces(), changed);
+            if order.is_empty() {
+                return None;
+            }
+            let mut runner = EveryRuntime::new(self, on_output);
+            let mut loader = Loader::new(&self.project, &mut runner, watch_origin());
+            for ns in &order {
+                if loader.reload(compiler.namespaces_mut(), ns).is_err() {
+                    break;
+                }
+            }
+            Some((loader.loaded, loader.failure))
+        });
+        let (namespaces, failure) = report?;
+        match &failure {
+            None => self.bridge.reload_succeeded(&namespaces),
+            Some(failure) => self.bridge.reload_failed(&crate::bridge::ReloadProblem {
+                file: failure.file.clone(),
+                line: failure.line,
+                column: failure.column,
+                message: failure.message.clone(),
+            }),
+        }
+        Some(ReloadReport {
+            namespaces,
+            took: started.elapsed(),
+            failure,
+        })
+    }
+
+    /// Requires `ns` (`--main`) on every connected runtime; what failed, if anything.
+    pub async fn require_everywhere(
+        &self,
+        ns: &str,
+        on_output: &mut (dyn FnMut(EvalEvent) + Send),
+    ) -> Option<LoadFailure> {
+        tokio::task::block_in_place(|| {
+            let mut compiler = self.compiler.lock();
+            let mut runner = EveryRuntime::new(self, on_output);
+            let mut loader = Loader::new(&self.project, &mut runner, watch_origin());
+            let require = crate::compiler::Require {
+                from: crate::DEFAULT_NS.to_string(),
+                target: crate::compiler::RequireTarget::Namespace(ns.to_string()),
+                reload: crate::compiler::Reload::No,
+                pos: crate::compiler::form::Pos { line: 1, column: 1 },
+            };
+            use crate::compiler::NamespaceLoader;
+            loader.require(compiler.namespaces_mut(), &require).err()?;
+            loader.failure
+        })
     }
 
     /// Compiles evals with the jank toolchain (`--compiler jank`).
@@ -278,15 +367,19 @@ impl EvalRun<'_> {
     async fn compile_form(&mut self, ns: &mut String, form: &Form) -> Option<Patch> {
         let evaluator = self.evaluator;
         let file = self.request.file.clone();
+        let origin = Origin {
+            name: self.source.0.clone(),
+        };
         let compiled = tokio::task::block_in_place(|| {
-            let mut macros = RuntimeMacros {
+            let mut runner = SessionRunner {
                 run: self,
                 handle: tokio::runtime::Handle::current(),
             };
+            let mut loader = Loader::new(&evaluator.project, &mut runner, origin);
             evaluator
                 .compiler
                 .lock()
-                .compile(ns, form, file.as_deref(), &mut macros)
+                .compile(ns, form, file.as_deref(), &mut loader)
         });
         let error = match compiled {
             Ok(patch) => return Some(patch),
@@ -296,6 +389,9 @@ impl EvalRun<'_> {
         let message = &error.message;
         match &error.kind {
             CompileErrorKind::Interrupted => {}
+            CompileErrorKind::Load { class } => {
+                report_failure(self.on_event, message.clone(), class)
+            }
             CompileErrorKind::MacroExpansion { macro_name, class } => report_failure(
                 self.on_event,
                 format!("Syntax error macroexpanding {macro_name} at ({at}).\n{message}\n"),
@@ -417,20 +513,130 @@ impl EvalRun<'_> {
     }
 }
 
-/// Runs the compiler's user macro calls on the eval's runtime, blocking the
-/// compiling thread until each answers (output and interrupts flow as for any
-/// patch).
-struct RuntimeMacros<'r, 'a> {
+/// Runs the patches of user macro calls and of loaded namespaces on the
+/// eval's runtime, blocking the compiling thread until each answers (output
+/// and interrupts flow as for any patch).
+struct SessionRunner<'r, 'a> {
     run: &'r mut EvalRun<'a>,
     handle: tokio::runtime::Handle,
 }
 
-impl MacroRunner for RuntimeMacros<'_, '_> {
-    fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure> {
+impl PatchRunner for SessionRunner<'_, '_> {
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
         match self.handle.block_on(self.run.run_patch(&patch.wasm)) {
-            Outcome::Value(printed) => Ok(printed),
-            Outcome::Error { class, message } => Err(MacroFailure::Threw { class, message }),
-            Outcome::Interrupted => Err(MacroFailure::Interrupted),
+            Outcome::Value(printed) => {
+                record(&self.run.evaluator.bridge, patch, part_of);
+                RunOutcome::Value(printed)
+            }
+            Outcome::Error { class, message } => RunOutcome::Threw { class, message },
+            Outcome::Interrupted => RunOutcome::Interrupted,
+        }
+    }
+}
+
+/// Where errors of code loaded after a save name their origin.
+fn watch_origin() -> Origin {
+    Origin {
+        name: "reload".to_string(),
+    }
+}
+
+/// Runs patches on every connected runtime at once (a reload after a save),
+/// or, with none connected, only records them for the runtimes that connect.
+struct EveryRuntime<'e, 'o> {
+    evaluator: &'e Evaluator,
+    on_output: &'o mut (dyn FnMut(EvalEvent) + Send),
+    handle: tokio::runtime::Handle,
+}
+
+impl<'e, 'o> EveryRuntime<'e, 'o> {
+    fn new(evaluator: &'e Evaluator, on_output: &'o mut (dyn FnMut(EvalEvent) + Send)) -> Self {
+        EveryRuntime {
+            evaluator,
+            on_output,
+            handle: tokio::runtime::Handle::current(),
+        }
+    }
+}
+
+/// Records a patch that ran, for runtimes that connect later.
+fn record(bridge: &Bridge, patch: &Patch, part_of: Option<&LoadId>) {
+    let wasm = Arc::new(patch.wasm.clone());
+    match part_of {
+        None => bridge.record_definitions(&patch.defines, wasm),
+        Some(load) => {
+            let part = crate::bridge::patch_log::LoadPart {
+                file: load.resource.clone(),
+                load: load.load,
+            };
+            bridge.record_load(&patch.defines, wasm, &part);
+        }
+    }
+}
+
+impl PatchRunner for EveryRuntime<'_, '_> {
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
+        let bridge = &self.evaluator.bridge;
+        let timeout = self.evaluator.eval_timeout;
+        let runs = bridge
+            .runtimes()
+            .into_iter()
+            .map(|runtime| run_on(bridge, &patch.wasm, runtime.id, timeout));
+        let results = self.handle.block_on(futures::future::join_all(runs));
+        let mut outcome = RunOutcome::Value("nil".to_string());
+        for (output, result) in results {
+            for event in output {
+                (self.on_output)(event);
+            }
+            if let RunOutcome::Threw { .. } = &result
+                && matches!(outcome, RunOutcome::Value(_))
+            {
+                outcome = result;
+            }
+        }
+        if matches!(outcome, RunOutcome::Value(_)) {
+            record(bridge, patch, part_of);
+        }
+        outcome
+    }
+}
+
+/// Runs a patch on runtime `id` to its end; its output and how it ended.
+async fn run_on(
+    bridge: &Bridge,
+    wasm: &[u8],
+    id: u64,
+    timeout: Duration,
+) -> (Vec<EvalEvent>, RunOutcome) {
+    let mut output = Vec::new();
+    let mut run = match bridge.run_patch(wasm, Some(id)).await {
+        Ok(run) => run,
+        // It went away since it was listed: nothing ran there.
+        Err(_) => return (output, RunOutcome::Value("nil".into())),
+    };
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let event = match tokio::time::timeout_at(deadline, run.events.recv()).await {
+            Ok(Some(event)) => event,
+            Ok(None) => return (output, RunOutcome::Value("nil".into())),
+            Err(_) => {
+                run.interrupt();
+                let message = format!(
+                    "Reload timed out after {} s (see --eval-timeout)",
+                    timeout.as_secs_f64()
+                );
+                let class = error_class::TIMEOUT.to_string();
+                return (output, RunOutcome::Threw { class, message });
+            }
+        };
+        match event {
+            RuntimeEvent::Out(text) => output.push(EvalEvent::Out(text)),
+            RuntimeEvent::Err(text) => output.push(EvalEvent::Err(text)),
+            RuntimeEvent::Value(value) => return (output, RunOutcome::Value(value)),
+            RuntimeEvent::Error { class, message } => {
+                return (output, RunOutcome::Threw { class, message });
+            }
+            RuntimeEvent::NeedInput | RuntimeEvent::RunTime(_) => {}
         }
     }
 }

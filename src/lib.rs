@@ -10,6 +10,7 @@ pub mod config;
 pub mod error_class;
 pub mod evaluator;
 pub mod nrepl;
+pub mod project;
 pub mod testkit;
 pub mod toolchain;
 

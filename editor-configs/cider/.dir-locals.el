@@ -14,4 +14,8 @@
   ;; The banner describes JVM Clojure features (javadoc, classpath) that do not apply.
   (cider-repl-display-help-banner . nil)
   ;; Show evaluation results next to the code, as with any nREPL server.
-  (cider-use-overlays . t)))
+  (cider-use-overlays . t)
+  ;; Where `M-x jank-wasm-nrepl-start' (jank-wasm-nrepl.el) tells the server
+  ;; your namespaces are: nil lets it find them (deps.edn's :paths,
+  ;; project.clj's :source-paths, or src). For example ("src/main" "src/shared").
+  (jank-wasm-nrepl-source-paths . nil)))

@@ -10,10 +10,18 @@
 ;; CIDER to 127.0.0.1 on the port in the nearest .nrepl-port above the buffer's
 ;; directory (7889, the server's default, when there is none).  `.jank' files
 ;; open in `clojure-mode'.
+;;
+;; `M-x jank-wasm-nrepl-start' starts the server in the project's root (the
+;; nearest directory with a deps.edn, project.clj or shadow-cljs.edn), with
+;; the Node runtime.  The server loads namespaces from the source paths it
+;; finds there (deps.edn's :paths, project.clj's :source-paths, or src);
+;; set `jank-wasm-nrepl-source-paths' (in .dir-locals.el) when yours are
+;; elsewhere.
 
 ;;; Code:
 
 (require 'subr-x)
+(require 'seq)
 
 (declare-function cider-connect-clj "cider" (&optional params))
 
@@ -33,6 +41,43 @@
         (let ((text (string-trim (buffer-string))))
           (when (string-match-p "\\`[0-9]+\\'" text)
             (string-to-number text)))))))
+
+(defgroup jank-wasm-nrepl nil
+  "Running Clojure/jank as WebAssembly through jank-wasm-nrepl."
+  :group 'tools)
+
+(defcustom jank-wasm-nrepl-program "jank-wasm-nrepl"
+  "The jank-wasm-nrepl executable `jank-wasm-nrepl-start' runs."
+  :type 'string)
+
+(defcustom jank-wasm-nrepl-source-paths nil
+  "Directories, relative to the project root, namespaces are loaded from.
+nil lets the server find them: deps.edn's :paths, project.clj's
+:source-paths, shadow-cljs.edn's :source-paths, or src."
+  :type '(repeat string)
+  :safe (lambda (value) (and (listp value) (seq-every-p #'stringp value))))
+
+(defun jank-wasm-nrepl-project-root (&optional dir)
+  "The project root at or above DIR: where a deps.edn, project.clj or
+shadow-cljs.edn is, else DIR."
+  (let ((dir (or dir default-directory)))
+    (or (seq-some (lambda (file) (locate-dominating-file dir file))
+                  '("deps.edn" "project.clj" "shadow-cljs.edn"))
+        dir)))
+
+(defun jank-wasm-nrepl-command ()
+  "The command line `jank-wasm-nrepl-start' runs."
+  (append (list jank-wasm-nrepl-program "--headless")
+          (mapcan (lambda (path) (list "--source-path" path))
+                  (copy-sequence jank-wasm-nrepl-source-paths))))
+
+;;;###autoload
+(defun jank-wasm-nrepl-start ()
+  "Start jank-wasm-nrepl in the project root, its output in *jank-wasm-nrepl*."
+  (interactive)
+  (let ((default-directory (jank-wasm-nrepl-project-root)))
+    (apply #'start-process "jank-wasm-nrepl" "*jank-wasm-nrepl*"
+           (jank-wasm-nrepl-command))))
 
 ;;;###autoload
 (defun jank-wasm-nrepl-connect ()

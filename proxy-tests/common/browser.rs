@@ -1,7 +1,7 @@
 //! A server whose only runtime is headless Chromium showing its page (the
 //! `testkit::Browser`), with a client session on it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jank_wasm_nrepl::nrepl::frame::Frame;
 use jank_wasm_nrepl::testkit::{Browser, Client, Msg, Server, has_status, joined, text, values};
@@ -25,8 +25,18 @@ impl BrowserRuntime {
     /// Starts the server (no `--headless`: the browser is the only runtime),
     /// opens its page in Chromium and waits until an eval runs in the page.
     pub fn start() -> BrowserRuntime {
+        Self::start_in(&[], None)
+    }
+
+    /// `start`, with more arguments for the server, started in `dir` if given.
+    pub fn start_in(args: &[&str], dir: Option<&std::path::Path>) -> BrowserRuntime {
         let wait = CONNECT_TIMEOUT.as_secs().to_string();
-        let server = super::start_server(&["--runtime-wait", &wait]);
+        let mut all = vec!["--runtime-wait", &wait];
+        all.extend_from_slice(args);
+        let server = match dir {
+            Some(dir) => super::start_server_in(&all, dir),
+            None => super::start_server(&all),
+        };
         let browser = Browser::open(&server.page_url);
         let mut client = server.client();
         let session = client.clone_session();
@@ -36,6 +46,9 @@ impl BrowserRuntime {
             browser,
             server,
         };
+        if args.contains(&"--headless") {
+            runtime.select_the_page();
+        }
         let agent = runtime.eval("(.-userAgent js/navigator)");
         assert!(
             values(&agent)
@@ -45,6 +58,29 @@ impl BrowserRuntime {
             runtime.browser.log_tail()
         );
         runtime
+    }
+
+    /// With Node attached too: waits until the page is connected and pins
+    /// the session to it.
+    fn select_the_page(&mut self) {
+        let deadline = Instant::now() + CONNECT_TIMEOUT;
+        let page = loop {
+            if let Some((id, _)) = self.runtimes().into_iter().find(|(_, k)| k == "browser") {
+                break id;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page did not connect within {CONNECT_TIMEOUT:?}\nchromium log:\n{}",
+                self.browser.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let session = self.session.clone();
+        self.client.request(&[
+            ("op", "select-runtime"),
+            ("session", &session),
+            ("runtime-id", &page.to_string()),
+        ]);
     }
 
     /// Evaluates `code` in the session and returns the replies.

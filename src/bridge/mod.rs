@@ -75,6 +75,18 @@ struct BridgeState {
     log: Mutex<PatchLog>,
     /// Where output printed after an eval finished goes (callbacks it installed).
     late_output: Mutex<LateOutput>,
+    /// The `reload-failed` message of the last reload after a save, while
+    /// it stands (pages show it until a reload succeeds).
+    reload_problem: Mutex<Option<String>>,
+}
+
+/// Why a reload after a save failed, as runtime pages show it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ReloadProblem {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
 }
 
 /// Sinks for output that arrives after its eval finished, by eval id; the
@@ -181,6 +193,7 @@ impl Bridge {
                 page_url: Mutex::new(String::new()),
                 log: Mutex::new(PatchLog::default()),
                 late_output: Mutex::new(LateOutput::default()),
+                reload_problem: Mutex::new(None),
             }),
         }
     }
@@ -239,9 +252,47 @@ impl Bridge {
         }
     }
 
+    /// A reload after a save failed: every runtime (and every one that
+    /// connects while it stands) is told, so pages show it over the page.
+    pub fn reload_failed(&self, problem: &ReloadProblem) {
+        let mut message = serde_json::json!({"op": "reload-failed"});
+        if let (Some(fields), Ok(serde_json::Value::Object(problem))) =
+            (message.as_object_mut(), serde_json::to_value(problem))
+        {
+            fields.extend(problem);
+        }
+        let text = message.to_string();
+        *self.state.reload_problem.lock() = Some(text.clone());
+        self.tell_every_runtime(&text);
+    }
+
+    /// A reload after a save succeeded: pages take down a problem they show.
+    pub fn reload_succeeded(&self, namespaces: &[String]) {
+        *self.state.reload_problem.lock() = None;
+        let message = serde_json::json!({"op": "reloaded", "namespaces": namespaces});
+        self.tell_every_runtime(&message.to_string());
+    }
+
+    fn tell_every_runtime(&self, text: &str) {
+        for runtime in self.state.runtimes.lock().iter() {
+            let _ = runtime.outgoing.send(Message::text(text.to_string()));
+        }
+    }
+
+    /// The standing `reload-failed` message, for a runtime that connects.
+    fn standing_reload_problem(&self) -> Option<String> {
+        self.state.reload_problem.lock().clone()
+    }
+
     /// Remembers a patch that ran and defined `defines`, for replay.
     pub fn record_definitions(&self, defines: &[Slot], wasm: Arc<Vec<u8>>) {
-        self.state.log.lock().record(defines, wasm);
+        self.state.log.lock().record(defines, wasm, None);
+    }
+
+    /// Remembers a patch that ran as part of loading a namespace's file:
+    /// runtimes that connect get the whole latest load of each namespace.
+    pub fn record_load(&self, defines: &[Slot], wasm: Arc<Vec<u8>>, load: &patch_log::LoadPart) {
+        self.state.log.lock().record(defines, wasm, Some(load));
     }
 
     /// Sends a patch to runtime `target`, or to the most recently connected
@@ -301,6 +352,23 @@ impl Bridge {
                     },
                 });
             }
+        }
+    }
+
+    /// Waits, for as long as it takes, until some runtime takes evals.
+    pub async fn wait_until_a_runtime_is_ready(&self) {
+        loop {
+            let connected = self.state.runtime_connected.notified();
+            let ready = self
+                .state
+                .runtimes
+                .lock()
+                .iter()
+                .any(|r| r.ready.load(Ordering::Acquire));
+            if ready {
+                return;
+            }
+            connected.await;
         }
     }
 

@@ -43,6 +43,9 @@ impl Bridge {
         // Tell the runtime its id, which the page shows (and ls-runtimes lists).
         let welcome = serde_json::json!({"op": "welcome", "id": runtime.id});
         let _ = outgoing.send(Message::text(welcome.to_string()));
+        if let Some(problem) = self.standing_reload_problem() {
+            let _ = outgoing.send(Message::text(problem));
+        }
         let replay = tokio::spawn({
             let bridge = self.clone();
             let runtime = runtime.clone();

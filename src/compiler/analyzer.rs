@@ -13,7 +13,9 @@ use super::form::{
 use super::macros;
 use super::namespace::{CORE_NS, Namespaces, Slot};
 use super::reader::Reader;
-use super::{CompileError, CompileErrorKind, MacroFailure, MacroRunner};
+use super::{
+    CompileError, CompileErrorKind, CompileHost, MacroFailure, Reload, Require, RequireTarget,
+};
 
 /// How deeply forms may nest after macro expansion. The analyzer and emitter
 /// recurse per level; the program's threads have stacks sized for this.
@@ -31,16 +33,17 @@ pub const MAX_USER_MACRO_EXPANSIONS: usize = 1_000;
 /// Analyzes one top-level form in namespace `ns`. `ns` changes when the form is
 /// an `ns` or `in-ns` form. `file` is where the form came from, if the editor
 /// said, recorded on the vars it defines. User macros (`defmacro`) are run
-/// through `macros` as their calls are met, each call once.
+/// through `host` as their calls are met, each call once; required
+/// namespaces are loaded through it.
 pub fn analyze_top_level(
     namespaces: &mut Namespaces,
     ns: &mut String,
     form: &Form,
     file: Option<&str>,
-    macros: &mut dyn MacroRunner,
+    host: &mut dyn CompileHost,
 ) -> Result<TopLevel> {
     let mut expansions_left = MAX_USER_MACRO_EXPANSIONS;
-    analyze_with_budget(namespaces, ns, form, file, macros, &mut expansions_left)
+    analyze_with_budget(namespaces, ns, form, file, host, &mut expansions_left)
 }
 
 fn analyze_with_budget(
@@ -48,7 +51,7 @@ fn analyze_with_budget(
     ns: &mut String,
     form: &Form,
     file: Option<&str>,
-    macros: &mut dyn MacroRunner,
+    host: &mut dyn CompileHost,
     expansions_left: &mut usize,
 ) -> Result<TopLevel> {
     let mut analyzer = Analyzer {
@@ -59,7 +62,7 @@ fn analyze_with_budget(
         depth: 0,
         next_fn_in_try: false,
         list_pos: form.pos,
-        macros,
+        host,
         expansions_left,
     };
     let body = analyzer.analyze(form, true)?;
@@ -82,8 +85,8 @@ struct Analyzer<'a> {
     depth: usize,
     /// The next fn analyzed is part of a `try`.
     next_fn_in_try: bool,
-    /// Runs user macros on a runtime.
-    macros: &'a mut dyn MacroRunner,
+    /// Runs user macros on a runtime and loads required namespaces.
+    host: &'a mut dyn CompileHost,
     /// How many more user macro calls this top-level form may expand.
     expansions_left: &'a mut usize,
     /// Where the innermost list being analyzed starts: errors about a symbol
@@ -428,7 +431,7 @@ impl Analyzer<'_> {
             &mut ns,
             &invocation,
             None,
-            self.macros,
+            self.host,
             self.expansions_left,
         )?;
         let patch = super::emit_validated(&top_level, &ns, self.namespaces, call.pos)?;
@@ -440,7 +443,7 @@ impl Analyzer<'_> {
                 class,
             },
         };
-        let printed = match self.macros.run_macro(&patch) {
+        let printed = match self.host.run_macro(&patch) {
             Ok(printed) => printed,
             Err(MacroFailure::Threw { class, message }) => return Err(failed(class, message)),
             Err(MacroFailure::Interrupted) => {
@@ -528,7 +531,15 @@ impl Analyzer<'_> {
                 Some(node) => node,
                 None => return Ok(None),
             },
-            "require" | "use" => match self.analyze_require(args)? {
+            "require" | "use" => match self.analyze_require(args, head.name == "use")? {
+                Some(node) => node,
+                None => return Ok(None),
+            },
+            "load" | "load-file" => match self.analyze_load(args, head.name == "load-file")? {
+                Some(node) => node,
+                None => return Ok(None),
+            },
+            "requiring-resolve" => match self.analyze_requiring_resolve(args)? {
                 Some(node) => node,
                 None => return Ok(None),
             },
@@ -813,8 +824,9 @@ impl Analyzer<'_> {
             })
     }
 
-    /// `(ns name (:require [a.b :as b :refer [f]]) ...)`: switches namespace at
-    /// compile time and records aliases and refers.
+    /// `(ns name (:require [a.b :as b :refer [f]]) (:use c.d) ...)`: switches
+    /// namespace at compile time, loads what it requires (through the host)
+    /// and records aliases and refers.
     fn analyze_ns(&mut self, form: &Form, args: &[Form]) -> Result<Node> {
         let Some(Form {
             kind: FormKind::Symbol(Symbol { ns: None, name }),
@@ -832,22 +844,68 @@ impl Analyzer<'_> {
             let Some((head, specs)) = items.split_first() else {
                 continue;
             };
-            if matches!(&head.kind, FormKind::Keyword(k) if k.name == "require") {
-                for spec in specs {
-                    self.require(spec)?;
-                }
-            }
+            // ClojureScript's `:require-macros`: macros are vars here, so it is a `:require`.
+            let refer_all = match &head.kind {
+                FormKind::Keyword(k) if k.name == "require" || k.name == "require-macros" => false,
+                FormKind::Keyword(k) if k.name == "use" => true,
+                _ => continue,
+            };
+            self.require_all(specs.iter(), refer_all)?;
         }
         Ok(Node::Nil)
     }
 
-    /// One `:require` spec: `a.b` or `[a.b :as x :refer [f g]]`.
-    fn require(&mut self, spec: &Form) -> Result<()> {
+    /// The specs and flags (`:reload`, `:reload-all`, `:verbose`) of one
+    /// `require` or `use`; `use` refers every var of what it loads.
+    fn require_all<'f>(
+        &mut self,
+        args: impl Iterator<Item = &'f Form> + Clone,
+        refer_all: bool,
+    ) -> Result<()> {
+        let mut reload = Reload::No;
+        for arg in args.clone() {
+            match &arg.kind {
+                FormKind::Keyword(k) if k.name == "reload" && reload == Reload::No => {
+                    reload = Reload::Named
+                }
+                FormKind::Keyword(k) if k.name == "reload-all" => reload = Reload::All,
+                _ => {}
+            }
+        }
+        for spec in args.filter(|a| !matches!(a.kind, FormKind::Keyword(_))) {
+            self.require_spec(spec, reload, refer_all)?;
+        }
+        Ok(())
+    }
+
+    /// One spec: `a.b`, `[a.b :as x :refer [f g]]`, or a prefix list
+    /// `(a b [c :as x])` (`a.b` and `a.c`).
+    fn require_spec(&mut self, spec: &Form, reload: Reload, refer_all: bool) -> Result<()> {
         let items: &[Form] = match &spec.kind {
-            FormKind::Vector(items) => items,
+            FormKind::Vector(items) | FormKind::List(items) => items,
             FormKind::Symbol(_) => std::slice::from_ref(spec),
             _ => return Err(error(spec, "Unsupported :require spec")),
         };
+        let is_libspec = matches!(spec.kind, FormKind::Symbol(_))
+            || (matches!(spec.kind, FormKind::Vector(_))
+                && items
+                    .get(1)
+                    .is_none_or(|second| matches!(second.kind, FormKind::Keyword(_))));
+        if !is_libspec {
+            let Some(Symbol {
+                ns: None,
+                name: prefix,
+            }) = items.first().and_then(Form::as_symbol)
+            else {
+                return Err(error(spec, "Unsupported :require spec"));
+            };
+            for lib in &items[1..] {
+                let prefixed = prefixed_libspec(prefix, lib)
+                    .ok_or_else(|| error(spec, "Unsupported :require spec"))?;
+                self.require_spec(&prefixed, reload, refer_all)?;
+            }
+            return Ok(());
+        }
         let Some(Symbol {
             ns: None,
             name: target,
@@ -855,25 +913,44 @@ impl Analyzer<'_> {
         else {
             return Err(error(spec, "Unsupported :require spec"));
         };
-        if !self.namespaces.exists(&target) {
-            return Err(error(
-                spec,
-                format!(
-                    "Could not locate {target} (namespaces must be evaluated before they are required)"
-                ),
-            ));
+        let options = &items[1..];
+        let only_alias = options
+            .chunks(2)
+            .all(|pair| is_keyword(&pair[0], "as-alias"));
+        if options.is_empty() || !only_alias {
+            self.load(RequireTarget::Namespace(target.clone()), reload)?;
+            if !self.namespaces.exists(&target) {
+                return Err(error(
+                    spec,
+                    format!(
+                        "Could not locate {target} (namespaces must be evaluated before they are required)"
+                    ),
+                ));
+            }
         }
-        let mut options = items[1..].chunks(2);
+        if refer_all {
+            self.refer_every_var(&target);
+        }
+        let mut options = options.chunks(2);
         while let Some([key, value]) = options.next() {
             match (&key.kind, &value.kind) {
-                (FormKind::Keyword(k), FormKind::Symbol(alias)) if k.name == "as" => {
+                (FormKind::Keyword(k), FormKind::Symbol(alias))
+                    if k.name == "as" || k.name == "as-alias" =>
+                {
                     let alias = alias.name.clone();
                     self.namespaces
                         .ensure(&self.ns.clone())
                         .aliases
                         .insert(alias, target.clone());
                 }
-                (FormKind::Keyword(k), FormKind::Vector(names)) if k.name == "refer" => {
+                (FormKind::Keyword(k), FormKind::Keyword(all))
+                    if k.name == "refer" && all.name == "all" =>
+                {
+                    self.refer_every_var(&target);
+                }
+                (FormKind::Keyword(k), FormKind::Vector(names))
+                    if matches!(k.name.as_str(), "refer" | "only" | "refer-macros") =>
+                {
                     for name in names {
                         let Some(symbol) = name.as_symbol() else {
                             continue;
@@ -896,6 +973,29 @@ impl Analyzer<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Has the host load `target` for the current namespace, if it is not
+    /// loaded yet (or `reload` says to).
+    fn load(&mut self, target: RequireTarget, reload: Reload) -> Result<()> {
+        let require = Require {
+            from: self.ns.clone(),
+            target,
+            reload,
+            pos: self.list_pos,
+        };
+        self.host.require(self.namespaces, &require)
+    }
+
+    /// `use` and `:refer :all`: every var of `target`, as it is now.
+    fn refer_every_var(&mut self, target: &str) {
+        let vars: Vec<(String, Slot)> = self
+            .namespaces
+            .get(target)
+            .map(|n| n.vars.iter().map(|(k, &v)| (k.clone(), v)).collect())
+            .unwrap_or_default();
+        let ns = self.ns.clone();
+        self.namespaces.ensure(&ns).refers.extend(vars);
     }
 
     /// `(resolve 'sym)` with a quoted symbol is answered at compile time: the
@@ -1268,10 +1368,10 @@ impl Analyzer<'_> {
         Ok(Node::Const(constant::namespace(&name)))
     }
 
-    /// `(require 'a.b '[c.d :as d :refer [f]])` with quoted specs is done at
-    /// compile time, like the `ns` form's `:require` (so aliases work in the
-    /// next forms). Anything else is left to the runtime's `require`.
-    fn analyze_require(&mut self, args: &[Form]) -> Result<Option<Node>> {
+    /// `(require 'a.b '[c.d :as d :refer [f]] :reload)` with quoted specs is
+    /// done at compile time, like the `ns` form's `:require` (so aliases work
+    /// in the next forms). Anything else is left to the runtime's `require`.
+    fn analyze_require(&mut self, args: &[Form], refer_all: bool) -> Result<Option<Node>> {
         if self.defines_in_current_ns("require") || self.defines_in_current_ns("use") {
             return Ok(None);
         }
@@ -1281,14 +1381,65 @@ impl Analyzer<'_> {
                 FormKind::List(items) if items.len() == 2 && items[0].is_symbol_named("quote") => {
                     specs.push(&items[1])
                 }
-                FormKind::Keyword(_) => {}
+                FormKind::Keyword(_) => specs.push(arg),
                 _ => return Ok(None),
             }
         }
-        for spec in specs {
-            self.require(spec)?;
+        self.require_all(specs.into_iter(), refer_all)?;
+        Ok(Some(Node::Nil))
+    }
+
+    /// `(load "my/util")` and `(load-file "src/my/util.clj")` of string
+    /// literals load through the host at compile time, with the loaded
+    /// file's `ns` in effect only while it loads.
+    fn analyze_load(&mut self, args: &[Form], file: bool) -> Result<Option<Node>> {
+        let name = if file { "load-file" } else { "load" };
+        if self.defines_in_current_ns(name) {
+            return Ok(None);
+        }
+        let mut paths = Vec::new();
+        for arg in args {
+            let FormKind::Str(path) = &arg.kind else {
+                return Ok(None);
+            };
+            paths.push(path.clone());
+        }
+        if file && paths.len() != 1 {
+            return Ok(None);
+        }
+        for path in paths {
+            let target = match file {
+                true => RequireTarget::File(path),
+                false => RequireTarget::Resource(path),
+            };
+            self.load(target, Reload::Named)?;
         }
         Ok(Some(Node::Nil))
+    }
+
+    /// `(requiring-resolve 'ns/name)`: loads `ns` if needed, then answers like
+    /// `resolve`. Anything else is left to the runtime.
+    fn analyze_requiring_resolve(&mut self, args: &[Form]) -> Result<Option<Node>> {
+        if self.defines_in_current_ns("requiring-resolve") {
+            return Ok(None);
+        }
+        let Some(symbol) = quoted_symbol(args).cloned() else {
+            return Ok(None);
+        };
+        let Some(ns) = symbol.ns.clone() else {
+            return Err(error(
+                &args[0],
+                format!("Not a qualified symbol: {}", symbol.name),
+            ));
+        };
+        if self.namespaces.resolve_var(&self.ns, &symbol).is_none() {
+            let full = self.namespaces.resolve_ns_name(&self.ns, &ns).unwrap_or(ns);
+            self.load(RequireTarget::Namespace(full), Reload::No)?;
+        }
+        Ok(Some(match self.namespaces.resolve_var(&self.ns, &symbol) {
+            Some(slot) => Node::TheVar(slot),
+            None => Node::Nil,
+        }))
     }
 
     /// `(doc name)`: prints what the compiler knows about a var, macro or
@@ -1564,4 +1715,45 @@ fn meta_value<'f>(meta: Option<&'f Form>, key: &str) -> Option<&'f Form> {
         .iter()
         .find(|(k, _)| matches!(&k.kind, FormKind::Keyword(s) if s.ns.is_none() && s.name == key))
         .map(|(_, v)| v)
+}
+
+/// `lib` of a prefix list, with `prefix.` before its name: `b` or `[b :as x]`.
+fn prefixed_libspec(prefix: &str, lib: &Form) -> Option<Form> {
+    let prefixed = |symbol: &Form| {
+        let name = &symbol.as_symbol().filter(|s| s.ns.is_none())?.name;
+        Some(Form::new(
+            FormKind::Symbol(Symbol::simple(format!("{prefix}.{name}"))),
+            symbol.pos,
+        ))
+    };
+    match &lib.kind {
+        FormKind::Symbol(_) => prefixed(lib),
+        FormKind::Vector(items) if !items.is_empty() => {
+            let mut items = items.clone();
+            items[0] = prefixed(&items[0])?;
+            Some(Form::new(FormKind::Vector(items), lib.pos))
+        }
+        _ => None,
+    }
+}
+
+fn is_keyword(form: &Form, name: &str) -> bool {
+    matches!(&form.kind, FormKind::Keyword(k) if k.ns.is_none() && k.name == name)
+}
+
+/// The symbol of `['sym]`.
+fn quoted_symbol(args: &[Form]) -> Option<&Symbol> {
+    let [
+        Form {
+            kind: FormKind::List(items),
+            ..
+        },
+    ] = args
+    else {
+        return None;
+    };
+    match items.as_slice() {
+        [quote, symbol] if quote.is_symbol_named("quote") => symbol.as_symbol(),
+        _ => None,
+    }
 }

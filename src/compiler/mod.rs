@@ -55,6 +55,11 @@ pub enum CompileErrorKind {
     Interrupted,
     /// The emitter produced invalid wasm: a bug in the compiler, not in the code.
     Internal,
+    /// A required namespace did not load. The message is the whole error as
+    /// the REPL shows it, naming the file and position it happened at (which
+    /// is in the loaded file, not in the form that required it); `class` is
+    /// the exception's.
+    Load { class: String },
 }
 
 /// One compiled top-level form.
@@ -86,8 +91,72 @@ pub enum MacroFailure {
     Interrupted,
 }
 
-/// A `MacroRunner` for compiling without a runtime: user macro calls are errors.
+/// A `require` the analyzer met: in an `ns` form, a call of `require` or
+/// `use` with quoted specs, `load` or `load-file` of a string, or
+/// `requiring-resolve` of a quoted symbol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Require {
+    /// The namespace of the requiring code.
+    pub from: String,
+    pub target: RequireTarget,
+    pub reload: Reload,
+    /// Where the requiring form starts.
+    pub pos: Pos,
+}
+
+/// What a `Require` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequireTarget {
+    /// A namespace: `my.util`.
+    Namespace(String),
+    /// `(load "path")`: a resource path without its extension, from the
+    /// source path's root when it starts with `/`, else from the directory
+    /// of the requiring namespace.
+    Resource(String),
+    /// `(load-file "path")`: a file, absolute or from the working directory.
+    File(String),
+}
+
+/// `:reload` and `:reload-all`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reload {
+    /// Load only what is not loaded yet.
+    #[default]
+    No,
+    /// Load the named namespaces again.
+    Named,
+    /// Load them and everything they require again.
+    All,
+}
+
+/// Loads namespaces for the compiler: where their files are and how their
+/// code runs is the host's business, not the compiler's.
+pub trait NamespaceLoader {
+    /// Makes sure what `require` names is loaded. A namespace that is not
+    /// loaded yet is compiled (and run) with `namespaces`, which the analyzer
+    /// lends for the time; the analyzer then goes on with the requiring form.
+    fn require(
+        &mut self,
+        namespaces: &mut Namespaces,
+        require: &Require,
+    ) -> Result<(), CompileError>;
+}
+
+/// What the compiler needs from whoever runs it while it analyzes: user
+/// macros run, and required namespaces loaded.
+pub trait CompileHost: MacroRunner + NamespaceLoader {}
+
+impl<T: MacroRunner + NamespaceLoader + ?Sized> CompileHost for T {}
+
+/// A `CompileHost` for compiling without a runtime: user macro calls are
+/// errors, and only namespaces that exist can be required.
 pub struct NoRuntime;
+
+impl NamespaceLoader for NoRuntime {
+    fn require(&mut self, _: &mut Namespaces, _: &Require) -> Result<(), CompileError> {
+        Ok(())
+    }
+}
 
 impl MacroRunner for NoRuntime {
     fn run_macro(&mut self, _patch: &Patch) -> Result<String, MacroFailure> {
@@ -113,31 +182,50 @@ impl Compiler {
         &self.namespaces
     }
 
+    /// For a `NamespaceLoader` loading outside a compile (a reload after a save).
+    pub fn namespaces_mut(&mut self) -> &mut Namespaces {
+        &mut self.namespaces
+    }
+
     pub fn namespace_exists(&self, ns: &str) -> bool {
         self.namespaces.exists(ns)
     }
 
     /// What the reader needs to read code in namespace `ns`.
     pub fn read_context<'a>(&'a self, ns: &'a str) -> NsReadContext<'a> {
-        NsReadContext {
-            namespaces: &self.namespaces,
-            ns,
-        }
+        read_context(&self.namespaces, ns)
     }
 
     /// Compiles one top-level form read in namespace `ns` (which `ns` and
     /// `in-ns` forms change) into a patch. `file` is the editor's file name, if
-    /// any; user macro calls run through `macros`.
+    /// any; user macro calls and requires go through `host`.
     pub fn compile(
         &mut self,
         ns: &mut String,
         form: &Form,
         file: Option<&str>,
-        macros: &mut dyn MacroRunner,
+        host: &mut dyn CompileHost,
     ) -> Result<Patch, CompileError> {
-        let top_level = analyzer::analyze_top_level(&mut self.namespaces, ns, form, file, macros)?;
-        emit_validated(&top_level, ns, &self.namespaces, form.pos)
+        compile_form(&mut self.namespaces, ns, form, file, host)
     }
+}
+
+/// `Compiler::compile` on the compiler's namespaces as lent to a
+/// `NamespaceLoader` (which compiles the files it loads with it).
+pub fn compile_form(
+    namespaces: &mut Namespaces,
+    ns: &mut String,
+    form: &Form,
+    file: Option<&str>,
+    host: &mut dyn CompileHost,
+) -> Result<Patch, CompileError> {
+    let top_level = analyzer::analyze_top_level(namespaces, ns, form, file, host)?;
+    emit_validated(&top_level, ns, namespaces, form.pos)
+}
+
+/// What the reader needs to read code in namespace `ns` of `namespaces`.
+pub fn read_context<'a>(namespaces: &'a Namespaces, ns: &'a str) -> NsReadContext<'a> {
+    NsReadContext { namespaces, ns }
 }
 
 /// Emits `top_level` (compiled in `ns`) and checks the wasm is valid.
@@ -402,5 +490,68 @@ pub(crate) mod tests {
                 .expect(code);
         }
         assert_eq!(ns, "my.main");
+    }
+
+    /// Records what the analyzer asks to load, and "loads" each namespace
+    /// by making it exist with one var, `v`.
+    #[derive(Default)]
+    struct RecordingLoader(Vec<(String, RequireTarget, Reload)>);
+
+    impl MacroRunner for RecordingLoader {
+        fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure> {
+            NoRuntime.run_macro(patch)
+        }
+    }
+
+    impl NamespaceLoader for RecordingLoader {
+        fn require(
+            &mut self,
+            namespaces: &mut Namespaces,
+            require: &Require,
+        ) -> Result<(), CompileError> {
+            self.0
+                .push((require.from.clone(), require.target.clone(), require.reload));
+            if let RequireTarget::Namespace(ns) = &require.target {
+                namespaces.intern(ns, "v");
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn requires_go_to_the_host_with_their_flags() {
+        let mut compiler = Compiler::new();
+        let mut host = RecordingLoader::default();
+        let mut ns = "user".to_string();
+        for code in [
+            "(ns my.main (:require [my [a :as a] b] [my.c :refer :all] [my.z :as-alias z]) (:use my.d))",
+            "(require '[my.e] 'my.f :reload-all)",
+            "(load \"util\")",
+            "(requiring-resolve 'my.g/v)",
+            "[a/v v ::z/k]",
+        ] {
+            let form = Reader::new(code, 1, 1)
+                .next_form(&compiler.read_context(&ns))
+                .unwrap()
+                .unwrap();
+            compiler
+                .compile(&mut ns, &form, None, &mut host)
+                .expect(code);
+        }
+        let namespace = |name: &str| RequireTarget::Namespace(name.to_string());
+        let from_main = |target, reload| ("my.main".to_string(), target, reload);
+        assert_eq!(
+            host.0,
+            [
+                from_main(namespace("my.a"), Reload::No),
+                from_main(namespace("my.b"), Reload::No),
+                from_main(namespace("my.c"), Reload::No),
+                from_main(namespace("my.d"), Reload::No),
+                from_main(namespace("my.e"), Reload::All),
+                from_main(namespace("my.f"), Reload::All),
+                from_main(RequireTarget::Resource("util".into()), Reload::Named),
+                from_main(namespace("my.g"), Reload::No),
+            ]
+        );
     }
 }

@@ -4,5 +4,6 @@ pub mod connection;
 pub mod frame;
 pub mod message;
 pub mod op;
+pub mod reload;
 pub mod server;
 pub mod session;

@@ -11,6 +11,8 @@ use parking_lot::Mutex;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::frame::Frame;
+use super::message::dict;
 use crate::evaluator::EvalControls;
 
 /// A unit of work queued on a session (an eval or a load-file).
@@ -26,6 +28,16 @@ pub struct Session {
     /// The runtime this session's evals go to (`select-runtime`); `None`
     /// follows the most recently connected one.
     runtime: Mutex<Option<u64>>,
+    /// Where news nobody asked for (a reload after a save) goes: the
+    /// connection and request id the session was last used with.
+    notices: Mutex<Option<NoticeRoute>>,
+}
+
+/// A connection's writer (weakly: a notice never keeps a connection open)
+/// and the id of the request last served there.
+struct NoticeRoute {
+    replies: mpsc::WeakUnboundedSender<Frame>,
+    id: Option<Frame>,
 }
 
 /// The eval a session is running, for `interrupt` and `stdin`.
@@ -60,7 +72,35 @@ impl Session {
             running: Mutex::new(None),
             pending_stdin: Mutex::new(String::new()),
             runtime: Mutex::new(None),
+            notices: Mutex::new(None),
         })
+    }
+
+    /// Notices for this session go to `replies`, tagged with request `id`
+    /// (clients such as CIDER route a message by its id, and keep the
+    /// handlers of finished requests for late output).
+    pub fn route_notices(&self, replies: &mpsc::UnboundedSender<Frame>, id: Option<&Frame>) {
+        *self.notices.lock() = Some(NoticeRoute {
+            replies: replies.downgrade(),
+            id: id.cloned(),
+        });
+    }
+
+    /// Sends `key` (`out` or `err`) with `text` to where the session was
+    /// last used; false when that connection is gone or was never known.
+    pub fn notify(&self, key: &str, text: &str) -> bool {
+        let notices = self.notices.lock();
+        let Some(route) = notices.as_ref() else {
+            return false;
+        };
+        let Some(replies) = route.replies.upgrade() else {
+            return false;
+        };
+        let mut fields = vec![("session", Frame::str(&self.id)), (key, Frame::str(text))];
+        if let Some(id) = &route.id {
+            fields.push(("id", id.clone()));
+        }
+        replies.send(dict(fields)).is_ok()
     }
 
     pub fn ns(&self) -> String {
@@ -156,5 +196,10 @@ impl Sessions {
 
     pub fn ids(&self) -> Vec<String> {
         self.map.lock().keys().cloned().collect()
+    }
+
+    /// Every open session.
+    pub fn all(&self) -> Vec<Arc<Session>> {
+        self.map.lock().values().cloned().collect()
     }
 }

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 use super::REPLY_TIMEOUT;
 use crate::nrepl::frame::{Frame, MAX_MESSAGE_BYTES, message_len};
@@ -81,6 +82,25 @@ impl Client {
             return Some(msg);
         }
         self.read_from_socket().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Every message that arrives within `limit` (kept ones first).
+    pub fn read_for(&mut self, limit: Duration) -> Vec<Msg> {
+        let mut messages: Vec<Msg> = self.stash.drain(..).collect();
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            let _ = self.stream.set_read_timeout(Some(left));
+            match self.read_from_socket() {
+                Ok(Some(msg)) => messages.push(msg),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        let _ = self.stream.set_read_timeout(Some(REPLY_TIMEOUT));
+        messages
     }
 
     /// The next message on the socket (not a kept one); `Ok(None)` when the

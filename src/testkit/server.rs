@@ -133,6 +133,7 @@ fn banner_complete(lines: &[String], expect_headless: bool) -> bool {
     let has = |prefix: &str| lines.iter().any(|l| l.starts_with(prefix));
     has("nREPL server started on port ")
         && has("Runtime page: ")
+        && has("Source paths: ")
         && (!expect_headless || has("Headless Node runtime started"))
 }
 

@@ -304,6 +304,9 @@ impl<'a> Reader<'a> {
                 if suppressed {
                     return Ok(items);
                 }
+                if tag.ns.is_none() && tag.name == "js" {
+                    return Ok(vec![js_literal(only_form(items, pos)?, pos)?]);
+                }
                 return Err(ReadError::new(
                     format!("No reader function for tag {tag}"),
                     pos,
@@ -906,17 +909,68 @@ impl OpenForm {
     }
 }
 
-/// Whether a reader-conditional feature selects its branch: ours are `:jank`, then `:default`
-/// (the first matching feature in the form wins).
+/// Whether a reader-conditional feature selects its branch: ours are `:jank`, `:cljs` (the
+/// runtime is hosted on JavaScript, so ClojureScript's interop works) and `:default`. As in
+/// Clojure, the first branch whose feature is ours wins, in the order the form lists them.
 fn is_our_feature(feature: &Form) -> Result<bool, ReadError> {
     match &feature.kind {
         FormKind::Keyword(k) if k.ns.is_none() && (k.name == "else" || k.name == "none") => Err(
             ReadError::new(format!("Feature name {feature} is reserved."), feature.pos),
         ),
-        FormKind::Keyword(k) => Ok(k.ns.is_none() && (k.name == "jank" || k.name == "default")),
+        FormKind::Keyword(k) => {
+            Ok(k.ns.is_none() && matches!(k.name.as_str(), "jank" | "cljs" | "default"))
+        }
         _ => Err(ReadError::new(
             format!("Feature should be a keyword: {feature}"),
             feature.pos,
+        )),
+    }
+}
+
+/// ClojureScript's `#js [1 2]` and `#js {:a 1}`: a JavaScript array or object
+/// of the values as they are (not converted deeply, as in ClojureScript),
+/// built with `Array.of` and `Object.fromEntries`.
+fn js_literal(form: Form, pos: Pos) -> Result<Form, ReadError> {
+    let array_of = |items: Vec<Form>| {
+        let mut call = vec![Form::new(
+            FormKind::Symbol(Symbol::qualified("js", "Array.of")),
+            pos,
+        )];
+        call.extend(items);
+        Form::new(FormKind::List(call), pos)
+    };
+    match form.kind {
+        FormKind::Vector(items) => Ok(array_of(items)),
+        FormKind::Map(entries) => {
+            let mut pairs = Vec::new();
+            for (key, value) in entries {
+                let name = match &key.kind {
+                    FormKind::Keyword(k) if k.ns.is_none() => k.name.clone(),
+                    FormKind::Str(s) => s.clone(),
+                    _ => {
+                        return Err(ReadError::new(
+                            "JavaScript literal keys must be strings or unqualified keywords",
+                            key.pos,
+                        ));
+                    }
+                };
+                pairs.push(array_of(vec![
+                    Form::new(FormKind::Str(name), key.pos),
+                    value,
+                ]));
+            }
+            let from_entries = Form::new(
+                FormKind::Symbol(Symbol::qualified("js", "Object.fromEntries")),
+                pos,
+            );
+            Ok(Form::new(
+                FormKind::List(vec![from_entries, array_of(pairs)]),
+                pos,
+            ))
+        }
+        _ => Err(ReadError::new(
+            "JavaScript literal must use map or vector notation",
+            pos,
         )),
     }
 }

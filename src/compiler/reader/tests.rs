@@ -734,6 +734,10 @@ fn reader_conditionals_pick_jank_then_default() {
     assert_eq!(printed("#?(:clj 1 :default 3)"), "3");
     assert_eq!(printed("#?(:default 3 :jank 2)"), "3");
     assert_eq!(printed("#?(:clj 1)"), "");
+    // ClojureScript's branches run too (the runtime is JavaScript-hosted), in form order.
+    assert_eq!(printed("#?(:clj 1 :cljs 2 :default 3)"), "2");
+    assert_eq!(printed("#?(:cljs 2 :jank 1)"), "2");
+    assert_eq!(printed("#?(:jank 1 :cljs 2)"), "1");
     assert_eq!(printed("#?(:clj 1) x"), "x");
     assert_eq!(printed("[1 #?(:clj 2) 3]"), "[1 3]");
     assert_eq!(printed("(#?(:jank a :clj b))"), "(a)");
@@ -762,10 +766,23 @@ fn splicing_reader_conditionals() {
 #[test]
 fn skipped_branches_may_use_other_platforms_syntax() {
     assert_eq!(printed("#?(:clj #inst \"2020\" :jank 1)"), "1");
-    assert_eq!(printed("#?(:cljs #js {:a [#js [1]]} :default 2)"), "2");
+    assert_eq!(printed("#?(:clj #js {:a [#js [1]]} :default 2)"), "2");
     assert_eq!(printed("#?(:clj ::nope/x :jank 1)"), "1");
-    assert_eq!(printed("#?(:cljs #::nope{:a 1} :jank 1)"), "1");
+    assert_eq!(printed("#?(:clj #::nope{:a 1} :jank 1)"), "1");
     assert_eq!(printed("#?(:jank 1 :clj #inst \"2020\")"), "1");
+}
+
+#[test]
+fn js_literals_build_javascript_arrays_and_objects() {
+    assert_eq!(printed("#js [1 2]"), "(js/Array.of 1 2)");
+    assert_eq!(
+        printed("#js {:a [1] \"b c\" 2}"),
+        "(js/Object.fromEntries (js/Array.of (js/Array.of \"a\" [1]) (js/Array.of \"b c\" 2)))"
+    );
+    assert_eq!(
+        error_message("#js 1"),
+        "JavaScript literal must use map or vector notation"
+    );
 }
 
 #[test]

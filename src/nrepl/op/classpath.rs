@@ -1,7 +1,8 @@
 //! `classpath` (cider-nrepl): where source files are. There is no JVM
-//! classpath here; the program's working directory is where an editor's
-//! project lives. vim-fireplace asks for this on connect instead of
-//! evaluating JVM-only `System/getProperty` calls.
+//! classpath here: the source paths namespaces are loaded from are, or the
+//! program's working directory when there are none. vim-fireplace asks for
+//! this on connect (to find a namespace's file) instead of evaluating
+//! JVM-only `System/getProperty` calls.
 
 use super::Context;
 use crate::nrepl::message::{Reply, Request, strings};
@@ -16,13 +17,22 @@ impl Classpath {
     }
 
     pub fn apply(self, ctx: &Context) {
-        let cwd = std::env::current_dir()
+        let mut entries: Vec<String> = ctx
+            .shared
+            .evaluator
+            .project()
+            .paths
+            .dirs()
             .map(|dir| dir.display().to_string())
-            .unwrap_or_default();
-        let entries: Vec<&str> = [cwd.as_str()]
-            .into_iter()
-            .filter(|e| !e.is_empty())
             .collect();
+        if entries.is_empty() {
+            entries.extend(
+                std::env::current_dir()
+                    .map(|dir| dir.display().to_string())
+                    .ok(),
+            );
+        }
+        let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
         let reply = Reply::to(&self.request, self.request.session())
             .set("classpath", strings(entries))
             .status(&["done"]);

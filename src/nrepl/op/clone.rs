@@ -23,6 +23,7 @@ impl Clone {
         };
         let session = ctx.shared.sessions.open(ns);
         session.select_runtime(runtime);
+        session.route_notices(&ctx.replies, self.request.id());
         let reply = Reply::to(&self.request, self.request.session().or(Some(&session.id)))
             .str("new-session", &session.id)
             .status(&["done"]);

@@ -16,6 +16,9 @@ pub struct Eval {
     /// The code, or why it cannot be evaluated (it is not UTF-8 text).
     code: Result<String, String>,
     file: Option<String>,
+    /// `load-file`: the session's namespace stays what it was, and only the
+    /// last form's value is answered (as Clojure's `load-file` does).
+    whole_file: bool,
 }
 
 impl Eval {
@@ -26,15 +29,17 @@ impl Eval {
             request,
             code,
             file,
+            whole_file: false,
         }
     }
 
-    /// An eval of `code` that came from `file` (for `load-file`).
+    /// A `load-file` of `code`, the contents of `file`.
     pub fn of_file(request: Request, code: Result<String, String>, file: Option<String>) -> Self {
         Eval {
             request,
             code,
             file,
+            whole_file: true,
         }
     }
 
@@ -42,6 +47,7 @@ impl Eval {
         let Some(session) = ctx.session_for(&self.request) else {
             return;
         };
+        session.route_notices(&ctx.replies, self.request.id());
         let ctx = ctx.clone();
         let job_session = session.clone();
         session.enqueue(Box::pin(async move {
@@ -75,7 +81,19 @@ impl Eval {
             };
             let mut controls =
                 session.start_eval(request.id().and_then(|id| id.as_str()).map(str::to_string));
+            let ns_before = ns.clone();
+            let mut file_value: Option<String> = None;
             let mut on_event = |event: EvalEvent| {
+                if self.whole_file {
+                    match &event {
+                        EvalEvent::Value { value, .. } => {
+                            file_value = Some(value.clone());
+                            return;
+                        }
+                        EvalEvent::Exception { .. } | EvalEvent::Interrupted => file_value = None,
+                        _ => {}
+                    }
+                }
                 ctx.send(match event {
                     EvalEvent::Value { value, ns } => reply().str("value", &value).str("ns", &ns),
                     EvalEvent::Out(text) => reply().str("out", &text),
@@ -94,7 +112,12 @@ impl Eval {
                 .eval(&mut ns, eval_request, &mut controls, &mut on_event)
                 .await;
             session.finish_eval();
-            session.set_ns(&ns);
+            if let Some(value) = file_value {
+                ctx.send(reply().str("value", &value).str("ns", &ns_before));
+            }
+            if !self.whole_file {
+                session.set_ns(&ns);
+            }
             let done = reply().status(&["done"]);
             ctx.send(if wants_timings {
                 done.set("timings", timings_frame(&timings))
