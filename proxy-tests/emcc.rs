@@ -1,16 +1,22 @@
 //! The jank toolchain path (`--compiler jank`) with Debian's emscripten.
 //!
 //! There is no packaged jank, so `proxy-tests/emcc-host/jank-test-double`
-//! stands in for the `jank` command (it writes C++ in the shape
-//! `compile-module` writes), and `proxy-tests/emcc-host/host.cpp`, built here
-//! with em++ as a MAIN_MODULE, stands in for the jank runtime bundle.
+//! stands in for the `jank` command (jank's command line, `print-cflags`
+//! with host flags in it, `compile-module` evaluating each form and writing
+//! C++ in jank's shape, jank's nREPL server), and
+//! `proxy-tests/emcc-host/host.cpp`, built here with em++ as a MAIN_MODULE,
+//! stands in for the jank runtime bundle.
 //! Everything after the jank step is real: the C++ is compiled by emscripten's
 //! clang and wasm-ld into a side module, sent over the WebSocket, written into
 //! the emscripten FS, `dlopen`ed and run, in Node (with
 //! `--no-experimental-fetch`, and with `--headless`) and in headless Chromium.
 //!
-//! Also: a restarted runtime gets the side modules replayed, the patch cache
-//! is reused by the next server, and missing tools are named at start.
+//! Also: a restarted runtime gets the side modules replayed, a killed jank
+//! is started again and knows the earlier evals, the patch cache is reused by
+//! the next server, host flags from `print-cflags` never reach emscripten's
+//! clang (and show in the debug log), a patch's `throw` is caught by the
+//! bundle, and missing tools and a jank that does not fit emscripten are
+//! named at start.
 //!
 //! The host is built once per source version (under the target directory);
 //! patches are cached across the tests of one run (equal sources, equal
@@ -282,11 +288,11 @@ fn redefinition_is_seen_by_an_existing_caller() {
     assert_eq!(repl.value("(hhh 10)"), "59");
     assert_eq!(repl.value("(defn ggg [v] (+ v 1000))"), "#'user/ggg");
     assert_eq!(repl.value("(hhh 10)"), "1010", "hhh calls the new ggg");
-    // Patches define types with the same names (the double numbers them per
-    // module): each patch must still run its own code.
+    // A new jank process would number its fns as the first did: each patch
+    // must still run its own code whatever its names.
     repl.value("(defn ggg [v] (* v 3))");
     assert_eq!(repl.value("(hhh 10)"), "30");
-    // Namespaces: the session follows `ns`, and vars are declared for jank there too.
+    // Namespaces: the session follows `ns`, and jank knows the vars of each.
     let replies = repl.eval("(ns other) (defn twice [x] (* 2 x))");
     assert_eq!(values(&replies), ["#'other/twice"]);
     assert_eq!(common::text(&replies[0], "ns").as_deref(), Some("other"));
@@ -671,8 +677,12 @@ fn jank_processes_of(server: u32) -> Vec<u32> {
         .filter(|pid| {
             let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
             let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            // The watchdog shell shares the directory; jank is the other one.
-            comm.trim() != "sh" && cwd.to_string_lossy().contains(&prefix) && cwd.ends_with("jank")
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            // The watchdog shell (and its `sleep`) share the directory.
+            comm.trim() != "sh"
+                && String::from_utf8_lossy(&cmdline).contains("jank-test-double")
+                && cwd.to_string_lossy().contains(&prefix)
+                && cwd.ends_with("jank")
         })
         .collect()
 }
