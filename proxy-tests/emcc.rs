@@ -1,16 +1,22 @@
 //! The jank toolchain path (`--compiler jank`) with Debian's emscripten.
 //!
 //! There is no packaged jank, so `proxy-tests/emcc-host/jank-test-double`
-//! stands in for the `jank` command (it writes C++ in the shape
-//! `compile-module` writes), and `proxy-tests/emcc-host/host.cpp`, built here
-//! with em++ as a MAIN_MODULE, stands in for the jank runtime bundle.
+//! stands in for the `jank` command (jank's command line, `print-cflags`
+//! with host flags in it, `compile-module` evaluating each form and writing
+//! C++ in jank's shape, jank's nREPL server), and
+//! `proxy-tests/emcc-host/host.cpp`, built here with em++ as a MAIN_MODULE,
+//! stands in for the jank runtime bundle.
 //! Everything after the jank step is real: the C++ is compiled by emscripten's
 //! clang and wasm-ld into a side module, sent over the WebSocket, written into
 //! the emscripten FS, `dlopen`ed and run, in Node (with
 //! `--no-experimental-fetch`, and with `--headless`) and in headless Chromium.
 //!
-//! Also: a restarted runtime gets the side modules replayed, the patch cache
-//! is reused by the next server, and missing tools are named at start.
+//! Also: a restarted runtime gets the side modules replayed, a killed jank
+//! is started again and knows the earlier evals, the patch cache is reused by
+//! the next server, host flags from `print-cflags` never reach emscripten's
+//! clang (and show in the debug log), a patch's `throw` is caught by the
+//! bundle, and missing tools and a jank that does not fit emscripten are
+//! named at start.
 //!
 //! The host is built once per source version (under the target directory);
 //! patches are cached across the tests of one run (equal sources, equal
@@ -36,8 +42,12 @@ fn double() -> String {
 fn host_bundle() -> &'static Path {
     static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
     BUNDLE.get_or_init(|| {
-        let sources = ["host.cpp", "include/jank/prelude.hpp", "build-host.sh"]
-            .map(|f| std::fs::read_to_string(Path::new(HOST_DIR).join(f)).expect("host sources"));
+        let sources = [
+            "host.cpp",
+            "lib/jank/0.1/include/jank/prelude.hpp",
+            "build-host.sh",
+        ]
+        .map(|f| std::fs::read_to_string(Path::new(HOST_DIR).join(f)).expect("host sources"));
         let digest =
             jank_wasm_nrepl::toolchain::build::digest(&sources.each_ref().map(String::as_str));
         let dir =
@@ -252,16 +262,18 @@ fn patch_is_built_and_loaded_in_node() {
         repl.value("(let [f (fn [x] (multi x 2 3))] (f 1))"),
         "\"1(2 3)\""
     );
-    let replies = repl.eval("(throw \"boom\")");
+    // jank runs every form while compiling it: a throw fails the compile,
+    // and the runtime never sees the eval.
+    let err = repl.compile_error("(throw \"boom\")");
     assert!(
-        joined(&replies, "err")
-            .contains("Execution error (ExceptionInfo) at user/eval (REPL:1).\nboom"),
-        "{replies:?}"
+        err.contains("running the eval failed: \"boom\"")
+            && err.contains("runtime/unable-to-load-module"),
+        "{err}"
     );
     assert_eq!(
         repl.value("(multi)"),
         ":none",
-        "the runtime goes on after a throw"
+        "the session goes on after a throw"
     );
     // A new runtime gets the side modules that defined vars replayed.
     repl.restart_node();
@@ -277,11 +289,11 @@ fn redefinition_is_seen_by_an_existing_caller() {
     assert_eq!(repl.value("(hhh 10)"), "59");
     assert_eq!(repl.value("(defn ggg [v] (+ v 1000))"), "#'user/ggg");
     assert_eq!(repl.value("(hhh 10)"), "1010", "hhh calls the new ggg");
-    // Patches define types with the same names (the double numbers them per
-    // module): each patch must still run its own code.
+    // A new jank process would number its fns as the first did: each patch
+    // must still run its own code whatever its names.
     repl.value("(defn ggg [v] (* v 3))");
     assert_eq!(repl.value("(hhh 10)"), "30");
-    // Namespaces: the session follows `ns`, and vars are declared for jank there too.
+    // Namespaces: the session follows `ns`, and jank knows the vars of each.
     let replies = repl.eval("(ns other) (defn twice [x] (* 2 x))");
     assert_eq!(values(&replies), ["#'other/twice"]);
     assert_eq!(text(&replies[0], "ns").as_deref(), Some("other"));
@@ -305,15 +317,17 @@ fn patch_with_a_missing_import_is_refused() {
 fn compile_errors_are_relayed() {
     let mut repl = JankRepl::node();
     let jank = repl.compile_error("(+ 1 2)\n  (nope 1)");
-    assert!(
-        jank.starts_with(
-            "Syntax error compiling at (REPL:1:1).\nerror: Unable to resolve symbol 'nope'."
-        ),
-        "{jank}"
+    assert_eq!(
+        jank,
+        "Syntax error compiling at (REPL:2:4).\nThe symbol `nope` could not be resolved.\n 2 |   (nope 1)\n   |    ^^^^ Found here.\n(analyze/unresolved-symbol: https://book.jank-lang.org/reference/error/analyze/unresolved-symbol.html)\n"
     );
+    // A position on the last form's line points into the eval's text (the
+    // module wraps that form to keep its value).
+    let wrapped = repl.compile_error("(str (nope))");
     assert!(
-        jank.contains("REPL:2:4"),
-        "the position in the eval: {jank}"
+        wrapped.starts_with("Syntax error compiling at (REPL:1:7).")
+            && wrapped.contains(" 1 | (str (nope))\n   |       ^^^^ Found here."),
+        "{wrapped}"
     );
     let clang = repl.compile_error("(cpp/raw \"int broken = undeclared_thing;\")");
     assert!(
@@ -388,4 +402,365 @@ fn patches_are_reused_across_runs() {
         assert_eq!(repl.value("(defn kept [] :cached)"), "#'user/kept");
         assert_eq!(count(), 1, "run {run}: one patch in the cache");
     }
+}
+
+/// The double's `print-cflags`, filtered as the server filters it.
+fn filtered_cflags() -> jank_wasm_nrepl::toolchain::cflags::Filtered {
+    let output = Command::new(double())
+        .arg("print-cflags")
+        .output()
+        .expect("the double runs");
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    jank_wasm_nrepl::toolchain::cflags::filter(&printed, Path::new(&double()), &[])
+}
+
+#[test]
+fn host_flags_from_print_cflags_never_reach_emscriptens_clang() {
+    use jank_wasm_nrepl::toolchain::{emcc, patch_flags};
+    let filtered = filtered_cflags();
+    let host_headers = format!("{HOST_DIR}/host-headers");
+    assert!(
+        filtered.dropped.iter().any(|f| f.contains(&host_headers)),
+        "the double prints host include dirs: {:?}",
+        filtered.dropped
+    );
+    let dir = tempfile::tempdir().expect("a probe directory");
+    let commands = emcc::probe(
+        Path::new("emcc"),
+        &patch_flags(&filtered.kept, &[]),
+        dir.path(),
+    )
+    .expect("emcc runs with the kept flags");
+    let compile = commands.compile.describe();
+    let link = commands.link.describe();
+    let clang_args: Vec<&str> = compile.split('\u{1f}').collect();
+    for (i, arg) in clang_args.iter().enumerate() {
+        let include_of =
+            |flag: &str| (*arg == flag).then(|| clang_args.get(i + 1).copied().unwrap_or_default());
+        let host_include = ["-I", "-isystem"]
+            .iter()
+            .filter_map(|flag| include_of(flag))
+            .any(|dir| !dir.ends_with("lib/jank/0.1/include"));
+        let host = host_include
+            || arg.contains(&host_headers)
+            || arg.contains("x86_64")
+            || *arg == "-femulated-tls"
+            || arg.contains("GC_THREADS")
+            || arg.contains("POINTER_MASK")
+            || arg.contains("/build/jank");
+        assert!(!host, "{arg} reached clang: {clang_args:?}");
+    }
+    for host in ["jank-static-runtime", "stdc++", "rpath", "/usr/lib/llvm-19"] {
+        assert!(!link.contains(host), "{host} reached wasm-ld: {link}");
+    }
+    for jank in [
+        "lib/jank/0.1/include",
+        "JANK_VERSION=\"jank-0.1-alpha-test-double\"",
+        "-fwrapv",
+    ] {
+        assert!(compile.contains(jank), "{jank} is kept: {compile}");
+    }
+    // And the build itself: the host headers are `#error`s, so every patch
+    // the other tests build proves they were not used; this one too.
+    let builder = jank_wasm_nrepl::toolchain::build::PatchBuilder::new(
+        commands,
+        dir.path(),
+        jank_wasm_nrepl::toolchain::build::BuilderOptions::default(),
+    );
+    assert_eq!(builder.prelude_error(), None);
+}
+
+#[test]
+fn filtered_cflags_are_logged_with_rust_log_debug() {
+    let bundle = host_bundle().display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jank-wasm-nrepl"))
+        .args([
+            "--compiler",
+            "jank",
+            "--jank",
+            &double(),
+            "--runtime-bundle",
+        ])
+        .arg(&bundle)
+        .args(["--nrepl-port", "0", "--http-port", "0", "--no-port-file"])
+        .env("RUST_LOG", "jank_wasm_nrepl::toolchain=debug")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let line = loop {
+        match lines_rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(line) if line.contains("filtered for emscripten") => break line,
+            Ok(_) => {}
+            Err(_) => panic!("no filtered-flags line in the debug log"),
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = strip_ansi(&line);
+    let (kept, dropped) = line.split_once("dropped=").expect("kept and dropped");
+    assert!(kept.contains("lib/jank/0.1/include"), "{line}");
+    for host in [
+        "-femulated-tls",
+        "-DGC_THREADS",
+        "host-headers",
+        "--target=x86_64-pc-linux-gnu",
+        "-ljank-static-runtime",
+    ] {
+        assert!(dropped.contains(host), "{host} shown as dropped: {line}");
+        assert!(!kept.contains(host), "{host} not kept: {line}");
+    }
+}
+
+/// `text` without terminal colour codes (the log colours its fields).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars
+                .by_ref()
+                .take_while(|c| !c.is_ascii_alphabetic())
+                .for_each(drop);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_double_follows_janks_command_line() {
+    let dir = tempfile::tempdir().expect("a module directory");
+    std::fs::write(dir.path().join("m.jank"), "(ns m)\n(defn f [] (nope))\n").unwrap();
+    std::fs::write(dir.path().join("ok.jank"), "(ns ok)\n(def x 1)\n").unwrap();
+    let run = |args: &[&str]| {
+        Command::new(double())
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("the double runs")
+    };
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    // util/cli.cpp: --name is a bare file name; --module-path takes its value apart.
+    let named = run(&[
+        "compile-module",
+        "--output-target",
+        "cpp",
+        "--name",
+        "a/b.cpp",
+        "ok",
+    ]);
+    assert_eq!(named.status.code(), Some(1));
+    assert_eq!(
+        stderr(&named),
+        "error: The argument to --name must be a file name, not a directory.\n"
+    );
+    let joined = run(&["--module-path=.", "compile-module", "ok"]);
+    assert_eq!(
+        stderr(&joined),
+        "error: Invalid command '--module-path=.'.\n"
+    );
+    // Without --name, the build dir: target/_cache/<binary version>/<module>.cpp.
+    let default = run(&[
+        "--module-path",
+        ".",
+        "compile-module",
+        "--output-target",
+        "cpp",
+        "ok",
+    ]);
+    assert!(default.status.success(), "{default:?}");
+    let cpp = std::fs::read_to_string(dir.path().join("target/_cache/test-double-1/ok.cpp"))
+        .expect("jank's default output path");
+    for shape in [
+        "#include <jank/prelude.hpp>\nnamespace ok {",
+        "jank::runtime::var_ref clojure_core_in_ns_",
+        "extern \"C\" jank::runtime::object_ref jank_load_ok_0(jank::runtime::object_ref const jank_load_ok)",
+        "extern \"C\" void jank_load_ok(){jank_ns_intern_c(\"ok\");jank_ns_set_symbol_counter(\"ok\", ",
+        "GC_add_roots(&ok::",
+        "(_jank_var_owned(\"ok/x\"))",
+        "new (&ok::clojure_core_in_ns_",
+    ] {
+        assert!(cpp.contains(shape), "{shape} in:\n{cpp}");
+    }
+    // Errors: jank's report, on stdout, and status 1.
+    let failed = run(&[
+        "--module-path",
+        ".",
+        "compile-module",
+        "--output-target",
+        "cpp",
+        "--name",
+        "m.cpp",
+        "m",
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&failed.stdout);
+    assert!(
+        report.starts_with("─ analyze/unresolved-symbol ─")
+            && report.contains("error: The symbol `nope` could not be resolved.")
+            && report.contains("  2  │ (defn f [] (nope))\n     │             ^^^^ Found here."),
+        "{report}"
+    );
+    assert!(
+        !dir.path().join("m.cpp").exists(),
+        "no C++ for a failed module"
+    );
+}
+
+#[test]
+fn versions_that_do_not_fit_are_named_at_start() {
+    // A jank installed with upstream jank's 64-bit assumption in its headers
+    // (jtl/primitive.hpp), as a copy of the double in an install layout.
+    let install = tempfile::tempdir().expect("an install directory");
+    let bin = install.path().join("bin");
+    let include = bin.join("lib/jank/0.1/include/jank");
+    std::fs::create_dir_all(&include).unwrap();
+    std::fs::copy(double(), bin.join("jank")).unwrap();
+    std::fs::write(
+        include.join("prelude.hpp"),
+        "namespace jtl\n{\n  using uptr = unsigned long long;\n  static_assert(sizeof(uptr) == sizeof(void *));\n}\n",
+    )
+    .unwrap();
+    let jank = bin.join("jank").display().to_string();
+    let bundle = host_bundle().display().to_string();
+    let child = Command::new(env!("CARGO_BIN_EXE_jank-wasm-nrepl"))
+        .args([
+            "--compiler",
+            "jank",
+            "--jank",
+            &jank,
+            "--runtime-bundle",
+            &bundle,
+        ])
+        .args(["--nrepl-port", "0", "--http-port", "0", "--no-port-file"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let output =
+        jank_wasm_nrepl::testkit::wait_with_timeout(child, std::time::Duration::from_secs(60));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("emscripten cannot compile jank's <jank/prelude.hpp>")
+            && stderr.contains("this jank is not a wasm32 build")
+            && stderr.contains("static_assert"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing started");
+}
+
+/// The jank processes (the double's Python) of the server with pid `server`.
+fn jank_processes_of(server: u32) -> Vec<u32> {
+    let prefix = format!("jank-wasm-toolchain-{server}-");
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            // The watchdog shell (and its `sleep`) share the directory.
+            comm.trim() != "sh"
+                && String::from_utf8_lossy(&cmdline).contains("jank-test-double")
+                && cwd.to_string_lossy().contains(&prefix)
+                && cwd.ends_with("jank")
+        })
+        .collect()
+}
+
+#[test]
+fn jank_is_started_again_if_it_dies_and_keeps_earlier_definitions() {
+    let mut repl = JankRepl::headless();
+    assert_eq!(repl.value("(defn ggg [v] (+ v 49))"), "#'user/ggg");
+    let jank = jank_processes_of(repl.server.pid());
+    assert_eq!(jank.len(), 1, "one long-lived jank: {jank:?}");
+    assert_eq!(repl.value("(ggg 1)"), "50");
+    assert_eq!(
+        jank_processes_of(repl.server.pid()),
+        jank,
+        "the same jank compiled it"
+    );
+    Command::new("kill")
+        .args(["-KILL", &jank[0].to_string()])
+        .status()
+        .expect("kill runs");
+    // The next eval starts a new jank, which gets the earlier evals first:
+    // it runs `(ggg 10)` while compiling, so it must know ggg.
+    assert_eq!(repl.value("(ggg 10)"), "59");
+    let again = jank_processes_of(repl.server.pid());
+    assert!(again.len() == 1 && again != jank, "a new jank: {again:?}");
+    drop(repl);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while Path::new(&format!("/proc/{}", again[0])).exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "jank outlived its server"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_jank_throw_in_a_patch_is_caught_by_the_bundle() {
+    use jank_wasm_nrepl::toolchain::build::{BuilderOptions, PatchBuilder};
+    use jank_wasm_nrepl::toolchain::{emcc, patch_flags, patch_source};
+    let dir = tempfile::tempdir().expect("a build directory");
+    let flags = patch_flags(&filtered_cflags().kept, &[]);
+    let commands = emcc::probe(Path::new("emcc"), &flags, dir.path()).expect("emcc runs");
+    let builder = PatchBuilder::new(commands, dir.path(), BuilderOptions::default());
+    // What jank writes for a `throw`: cpp_processor.cpp throws an object_ref.
+    let cpp = "#include <jank/prelude.hpp>\nextern \"C\" void jank_load_thrower(){ throw static_cast<jank::runtime::object_ref>(_jank_string(\"from a patch\")); }\n";
+    let (source, id) = patch_source(&builder, cpp, None).expect("a loader");
+    let built = builder.build(&source, &id).expect("the patch builds");
+    std::fs::write(dir.path().join("patch.wasm"), built.wasm.as_slice()).unwrap();
+    let entry = jank_wasm_nrepl::toolchain::build::entry_name(&id);
+    let script = dir.path().join("load.cjs");
+    std::fs::write(
+        &script,
+        format!(
+            "const create = require({glue:?});\n\
+             create({{ print: () => {{}}, printErr: () => {{}} }}).then((m) => {{\n\
+               m.FS.writeFile('/patch.wasm', require('fs').readFileSync({patch:?}));\n\
+               console.log(m.ccall('jank_wasm_load_patch', 'string', ['string', 'string'], ['/patch.wasm', {entry:?}]));\n\
+             }});\n",
+            glue = host_bundle().join("jank-test-host.js").display().to_string(),
+            patch = dir.path().join("patch.wasm").display().to_string(),
+        ),
+    )
+    .unwrap();
+    let child = Command::new("node")
+        .arg("--no-experimental-fetch")
+        .arg(&script)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let output =
+        jank_wasm_nrepl::testkit::wait_with_timeout(child, std::time::Duration::from_secs(60));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "eclojure.lang.ExceptionInfo\nfrom a patch\n",
+        "{output:?}"
+    );
 }

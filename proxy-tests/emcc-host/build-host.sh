@@ -20,15 +20,17 @@ mkdir -p "$out"
 # emcc's JS optimizer (-O1 and up) needs Debian's acorn with a Node from elsewhere.
 export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 # MAIN_MODULE=2 exports only what is asked for. host.cpp marks the runtime
-# API EMSCRIPTEN_KEEPALIVE; here: the C++ support a patch's fns use (operator
-# new and delete, the typeinfo their classes derive from) and some libc
-# (-O2 would rename a patch's printf to iprintf: both). Anything else a patch
-# imports is refused by the server's import check, naming the symbol.
+# API EMSCRIPTEN_KEEPALIVE; here: the C++ support patches use (operator new
+# and delete for closure contexts, the typeinfo of what jank code throws,
+# jank::runtime::object_ref, so a patch's throw and the host's catch agree on
+# it) and some libc (-O2 would rename a patch's printf to iprintf: both).
+# Anything else a patch imports is refused by the server's import check,
+# naming the symbol.
 exports=_main,_printf,_iprintf,_puts,_malloc,_free,_memcpy,_memset,_memmove,_strlen
-exports+=,__Znwm,__ZdlPv,__ZTIN4jank7runtime6objectE,__ZTIN4jank7runtime2fnE
-exports+=,__ZTVN10__cxxabiv117__class_type_infoE,__ZTVN10__cxxabiv120__si_class_type_infoE
+exports+=,__Znwm,__ZdlPv,__ZTIN4jank7runtime4orefINS0_6objectEEE
+exports+=,__ZTVN10__cxxabiv117__class_type_infoE
 exec "$empp" "$here/host.cpp" -o "$out/jank-test-host.js" \
-  -I"$here/include" -std=c++17 -O1 -fPIC -fexceptions \
+  -I"$here/lib/jank/0.1/include" -std=c++20 -O1 -fPIC -fexceptions \
   -sMAIN_MODULE=2 -sALLOW_TABLE_GROWTH=1 -sFILESYSTEM=1 -sEXPORT_ALL=1 \
   -sWASM_BIGINT=1 \
   -sALLOW_MEMORY_GROWTH=1 \

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use jank_wasm_nrepl::toolchain::build::{BuilderOptions, PatchBuilder};
-use jank_wasm_nrepl::toolchain::{emcc, patch_flags, patch_source};
+use jank_wasm_nrepl::toolchain::{cflags, emcc, patch_flags, patch_source};
 
 #[derive(Parser)]
 #[command(about = "Patch build times of the jank toolchain path")]
@@ -64,9 +64,9 @@ fn run(options: &Options) -> Result<String, String> {
     let double = root.join("proxy-tests/emcc-host/jank-test-double");
     let work = tempfile::tempdir().map_err(|e| e.to_string())?;
     let cpp = jank_cpp(&double, work.path())?;
-    let cflags = command_output(Command::new(&double).arg("print-cflags"))?;
-    let cflags: Vec<String> = cflags.split_whitespace().map(str::to_string).collect();
-    let flags = patch_flags(&cflags, &options.flags);
+    let printed = command_output(Command::new(&double).arg("print-cflags"))?;
+    let cflags = cflags::filter(&printed, &double, &[]);
+    let flags = patch_flags(&cflags.kept, &options.flags);
     let commands = emcc::probe(Path::new(&options.emcc), &flags, work.path())?;
 
     let mut rows = Vec::new();
@@ -115,19 +115,20 @@ fn run(options: &Options) -> Result<String, String> {
     Ok(report)
 }
 
-/// The test double's C++ for `MODULE`.
+/// The test double's C++ for `MODULE` (`--name` is a file name in the
+/// working directory, as jank requires).
 fn jank_cpp(double: &Path, dir: &Path) -> Result<String, String> {
     std::fs::write(dir.join("user.jank"), MODULE).map_err(|e| e.to_string())?;
-    let out = dir.join("module.cpp");
     command_output(
         Command::new(double)
             .arg("--module-path")
             .arg(dir)
             .args(["compile-module", "--output-target", "cpp", "--name"])
-            .arg(&out)
-            .arg("user"),
+            .arg("module.cpp")
+            .arg("user")
+            .current_dir(dir),
     )?;
-    std::fs::read_to_string(&out).map_err(|e| e.to_string())
+    std::fs::read_to_string(dir.join("module.cpp")).map_err(|e| e.to_string())
 }
 
 /// A source never built before: `cpp` plus a distinct comment.

@@ -112,16 +112,23 @@ struct Inner {
     spare: Mutex<Option<Worker>>,
     memory: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     next_worker: AtomicU64,
+    /// Why `<jank/prelude.hpp>` did not precompile, if it did not (clang's
+    /// errors): no patch can compile then either.
+    prelude_error: Option<String>,
 }
 
 impl PatchBuilder {
     /// A builder working in `work` (a directory it may fill), with the
     /// commands from `emcc::probe`.
     pub fn new(commands: EmccCommands, work: &Path, options: BuilderOptions) -> PatchBuilder {
-        let pch = options
+        let (pch, prelude_error) = match options
             .precompiled_header
             .then(|| build_precompiled_header(&commands, work))
-            .flatten();
+        {
+            Some(Ok(pch)) => (Some(pch), None),
+            Some(Err(error)) => (None, Some(error)),
+            None => (None, None),
+        };
         let (compile, headers) = match &pch {
             Some(pch) => (
                 commands.compile.inserting_before(
@@ -154,10 +161,16 @@ impl PatchBuilder {
                 spare: Mutex::new(None),
                 memory: Mutex::new(HashMap::new()),
                 next_worker: AtomicU64::new(0),
+                prelude_error,
             }),
         };
         builder.refill_spare();
         builder
+    }
+
+    /// clang's errors when `<jank/prelude.hpp>` did not precompile.
+    pub fn prelude_error(&self) -> Option<&str> {
+        self.inner.prelude_error.as_deref()
     }
 
     /// The id a patch of `source` gets: names its entry and its symbols.
@@ -263,8 +276,15 @@ impl PatchBuilder {
             _ => linked,
         };
         let entry = entry_name(id);
+        // Typeinfo keeps its name: a type's typeinfo must be the same object
+        // in every module for a patch's `throw` of jank's object_ref to be
+        // caught by the bundle (the C++ runtime compares typeinfo addresses).
         let mut unique = wasm::make_symbols_unique(&finalized, id, |name| {
-            name == entry || name.starts_with("__") || name.starts_with("dynCall_")
+            name == entry
+                || name.starts_with("__")
+                || name.starts_with("dynCall_")
+                || name.starts_with("_ZTI")
+                || name.starts_with("_ZTS")
         })
         .map_err(internal)?;
         let side = serde_json::json!({ "entry": entry }).to_string();
@@ -471,13 +491,17 @@ struct PrecompiledHeader {
     headers: String,
 }
 
-/// Precompiles `<jank/prelude.hpp>` with the patch flags; `None` (patches
-/// then parse it each time) when that fails, e.g. the header is elsewhere.
-fn build_precompiled_header(commands: &EmccCommands, work: &Path) -> Option<PrecompiledHeader> {
+/// Precompiles `<jank/prelude.hpp>` with the patch flags; clang's errors
+/// when that fails (then every patch would fail the same way).
+fn build_precompiled_header(
+    commands: &EmccCommands,
+    work: &Path,
+) -> Result<PrecompiledHeader, String> {
     let wrapper = work.join("prelude-pch.hpp");
     let path = work.join("prelude.pch");
     let deps = work.join("prelude-pch.d");
-    std::fs::write(&wrapper, format!("#include <{PRELUDE_HEADER}>\n")).ok()?;
+    let io = |e: std::io::Error| format!("cannot precompile <{PRELUDE_HEADER}>: {e}");
+    std::fs::write(&wrapper, format!("#include <{PRELUDE_HEADER}>\n")).map_err(io)?;
     let template = commands
         .compile
         .replacing("-emit-obj", "-emit-pch")
@@ -485,28 +509,32 @@ fn build_precompiled_header(commands: &EmccCommands, work: &Path) -> Option<Prec
         .replacing("patch.cpp", "prelude-pch.hpp")
         .inserting_before(
             "-x",
-            &["-dependency-file", deps.to_str()?, "-MT", "prelude.pch"],
+            &[
+                "-dependency-file",
+                &deps.to_string_lossy(),
+                "-MT",
+                "prelude.pch",
+            ],
         );
     let errors = work.join("pch.err");
     let mut child = template
         .command(&wrapper, &path)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&errors).ok()?)
+        .stderr(std::fs::File::create(&errors).map_err(io)?)
         .spawn()
-        .ok()?;
+        .map_err(|e| format!("cannot run {}: {e}", template.program))?;
     match wait_until(&mut child, Instant::now() + BUILD_TIMEOUT) {
         Ok(Some(status)) if status.success() => {}
+        Ok(Some(_)) => return Err(read_text(&errors)),
         _ => {
-            warn!(
-                "could not precompile <{PRELUDE_HEADER}>; every patch will parse it: {}",
-                read_text(&errors)
-            );
-            return None;
+            return Err(format!(
+                "precompiling <{PRELUDE_HEADER}> did not finish within {BUILD_TIMEOUT:?}"
+            ));
         }
     }
     let headers = header_identities(&read_text(&deps), work);
-    Some(PrecompiledHeader { path, headers })
+    Ok(PrecompiledHeader { path, headers })
 }
 
 /// Path, size and modification time of each file in a make-style

@@ -3,10 +3,16 @@
 //! side module, checked against the runtime bundle's main module, and sent to
 //! a runtime that `dlopen`s it into the jank runtime (assets/emscripten-host.js).
 //!
+//! At start (`JankToolchain::start`): `jank print-cflags`, filtered for
+//! emscripten (`cflags`); emcc's commands learned (`emcc`); the jank prelude
+//! precompiled, which also proves that jank's headers and this emscripten
+//! fit; one long-lived jank started (`jank::CompileServer`).
+//!
 //! One eval, step by step (`JankToolchain::eval_patch`):
-//! 1. `module_source`: the eval's forms as a module in the session's
-//!    namespace, declaring the vars earlier evals defined;
-//! 2. `jank::Jank`: `jank compile-module --output-target cpp`;
+//! 1. `module_source`: the eval's forms as the module `jank-wasm.eval`, in
+//!    the session's namespace;
+//! 2. `jank::CompileServer`: jank compiles it (evaluating every form, as
+//!    `compile-module` does) and writes its C++;
 //! 3. an entry with a name unique to the patch, appended to jank's C++: it
 //!    calls the module's `jank_load_*` (which interns the vars by name and
 //!    runs the forms) and returns the printed value of the last form;
@@ -18,11 +24,13 @@
 //! tokio's blocking pool.
 
 pub mod build;
+pub mod cflags;
 mod diagnostics;
 pub mod emcc;
 mod jank;
 pub mod main_module;
 pub mod module_source;
+mod nrepl_client;
 mod process;
 pub mod top_forms;
 pub mod wasm;
@@ -30,17 +38,16 @@ pub mod wasm;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 
-use tracing::info;
+use tracing::{debug, info};
 
 use crate::compiler::namespace::Slot;
 use crate::config::Config;
 use build::{BuildError, BuilderOptions, PatchBuilder};
+use jank::{CompileError, CompileServer};
 use main_module::MainModule;
-use module_source::KnownVars;
 
 /// Flags every patch is compiled with, before jank's cflags and the user's:
 /// a side module, position-independent, with C++ exceptions (jank throws),
@@ -55,8 +62,11 @@ pub const BASE_FLAGS: &[&str] = &[
     "-sWASM_BIGINT=1",
     "-O1",
 ];
-/// Flags after the user's: only the patch's entry is visible outside it.
-pub const LAST_FLAGS: &[&str] = &["-fvisibility=hidden"];
+/// Flags after the user's: only the patch's entry is visible outside it,
+/// and its types (their typeinfo, which a `throw` in the patch and a `catch`
+/// in the bundle must share): `-fvisibility=hidden` for functions and
+/// variables with default visibility for types.
+pub const LAST_FLAGS: &[&str] = &["-fvisibility-ms-compat"];
 
 /// Why the toolchain cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -93,19 +103,19 @@ pub struct EvalPatch {
 
 /// The toolchain, set up once at start.
 pub struct JankToolchain {
-    jank: jank::Jank,
+    /// The long-lived jank; one compile at a time.
+    jank: Mutex<CompileServer>,
     builder: PatchBuilder,
     /// The runtime bundle (also served over HTTP).
     pub main_module: Arc<MainModule>,
     state: Mutex<State>,
-    next_eval: AtomicU64,
-    /// Holds the toolchain's files (precompiled header, builds, modules).
+    /// Holds the toolchain's files (precompiled header, builds, jank's
+    /// working directory).
     work: tempfile::TempDir,
 }
 
 #[derive(Default)]
 struct State {
-    known: KnownVars,
     namespaces: HashSet<String>,
     /// Patch-log slots by var (`ns/name`): our own numbering, the built-in
     /// compiler's registry is not used on this path.
@@ -113,32 +123,49 @@ struct State {
 }
 
 impl JankToolchain {
-    /// Checks that jank, emcc and the runtime bundle are there, probes emcc
-    /// and precompiles the prelude. Takes a second or two.
+    /// Checks that jank, emcc and the runtime bundle are there and fit, and
+    /// starts jank. Takes a second or two (jank itself may take longer to be
+    /// ready: the first eval waits for it).
     pub fn start(config: &Config) -> Result<JankToolchain, StartError> {
         let (jank_program, emcc, bundle) = find_tools(config)?;
         let main_module = MainModule::load(&bundle).map_err(StartError)?;
         let jank = jank::Jank::new(jank_program, &config.jank_args);
-        let cflags = jank.cflags().map_err(StartError)?;
+        let printed = jank.print_cflags().map_err(StartError)?;
+        let filtered = cflags::filter(&printed, jank.program(), jank.args());
+        debug!(
+            kept = %filtered.kept.join(" "),
+            dropped = %filtered.dropped.join(" "),
+            "jank print-cflags, filtered for emscripten's clang (src/toolchain/cflags.rs)"
+        );
         remove_stale_work_dirs();
         let work = tempfile::Builder::new()
             .prefix(&format!("{WORK_PREFIX}{}-", std::process::id()))
             .tempdir()
             .map_err(|e| StartError(format!("cannot create a work directory: {e}")))?;
-        let flags = patch_flags(&cflags, &config.emcc_flags);
+        let flags = patch_flags(&filtered.kept, &config.emcc_flags);
         let commands = emcc::probe(&emcc, &flags, work.path()).map_err(StartError)?;
+        let emcc_version = commands.version.clone();
         let options = BuilderOptions {
             disk_cache: config.patch_cache.clone().or_else(default_cache_dir),
             ..BuilderOptions::default()
         };
         let builder = PatchBuilder::new(commands, work.path(), options);
-        info!(bundle = %bundle.display(), "jank toolchain ready");
+        if let Some(errors) = builder.prelude_error() {
+            return Err(StartError(versions_do_not_fit(
+                errors,
+                &emcc_version,
+                &filtered,
+                work.path(),
+            )));
+        }
+        let jank_dir = work.path().join("jank");
+        let server = CompileServer::start(jank, &jank_dir).map_err(StartError)?;
+        info!(bundle = %bundle.display(), emcc = %emcc_version, "jank toolchain ready");
         Ok(JankToolchain {
-            jank,
+            jank: Mutex::new(server),
             builder,
             main_module: Arc::new(main_module),
             state: Mutex::new(State::default()),
-            next_eval: AtomicU64::new(0),
             work,
         })
     }
@@ -158,8 +185,7 @@ impl JankToolchain {
         source: &str,
         first_line: u32,
     ) -> Result<Option<EvalPatch>, EvalFailure> {
-        let known = self.state.lock().known.clone();
-        let module = match module_source::eval_module(ns, code, &known) {
+        let module = match module_source::eval_module(ns, code) {
             Ok(Some(module)) => module,
             Ok(None) => return Ok(None),
             Err(error) => {
@@ -171,10 +197,14 @@ impl JankToolchain {
                 });
             }
         };
-        let dir = self.eval_dir().map_err(compile_failure)?;
-        let result = self.build_module(&dir, ns, &module, source, first_line);
-        let _ = std::fs::remove_dir_all(&dir);
-        let wasm = result?;
+        let eval = diagnostics::EvalSource {
+            name: source,
+            first_line,
+            code,
+            positions: &module.positions,
+        };
+        let wasm = self.build_module(&module, &eval)?;
+        self.jank.lock().remember(module.text.clone());
         Ok(Some(EvalPatch {
             wasm,
             defines: self.record(ns, &module),
@@ -182,38 +212,18 @@ impl JankToolchain {
         }))
     }
 
-    /// jank, the entry, the build and the import check, in `dir`.
+    /// jank, the entry, the build and the import check.
     fn build_module(
         &self,
-        dir: &Path,
-        ns: &str,
         module: &module_source::EvalModule,
-        source: &str,
-        first_line: u32,
+        eval: &diagnostics::EvalSource,
     ) -> Result<Arc<Vec<u8>>, EvalFailure> {
-        let module_file = dir.join(module_file_name(ns));
-        if let Some(parent) = module_file.parent() {
-            std::fs::create_dir_all(parent).map_err(compile_failure)?;
-        }
-        std::fs::write(&module_file, &module.text).map_err(compile_failure)?;
-        let cpp_file = dir.join("module.cpp");
-        self.jank
-            .compile_module(dir, ns, &cpp_file)
-            .map_err(|output| {
-                let eval = diagnostics::EvalSource {
-                    name: source,
-                    first_line,
-                    positions: &module.positions,
-                };
-                compile_failure(diagnostics::jank_message(
-                    &output,
-                    &module_file,
-                    self.work.path(),
-                    &eval,
-                ))
-            })?;
-        let cpp = std::fs::read_to_string(&cpp_file)
-            .map_err(|e| compile_failure(format!("jank wrote no C++ ({e})")))?;
+        let cpp = {
+            let mut jank = self.jank.lock();
+            let module_file = jank.module_file();
+            jank.compile(&module.text)
+                .map_err(|error| self.jank_failure(error, &module_file, eval))?
+        };
         let (full, id) = patch_source(&self.builder, &cpp, module.value_var.as_deref())
             .map_err(compile_failure)?;
         let built = self
@@ -222,6 +232,29 @@ impl JankToolchain {
             .map_err(|error| compile_failure(self.build_message(error)))?;
         self.check_imports(&built.wasm)?;
         Ok(built.wasm)
+    }
+
+    fn jank_failure(
+        &self,
+        error: CompileError,
+        module_file: &Path,
+        eval: &diagnostics::EvalSource,
+    ) -> EvalFailure {
+        match error {
+            CompileError::Jank(errors) => {
+                let (message, at) =
+                    diagnostics::jank_failure(&errors, module_file, self.work.path(), eval);
+                EvalFailure {
+                    kind: FailureKind::Compile,
+                    message,
+                    line: at.map(|(line, _)| line),
+                    column: at.map(|(_, column)| column),
+                }
+            }
+            CompileError::Tool(output) => {
+                compile_failure(diagnostics::tool_message(&output, self.work.path()))
+            }
+        }
     }
 
     fn build_message(&self, error: BuildError) -> String {
@@ -266,25 +299,13 @@ impl JankToolchain {
         state.namespaces.insert(module.ns_after.clone());
         let mut slots = Vec::new();
         for qualified in &module.defines {
-            if let Some((var_ns, name)) = qualified.split_once('/') {
+            if let Some((var_ns, _)) = qualified.split_once('/') {
                 state.namespaces.insert(var_ns.to_string());
-                state
-                    .known
-                    .entry(var_ns.to_string())
-                    .or_default()
-                    .insert(name.to_string());
             }
             let next = FIRST_SLOT + state.slots.len() as Slot;
             slots.push(*state.slots.entry(qualified.clone()).or_insert(next));
         }
         slots
-    }
-
-    fn eval_dir(&self) -> std::io::Result<PathBuf> {
-        let n = self.next_eval.fetch_add(1, Ordering::Relaxed);
-        let dir = self.work.path().join("evals").join(n.to_string());
-        std::fs::create_dir_all(&dir)?;
-        Ok(dir)
     }
 }
 
@@ -305,9 +326,12 @@ pub fn patch_source(
         "jank's C++ has no `extern \"C\" void jank_load_...()` module loader".to_string()
     })?;
     let value = value_var.map_or_else(|| "nullptr".to_string(), cpp_string);
+    // jank defines the loader inside the module's C++ namespace; declaring
+    // it again here names the same C function.
     let with_entry = |id: &str| {
         format!(
             "{cpp}\n\n// Added by jank-wasm-nrepl: the patch's entry (docs/patch-abi.md, \"Side modules\").\n\
+             extern \"C\" void {load}();\n\
              extern \"C\" char const *jank_wasm_print_var(char const *qualified_name);\n\
              extern \"C\" __attribute__((visibility(\"default\"))) char const *{entry}()\n\
              {{\n  {load}();\n  return jank_wasm_print_var({value});\n}}\n",
@@ -399,9 +423,62 @@ fn default_cache_dir() -> Option<PathBuf> {
     Some(base.join("jank-wasm-nrepl").join("patches"))
 }
 
-/// Where jank looks for module `ns`: `.` as `/`, `-` as `_`, plus `.jank`.
-fn module_file_name(ns: &str) -> String {
-    format!("{}.jank", ns.replace('.', "/").replace('-', "_"))
+/// What the server says at start when jank's headers do not compile with
+/// this emscripten: which of the two does not fit, and clang's errors.
+fn versions_do_not_fit(
+    errors: &str,
+    emcc_version: &str,
+    filtered: &cflags::Filtered,
+    work: &Path,
+) -> String {
+    let errors = diagnostics::clang_message(errors, work);
+    let why = if errors.contains("sizeof(uptr) == sizeof(void *)")
+        || (errors.contains("static_assert") && errors.contains("sizeof(void *)"))
+    {
+        "jank's headers are for a 64-bit target (jtl/primitive.hpp asserts that `uptr` is as large as a pointer), so this jank is not a wasm32 build. Use a jank built for wasm32 (README, \"The jank toolchain path\").".to_string()
+    } else if [
+        "bit_cast",
+        "assume_aligned",
+        "constexpr",
+        "char8_t",
+        "<format>",
+        "'format'",
+    ]
+    .iter()
+    .any(|needle| errors.contains(needle))
+    {
+        format!(
+            "{emcc_version} is too old for this jank's headers (they use C++20 library features its libc++ lacks). Use the emscripten version your jank's wasm build was made with (README, \"The jank toolchain path\")."
+        )
+    } else if errors.contains("file not found") {
+        format!(
+            "emscripten's clang cannot find a header jank's prelude needs, with the include directories kept from `jank print-cflags` ({}). Add the directory with --emcc-flag=-I<dir>.",
+            include_dirs(filtered)
+        )
+    } else {
+        format!(
+            "{emcc_version} cannot compile jank's <{}> with jank's flags: the jank path needs a jank built for wasm32 and an emscripten at least as new as that build needs (README, \"The jank toolchain path\").",
+            build::PRELUDE_HEADER
+        )
+    };
+    format!(
+        "--compiler jank: emscripten cannot compile jank's <{}>. {why}\nclang said:\n{errors}",
+        build::PRELUDE_HEADER
+    )
+}
+
+fn include_dirs(filtered: &cflags::Filtered) -> String {
+    let dirs: Vec<&str> = filtered
+        .kept
+        .iter()
+        .map(String::as_str)
+        .filter(|f| f.starts_with("-I") || f.starts_with('/') || f.starts_with("-isystem"))
+        .collect();
+    if dirs.is_empty() {
+        "none".to_string()
+    } else {
+        dirs.join(" ")
+    }
 }
 
 /// The name of the `extern "C" void jank_load_...()` function in jank's C++.
@@ -448,17 +525,33 @@ mod tests {
     }
 
     #[test]
-    fn module_files_follow_jank_naming() {
-        assert_eq!(module_file_name("my.cool-app"), "my/cool_app.jank");
-    }
-
-    #[test]
     fn patch_flags_put_ours_around_the_rest() {
         let flags = patch_flags(&["-Ijank".into()], &["-O2".into()]);
         assert_eq!(flags.first().map(String::as_str), Some("-sSIDE_MODULE=1"));
         assert_eq!(
             flags[flags.len() - 3..],
-            ["-Ijank", "-O2", "-fvisibility=hidden"]
+            ["-Ijank", "-O2", "-fvisibility-ms-compat"]
         );
+    }
+
+    #[test]
+    fn says_which_version_does_not_fit() {
+        let filtered = cflags::Filtered::default();
+        let work = Path::new("/tmp/w");
+        let wasm64 = versions_do_not_fit(
+            "/opt/jank/include/jtl/primitive.hpp:38:3: error: static_assert failed due to requirement 'sizeof(unsigned long long) == sizeof(void *)'\n",
+            "emcc 3.1.6",
+            &filtered,
+            work,
+        );
+        assert!(wasm64.contains("not a wasm32 build"), "{wasm64}");
+        assert!(wasm64.contains("primitive.hpp:38:3"), "{wasm64}");
+        let old = versions_do_not_fit(
+            "x.hpp:1:1: error: no member named 'bit_cast' in namespace 'std'\n",
+            "emcc 3.1.6",
+            &filtered,
+            work,
+        );
+        assert!(old.contains("emcc 3.1.6 is too old"), "{old}");
     }
 }

@@ -1,12 +1,9 @@
-//! The jank module an eval becomes: the eval's forms, byte for byte, in the
-//! session's namespace, with what a separate `jank compile-module` process
-//! needs to compile them like the REPL would:
+//! The jank module an eval becomes (`jank-wasm.eval`, compiled by the
+//! long-lived jank, which knows what earlier evals defined): the eval's forms,
+//! byte for byte, with
 //!
 //! - `(ns <session ns>)` first, so the forms land in the session's namespace
 //!   (the first attempt compiled everything into `user`);
-//! - `(declare ...)` of the vars earlier evals defined, in their namespaces,
-//!   so jank resolves them (its process starts empty each time) without
-//!   redefining them: `declare` leaves a bound root alone;
 //! - the last form wrapped in `(def jank-wasm-value__ ...)`, so the patch's
 //!   entry can print its value after the module ran.
 //!
@@ -15,8 +12,6 @@
 //! on the last form's first line, columns after the wrapper are shifted by
 //! its length): `PositionMap` undoes both.
 
-use std::collections::{BTreeSet, HashMap};
-
 use super::top_forms::{self, SplitError, TopForm};
 
 /// The var the last form's value is stored in, in the namespace it ran in.
@@ -24,9 +19,6 @@ pub const VALUE_VAR: &str = "jank-wasm-value__";
 
 /// How many lines the module puts before the eval's text.
 pub const PRELUDE_LINES: u32 = 1;
-
-/// Vars defined so far, by namespace.
-pub type KnownVars = HashMap<String, BTreeSet<String>>;
 
 /// An eval as a jank module.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,16 +60,12 @@ impl PositionMap {
 
 /// The module for evaluating `code` in `session_ns`; `None` when the code has
 /// no forms at all.
-pub fn eval_module(
-    session_ns: &str,
-    code: &str,
-    known: &KnownVars,
-) -> Result<Option<EvalModule>, SplitError> {
+pub fn eval_module(session_ns: &str, code: &str) -> Result<Option<EvalModule>, SplitError> {
     let forms = top_forms::split(code)?;
     let Some(last) = forms.last() else {
         return Ok(None);
     };
-    let mut text = prelude(session_ns, known);
+    let mut text = format!("(ns {session_ns})\n");
     let mut ns = session_ns.to_string();
     let mut defines = Vec::new();
     let mut copied = 0;
@@ -98,7 +86,7 @@ pub fn eval_module(
             text.push_str(source);
         }
         copied = form.end;
-        record(form, &mut ns, &mut defines, &mut text, known);
+        record(form, &mut ns, &mut defines);
     }
     text.push_str(&code[copied..]);
     text.push('\n');
@@ -111,29 +99,6 @@ pub fn eval_module(
     }))
 }
 
-/// The module's first line: its `ns`, then the declarations of every var
-/// earlier evals defined, each in its namespace, ending in the session's.
-fn prelude(session_ns: &str, known: &KnownVars) -> String {
-    let mut line = format!("(ns {session_ns})");
-    let mut others: Vec<(&String, &BTreeSet<String>)> = known
-        .iter()
-        .filter(|(ns, names)| ns.as_str() != session_ns && !names.is_empty())
-        .collect();
-    others.sort();
-    for (ns, names) in &others {
-        line.push_str(&format!(
-            " (clojure.core/in-ns '{ns}){}",
-            declare(Some(names))
-        ));
-    }
-    if !others.is_empty() {
-        line.push_str(&format!(" (clojure.core/in-ns '{session_ns})"));
-    }
-    line.push_str(&declare(known.get(session_ns)));
-    line.push('\n');
-    line
-}
-
 /// 1-based line and column (in chars) of byte `offset` in `text`.
 fn line_and_column(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset];
@@ -142,18 +107,10 @@ fn line_and_column(text: &str, offset: usize) -> (u32, u32) {
     (line, column)
 }
 
-/// Notes what `form` defines or switches to; after a namespace switch, declares
-/// the vars known in the new namespace (on the same line: positions stay put).
-fn record(
-    form: &TopForm,
-    ns: &mut String,
-    defines: &mut Vec<String>,
-    text: &mut String,
-    known: &KnownVars,
-) {
+/// Notes what `form` defines or switches to.
+fn record(form: &TopForm, ns: &mut String, defines: &mut Vec<String>) {
     if let Some(next) = top_forms::switched_ns(form) {
         *ns = next.to_string();
-        text.push_str(&declare(known.get(next)));
         return;
     }
     defines.extend(
@@ -163,44 +120,18 @@ fn record(
     );
 }
 
-fn declare(names: Option<&BTreeSet<String>>) -> String {
-    match names {
-        Some(names) if !names.is_empty() => {
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            format!(" (clojure.core/declare {})", names.join(" "))
-        }
-        _ => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn known(entries: &[(&str, &[&str])]) -> KnownVars {
-        entries
-            .iter()
-            .map(|(ns, names)| {
-                (
-                    ns.to_string(),
-                    names.iter().map(|n| n.to_string()).collect(),
-                )
-            })
-            .collect()
-    }
-
     #[test]
-    fn wraps_the_last_form_and_declares_earlier_vars() {
-        let module = eval_module(
-            "user",
-            "(defn hhh [v] (ggg v))\n(hhh 1)",
-            &known(&[("user", &["ggg"])]),
-        )
-        .unwrap()
-        .unwrap();
+    fn wraps_the_last_form_in_the_session_namespace() {
+        let module = eval_module("user", "(defn hhh [v] (ggg v))\n(hhh 1)")
+            .unwrap()
+            .unwrap();
         assert_eq!(
             module.text,
-            "(ns user) (clojure.core/declare ggg)\n(defn hhh [v] (ggg v))\n(def jank-wasm-value__ (hhh 1))\n"
+            "(ns user)\n(defn hhh [v] (ggg v))\n(def jank-wasm-value__ (hhh 1))\n"
         );
         // `hhh` in `(hhh 1)` is at 3:25 in the module, 2:2 in the eval.
         assert_eq!(module.positions.map(3, Some(25)), (2, Some(2)));
@@ -212,17 +143,12 @@ mod tests {
 
     #[test]
     fn follows_namespace_switches() {
-        let module = eval_module(
-            "user",
-            "(ns other) (def x 1) (in-ns 'third)",
-            &known(&[("other", &["y"]), ("user", &["u"])]),
-        )
-        .unwrap()
-        .unwrap();
+        let module = eval_module("user", "(ns other) (def x 1) (in-ns 'third)")
+            .unwrap()
+            .unwrap();
         assert_eq!(
             module.text,
-            "(ns user) (clojure.core/in-ns 'other) (clojure.core/declare y) (clojure.core/in-ns 'user) (clojure.core/declare u)\n\
-             (ns other) (clojure.core/declare y) (def x 1) (in-ns 'third)\n"
+            "(ns user)\n(ns other) (def x 1) (in-ns 'third)\n"
         );
         assert_eq!(module.defines, ["other/x"]);
         assert_eq!(module.ns_after, "third");
@@ -231,9 +157,6 @@ mod tests {
 
     #[test]
     fn no_forms_no_module() {
-        assert_eq!(
-            eval_module("user", "  ; nothing\n", &KnownVars::new()),
-            Ok(None)
-        );
+        assert_eq!(eval_module("user", "  ; nothing\n"), Ok(None));
     }
 }

@@ -1,10 +1,40 @@
 //! Small helpers for running the toolchain's programs: waiting with a
 //! deadline (a hung compiler must not hang an eval forever), finding a
-//! program on PATH, and splitting the command lines `emcc -v` prints.
+//! program on PATH, splitting the command lines `emcc -v` prints, and
+//! starting a long-lived program that cannot outlive us.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+/// Runs `"$@"` and stops it once its stdin (a pipe from us) reaches end of
+/// file, which happens when we drop our end or when this process ends in any
+/// way, killed included. The program itself reads nothing (`</dev/null`);
+/// the shell exits with its status when it ends by itself. (A background
+/// job's stdin is /dev/null unless redirected: hence fd 3.)
+const WATCHDOG: &str = r#"exec 3<&0
+"$@" </dev/null 3<&- &
+child=$!
+{ while read -r _ <&3; do :; done; kill -TERM "$child" 2>/dev/null; sleep 2; kill -KILL "$child" 2>/dev/null; } &
+watcher=$!
+wait "$child"
+status=$?
+kill "$watcher" 2>/dev/null
+exit "$status""#;
+
+/// A command running `program` under the watchdog: add its arguments, keep
+/// the child's stdin open for as long as the program may run, and drop it
+/// to stop the program.
+pub fn watched(program: &Path) -> Command {
+    let mut command = Command::new("/bin/sh");
+    command
+        .arg("-c")
+        .arg(WATCHDOG)
+        .arg("jank-wasm-watchdog")
+        .arg(program)
+        .stdin(Stdio::piped());
+    command
+}
 
 /// Waits for `child` until `deadline`; kills it then. Polls: the waits are
 /// short (a compiler's run), and polling needs no extra thread per child.

@@ -49,12 +49,11 @@ pub fn split(text: &str) -> Result<Vec<TopForm>, SplitError> {
     Ok(forms)
 }
 
-/// Vars that `form` defines by name (`def`, `defn`, `declare`, ...), as the
-/// namespace-local names. `defmacro` is left out on purpose: declaring a
-/// macro as a var would make jank compile calls of it as fn calls.
+/// Vars that `form` defines by name (`def`, `defn`, `defmacro`, `declare`,
+/// ...), as the namespace-local names.
 pub fn defined_names(form: &TopForm) -> Vec<String> {
     match form.head.as_deref() {
-        Some("def" | "defn" | "defn-" | "defonce" | "defmulti") => {
+        Some("def" | "defn" | "defn-" | "defonce" | "defmulti" | "defmacro") => {
             form.args.iter().take(1).cloned().collect()
         }
         Some("declare") => form.args.clone(),

@@ -1,0 +1,1 @@
+#error "jank-test-double: a host C++ header (host-headers/include/c++/12/stddef.h, from print-cflags) reached emscripten's clang"
