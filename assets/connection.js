@@ -5,6 +5,7 @@
 
 import {
   Runtime, prStr, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
+  setCallbackErrorReporter,
 } from './runtime.js';
 import { sideModuleInfo, createEmscriptenHost } from './emscripten-host.js';
 
@@ -179,6 +180,8 @@ export function connect(url, options = {}) {
     else if (!flushQueued) { flushQueued = true; queueMicrotask(flush); }
   };
   const previousOutput = setOutput({ out: writer('out'), err: writer('err') });
+  // a throw from a callback the code installed (a timer, a handler) goes to its eval's err
+  setCallbackErrorReporter((cls, message) => writer('err')(`${cls}: ${message}\n`));
 
   let sideModules = null; // the jank runtime bundle, loaded with the first side module
 
@@ -213,7 +216,7 @@ export function connect(url, options = {}) {
     } catch (e) {
       runtime.recordOutcome(null, e);
       const info = errorInfo(e);
-      result = { id, ok: false, cls: info.cls, message: info.message, source: runtime.lastSource };
+      result = { id, ok: false, cls: info.cls, message: info.message ?? prStr(e), source: runtime.lastSource };
     }
     result.runMs = performance.now() - started;
     flush();
@@ -278,7 +281,7 @@ export function connect(url, options = {}) {
     /** Report an error raised outside an eval (e.g. in a callback) as `err` output. */
     reportError(e) {
       const info = errorInfo(e);
-      writer('err')(`${info.cls}: ${info.message}\n`);
+      writer('err')(`${info.cls}: ${info.message ?? prStr(e)}\n`);
     },
   };
 }

@@ -123,11 +123,7 @@ struct NodeRuntime {
 impl NodeRuntime {
     fn start(server: &Server) -> NodeRuntime {
         let dir = tempfile::tempdir().expect("a directory for the runtime scripts");
-        for asset in jank_wasm_nrepl::bridge::assets::ASSETS {
-            if asset.name.ends_with("js") {
-                std::fs::write(dir.path().join(asset.name), asset.body).expect("write a script");
-            }
-        }
+        jank_wasm_nrepl::bridge::assets::write_scripts(dir.path()).expect("write the scripts");
         let url = format!(
             "ws://127.0.0.1:{}/repl?token={}",
             server.http_port,

@@ -8,11 +8,11 @@ use std::process::Command;
 
 use jank_wasm_nrepl::compiler::core_lib::CORE_VARS;
 
-#[test]
-fn runtime_exports_every_core_var_the_compiler_knows() {
+/// What `expression` (over the runtime module `m`) is, as JSON, computed by node.
+fn from_runtime(expression: &str) -> serde_json::Value {
     let runtime = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/runtime.js");
     let script = format!(
-        "import({:?}).then(m => console.log(JSON.stringify(m.coreNames)))",
+        "import({:?}).then(m => console.log(JSON.stringify({expression})))",
         format!("file://{runtime}")
     );
     let output = Command::new("node")
@@ -24,8 +24,38 @@ fn runtime_exports_every_core_var_the_compiler_knows() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let exported: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("JSON from node");
+    serde_json::from_slice(&output.stdout).expect("JSON from node")
+}
+
+/// The class names the compiler resolves symbols to are the runtime's (tools/gen-core-lib.py).
+#[test]
+fn compiler_knows_the_runtime_classes() {
+    let runtime: BTreeSet<String> = from_runtime("m.classNames()")
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|n| n.as_str().map(str::to_string))
+        .collect();
+    let compiler: BTreeSet<String> = jank_wasm_nrepl::compiler::classes::KNOWN_CLASSES
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        compiler, runtime,
+        "regenerate src/compiler/classes.rs with tools/gen-core-lib.py"
+    );
+    let mut sorted = jank_wasm_nrepl::compiler::classes::KNOWN_CLASSES.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        jank_wasm_nrepl::compiler::classes::KNOWN_CLASSES,
+        "sorted, for binary search"
+    );
+}
+
+#[test]
+fn runtime_exports_every_core_var_the_compiler_knows() {
+    let exported = from_runtime("m.coreNames");
     let in_runtime: BTreeSet<String> = exported
         .as_object()
         .expect("coreNames is an object of namespaces")

@@ -169,11 +169,11 @@ describe('printer', () => {
     assert.equal(prStr(undefined), 'nil');
     assert.equal(prStr(true), 'true');
     assert.equal(prStr(false), 'false');
-    assert.equal(prStr(42n), '42');
-    assert.equal(prStr(-7n), '-7');
+    assert.equal(prStr(42), '42');
+    assert.equal(prStr(-7), '-7');
     assert.equal(prStr(R.MIN_LONG), '-9223372036854775808');
-    assert.equal(prStr(R.div(1n, 2n)), '1/2');
-    assert.equal(prStr(R.div(-6n, 4n)), '-3/2');
+    assert.equal(prStr(R.div(1, 2)), '1/2');
+    assert.equal(prStr(R.div(-6, 4)), '-3/2');
     assert.equal(prStr(new R.BigNum(5n)), '5N');
     assert.equal(prStr('a\nb'), '"a\\nb"');
     assert.equal(prStr('q"\\\t\r'), '"q\\"\\\\\\t\\r"');
@@ -198,24 +198,24 @@ describe('printer', () => {
       [5e-324, '4.9E-324'], [1e-320, '1.0E-320'], [100.0, '100.0'], [-1.5e-7, '-1.5E-7'],
       [Infinity, '##Inf'], [-Infinity, '##-Inf'], [NaN, '##NaN'],
     ];
-    for (const [x, s] of cases) assert.equal(prStr(x), s, `prStr(${x})`);
+    for (const [x, s] of cases) assert.equal(prStr(R.dbl(x)), s, `prStr(${x})`);
     assert.equal(toStr(Infinity), 'Infinity');
     assert.equal(toStr(NaN), 'NaN');
-    assert.equal(toStr(1e21), '1.0E21');
+    assert.equal(toStr(R.dbl(1e21)), '1.0E21');
   });
 
   test('collections', () => {
-    assert.equal(prStr(list(1n, 2n)), '(1 2)');
+    assert.equal(prStr(list(1, 2)), '(1 2)');
     assert.equal(prStr(R.EMPTY_LIST), '()');
     assert.equal(prStr(list()), '()');
-    assert.equal(prStr(vec(1n, 2n, vec(3n))), '[1 2 [3]]');
-    assert.equal(prStr(hashMap(kw('a'), 1n, kw('b'), 'x')), '{:a 1, :b "x"}');
-    assert.equal(prStr(hashSet(1n)), '#{1}');
+    assert.equal(prStr(vec(1, 2, vec(3))), '[1 2 [3]]');
+    assert.equal(prStr(hashMap(kw('a'), 1, kw('b'), 'x')), '{:a 1, :b "x"}');
+    assert.equal(prStr(hashSet(1)), '#{1}');
     assert.equal(prStr(R.EMPTY_MAP), '{}');
     assert.equal(prStr(R.EMPTY_SET), '#{}');
     assert.equal(prStr(R.EMPTY_VECTOR), '[]');
-    assert.equal(prStr(call('seq', hashMap(kw('a'), 1n))), '([:a 1])');
-    assert.equal(prStr(call('take', 5n, call('range'))), '(0 1 2 3 4)');
+    assert.equal(prStr(call('seq', hashMap(kw('a'), 1))), '([:a 1])');
+    assert.equal(prStr(call('take', 5, call('range'))), '(0 1 2 3 4)');
     assert.equal(prStr(call('map', core.inc, vec())), '()');
     assert.equal(prStr(vec('a', ch('b'), null)), '["a" \\b nil]');
   });
@@ -231,14 +231,14 @@ describe('printer', () => {
     assert.equal(toStr(v), '["a" \\b ("c") {"k" "v"}]');
     assert.equal(toStr(kw('a', 'b')), ':a/b');
     assert.equal(toStr(new R.BigNum(3n)), '3');
-    assert.equal(call('str', null, 'a', 1n, 1.5, ch('c'), kw('k'), sym('s'), R.div(1n, 2n)), 'a11.5c:ks1/2');
+    assert.equal(call('str', null, 'a', 1, 1.5, ch('c'), kw('k'), sym('s'), R.div(1, 2)), 'a11.5c:ks1/2');
     // Clojure prints a LazySeq's str as Object.toString, with Java's hashCode
-    assert.equal(toStr(call('map', core.inc, vec(1n, 2n))), 'clojure.lang.LazySeq@402');
-    assert.equal(toStr(call('range', 3n)), '(0 1 2)');
-    assert.equal(call('pr-str', 1n, 'a'), '1 "a"');
-    assert.equal(call('print-str', null, 'a', vec(1n, 'a'), ch('c')), 'nil a [1 a] c');
-    assert.equal(call('prn-str', 'a', 1n), '"a" 1\n');
-    assert.equal(call('println-str', 1n, 2n), '1 2\n');
+    assert.equal(toStr(call('map', core.inc, vec(1, 2))), 'clojure.lang.LazySeq@402');
+    assert.equal(toStr(call('range', 3)), '(0 1 2)');
+    assert.equal(call('pr-str', 1, 'a'), '1 "a"');
+    assert.equal(call('print-str', null, 'a', vec(1, 'a'), ch('c')), 'nil a [1 a] c');
+    assert.equal(call('prn-str', 'a', 1), '"a" 1\n');
+    assert.equal(call('println-str', 1, 2), '1 2\n');
   });
 
   test('reference types and fns', () => {
@@ -250,13 +250,13 @@ describe('printer', () => {
     assert.match(prStr(core['swap!']), /^#object\[clojure\.core\$swap_BANG_ /);
     assert.match(prStr(R.fnNew('my-fn?', 0, 'my.ns')), /^#object\[my\.ns\$my_fn_QMARK_ /);
     assert.match(prStr(R.fnNew(null, 0, 'user')), /^#object\[user\$fn__\d+ /);
-    assert.match(prStr(call('atom', 1n)), /^#object\[clojure\.lang\.Atom 0x[0-9a-f]+ \{:status :ready, :val 1\}\]$/);
+    assert.match(prStr(call('atom', 1)), /^#object\[clojure\.lang\.Atom 0x[0-9a-f]+ \{:status :ready, :val 1\}\]$/);
     const rt = new R.Runtime();
     rt.registerVars({ table_size: 1, vars: [[0, 'user', 'f']] });
     assert.equal(prStr(rt.varAt(0)), "#'user/f");
     assert.equal(toStr(rt.varAt(0)), "#'user/f");
     assert.match(prStr(rt.varAt(0).deref()), /^#object\[clojure\.lang\.Var\$Unbound 0x[0-9a-f]+ "Unbound: #'user\/f"\]$/);
-    const e = call('ex-info', 'boom', hashMap(kw('a'), 1n));
+    const e = call('ex-info', 'boom', hashMap(kw('a'), 1));
     assert.equal(prStr(e), '#error {\n :cause "boom"\n :data {:a 1}\n :via\n [{:type clojure.lang.ExceptionInfo\n   :message "boom"\n   :data {:a 1}}]\n :trace\n []}');
     assert.equal(toStr(e), 'clojure.lang.ExceptionInfo: boom {:a 1}');
   });
@@ -269,12 +269,12 @@ describe('printer', () => {
 describe('equality', () => {
   const eq = R.equiv;
   test('=', () => {
-    assert.equal(eq(vec(1n, 2n), list(1n, 2n)), true);
-    assert.equal(eq(list(1n, 2n), vec(1n, 2n)), true);
-    assert.equal(eq(1n, 1.0), false);
-    assert.equal(eq(1n, new R.BigNum(1n)), true);
-    assert.equal(eq(R.div(1n, 2n), 0.5), false);
-    assert.equal(eq(0.0, -0.0), true);
+    assert.equal(eq(vec(1, 2), list(1, 2)), true);
+    assert.equal(eq(list(1, 2), vec(1, 2)), true);
+    assert.equal(eq(1, R.dbl(1)), false);
+    assert.equal(eq(1, new R.BigNum(1n)), true);
+    assert.equal(eq(R.div(1, 2), 0.5), false);
+    assert.equal(eq(R.dbl(0), R.dbl(-0)), true);
     assert.equal(eq(NaN, NaN), false);
     assert.equal(eq(R.EMPTY_LIST, R.EMPTY_VECTOR), true);
     assert.equal(eq(null, R.EMPTY_LIST), false);
@@ -282,55 +282,55 @@ describe('equality', () => {
     assert.equal(eq(sym('a', 'b'), sym('a', 'b')), true);
     assert.equal(eq(kw('a'), kw('a')), true);
     assert.equal(kw('a', 'b') === kw('a', 'b'), true);
-    assert.equal(eq(hashMap(kw('a'), vec(1n)), hashMap(kw('a'), list(1n))), true);
-    assert.equal(eq(hashSet(1n, 2n), hashSet(2n, 1n)), true);
+    assert.equal(eq(hashMap(kw('a'), vec(1)), hashMap(kw('a'), list(1))), true);
+    assert.equal(eq(hashSet(1, 2), hashSet(2, 1)), true);
     assert.equal(eq(hashMap(), hashSet()), false);
-    assert.equal(eq(call('map', core.inc, vec(1n, 2n)), vec(2n, 3n)), true);
-    assert.equal(eq(call('range', 3n), vec(0n, 1n, 2n)), true);
-    assert.equal(eq(vec(1n), vec(1n, 2n)), false);
+    assert.equal(eq(call('map', core.inc, vec(1, 2)), vec(2, 3)), true);
+    assert.equal(eq(call('range', 3), vec(0, 1, 2)), true);
+    assert.equal(eq(vec(1), vec(1, 2)), false);
   });
 
   test('==', () => {
-    assert.equal(R.numEquiv(1n, 1.0), true);
-    assert.equal(R.numEquiv(R.div(1n, 2n), 0.5), true);
+    assert.equal(R.numEquiv(1, 1.0), true);
+    assert.equal(R.numEquiv(R.div(1, 2), 0.5), true);
     assert.equal(R.numEquiv(NaN, NaN), false);
-    throwsClj(() => R.numEquiv(1n, kw('a')), 'ClassCastException', 'class clojure.lang.Keyword cannot be cast to class java.lang.Number');
+    throwsClj(() => R.numEquiv(1, kw('a')), 'ClassCastException', 'class clojure.lang.Keyword cannot be cast to class java.lang.Number');
   });
 
   test('maps and sets are keyed by value', () => {
-    const m = hashMap(vec(1n, 2n), 'v', 1n, 'long', kw('k'), 'kw');
-    assert.equal(m.get(list(1n, 2n)), 'v');
+    const m = hashMap(vec(1, 2), 'v', 1, 'long', kw('k'), 'kw');
+    assert.equal(m.get(list(1, 2)), 'v');
     assert.equal(m.get(new R.BigNum(1n)), 'long');
-    assert.equal(m.get(1.0), null);
+    assert.equal(m.get(R.dbl(1)), null);
     assert.equal(call('get', m, kw('k')), 'kw');
-    assert.equal(hashSet(vec(1n)).contains(list(1n)), true);
-    assert.equal(call('count', hashSet(1n, 1n, new R.BigNum(1n), 2n)), 2n);
+    assert.equal(hashSet(vec(1)).contains(list(1)), true);
+    assert.equal(call('count', hashSet(1, 1, new R.BigNum(1n), 2)), 2);
     // large maps (hashed representation) too
     let big = R.EMPTY_MAP;
-    for (let i = 0n; i < 100n; i++) big = R.assoc(big, vec(i, 'x'), i);
+    for (let i = 0; i < 100; i++) big = R.assoc(big, vec(i, 'x'), i);
     assert.equal(big.count(), 100);
-    assert.equal(big.get(list(42n, 'x')), 42n);
-    assert.equal(R.dissoc(big, vec(42n, 'x')).count(), 99);
-    assert.equal(eq(big, R.dissoc(big, vec(42n, 'x'))), false);
-    assert.equal(eq(big, R.assoc(R.dissoc(big, vec(42n, 'x')), list(42n, 'x'), 42n)), true);
+    assert.equal(big.get(list(42, 'x')), 42);
+    assert.equal(R.dissoc(big, vec(42, 'x')).count(), 99);
+    assert.equal(eq(big, R.dissoc(big, vec(42, 'x'))), false);
+    assert.equal(eq(big, R.assoc(R.dissoc(big, vec(42, 'x')), list(42, 'x'), 42)), true);
   });
 
   test('hash agrees with Clojure', () => {
     // values from Clojure 1.11
     const h = (x) => R.hasheq(x);
-    assert.equal(h(1n), 1392991556);
+    assert.equal(h(1), 1392991556);
     assert.equal(h(new R.BigNum(1n)), 1392991556);
     assert.equal(h('abc'), 74834163);
     assert.equal(h(kw('a')), -2123407586);
     assert.equal(h(kw('abc', 'def')), -1043781166);
     assert.equal(h(sym('a', 'b')), -1172211204);
-    assert.equal(h(vec(1n, 2n)), 156247261);
-    assert.equal(h(list(1n, 2n)), 156247261);
-    assert.equal(h(hashMap(kw('a'), 1n)), 1772842048);
-    assert.equal(h(hashSet(1n, 2n)), 460223544);
+    assert.equal(h(vec(1, 2)), 156247261);
+    assert.equal(h(list(1, 2)), 156247261);
+    assert.equal(h(hashMap(kw('a'), 1)), 1772842048);
+    assert.equal(h(hashSet(1, 2)), 460223544);
     assert.equal(h(R.EMPTY_VECTOR), -2017569654);
     assert.equal(h(1.5), 1073217536);
-    assert.equal(h(R.div(1n, 2n)), 3);
+    assert.equal(h(R.div(1, 2)), 3);
     assert.equal(h(-0.0), 0);
     assert.equal(h(ch('a')), 97);
     assert.equal(h(true), 1231);
@@ -338,12 +338,12 @@ describe('equality', () => {
 
   test('compare', () => {
     assert.equal(R.compare('a', 'c'), -2);
-    assert.equal(R.compare(vec(1n), vec(1n, 2n)), -1);
-    assert.equal(R.compare(null, 1n), -1);
+    assert.equal(R.compare(vec(1), vec(1, 2)), -1);
+    assert.equal(R.compare(null, 1), -1);
     assert.equal(R.compare(kw('b'), kw('a')), 1);
-    throwsClj(() => R.compare('a', 1n), 'ClassCastException', 'class java.lang.Long cannot be cast to class java.lang.String');
-    assert.equal(prStr(call('sort', vec(3n, 1n, 2n))), '(1 2 3)');
-    assert.equal(prStr(call('sort', core['>'], vec(1n, 3n, 2n))), '(3 2 1)');
+    throwsClj(() => R.compare('a', 1), 'ClassCastException', 'class java.lang.Long cannot be cast to class java.lang.String');
+    assert.equal(prStr(call('sort', vec(3, 1, 2))), '(1 2 3)');
+    assert.equal(prStr(call('sort', core['>'], vec(1, 3, 2))), '(3 2 1)');
     assert.equal(prStr(call('sort', R.EMPTY_VECTOR)), '()');
   });
 });
@@ -354,73 +354,76 @@ describe('equality', () => {
 
 describe('arithmetic', () => {
   test('basics and contagion', () => {
-    assert.equal(call('+'), 0n);
-    assert.equal(call('*'), 1n);
-    assert.equal(call('+', 1n, 2n, 3n), 6n);
-    assert.equal(call('+', 1n, 1.5), 2.5);
-    assert.equal(call('-', 5n), -5n);
-    assert.equal(call('*', 1.5, 2n), 3.0);
+    assert.equal(call('+'), 0);
+    assert.equal(call('*'), 1);
+    assert.equal(call('+', 1, 2, 3), 6);
+    assert.equal(call('+', 1, 1.5), 2.5);
+    assert.equal(call('-', 5), -5);
+    assert.equal(prStr(call('*', 1.5, 2)), '3.0');
     assert.equal(call('inc', 1.5), 2.5);
-    assert.equal(prStr(call('dec', R.div(1n, 2n))), '-1/2');
-    assert.equal(prStr(call('+', new R.BigNum(1n), 1n)), '2N');
-    assert.equal(prStr(call('max', 1n, 2.0)), '2.0');
-    assert.equal(prStr(call('min', 1n, 2.0)), '1');
-    assert.equal(prStr(call('max', 1n, NaN)), '##NaN');
+    assert.equal(prStr(call('dec', R.div(1, 2))), '-1/2');
+    assert.equal(prStr(call('+', new R.BigNum(1n), 1)), '2N');
+    assert.equal(prStr(call('max', 1, R.dbl(2))), '2.0');
+    assert.equal(prStr(call('min', 1, R.dbl(2))), '1');
+    assert.equal(prStr(call('max', 1, NaN)), '##NaN');
   });
 
   test('division', () => {
-    assert.equal(prStr(R.div(1n, 2n)), '1/2');
-    assert.equal(R.div(4n, 2n), 4n / 2n);
-    assert.equal(typeof R.div(4n, 2n), 'bigint');
-    assert.equal(R.div(1.0, 2n), 0.5);
-    assert.equal(prStr(R.div(6n, -4n)), '-3/2');
-    assert.equal(R.div(0n, 5n), 0n);
-    assert.equal(prStr(call('/', 2n)), '1/2');
-    throwsClj(() => R.div(1n, 0n), 'ArithmeticException', 'Divide by zero');
-    throwsClj(() => R.div(1.0, 0n), 'ArithmeticException', 'Divide by zero');
-    throwsClj(() => call('/', 0n), 'ArithmeticException', 'Divide by zero');
-    assert.equal(prStr(R.add(R.div(1n, 2n), R.div(1n, 2n))), '1N'); // as Clojure
-    assert.equal(prStr(R.mul(2n, R.div(1n, 2n))), '1N');
-    assert.equal(prStr(R.add(R.div(1n, 3n), 0.5)), '0.8333333333333333');
-    assert.equal(prStr(call('double', R.div(1n, 7n))), '0.1428571428571429'); // Clojure's DECIMAL64 rounding
+    assert.equal(prStr(R.div(1, 2)), '1/2');
+    assert.equal(R.div(4, 2), 4 / 2);
+    assert.equal(prStr(R.div(4, 2)), '2'); // a long
+    assert.equal(R.div(R.dbl(1), 2), 0.5);
+    assert.equal(prStr(R.div(6, -4)), '-3/2');
+    assert.equal(R.div(0, 5), 0);
+    assert.equal(prStr(call('/', 2)), '1/2');
+    throwsClj(() => R.div(1, 0), 'ArithmeticException', 'Divide by zero');
+    assert.equal(prStr(R.div(R.dbl(1), 0)), '##Inf'); // a double divides as IEEE (Clojure 1.11)
+    throwsClj(() => call('/', 0), 'ArithmeticException', 'Divide by zero');
+    assert.equal(prStr(R.add(R.div(1, 2), R.div(1, 2))), '1N'); // as Clojure
+    assert.equal(prStr(R.mul(2, R.div(1, 2))), '1N');
+    assert.equal(prStr(R.add(R.div(1, 3), 0.5)), '0.8333333333333333');
+    assert.equal(prStr(call('double', R.div(1, 7))), '0.1428571428571429'); // Clojure's DECIMAL64 rounding
   });
 
   test('long overflow throws', () => {
-    throwsClj(() => R.add(R.MAX_LONG, 1n), 'ArithmeticException', R.OVERFLOW_MESSAGE);
+    throwsClj(() => R.add(R.MAX_LONG, 1), 'ArithmeticException', R.OVERFLOW_MESSAGE);
+    throwsClj(() => R.add(Number.MAX_SAFE_INTEGER, R.MAX_LONG), 'ArithmeticException', R.OVERFLOW_MESSAGE);
     throwsClj(() => call('inc', R.MAX_LONG), 'ArithmeticException', R.OVERFLOW_MESSAGE);
     throwsClj(() => call('dec', R.MIN_LONG), 'ArithmeticException');
-    throwsClj(() => R.mul(R.MAX_LONG, 2n), 'ArithmeticException');
+    throwsClj(() => R.mul(R.MAX_LONG, 2), 'ArithmeticException');
     throwsClj(() => call('-', R.MIN_LONG), 'ArithmeticException');
-    assert.equal(R.add(R.MAX_LONG, -1n), R.MAX_LONG - 1n);
-    assert.equal(R.OVERFLOW_MESSAGE, 'integer overflow');
+    assert.equal(R.add(R.MAX_LONG, -1), R.MAX_LONG - 1n);
+    assert.equal(R.add(Number.MAX_SAFE_INTEGER, 1), 9007199254740992n); // past 2^53 a long is a bigint
+    assert.equal(R.sub(9007199254740992n, 1), Number.MAX_SAFE_INTEGER); // and back
+    assert.equal(R.OVERFLOW_MESSAGE, 'long overflow');
   });
 
   test('quot rem mod', () => {
-    assert.equal(call('quot', -7n, 2n), -3n);
-    assert.equal(prStr(call('quot', -1n, 2.0)), '0.0');
-    assert.equal(call('rem', -7n, 2n), -1n);
-    assert.equal(call('rem', 7.5, -2n), 1.5);
-    assert.equal(call('mod', -7n, 2n), 1n);
-    assert.equal(call('mod', 7.5, -2n), -0.5);
-    assert.equal(call('mod', -7n, 2.5), 0.5);
-    assert.equal(prStr(call('quot', R.div(7n, 2n), 1n)), '3N');
-    throwsClj(() => call('mod', 1n, 0n), 'ArithmeticException', 'Divide by zero');
+    assert.equal(call('quot', -7, 2), -3);
+    assert.equal(prStr(call('quot', -1, R.dbl(2))), '0.0');
+    assert.equal(call('rem', -7, 2), -1);
+    assert.equal(call('rem', 7.5, -2), 1.5);
+    assert.equal(call('mod', -7, 2), 1);
+    assert.equal(call('mod', 7.5, -2), -0.5);
+    assert.equal(call('mod', -7, 2.5), 0.5);
+    assert.equal(prStr(call('quot', R.div(7, 2), 1)), '3N');
+    throwsClj(() => call('mod', 1, 0), 'ArithmeticException', 'Divide by zero');
   });
 
   test('comparisons and type errors', () => {
-    assert.equal(call('<', 1n, 2.5), true);
-    assert.equal(call('<', 1n, 3n, 2n), false);
-    assert.equal(call('<=', 1n, 1n, 2n), true);
-    assert.equal(call('<', R.div(1n, 2n), R.div(1n, 3n)), false);
-    assert.equal(call('<', 1n, NaN), false);
-    assert.equal(call('>', NaN, 1n), false);
-    throwsClj(() => R.add(1n, 'a'), 'ClassCastException', 'class java.lang.String cannot be cast to class java.lang.Number');
+    assert.equal(call('<', 1, 2.5), true);
+    assert.equal(call('<', 1, 3, 2), false);
+    assert.equal(call('<=', 1, 1, 2), true);
+    assert.equal(call('<', R.div(1, 2), R.div(1, 3)), false);
+    assert.equal(call('<', 1, NaN), false);
+    assert.equal(call('>', NaN, 1), false);
+    throwsClj(() => R.add(1, 'a'), 'ClassCastException', 'class java.lang.String cannot be cast to class java.lang.Number');
     throwsClj(() => call('inc', null), 'NullPointerException');
-    throwsClj(() => call('<', 1n, 'a'), 'ClassCastException');
+    throwsClj(() => call('<', 1, 'a'), 'ClassCastException');
     throwsClj(() => call('even?', 1.5), 'IllegalArgumentException', 'Argument must be an integer: 1.5');
     assert.equal(call('zero?', 0.0), true);
-    assert.equal(call('neg?', R.div(-1n, 2n)), true);
-    assert.equal(call('odd?', -3n), true);
+    assert.equal(call('neg?', R.div(-1, 2)), true);
+    assert.equal(call('odd?', -3), true);
   });
 });
 
@@ -430,70 +433,70 @@ describe('arithmetic', () => {
 
 describe('collections', () => {
   test('conj assoc dissoc get nth', () => {
-    assert.equal(prStr(R.conj(null, 1n)), '(1)');
-    assert.equal(prStr(call('conj', vec(1n), 2n, 3n)), '[1 2 3]');
-    assert.equal(prStr(call('conj', list(1n), 2n, 3n)), '(3 2 1)');
-    assert.equal(prStr(call('conj', hashMap(kw('a'), 1n), vec(kw('b'), 2n))), '{:a 1, :b 2}');
-    throwsClj(() => call('conj', hashMap(), vec(1n)), 'IllegalArgumentException', 'Vector arg to map conj must be a pair');
-    assert.equal(prStr(call('assoc', null, kw('a'), 1n)), '{:a 1}');
-    assert.equal(prStr(call('assoc', vec(1n, 2n), 2n, 3n)), '[1 2 3]');
-    throwsClj(() => call('assoc', vec(1n, 2n), 3n, 3n), 'IndexOutOfBoundsException');
-    throwsClj(() => call('assoc', list(1n), 0n, 1n), 'ClassCastException');
-    assert.equal(prStr(call('dissoc', hashMap(kw('a'), 1n, kw('b'), 2n), kw('a'))), '{:b 2}');
-    assert.equal(call('get', 'abc', 1n), ch('b'));
-    assert.equal(call('get', vec(1n, 2n), 1.0), null);
-    assert.equal(call('nth', vec(1n, 2n), 5n, kw('nf')), kw('nf'));
-    throwsClj(() => call('nth', vec(1n, 2n), 5n), 'IndexOutOfBoundsException');
-    throwsClj(() => call('nth', hashMap(kw('a'), 1n), 0n), 'UnsupportedOperationException', 'nth not supported on this type: PersistentArrayMap');
+    assert.equal(prStr(R.conj(null, 1)), '(1)');
+    assert.equal(prStr(call('conj', vec(1), 2, 3)), '[1 2 3]');
+    assert.equal(prStr(call('conj', list(1), 2, 3)), '(3 2 1)');
+    assert.equal(prStr(call('conj', hashMap(kw('a'), 1), vec(kw('b'), 2))), '{:a 1, :b 2}');
+    throwsClj(() => call('conj', hashMap(), vec(1)), 'IllegalArgumentException', 'Vector arg to map conj must be a pair');
+    assert.equal(prStr(call('assoc', null, kw('a'), 1)), '{:a 1}');
+    assert.equal(prStr(call('assoc', vec(1, 2), 2, 3)), '[1 2 3]');
+    throwsClj(() => call('assoc', vec(1, 2), 3, 3), 'IndexOutOfBoundsException');
+    throwsClj(() => call('assoc', list(1), 0, 1), 'ClassCastException');
+    assert.equal(prStr(call('dissoc', hashMap(kw('a'), 1, kw('b'), 2), kw('a'))), '{:b 2}');
+    assert.equal(call('get', 'abc', 1), ch('b'));
+    assert.equal(call('get', vec(1, 2), R.dbl(1)), null);
+    assert.equal(call('nth', vec(1, 2), 5, kw('nf')), kw('nf'));
+    throwsClj(() => call('nth', vec(1, 2), 5), 'IndexOutOfBoundsException');
+    throwsClj(() => call('nth', hashMap(kw('a'), 1), 0), 'UnsupportedOperationException', 'nth not supported on this type: PersistentArrayMap');
     assert.equal(call('contains?', hashMap(kw('a'), null), kw('a')), true);
-    throwsClj(() => call('count', 1n), 'UnsupportedOperationException', 'count not supported on this type: Long');
-    throwsClj(() => call('seq', 1n), 'IllegalArgumentException', "Don't know how to create ISeq from: java.lang.Long");
+    throwsClj(() => call('count', 1), 'UnsupportedOperationException', 'count not supported on this type: Long');
+    throwsClj(() => call('seq', 1), 'IllegalArgumentException', "Don't know how to create ISeq from: java.lang.Long");
   });
 
   test('persistence', () => {
-    const v1 = vec(1n, 2n);
-    const v2 = v1.conj(3n);
-    const v3 = v1.conj(4n); // v1's array is shared with v2: this must copy
+    const v1 = vec(1, 2);
+    const v2 = v1.conj(3);
+    const v3 = v1.conj(4); // v1's array is shared with v2: this must copy
     assert.equal(prStr([v1, v2, v3].map(prStr).join(' ')), '"[1 2] [1 2 3] [1 2 4]"');
-    const v4 = v2.pop().conj(9n);
+    const v4 = v2.pop().conj(9);
     assert.equal(prStr(v2), '[1 2 3]');
     assert.equal(prStr(v4), '[1 2 9]');
-    const m1 = hashMap(kw('a'), 1n);
-    const m2 = R.assoc(m1, kw('b'), 2n);
+    const m1 = hashMap(kw('a'), 1);
+    const m2 = R.assoc(m1, kw('b'), 2);
     assert.equal(prStr(m1), '{:a 1}');
     assert.equal(prStr(m2), '{:a 1, :b 2}');
     const me = call('first', m2);
-    assert.equal(prStr(call('conj', me, 3n)), '[:a 1 3]');
+    assert.equal(prStr(call('conj', me, 3)), '[:a 1 3]');
     assert.equal(prStr(me), '[:a 1]');
   });
 
   test('seq functions', () => {
-    const r10 = call('range', 10n);
+    const r10 = call('range', 10);
     assert.equal(prStr(call('filter', core['odd?'], r10)), '(1 3 5 7 9)');
     assert.equal(prStr(call('remove', core['odd?'], r10)), '(0 2 4 6 8)');
-    assert.equal(prStr(call('map', core['+'], vec(1n, 2n), vec(10n, 20n, 30n))), '(11 22)');
+    assert.equal(prStr(call('map', core['+'], vec(1, 2), vec(10, 20, 30))), '(11 22)');
     assert.equal(prStr(call('reduce', core['+'], r10)), '45');
     assert.equal(prStr(call('reduce', core['+'], R.EMPTY_VECTOR)), '0');
-    assert.equal(prStr(call('into', R.EMPTY_VECTOR, call('map', core.inc), vec(1n, 2n))), '[2 3]');
-    assert.equal(prStr(call('into', R.EMPTY_LIST, vec(1n, 2n))), '(2 1)');
-    assert.equal(prStr(call('into', R.EMPTY_MAP, vec(vec(kw('a'), 1n)))), '{:a 1}');
-    assert.equal(prStr(call('take', 3n, call('drop', 2n, call('range')))), '(2 3 4)');
-    assert.equal(prStr(call('concat', vec(1n), list(2n), null, 'ab')), '(1 2 \\a \\b)');
-    assert.equal(prStr(call('range', 0n, 1n, 0.25)), '(0 0.25 0.5 0.75)');
-    assert.equal(prStr(call('range', 10n, 0n, -3n)), '(10 7 4 1)');
-    assert.equal(prStr(call('apply', core['+'], 1n, 2n, vec(3n, 4n))), '10');
-    assert.equal(prStr(call('apply', core['+'], call('range', 100000n))), '4999950000');
-    assert.equal(call('apply', core.str, call('repeat', 3n, 'ab')), 'ababab');
-    assert.equal(prStr(call('partial', core['+'], 1n)(2n)), '3');
-    assert.equal(prStr(call('comp', core.inc, core.inc)(1n)), '3');
-    assert.equal(prStr(call('keys', hashMap(kw('a'), 1n))), '(:a)');
+    assert.equal(prStr(call('into', R.EMPTY_VECTOR, call('map', core.inc), vec(1, 2))), '[2 3]');
+    assert.equal(prStr(call('into', R.EMPTY_LIST, vec(1, 2))), '(2 1)');
+    assert.equal(prStr(call('into', R.EMPTY_MAP, vec(vec(kw('a'), 1)))), '{:a 1}');
+    assert.equal(prStr(call('take', 3, call('drop', 2, call('range')))), '(2 3 4)');
+    assert.equal(prStr(call('concat', vec(1), list(2), null, 'ab')), '(1 2 \\a \\b)');
+    assert.equal(prStr(call('range', 0, 1, 0.25)), '(0 0.25 0.5 0.75)');
+    assert.equal(prStr(call('range', 10, 0, -3)), '(10 7 4 1)');
+    assert.equal(prStr(call('apply', core['+'], 1, 2, vec(3, 4))), '10');
+    assert.equal(prStr(call('apply', core['+'], call('range', 100000))), '4999950000');
+    assert.equal(call('apply', core.str, call('repeat', 3, 'ab')), 'ababab');
+    assert.equal(prStr(call('partial', core['+'], 1)(2)), '3');
+    assert.equal(prStr(call('comp', core.inc, core.inc)(1)), '3');
+    assert.equal(prStr(call('keys', hashMap(kw('a'), 1))), '(:a)');
     assert.equal(call('keys', hashMap()), null);
-    assert.equal(prStr(call('vals', hashMap(kw('a'), 1n))), '(1)');
+    assert.equal(prStr(call('vals', hashMap(kw('a'), 1))), '(1)');
     assert.equal(call('empty?', ''), true);
-    assert.equal(prStr(call('frequencies', vec(1n, 1n, 2n))), '{1 2, 2 1}');
-    assert.equal(prStr(call('group-by', core['odd?'], vec(1n, 2n, 3n))), '{true [1 3], false [2]}');
-    assert.equal(prStr(call('partition', 2n, vec(1n, 2n, 3n, 4n, 5n))), '((1 2) (3 4))');
-    assert.equal(prStr(call('update-in', hashMap(kw('a'), hashMap(kw('b'), 1n)), vec(kw('a'), kw('b')), core.inc)), '{:a {:b 2}}');
+    assert.equal(prStr(call('frequencies', vec(1, 1, 2))), '{1 2, 2 1}');
+    assert.equal(prStr(call('group-by', core['odd?'], vec(1, 2, 3))), '{true [1 3], false [2]}');
+    assert.equal(prStr(call('partition', 2, vec(1, 2, 3, 4, 5))), '((1 2) (3 4))');
+    assert.equal(prStr(call('update-in', hashMap(kw('a'), hashMap(kw('b'), 1)), vec(kw('a'), kw('b')), core.inc)), '{:a {:b 2}}');
   });
 
   test('lazy seqs are lazy and cached', () => {
@@ -501,9 +504,9 @@ describe('collections', () => {
     const counting = (x) => { calls++; return x; };
     const s = call('map', counting, call('range'));
     assert.equal(calls, 0);
-    assert.equal(prStr(call('take', 3n, s)), '(0 1 2)');
+    assert.equal(prStr(call('take', 3, s)), '(0 1 2)');
     assert.equal(calls, 3);
-    call('doall', call('take', 3n, s));
+    call('doall', call('take', 3, s));
     assert.equal(calls, 3);
     assert.ok(s instanceof R.LazySeq);
   });
@@ -514,23 +517,23 @@ describe('collections', () => {
     assert.equal(call('name', kw('a', 'b')), 'b');
     assert.equal(call('namespace', kw('a')), null);
     assert.equal(prStr(call('symbol', 'a/b')), 'a/b');
-    throwsClj(() => call('name', 1n), 'ClassCastException', 'class java.lang.Long cannot be cast to class clojure.lang.Named');
-    assert.equal(call('subs', 'hello', 1n, 3n), 'el');
-    throwsClj(() => call('subs', 'hello', 4n, 10n), 'StringIndexOutOfBoundsException', 'begin 4, end 10, length 5');
-    assert.equal(call('count', 'abc'), 3n);
+    throwsClj(() => call('name', 1), 'ClassCastException', 'class java.lang.Long cannot be cast to class clojure.lang.Named');
+    assert.equal(call('subs', 'hello', 1, 3), 'el');
+    throwsClj(() => call('subs', 'hello', 4, 10), 'StringIndexOutOfBoundsException', 'begin 4, end 10, length 5');
+    assert.equal(call('count', 'abc'), 3);
   });
 
   test('atoms', () => {
-    const a = call('atom', 1n);
-    assert.equal(call('swap!', a, core.inc), 2n);
-    assert.equal(call('swap!', a, core['+'], 1n, 2n), 5n);
-    assert.equal(call('reset!', a, 7n), 7n);
-    assert.equal(call('deref', a), 7n);
-    throwsClj(() => call('deref', 1n), 'ClassCastException');
+    const a = call('atom', 1);
+    assert.equal(call('swap!', a, core.inc), 2);
+    assert.equal(call('swap!', a, core['+'], 1, 2), 5);
+    assert.equal(call('reset!', a, 7), 7);
+    assert.equal(call('deref', a), 7);
+    throwsClj(() => call('deref', 1), 'ClassCastException');
   });
 
   test('exceptions', () => {
-    const e = call('ex-info', 'boom', hashMap(kw('a'), 1n));
+    const e = call('ex-info', 'boom', hashMap(kw('a'), 1));
     assert.ok(e instanceof Error);
     assert.equal(e.cls, 'ExceptionInfo');
     assert.equal(prStr(call('ex-data', e)), '{:a 1}');
@@ -539,16 +542,16 @@ describe('collections', () => {
     assert.equal(call('ex-message', new Error('js')), 'js');
     throwsClj(() => call('ex-info', 'x', null), 'IllegalArgumentException', 'Additional data must be non-nil.');
     assert.deepEqual(R.errorInfo(new TypeError('nope')), { cls: 'TypeError', message: 'nope' });
-    assert.deepEqual(R.errorInfo(e), { cls: 'ExceptionInfo', message: 'boom' });
+    assert.deepEqual(R.errorInfo(e), { cls: 'clojure.lang.ExceptionInfo', message: 'boom' });
   });
 
   test('clojure.string', () => {
     const re = R.regex;
-    assert.equal(cstr.join(', ', vec(1n, null, 'a')), '1, , a');
+    assert.equal(cstr.join(', ', vec(1, null, 'a')), '1, , a');
     assert.equal(prStr(cstr.split('a,b,,c,,', re(','))), '["a" "b" "" "c"]');
     assert.equal(prStr(cstr.split(',a', re(','))), '["" "a"]');
     assert.equal(prStr(cstr.split('abc', re(''))), '["a" "b" "c"]');
-    assert.equal(prStr(cstr.split('a1b2c', re('\\d'), 2n)), '["a" "b2c"]');
+    assert.equal(prStr(cstr.split('a1b2c', re('\\d'), 2)), '["a" "b2c"]');
     assert.equal(prStr(cstr.split('', re(','))), '[""]');
     assert.equal(cstr['upper-case']('abc'), 'ABC');
     assert.equal(cstr['lower-case']('ABC'), 'abc');
@@ -585,10 +588,10 @@ function seeded(seed) {
 const COLLIDING = ['Aa', 'BB', 'AaAa', 'BBBB', 'AaBB', 'BBAa']; // equal Java string hashes
 function mixedKey(i) {
   switch (i % 6) {
-    case 0: return BigInt(i);
+    case 0: return i;
     case 1: return 's' + i;
     case 2: return kw('k' + i);
-    case 3: return vec(BigInt(i), 'v');
+    case 3: return vec(i, 'v');
     case 4: return COLLIDING[i % COLLIDING.length] + (i % 60 < 30 ? '' : 'AaBB');
     default: return i % 600 === 5 ? null : 1.5 + i;
   }
@@ -639,15 +642,15 @@ describe('persistent collections', () => {
     const snapshots = [];
     for (let step = 0; step < 100000; step++) {
       const op = rnd(10);
-      if (op < 6 || model.length === 0) { v = v.conj(BigInt(step)); model.push(BigInt(step)); }
-      else if (op < 8) { const i = rnd(model.length); v = R.assoc(v, BigInt(i), -step); model[i] = -step; }
+      if (op < 6 || model.length === 0) { v = v.conj(step); model.push(step); }
+      else if (op < 8) { const i = rnd(model.length); v = R.assoc(v, i, -step); model[i] = -step; }
       else { v = call('pop', v); model.pop(); }
       assert.equal(v.count(), model.length);
       if (step % 7919 === 0) snapshots.push([v, model.slice()]);
     }
     assert.ok(model.length > 30000);
     assert.deepEqual(v.toArray(), model);
-    for (let i = 0; i < model.length; i += 97) assert.equal(call('nth', v, BigInt(i)), model[i]);
+    for (let i = 0; i < model.length; i += 97) assert.equal(call('nth', v, i), model[i]);
     assert.equal(call('peek', v), model[model.length - 1]);
     assert.deepEqual(R.toArray(R.seq(v)), model);
     for (const [old, arr] of snapshots) assert.deepEqual(old.toArray(), arr);
@@ -664,39 +667,39 @@ describe('persistent collections', () => {
   });
 
   test('vectors: building, subvec, seqs, boundaries', () => {
-    const big = R.vectorOf(Array.from({ length: 1057 }, (_, i) => BigInt(i)));
+    const big = R.vectorOf(Array.from({ length: 1057 }, (_, i) => i));
     assert.equal(big.count(), 1057);
-    for (const i of [0, 31, 32, 33, 1023, 1024, 1025, 1056]) assert.equal(big.nth(i), BigInt(i));
+    for (const i of [0, 31, 32, 33, 1023, 1024, 1025, 1056]) assert.equal(big.nth(i), i);
     throwsClj(() => big.nth(1057), 'IndexOutOfBoundsException');
     assert.equal(big.nth(-1, kw('nf')), kw('nf'));
-    assert.equal(prStr(call('subvec', big, 1020n, 1030n)), '[1020 1021 1022 1023 1024 1025 1026 1027 1028 1029]');
-    assert.equal(prStr(call('vec', call('range', 40n))), `[${Array.from({ length: 40 }, (_, i) => i).join(' ')}]`);
-    assert.equal(prStr(call('into', vec(kw('a')), call('range', 3n))), '[:a 0 1 2]');
-    assert.equal(call('nth', call('nthnext', big, 1000n), 50n), 1050n);
-    assert.equal(call('count', call('rest', big)), 1056n);
-    assert.equal(call('reduce', core['+'], big), 1057n * 1056n / 2n);
+    assert.equal(prStr(call('subvec', big, 1020, 1030)), '[1020 1021 1022 1023 1024 1025 1026 1027 1028 1029]');
+    assert.equal(prStr(call('vec', call('range', 40))), `[${Array.from({ length: 40 }, (_, i) => i).join(' ')}]`);
+    assert.equal(prStr(call('into', vec(kw('a')), call('range', 3))), '[:a 0 1 2]');
+    assert.equal(call('nth', call('nthnext', big, 1000), 50), 1050);
+    assert.equal(call('count', call('rest', big)), 1056);
+    assert.equal(call('reduce', core['+'], big), 1057 * 1056 / 2);
     assert.equal(prStr(call('class', call('seq', big))), 'clojure.lang.PersistentVector$ChunkedSeq');
     assert.equal(call('counted?', call('seq', big)), true);
     // transients: used once only
     const t = R.EMPTY_VECTOR.asTransient();
-    for (let i = 0; i < 100; i++) t.conj(BigInt(i));
+    for (let i = 0; i < 100; i++) t.conj(i);
     t.assocN(50, kw('x'));
     const p = t.persistent();
     assert.equal(p.count(), 100);
     assert.equal(p.nth(50), kw('x'));
-    throwsClj(() => t.conj(1n), 'IllegalStateException', 'Transient used after persistent! call');
+    throwsClj(() => t.conj(1), 'IllegalAccessError', 'Transient used after persistent! call');
     // a transient of an existing vector leaves it alone
     const t2 = big.asTransient();
     t2.assocN(5, kw('y'));
     t2.conj(kw('z'));
     const p2 = t2.persistent();
-    assert.equal(big.nth(5), 5n);
+    assert.equal(big.nth(5), 5);
     assert.equal(big.count(), 1057);
     assert.equal(p2.nth(5), kw('y'));
     assert.equal(p2.nth(1057), kw('z'));
     // map entries are vectors of two
-    const me = new R.MapEntry(kw('a'), 1n);
-    assert.equal(prStr(me.conj(2n)), '[:a 1 2]');
+    const me = new R.MapEntry(kw('a'), 1);
+    assert.equal(prStr(me.conj(2)), '[:a 1 2]');
     assert.equal(prStr(me.assocN(0, kw('b'))), '[:b 1]');
     assert.equal(prStr(call('class', me.pop())), 'clojure.lang.PersistentVector');
   });
@@ -708,7 +711,7 @@ describe('persistent collections', () => {
     const snapshots = [];
     for (let step = 0; step < 100000; step++) {
       const k = mixedKey(rnd(6000));
-      if (rnd(3) < 2) { m = R.assoc(m, k, BigInt(step)); model.set(modelKey(k), [k, BigInt(step)]); }
+      if (rnd(3) < 2) { m = R.assoc(m, k, step); model.set(modelKey(k), [k, step]); }
       else { m = R.dissoc(m, k); model.delete(modelKey(k)); }
       assert.equal(m.count(), model.size);
       if (step % 9973 === 0) snapshots.push([m, new Map(model)]);
@@ -734,7 +737,7 @@ describe('persistent collections', () => {
     for (let step = 0; step < 50000; step++) {
       const k = mixedKey(rnd(3000));
       if (rnd(4) < 3) {
-        t.assoc(k, BigInt(step)); p = p.assoc(k, BigInt(step)); model.set(modelKey(k), [k, BigInt(step)]);
+        t.assoc(k, step); p = p.assoc(k, step); model.set(modelKey(k), [k, step]);
       } else {
         t.dissoc(k); p = p.dissoc(k); model.delete(modelKey(k));
       }
@@ -745,12 +748,12 @@ describe('persistent collections', () => {
     assert.equal(R.equiv(tm, p), true);
     assert.equal(R.hasheq(tm), R.hasheq(p));
     assert.equal(prStr(tm), prStr(p)); // same trie layout, same order
-    throwsClj(() => t.assoc(1n, 1n), 'IllegalStateException', 'Transient used after persistent! call');
+    throwsClj(() => t.assoc(1, 1), 'IllegalAccessError', 'Transient used after persistent! call');
     // a transient from a persistent map leaves the map alone
     const before = prStr(p);
     const t2 = p.asTransient();
     for (let i = 0; i < 3000; i++) t2.dissoc(mixedKey(i));
-    t2.assoc(kw('new'), 1n);
+    t2.assoc(kw('new'), 1);
     assert.equal(t2.persistent().count(), 1);
     assert.equal(prStr(p), before);
   });
@@ -782,12 +785,12 @@ describe('persistent collections', () => {
     // copying would allocate the whole trie; the walk below visits only the new nodes.
     const seen = new Set();
     let m = R.EMPTY_MAP;
-    for (let i = 0; i < 10; i++) m = m.assoc(BigInt(i), i); // now a hash map
+    for (let i = 0; i < 10; i++) m = m.assoc(i, i); // now a hash map
     newNodes(m, seen);
     let most = 0, total = 0;
     for (let i = 10; i < 10010; i++) {
       const prev = m;
-      m = m.assoc(BigInt(i), i);
+      m = m.assoc(i, i);
       const fresh = newNodes(m, seen);
       most = Math.max(most, fresh);
       total += fresh;
@@ -800,12 +803,12 @@ describe('persistent collections', () => {
     assert.ok(total <= 10000 * 4, `10,000 assocs allocated ${total} nodes`);
     // updating existing keys too
     for (let i = 0; i < 10000; i++) {
-      m = m.assoc(BigInt(i), -i);
+      m = m.assoc(i, -i);
       assert.ok(newNodes(m, seen) <= 8);
     }
     let s = R.EMPTY_SET;
     for (let i = 0; i < 10000; i++) {
-      s = s.conj(BigInt(i));
+      s = s.conj(i);
       assert.ok(newNodes(s, seen) <= 8 + 17);
     }
     let v = R.EMPTY_VECTOR;
@@ -824,57 +827,57 @@ describe('persistent collections', () => {
 
   test('equality and hash do not depend on how a collection was built', () => {
     const n = 300;
-    const xs = Array.from({ length: n }, (_, i) => BigInt(i));
+    const xs = Array.from({ length: n }, (_, i) => i);
     const byConj = xs.reduce((v, x) => v.conj(x), R.EMPTY_VECTOR);
-    const byVec = call('vec', call('range', BigInt(n)));
-    const byInto = call('into', R.EMPTY_VECTOR, call('range', BigInt(n)));
+    const byVec = call('vec', call('range', n));
+    const byInto = call('into', R.EMPTY_VECTOR, call('range', n));
     const byAssoc = xs.reduce((v, x, i) => v.assocN(i, x), R.vectorOf(Array(n).fill(null)));
-    for (const v of [byVec, byInto, byAssoc, call('range', BigInt(n)), R.listOf(xs)]) {
+    for (const v of [byVec, byInto, byAssoc, call('range', n), R.listOf(xs)]) {
       assert.equal(R.equiv(byConj, v), true);
       assert.equal(R.equiv(v, byConj), true);
       assert.equal(R.hasheq(v), R.hasheq(byConj));
     }
     assert.equal(R.equiv(byConj, byConj.pop()), false);
-    assert.equal(R.equiv(byConj, byConj.assocN(299, 0n)), false);
-    assert.equal(R.hasheq(call('vec', call('range', 100n))), -328473137); // Clojure 1.11
-    assert.equal(R.hasheq(call('vec', call('range', 1000n))), 1272441236);
-    assert.equal(R.compare(byConj, byConj.assocN(200, 1000n)), -1);
+    assert.equal(R.equiv(byConj, byConj.assocN(299, 0)), false);
+    assert.equal(R.hasheq(call('vec', call('range', 100))), -328473137); // Clojure 1.11
+    assert.equal(R.hasheq(call('vec', call('range', 1000))), 1272441236);
+    assert.equal(R.compare(byConj, byConj.assocN(200, 1000)), -1);
 
     const pairs = xs.map((x) => vec(x, x * x));
     const m1 = pairs.reduce((m, p) => R.conj(m, p), R.EMPTY_MAP);
     const m2 = call('into', R.EMPTY_MAP, R.vectorOf(pairs.slice().reverse()));
     const m3 = R.mapOf(...xs.flatMap((x) => [x, x * x]));
-    const m4 = call('zipmap', call('range', BigInt(n)), call('map', (x) => x * x, call('range', BigInt(n))));
+    const m4 = call('zipmap', call('range', n), call('map', (x) => x * x, call('range', n)));
     for (const m of [m2, m3, m4]) {
       assert.equal(R.equiv(m1, m), true);
       assert.equal(R.hasheq(m), R.hasheq(m1));
       assert.equal(prStr(m), prStr(m1));
     }
-    assert.equal(R.hasheq(call('into', R.EMPTY_MAP, call('map', core.vector, call('range', 50n), call('range', 50n)))), 1057438952);
+    assert.equal(R.hasheq(call('into', R.EMPTY_MAP, call('map', core.vector, call('range', 50), call('range', 50)))), 1057438952);
     // an array map equals the hash map with the same entries (and hashes alike)
-    const small = hashMap(1n, 1n, 2n, 4n, 3n, 9n);
-    const shrunk = xs.slice(4).reduce((m, x) => m.dissoc(x), m1).dissoc(0n);
+    const small = hashMap(1, 1, 2, 4, 3, 9);
+    const shrunk = xs.slice(4).reduce((m, x) => m.dissoc(x), m1).dissoc(0);
     assert.equal(prStr(call('class', shrunk)), 'clojure.lang.PersistentHashMap');
     assert.equal(prStr(call('class', small)), 'clojure.lang.PersistentArrayMap');
     assert.equal(R.equiv(small, shrunk), true);
     assert.equal(R.equiv(shrunk, small), true);
     assert.equal(R.hasheq(small), R.hasheq(shrunk));
-    assert.equal(R.equiv(m1, m1.assoc(0n, 1n)), false);
+    assert.equal(R.equiv(m1, m1.assoc(0, 1)), false);
 
-    const s1 = call('set', call('range', 100n));
+    const s1 = call('set', call('range', 100));
     const s2 = xs.slice(0, 100).reverse().reduce((s, x) => s.conj(x), R.EMPTY_SET);
     assert.equal(R.equiv(s1, s2), true);
     assert.equal(R.hasheq(s1), 1403732487); // Clojure 1.11
     assert.equal(R.hasheq(s2), 1403732487);
-    assert.equal(R.equiv(s1, s1.disj(5n)), false);
+    assert.equal(R.equiv(s1, s1.disj(5)), false);
     // collections as keys of big maps
     let keyed = R.EMPTY_MAP;
-    for (let i = 0n; i < 50n; i++) keyed = keyed.assoc(vec(i, call('set', vec(i))), i);
-    assert.equal(keyed.get(list(7n, hashSet(7n))), 7n);
+    for (let i = 0; i < 50; i++) keyed = keyed.assoc(vec(i, call('set', vec(i))), i);
+    assert.equal(keyed.get(list(7, hashSet(7))), 7);
   });
 
   test('maps and sets print in Clojure 1.11 order', () => {
-    const range = (n) => call('range', BigInt(n));
+    const range = (n) => call('range', n);
     const zipRange = (n) => call('into', R.EMPTY_MAP, call('map', core.vector, range(n), range(n)));
     assert.equal(prStr(call('set', range(40))),
       '#{0 7 20 27 1 24 39 4 15 21 31 32 33 13 22 36 29 6 28 25 34 17 3 12 2 23 35 19 11 9 5 14 26 16 38 30 10 18 37 8}');
@@ -894,35 +897,35 @@ describe('persistent collections', () => {
     assert.equal(prStr(call('disj', colliding, 'Aa', 'BBBB')), '#{"AaAa" "AaBB" "BBAa" "x" "BB"}');
     // nil first, sets never array-ordered
     assert.equal(prStr(call('conj', call('set', range(10)), null, 'a', kw('b'))), '#{nil 0 7 1 4 6 "a" 3 2 :b 9 5 8}');
-    assert.equal(prStr(call('set', R.vectorOf(Array.from({ length: 12 }, (_, i) => vec(BigInt(i)))))),
+    assert.equal(prStr(call('set', R.vectorOf(Array.from({ length: 12 }, (_, i) => vec(i))))),
       '#{[4] [7] [10] [6] [9] [3] [8] [0] [5] [11] [2] [1]}');
-    assert.equal(prStr(call('dissoc', zipRange(12), 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n)), '{0 0, 1 1, 2 2, 11 11}');
+    assert.equal(prStr(call('dissoc', zipRange(12), 3, 4, 5, 6, 7, 8, 9, 10)), '{0 0, 1 1, 2 2, 11 11}');
     assert.equal(prStr(call('keys', zipRange(20))), '(0 7 1 4 15 13 6 17 3 12 2 19 11 9 5 14 16 10 18 8)');
     // small maps keep insertion order, through assoc and dissoc
-    const am = hashMap(kw('z'), 1n, kw('a'), 2n, kw('m'), 3n);
-    assert.equal(prStr(R.dissoc(R.assoc(am, kw('b'), 4n), kw('a'))), '{:z 1, :m 3, :b 4}');
-    assert.equal(prStr(R.assoc(am, kw('a'), 5n)), '{:z 1, :a 5, :m 3}');
+    const am = hashMap(kw('z'), 1, kw('a'), 2, kw('m'), 3);
+    assert.equal(prStr(R.dissoc(R.assoc(am, kw('b'), 4), kw('a'))), '{:z 1, :m 3, :b 4}');
+    assert.equal(prStr(R.assoc(am, kw('a'), 5)), '{:z 1, :a 5, :m 3}');
     // array-map keeps insertion order at any size, until a new key is added past 8
-    const am10 = call('array-map', ...Array.from({ length: 10 }, (_, i) => [BigInt(i + 1), BigInt(i + 1)]).flat());
+    const am10 = call('array-map', ...Array.from({ length: 10 }, (_, i) => [(i + 1), (i + 1)]).flat());
     assert.equal(prStr(am10), '{1 1, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9, 10 10}');
-    assert.equal(prStr(R.assoc(am10, 1n, kw('x'))), '{1 :x, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9, 10 10}');
-    assert.equal(prStr(R.assoc(am10, 11n, 11n)), '{7 7, 1 1, 4 4, 6 6, 3 3, 2 2, 11 11, 9 9, 5 5, 10 10, 8 8}');
-    assert.equal(prStr(call('array-map', kw('a'), 1n, kw('b'), 2n, kw('a'), 3n)), '{:a 3, :b 2}');
+    assert.equal(prStr(R.assoc(am10, 1, kw('x'))), '{1 :x, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9, 10 10}');
+    assert.equal(prStr(R.assoc(am10, 11, 11)), '{7 7, 1 1, 4 4, 6 6, 3 3, 2 2, 11 11, 9 9, 5 5, 10 10, 8 8}');
+    assert.equal(prStr(call('array-map', kw('a'), 1, kw('b'), 2, kw('a'), 3)), '{:a 3, :b 2}');
   });
 
   test('seqs, keys, vals, reduce and reduce-kv of big maps', () => {
-    const m = call('into', R.EMPTY_MAP, call('map', core.vector, call('range', 1000n), call('range', 1000n)));
-    assert.equal(call('count', call('keys', m)), 1000n);
-    assert.equal(call('reduce', core['+'], call('vals', m)), 499500n);
-    assert.equal(call('reduce-kv', (acc, k, v) => acc + k + v, 0n, m), 999000n);
-    assert.equal(call('reduce', (acc, e) => (acc >= 100n ? call('reduced', acc) : acc + call('val', e)), 0n, m) >= 100n, true);
-    assert.equal(prStr(call('find', m, 42n)), '[42 42]');
-    assert.equal(call('contains?', m, 999n), true);
-    assert.equal(call('get', m, 1000n, kw('nf')), kw('nf'));
+    const m = call('into', R.EMPTY_MAP, call('map', core.vector, call('range', 1000), call('range', 1000)));
+    assert.equal(call('count', call('keys', m)), 1000);
+    assert.equal(call('reduce', core['+'], call('vals', m)), 499500);
+    assert.equal(call('reduce-kv', (acc, k, v) => acc + k + v, 0, m), 999000);
+    assert.equal(call('reduce', (acc, e) => (acc >= 100 ? call('reduced', acc) : acc + call('val', e)), 0, m) >= 100, true);
+    assert.equal(prStr(call('find', m, 42)), '[42 42]');
+    assert.equal(call('contains?', m, 999), true);
+    assert.equal(call('get', m, 1000, kw('nf')), kw('nf'));
     assert.equal(prStr(call('class', call('seq', m))), 'clojure.lang.PersistentHashMap$ArrayNode$Seq');
-    assert.equal(prStr(call('class', call('keys', hashMap(kw('a'), 1n)))), 'clojure.lang.APersistentMap$KeySeq');
+    assert.equal(prStr(call('class', call('keys', hashMap(kw('a'), 1)))), 'clojure.lang.APersistentMap$KeySeq');
     assert.equal(prStr(call('first', call('set', vec(null)))), 'nil');
-    assert.equal(call('count', call('seq', call('set', call('range', 5000n)))), 5000n);
+    assert.equal(call('count', call('seq', call('set', call('range', 5000)))), 5000);
     const withNil = R.assoc(m, null, kw('x'));
     assert.equal(withNil.count(), 1001);
     assert.equal(withNil.get(null), kw('x'));
@@ -934,34 +937,34 @@ describe('persistent collections', () => {
   test('*print-length* and *print-level*, as Clojure prints them', () => {
     const bind = (length, level, f) => {
       const saved = [core['*print-length*'], core['*print-level*']];
-      core['*print-length*'] = length;
-      core['*print-level*'] = level;
-      try { return f(); } finally { [core['*print-length*'], core['*print-level*']] = saved; }
+      R.dynamicVarChanged('*print-length*', length);
+      R.dynamicVarChanged('*print-level*', level);
+      try { return f(); } finally { R.dynamicVarChanged('*print-length*', saved[0]); R.dynamicVarChanged('*print-level*', saved[1]); }
     };
-    const r10 = () => call('range', 10n);
+    const r10 = () => call('range', 10);
     // the strings Clojure 1.11 prints
-    assert.equal(bind(3n, null, () => call('pr-str', r10())), '(0 1 2 ...)');
-    assert.equal(bind(3n, null, () => call('pr-str', call('range'))), '(0 1 2 ...)'); // infinite
-    assert.equal(bind(0n, null, () => prStr(vec(1n, 2n))), '[...]');
-    assert.equal(bind(0n, null, () => prStr(R.EMPTY_VECTOR)), '[]');
-    assert.equal(bind(2n, null, () => prStr(hashMap(kw('a'), 1n, kw('b'), 2n, kw('c'), 3n))), '{:a 1, :b 2, ...}');
-    assert.equal(bind(2n, null, () => prStr(call('set', vec(1n, 2n, 3n)))), '#{1 3 ...}');
-    assert.equal(bind(5n, null, () => prStr(call('set', call('range', 100n)))), '#{0 65 70 62 74 ...}');
-    assert.equal(bind(-1n, null, () => prStr(vec(1n, 2n))), '[1 2]');
-    assert.equal(bind(null, 0n, () => prStr(vec(1n))), '#');
-    assert.equal(bind(null, 0n, () => prStr(1n)), '1');
-    assert.equal(bind(null, 1n, () => prStr(vec(1n, vec(2n), hashMap(kw('a'), vec(1n)), hashSet(1n), list(1n)))), '[1 # # # #]');
-    assert.equal(bind(null, 1n, () => prStr(hashMap(kw('a'), vec(1n), vec(2n), 3n))), '{:a #, # 3}');
-    assert.equal(bind(null, 2n, () => prStr(hashMap(kw('a'), vec(1n, vec(2n))))), '{:a [1 #]}');
-    assert.equal(bind(1n, 1n, () => printStr(vec('a', vec('b')))), '[a ...]');
-    assert.equal(bind(2n, 2n, () => prStr(vec(vec(vec(1n, 2n, 3n), vec(4n)), vec(5n, 6n, 7n), 8n))), '[[# #] [5 6 ...] ...]');
-    assert.equal(bind(2n, null, () => toStr(vec(1n, 2n, 3n))), '[1 2 ...]');
-    assert.equal(bind(2n, null, () => toStr(list(1n, 2n, 3n))), '(1 2 ...)');
-    assert.equal(bind(2n, null, () => prStr(call('seq', hashMap(kw('a'), 1n, kw('b'), 2n, kw('c'), 3n)))), '([:a 1] [:b 2] ...)');
-    assert.equal(bind(null, 1n, () => prStr(call('first', hashMap(kw('a'), vec(1n))))), '[:a #]');
-    assert.equal(bind(1n, null, () => prStr(call('first', hashMap(kw('a'), vec(1n))))), '[:a ...]');
-    assert.match(bind(null, 1n, () => prStr(call('atom', vec(1n)))), /^#object\[clojure\.lang\.Atom 0x[0-9a-f]+ \{:status :ready, :val #\}\]$/);
-    assert.equal(bind(2n, null, () => call('pr-str', r10(), r10())), '(0 1 ...) (0 1 ...)');
+    assert.equal(bind(3, null, () => call('pr-str', r10())), '(0 1 2 ...)');
+    assert.equal(bind(3, null, () => call('pr-str', call('range'))), '(0 1 2 ...)'); // infinite
+    assert.equal(bind(0, null, () => prStr(vec(1, 2))), '[...]');
+    assert.equal(bind(0, null, () => prStr(R.EMPTY_VECTOR)), '[]');
+    assert.equal(bind(2, null, () => prStr(hashMap(kw('a'), 1, kw('b'), 2, kw('c'), 3))), '{:a 1, :b 2, ...}');
+    assert.equal(bind(2, null, () => prStr(call('set', vec(1, 2, 3)))), '#{1 3 ...}');
+    assert.equal(bind(5, null, () => prStr(call('set', call('range', 100)))), '#{0 65 70 62 74 ...}');
+    assert.equal(bind(-1, null, () => prStr(vec(1, 2))), '[1 2]');
+    assert.equal(bind(null, 0, () => prStr(vec(1))), '#');
+    assert.equal(bind(null, 0, () => prStr(1)), '1');
+    assert.equal(bind(null, 1, () => prStr(vec(1, vec(2), hashMap(kw('a'), vec(1)), hashSet(1), list(1)))), '[1 # # # #]');
+    assert.equal(bind(null, 1, () => prStr(hashMap(kw('a'), vec(1), vec(2), 3))), '{:a #, # 3}');
+    assert.equal(bind(null, 2, () => prStr(hashMap(kw('a'), vec(1, vec(2))))), '{:a [1 #]}');
+    assert.equal(bind(1, 1, () => printStr(vec('a', vec('b')))), '[a ...]');
+    assert.equal(bind(2, 2, () => prStr(vec(vec(vec(1, 2, 3), vec(4)), vec(5, 6, 7), 8))), '[[# #] [5 6 ...] ...]');
+    assert.equal(bind(2, null, () => toStr(vec(1, 2, 3))), '[1 2 ...]');
+    assert.equal(bind(2, null, () => toStr(list(1, 2, 3))), '(1 2 ...)');
+    assert.equal(bind(2, null, () => prStr(call('seq', hashMap(kw('a'), 1, kw('b'), 2, kw('c'), 3)))), '([:a 1] [:b 2] ...)');
+    assert.equal(bind(null, 1, () => prStr(call('first', hashMap(kw('a'), vec(1))))), '[:a #]');
+    assert.equal(bind(1, null, () => prStr(call('first', hashMap(kw('a'), vec(1))))), '[:a ...]');
+    assert.match(bind(null, 1, () => prStr(call('atom', vec(1)))), /^#object\[clojure\.lang\.Atom 0x[0-9a-f]+ \{:status :ready, :val #\}\]$/);
+    assert.equal(bind(2, null, () => call('pr-str', r10(), r10())), '(0 1 ...) (0 1 ...)');
     // no limits again
     assert.equal(prStr(r10()), '(0 1 2 3 4 5 6 7 8 9)');
 
@@ -969,21 +972,21 @@ describe('persistent collections', () => {
     const rt = new R.Runtime();
     rt.registerVars({ table_size: 2, vars: [[0, 'clojure.core', '*print-length*'], [1, 'clojure.core', '*print-level*']] });
     try {
-      rt.table.set(0, 2n);
+      rt.table.set(0, 2);
       rt.varChanged(0);
       assert.equal(prStr(r10()), '(0 1 ...)');
       rt.table.set(0, null);
       rt.varChanged(0);
-      rt.table.set(1, 1n);
+      rt.table.set(1, 1);
       rt.varChanged(1);
-      assert.equal(prStr(vec(vec(1n))), '[#]');
+      assert.equal(prStr(vec(vec(1))), '[#]');
     } finally {
       rt.table.set(0, null);
       rt.varChanged(0);
       rt.table.set(1, null);
       rt.varChanged(1);
     }
-    assert.equal(prStr(vec(vec(1n))), '[[1]]');
+    assert.equal(prStr(vec(vec(1))), '[[1]]');
   });
 });
 
@@ -1005,21 +1008,21 @@ describe('fns', () => {
     R.fnArity(f, 1, 0, code(1, (self, a) => vec('one', a)));
     R.fnArity(f, 3, 1, code(3, (self, a, b, more) => vec(a, b, more)));
     assert.equal(f(), 'zero');
-    assert.equal(prStr(f(1n)), '["one" 1]');
-    assert.equal(prStr(f(1n, 2n)), '[1 2 nil]');
-    assert.equal(prStr(f(1n, 2n, 3n, 4n)), '[1 2 (3 4)]');
-    const r = call('apply', f, 1n, 2n, call('range')); // the rest stays lazy
-    assert.equal(prStr(call('take', 3n, r.nth(2))), '(0 1 2)');
-    assert.equal(prStr(call('apply', f, list(1n, 2n, 3n))), '[1 2 (3)]');
+    assert.equal(prStr(f(1)), '["one" 1]');
+    assert.equal(prStr(f(1, 2)), '[1 2 nil]');
+    assert.equal(prStr(f(1, 2, 3, 4)), '[1 2 (3 4)]');
+    const r = call('apply', f, 1, 2, call('range')); // the rest stays lazy
+    assert.equal(prStr(call('take', 3, r.nth(2))), '(0 1 2)');
+    assert.equal(prStr(call('apply', f, list(1, 2, 3))), '[1 2 (3)]');
   });
 
   test('arity errors are worded like Clojure', () => {
     const f = R.fnNew('user/f', 0);
     R.fnArity(f, 1, 0, code(1, (self, a) => a));
     throwsClj(() => f(), 'ArityException', 'Wrong number of args (0) passed to: user/f');
-    throwsClj(() => f(1n, 2n), 'ArityException', 'Wrong number of args (2) passed to: user/f');
+    throwsClj(() => f(1, 2), 'ArityException', 'Wrong number of args (2) passed to: user/f');
     const g = R.fnNew('g', 0, 'my.ns');
-    throwsClj(() => g(1n), 'ArityException', 'Wrong number of args (1) passed to: my.ns/g');
+    throwsClj(() => g(1), 'ArityException', 'Wrong number of args (1) passed to: my.ns/g');
     const anon = R.fnNew(null, 0);
     throwsClj(() => anon(), 'ArityException', 'Wrong number of args (0) passed to: fn');
     throwsClj(() => core.inc(), 'ArityException', 'Wrong number of args (0) passed to: clojure.core/inc');
@@ -1028,35 +1031,35 @@ describe('fns', () => {
 
   test('captures and use as a JS callback', () => {
     const f = R.fnNew('user/adder', 1);
-    R.fnCapture(f, 0, 10n);
+    R.fnCapture(f, 0, 10);
     R.fnArity(f, 1, 0, code(1, (self, a) => R.add(R.fnCaptured(self, 0), a)));
-    assert.deepEqual([1n, 2n].map((x) => f(x)), [11n, 12n]);
-    assert.equal(prStr(call('map', f, vec(1n, 2n))), '(11 12)');
+    assert.deepEqual([1, 2].map((x) => f(x)), [11, 12]);
+    assert.equal(prStr(call('map', f, vec(1, 2))), '(11 12)');
     const id = R.fnNew('user/id', 0);
     R.fnArity(id, 1, 0, code(1, (self, a) => a));
     assert.equal(id(undefined), null); // undefined from host code is nil
   });
 
   test('invoke: keywords, maps, sets, vectors, vars, errors', () => {
-    const m = hashMap(kw('a'), 1n);
-    assert.equal(R.invoke1(kw('a'), m), 1n);
+    const m = hashMap(kw('a'), 1);
+    assert.equal(R.invoke1(kw('a'), m), 1);
     assert.equal(R.invoke2(kw('b'), m, 'd'), 'd');
-    assert.equal(R.invoke1(m, kw('a')), 1n);
-    assert.equal(R.invoke1(hashSet(1n), 1n), 1n);
-    assert.equal(R.invoke1(hashSet(1n), 2n), null);
-    assert.equal(R.invoke1(vec('x', 'y'), 1n), 'y');
-    assert.equal(R.invoke1(sym('a'), hashMap(sym('a'), 5n)), 5n);
-    assert.equal(R.invoke(core['+'], 1n, 2n, 3n, 4n, 5n, 6n, 7n), 28n);
-    throwsClj(() => R.invoke1(vec(1n), kw('a')), 'IllegalArgumentException', 'Key must be integer');
-    throwsClj(() => R.invoke1(vec(1n), 5n), 'IndexOutOfBoundsException');
+    assert.equal(R.invoke1(m, kw('a')), 1);
+    assert.equal(R.invoke1(hashSet(1), 1), 1);
+    assert.equal(R.invoke1(hashSet(1), 2), null);
+    assert.equal(R.invoke1(vec('x', 'y'), 1), 'y');
+    assert.equal(R.invoke1(sym('a'), hashMap(sym('a'), 5)), 5);
+    assert.equal(R.invoke(core['+'], 1, 2, 3, 4, 5, 6, 7), 28);
+    throwsClj(() => R.invoke1(vec(1), kw('a')), 'IllegalArgumentException', 'Key must be integer');
+    throwsClj(() => R.invoke1(vec(1), 5), 'IndexOutOfBoundsException');
     throwsClj(() => R.invoke0(kw('a')), 'ArityException', 'Wrong number of args (0) passed to: :a');
     throwsClj(() => R.invoke0(m), 'ArityException', 'Wrong number of args (0) passed to: clojure.lang.PersistentArrayMap');
-    throwsClj(() => R.invoke1(1n, 2n), 'ClassCastException', 'class java.lang.Long cannot be cast to class clojure.lang.IFn');
-    throwsClj(() => R.invoke1('s', 2n), 'ClassCastException', 'class java.lang.String cannot be cast to class clojure.lang.IFn');
-    throwsClj(() => R.invoke1(null, 2n), 'NullPointerException');
+    throwsClj(() => R.invoke1(1, 2), 'ClassCastException', 'class java.lang.Long cannot be cast to class clojure.lang.IFn');
+    throwsClj(() => R.invoke1('s', 2), 'ClassCastException', 'class java.lang.String cannot be cast to class clojure.lang.IFn');
+    throwsClj(() => R.invoke1(null, 2), 'NullPointerException');
     const rt = new R.Runtime();
     rt.registerVars({ table_size: 2, vars: [[0, 'clojure.core', 'inc'], [1, 'user', 'nope']] });
-    assert.equal(R.invoke1(rt.varAt(0), 1n), 2n);
+    assert.equal(R.invoke1(rt.varAt(0), 1), 2);
     throwsClj(() => R.invoke0(rt.varAt(1)), 'IllegalStateException', "Attempting to call unbound fn: #'user/nope");
     throwsClj(() => R.invoke0(rt.varAt(1).deref()), 'IllegalStateException', "Attempting to call unbound fn: #'user/nope");
   });
@@ -1092,8 +1095,8 @@ describe('patches', () => {
         ...op.i32(0), ...op.tableGet(),
       ],
     });
-    assert.equal(await rt.loadPatch(defX), 42n);
-    assert.equal(rt.varAt(0).deref(), 42n);
+    assert.equal(await rt.loadPatch(defX), 42);
+    assert.equal(rt.varAt(0).deref(), 42);
     assert.ok(rt.table.length >= 1);
 
     // (defn f [] x): reads slot 0 when called
@@ -1112,7 +1115,7 @@ describe('patches', () => {
     const f = await rt.loadPatch(defF);
     assert.equal(typeof f, 'function');
     assert.match(prStr(f), /^#object\[user\$f /);
-    throwsClj(() => f(1n), 'ArityException', 'Wrong number of args (1) passed to: user/f');
+    throwsClj(() => f(1), 'ArityException', 'Wrong number of args (1) passed to: user/f');
 
     // (f)
     const callF = patch({
@@ -1120,7 +1123,7 @@ describe('patches', () => {
       imports: ['invoke0'],
       body: (ix) => [...op.i32(1), ...op.tableGet(), ...op.call(ix.fn('invoke0'))],
     });
-    assert.equal(await rt.loadPatch(callF), 42n);
+    assert.equal(await rt.loadPatch(callF), 42);
 
     // (def x "redefined")
     const redefX = patch({
@@ -1140,7 +1143,7 @@ describe('patches', () => {
       imports: ['invoke1'],
       body: (ix) => [...op.i32(2), ...op.tableGet(), ...op.globalGet(ix.global('k.0')), ...op.call(ix.fn('invoke1'))],
     });
-    assert.equal(await rt.loadPatch(incPatch), 42n);
+    assert.equal(await rt.loadPatch(incPatch), 42);
     const upper = patch({
       meta: { table_size: 4, vars: [[3, 'clojure.string', 'upper-case']], consts: [{ str: 'abc' }] },
       imports: ['invoke1'],
@@ -1175,11 +1178,11 @@ describe('patches', () => {
       ],
     });
     const g = await rt.loadPatch(p);
-    assert.equal(g(5n), 15n);
-    assert.equal(g(1n, 2n), null);
-    assert.equal(prStr(g(1n, 2n, 3n, 4n)), '(3 4)');
+    assert.equal(g(5), 15);
+    assert.equal(g(1, 2), null);
+    assert.equal(prStr(g(1, 2, 3, 4)), '(3 4)');
     throwsClj(() => g(), 'ArityException', 'Wrong number of args (0) passed to: user/g');
-    assert.equal(prStr(call('map', g, vec(1n, 2n))), '(11 12)');
+    assert.equal(prStr(call('map', g, vec(1, 2))), '(11 12)');
     assert.match(prStr(g), /^#object\[user\$g /);
   });
 
@@ -1205,14 +1208,14 @@ describe('patches', () => {
     assert.equal(await k(null), null);
     assert.equal(await k(true), true);
     assert.equal(await k({ long: '-9223372036854775808' }), R.MIN_LONG);
-    assert.equal(await k({ bigint: '12' }), 12n);
+    assert.equal(await k({ bigint: '12' }), 12);
     assert.equal(prStr(await k({ bigint: '123456789012345678901234567890' })), '123456789012345678901234567890N');
     assert.equal(await k({ double: 1.5 }), 1.5);
     assert.ok(Number.isNaN(await k({ double: 'NaN' })));
     assert.equal(await k({ double: 'Infinity' }), Infinity);
     assert.equal(await k({ double: '-Infinity' }), -Infinity);
     assert.equal(prStr(await k({ ratio: ['2', '4'] })), '1/2');
-    assert.equal(await k({ ratio: ['4', '2'] }), 2n);
+    assert.equal(await k({ ratio: ['4', '2'] }), 2);
     assert.equal(await k({ str: 'text' }), 'text');
     assert.equal(await k({ char: 'a' }), ch('a'));
     assert.equal(await k({ kw: 'k' }), kw('k'));
@@ -1236,7 +1239,7 @@ describe('patches', () => {
     });
     await assert.rejects(rt.loadPatch(divide), (e) => e.cls === 'ArithmeticException' && e.message === 'Divide by zero');
     const thrower = patch({ meta: { consts: [{ str: 'x' }] }, imports: ['throw'], body: (ix) => [...op.globalGet(ix.global('k.0')), ...op.call(ix.fn('throw'))] });
-    await assert.rejects(rt.loadPatch(thrower), (e) => e.cls === 'ClassCastException');
+    await assert.rejects(rt.loadPatch(thrower), (e) => e === 'x'); // any value can be thrown, as in jank
     const noSection = assemble({ funcs: [{ name: 'run', params: [], results: [E], body: () => [0xd0, E], export: 'run' }] });
     await assert.rejects(rt.loadPatch(noSection), /jank\.patch/);
   });
@@ -1245,9 +1248,9 @@ describe('patches', () => {
     const rt = new R.Runtime();
     for (const n of R.rtImportNames) assert.ok(n in rt.rt, n);
     for (let i = 0; i <= 20; i++) assert.equal(typeof rt.rt[`invoke${i}`], 'function');
-    assert.equal(rt.rt.invoke20(core.vector, ...Array.from({ length: 20 }, (_, i) => BigInt(i))).count(), 20);
+    assert.equal(rt.rt.invoke20(core.vector, ...Array.from({ length: 20 }, (_, i) => i)).count(), 20);
     assert.equal(rt.rt.truthy(null), 0);
-    assert.equal(rt.rt.truthy(0n), 1);
+    assert.equal(rt.rt.truthy(0), 1);
   });
 
   test('coreNames lists what the libraries implement', () => {
@@ -1266,7 +1269,9 @@ describe('patches', () => {
       for (const n of names) {
         // Dynamic vars (*ns*, *print-length*, *1, ...) hold values; everything else is a fn.
         const isDynamic = n.startsWith('*') && n.length > 1;
-        if (!isDynamic) assert.equal(typeof R.libraries[ns][n], 'function', n);
+        // so do the core protocols (ICounted, ...)
+        const isProtocol = R.libraries[ns][n] instanceof R.Protocol;
+        if (!isDynamic && !isProtocol) assert.equal(typeof R.libraries[ns][n], 'function', n);
         else assert.ok(n in R.libraries[ns], n);
       }
     }
@@ -1276,7 +1281,7 @@ describe('patches', () => {
     let text = '';
     const prev = R.setOutput({ out: (s) => { text += s; } });
     try {
-      call('println', 1n, 'a', vec('b'));
+      call('println', 1, 'a', vec('b'));
       call('print', 'x', null);
       call('prn', 'q');
       call('newline');
@@ -1358,7 +1363,7 @@ describe('connection', () => {
     assert.deepEqual(ws.sent.slice(1).filter((m) => m.op !== 'timing'), [
       { op: 'out', id: 7, text: 'hi\n' },
       { op: 'value', id: 7, value: 'nil' },
-      { op: 'error', id: 8, class: 'ArithmeticException', message: 'Divide by zero' },
+      { op: 'error', id: 8, class: 'java.lang.ArithmeticException', message: 'Divide by zero' },
       { op: 'value', id: 4294967295, value: '3' },
     ]);
     assert.deepEqual(evals.map(([r, out]) => [r.id, r.ok, out]), [[7, true, 'hi\n'], [8, false, ''], [4294967295, true, '']]);

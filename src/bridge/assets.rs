@@ -8,45 +8,8 @@ pub struct Asset {
     pub body: &'static str,
 }
 
-const JS: &str = "text/javascript; charset=utf-8";
-
-pub const ASSETS: &[Asset] = &[
-    Asset {
-        name: "index.html",
-        content_type: "text/html; charset=utf-8",
-        body: include_str!("../../assets/index.html"),
-    },
-    Asset {
-        name: "page.js",
-        content_type: JS,
-        body: include_str!("../../assets/page.js"),
-    },
-    Asset {
-        name: "runtime.js",
-        content_type: JS,
-        body: include_str!("../../assets/runtime.js"),
-    },
-    Asset {
-        name: "connection.js",
-        content_type: JS,
-        body: include_str!("../../assets/connection.js"),
-    },
-    Asset {
-        name: "emscripten-host.js",
-        content_type: JS,
-        body: include_str!("../../assets/emscripten-host.js"),
-    },
-    Asset {
-        name: "control.js",
-        content_type: JS,
-        body: include_str!("../../assets/control.js"),
-    },
-    Asset {
-        name: "node-main.mjs",
-        content_type: JS,
-        body: include_str!("../../assets/node-main.mjs"),
-    },
-];
+// The files of assets/ (its tests aside), listed by build.rs.
+include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
 /// The asset served at an HTTP path (`/` is the page).
 pub fn lookup(path: &str) -> Option<&'static Asset> {
@@ -55,4 +18,16 @@ pub fn lookup(path: &str) -> Option<&'static Asset> {
         other => other.strip_prefix('/')?,
     };
     ASSETS.iter().find(|asset| asset.name == name)
+}
+
+/// Writes the runtime's scripts (keeping their folders) below `dir`, for a Node process to run.
+pub fn write_scripts(dir: &std::path::Path) -> std::io::Result<()> {
+    for asset in ASSETS.iter().filter(|a| a.name.ends_with("js")) {
+        let path = dir.join(asset.name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, asset.body)?;
+    }
+    Ok(())
 }

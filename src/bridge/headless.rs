@@ -10,7 +10,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tracing::{info, warn};
 
-use super::assets::ASSETS;
+use super::assets::write_scripts;
 
 /// A running Node runtime; dropping it kills the process and removes its files.
 pub struct HeadlessRuntime {
@@ -25,10 +25,7 @@ pub fn start(node: &str, websocket_url: &str) -> Result<HeadlessRuntime> {
         .prefix("jank-wasm-nrepl-")
         .tempdir()
         .context("creating a directory for the headless runtime")?;
-    for asset in ASSETS.iter().filter(|a| a.name.ends_with("js")) {
-        std::fs::write(dir.path().join(asset.name), asset.body)
-            .with_context(|| format!("writing {}", asset.name))?;
-    }
+    write_scripts(dir.path()).context("writing the runtime's scripts")?;
     let main: PathBuf = dir.path().join("node-main.mjs");
     let mut child = Command::new(node)
         .arg("--experimental-websocket")

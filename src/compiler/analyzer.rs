@@ -11,7 +11,7 @@ use super::form::{
     BindingVectorError, Form, FormKind, Pos, Symbol, nil, quote, split_binding_vector,
 };
 use super::macros;
-use super::namespace::{CORE_NS, Namespaces, Slot};
+use super::namespace::{CORE_NS, Namespaces, RUNTIME_NS, Slot};
 use super::reader::Reader;
 use super::{
     CompileError, CompileErrorKind, CompileHost, MacroFailure, Reload, Require, RequireTarget,
@@ -94,11 +94,23 @@ struct Analyzer<'a> {
     list_pos: Pos,
 }
 
+/// What a name bound in a scope stands for.
+#[derive(Clone, Debug)]
+enum Binding {
+    Local(LocalId),
+    /// A `^:mutable` field of a deftype, read and `set!` on the method's `this`
+    /// (a local of that name) each time it is used.
+    Field {
+        this: String,
+        field: String,
+    },
+}
+
 /// The bindings of one function being compiled.
 #[derive(Default)]
 struct FnScope {
     /// Innermost scope last.
-    scopes: Vec<HashMap<String, LocalId>>,
+    scopes: Vec<HashMap<String, Binding>>,
     next_local: u32,
     /// The most locals any arity of this frame needed.
     local_count: u32,
@@ -115,11 +127,8 @@ struct FnScope {
 }
 
 impl FnScope {
-    fn find_local(&self, name: &str) -> Option<LocalId> {
-        self.scopes
-            .iter()
-            .rev()
-            .find_map(|scope| scope.get(name).copied())
+    fn find_binding(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|scope| scope.get(name))
     }
 
     fn new_local(&mut self) -> LocalId {
@@ -303,6 +312,9 @@ impl Analyzer<'_> {
                     symbol.ns.as_deref().unwrap_or_default()
                 ),
             )),
+            None if symbol.ns.is_none() && self.namespaces.is_class(&symbol.name) => {
+                Ok(Node::Const(constant::class(&symbol.name)))
+            }
             None if macros::is_macro(&symbol.name) || is_special_form(&symbol.name) => Err(error(
                 form,
                 format!(
@@ -321,8 +333,10 @@ impl Analyzer<'_> {
     /// name, or a capture of an enclosing frame's binding (recorded on the way).
     fn lookup_local(&mut self, index: usize, name: &str) -> Option<Node> {
         let frame = &self.frames[index];
-        if let Some(id) = frame.find_local(name) {
-            return Some(Node::Local(id));
+        match frame.find_binding(name).cloned() {
+            Some(Binding::Local(id)) => return Some(Node::Local(id)),
+            Some(Binding::Field { this, field }) => return self.field_get(index, &this, field),
+            None => {}
         }
         if frame.self_name.as_deref() == Some(name) {
             return Some(Node::SelfRef);
@@ -333,12 +347,43 @@ impl Analyzer<'_> {
         if index == 0 {
             return None;
         }
+        // a field of an enclosing method: read it live through a captured `this`
+        if let Some((this, field)) = self.field_binding(index - 1, name) {
+            return self.field_get(index, &this, field);
+        }
         let outer = self.lookup_local(index - 1, name)?;
         let frame = &mut self.frames[index];
         let k = frame.captures.len() as u32;
         frame.captures.push(outer);
         frame.capture_index.insert(name.to_string(), k);
         Some(Node::Captured(k))
+    }
+
+    /// `this.field` read in frame `index`.
+    fn field_get(&mut self, index: usize, this: &str, field: String) -> Option<Node> {
+        let obj = self.lookup_local(index, this)?;
+        Some(Node::FieldGet {
+            obj: Box::new(obj),
+            field,
+        })
+    }
+
+    /// The mutable field `name` stands for, seen from frame `index` outwards,
+    /// unless a local of that name shadows it.
+    fn field_binding(&self, index: usize, name: &str) -> Option<(String, String)> {
+        let frame = &self.frames[index];
+        match frame.find_binding(name) {
+            Some(Binding::Field { this, field }) => return Some((this.clone(), field.clone())),
+            Some(Binding::Local(_)) => return None,
+            None => {}
+        }
+        if frame.self_name.as_deref() == Some(name)
+            || frame.capture_index.contains_key(name)
+            || index == 0
+        {
+            return None;
+        }
+        self.field_binding(index - 1, name)
     }
 
     /// The current namespace has its own var `name` (which then shadows a
@@ -352,7 +397,7 @@ impl Analyzer<'_> {
     fn is_local(&self, name: &str) -> bool {
         self.frames
             .iter()
-            .any(|f| f.find_local(name).is_some() || f.self_name.as_deref() == Some(name))
+            .any(|f| f.find_binding(name).is_some() || f.self_name.as_deref() == Some(name))
     }
 
     fn analyze_list(&mut self, form: &Form, items: &[Form], tail: bool) -> Result<Node> {
@@ -499,6 +544,9 @@ impl Analyzer<'_> {
         args: &[Form],
         tail: bool,
     ) -> Result<Option<Node>> {
+        if head.ns.as_deref() == Some(RUNTIME_NS) {
+            return self.analyze_internal_form(form, head, args, tail);
+        }
         if head.ns.is_some() && head.ns.as_deref() != Some(CORE_NS) {
             return Ok(None);
         }
@@ -548,6 +596,69 @@ impl Analyzer<'_> {
             _ => return Ok(None),
         };
         Ok(Some(node))
+    }
+
+    /// The special forms the type macros expand to (jank.runtime/...): reading a
+    /// field of a deftype instance, and the scope of a method's mutable fields.
+    fn analyze_internal_form(
+        &mut self,
+        form: &Form,
+        head: &Symbol,
+        args: &[Form],
+        tail: bool,
+    ) -> Result<Option<Node>> {
+        match head.name.as_str() {
+            // (field* obj "name")
+            "field*" => {
+                let [obj, name] = args else {
+                    return Err(error(form, "field* takes an object and a field name"));
+                };
+                let FormKind::Str(field) = &name.kind else {
+                    return Err(error(form, "field* takes a field name string"));
+                };
+                let obj = Box::new(self.analyze(obj, false)?);
+                Ok(Some(Node::FieldGet {
+                    obj,
+                    field: field.clone(),
+                }))
+            }
+            // (mutable-fields* [this a b] body...): a and b are this's fields
+            "mutable-fields*" => {
+                let Some((
+                    Form {
+                        kind: FormKind::Vector(names),
+                        ..
+                    },
+                    body,
+                )) = args.split_first()
+                else {
+                    return Err(error(
+                        form,
+                        "mutable-fields* takes [this field...] and a body",
+                    ));
+                };
+                let Some((this, fields)) = names.split_first() else {
+                    return Err(error(form, "mutable-fields* takes [this field...]"));
+                };
+                let this = local_name(this)?;
+                let mut scope = HashMap::new();
+                for field in fields {
+                    let name = local_name(field)?;
+                    scope.insert(
+                        name.clone(),
+                        Binding::Field {
+                            this: this.clone(),
+                            field: name,
+                        },
+                    );
+                }
+                self.frame().scopes.push(scope);
+                let body = self.analyze_do(body, tail);
+                self.frame().scopes.pop();
+                Ok(Some(body?))
+            }
+            _ => Ok(None),
+        }
     }
 
     fn analyze_if(&mut self, form: &Form, args: &[Form], tail: bool) -> Result<Node> {
@@ -665,7 +776,7 @@ impl Analyzer<'_> {
                 .scopes
                 .last_mut()
                 .expect("pushed by caller")
-                .insert(name, id);
+                .insert(name, Binding::Local(id));
             analyzed.push((id, value));
         }
         if is_loop {
@@ -782,7 +893,7 @@ impl Analyzer<'_> {
             .into_iter()
             .map(|name| {
                 let id = frame.new_local();
-                scope.insert(name, id);
+                scope.insert(name, Binding::Local(id));
                 id
             })
             .collect();
@@ -1078,6 +1189,16 @@ impl Analyzer<'_> {
             let args = Box::new(self.analyze_js_args(form, args)?);
             return Ok(Some(Node::JsNew { ctor, args }));
         }
+        // (Point. 1 2): a constructor call of a type (a var or a class name)
+        if head.ns.is_none() && name.len() > 1 && name.ends_with('.') && !name.starts_with('.') {
+            let type_name = Form::new(
+                FormKind::Symbol(Symbol::simple(&name[..name.len() - 1])),
+                form.pos,
+            );
+            let ctor = Box::new(self.analyze(&type_name, false)?);
+            let args = Box::new(self.analyze_js_args(form, args)?);
+            return Ok(Some(Node::JsNew { ctor, args }));
+        }
         if head.ns.is_none() && name == "new" && !self.is_local("new") {
             let Some((ctor, rest)) = args.split_first() else {
                 return Err(error(form, "new requires a constructor: (new js/Date)"));
@@ -1184,6 +1305,20 @@ impl Analyzer<'_> {
         let Some(symbol) = target.as_symbol() else {
             return Err(error(form, "Invalid assignment target"));
         };
+        if symbol.ns.is_none()
+            && let Some((this, field)) = self.field_binding(self.frames.len() - 1, &symbol.name)
+        {
+            let index = self.frames.len() - 1;
+            let obj = self
+                .lookup_local(index, &this)
+                .ok_or_else(|| error(form, "internal compiler error: a field's object is gone"))?;
+            let value = Box::new(self.analyze(value, false)?);
+            return Ok(Node::FieldSet {
+                obj: Box::new(obj),
+                field,
+                value,
+            });
+        }
         if symbol.ns.is_none() && self.is_local(&symbol.name) {
             return Err(error(
                 form,
@@ -1257,7 +1392,7 @@ impl Analyzer<'_> {
                         format!("Bad binding form, expected symbol, got: {binding}"),
                     ));
                 }
-                catches.push(Node::Const(constant::string(&class.to_string())));
+                catches.push(self.analyze_catch_class(class)?);
                 catches.push(self.analyze_try_fn(c, Some(binding), handler)?);
             } else {
                 return Err(error(
@@ -1276,6 +1411,23 @@ impl Analyzer<'_> {
             catches: Box::new(catches),
             finally: Box::new(finally.unwrap_or(Node::Nil)),
         })
+    }
+
+    /// What a catch clause catches: a class, a JS constructor (`js/Error`), or
+    /// `:default` (anything).
+    fn analyze_catch_class(&mut self, class: &Form) -> Result<Node> {
+        match &class.kind {
+            FormKind::Keyword(k) if k.ns.is_none() && k.name == "default" => {
+                Ok(Node::Const(constant::quoted(class)))
+            }
+            FormKind::Symbol(_) => self
+                .analyze(class, false)
+                .map_err(|_| error(class, format!("Unable to resolve classname: {class}"))),
+            _ => Err(error(
+                class,
+                format!("Unable to resolve classname: {class}"),
+            )),
+        }
     }
 
     /// One part of a `try` as `(fn* [param?] forms...)`.
@@ -1318,7 +1470,7 @@ impl Analyzer<'_> {
                 .scopes
                 .last_mut()
                 .expect("pushed by caller")
-                .insert(name, id);
+                .insert(name, Binding::Local(id));
             ids.push(id);
         }
         let mut analyzed = Vec::new();
@@ -1462,6 +1614,14 @@ impl Analyzer<'_> {
     }
 
     fn analyze_invoke(&mut self, form: &Form, head: &Form, args: &[Form]) -> Result<Node> {
+        let qualified;
+        let args = match self.qualify_type_name(head, args) {
+            Some(with_name) => {
+                qualified = with_name;
+                &qualified[..]
+            }
+            None => args,
+        };
         if args.len() == 2
             && let Some(op) = self.core_intrinsic(head)
         {
@@ -1471,6 +1631,39 @@ impl Analyzer<'_> {
         let f = self.analyze(head, false)?;
         let args = self.analyze_args(args.iter())?;
         self.invoke(form, f, args)
+    }
+
+    /// `(jank.runtime/deftype* "T" ...)`, what deftype and defrecord expand to, names the
+    /// class `ns.T` (the namespace munged, as Clojure names classes), which later forms may
+    /// name; `(jank.runtime/reify* "reify__1" ...)` names `ns$reify__1`. The arguments with
+    /// the name qualified, for those calls.
+    fn qualify_type_name(&mut self, head: &Form, args: &[Form]) -> Option<Vec<Form>> {
+        let Some(Symbol { ns: Some(ns), name }) = head.as_symbol() else {
+            return None;
+        };
+        if ns != RUNTIME_NS {
+            return None;
+        }
+        let separator = match name.as_str() {
+            "deftype*" | "defrecord*" => '.',
+            "reify*" => '$',
+            _ => return None,
+        };
+        let Some(Form {
+            kind: FormKind::Str(short),
+            pos,
+            ..
+        }) = args.first()
+        else {
+            return None;
+        };
+        let class = format!("{}{separator}{short}", self.ns.replace('-', "_"));
+        if separator == '.' {
+            self.namespaces.add_user_class(&class);
+        }
+        let mut qualified = args.to_vec();
+        qualified[0] = Form::new(FormKind::Str(class), *pos);
+        Some(qualified)
     }
 
     /// The intrinsic when `head` resolves to a `clojure.core` fn that has one.

@@ -126,6 +126,18 @@ pub enum Node {
         ctor: Box<Node>,
         args: Box<Node>,
     },
+    /// A field of a deftype or record instance (`(field* obj "a")`, a method's
+    /// fields), read as it is (no interop conversion).
+    FieldGet {
+        obj: Box<Node>,
+        field: String,
+    },
+    /// `(set! field value)` of a `^:mutable` field in a method; yields the value.
+    FieldSet {
+        obj: Box<Node>,
+        field: String,
+        value: Box<Node>,
+    },
     /// `letfn*`: locals bound to fns that may refer to each other.
     LetFn {
         bindings: Vec<(LocalId, FnNode)>,

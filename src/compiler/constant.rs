@@ -42,6 +42,11 @@ pub fn namespace(name: &str) -> Constant {
     json!({ "namespace": name })
 }
 
+/// The class of that name (the runtime's Type).
+pub fn class(name: &str) -> Constant {
+    json!({ "class": name })
+}
+
 /// The constant for the var in `slot`.
 pub fn var(slot: u32) -> Constant {
     json!({ "var": slot })

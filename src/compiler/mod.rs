@@ -9,6 +9,7 @@
 
 pub mod analyzer;
 pub mod ast;
+pub mod classes;
 pub mod constant;
 pub mod core_lib;
 pub mod destructure;

@@ -39,10 +39,14 @@ pub struct Namespace {
 pub struct Namespaces {
     namespaces: HashMap<String, Namespace>,
     vars: Vec<VarInfo>,
+    /// The classes deftype and defrecord made (`user.Point`), which symbols can name.
+    user_classes: std::collections::HashSet<String>,
 }
 
 /// The namespace whose vars every namespace sees without qualification.
 pub const CORE_NS: &str = "clojure.core";
+/// The namespace of the runtime helpers the macros expand to.
+pub const RUNTIME_NS: &str = "jank.runtime";
 
 impl Default for Namespaces {
     fn default() -> Self {
@@ -51,11 +55,23 @@ impl Default for Namespaces {
 }
 
 impl Namespaces {
+    /// Whether `name` names a class: one the runtime has, or one a deftype made.
+    pub fn is_class(&self, name: &str) -> bool {
+        super::classes::KNOWN_CLASSES.binary_search(&name).is_ok()
+            || self.user_classes.contains(name)
+    }
+
+    /// Records a class a deftype or defrecord makes.
+    pub fn add_user_class(&mut self, name: &str) {
+        self.user_classes.insert(name.to_string());
+    }
+
     /// The core library's namespaces and `user`.
     pub fn new() -> Namespaces {
         let mut namespaces = Namespaces {
             namespaces: HashMap::new(),
             vars: Vec::new(),
+            user_classes: Default::default(),
         };
         for entry in core_lib::CORE_VARS {
             let slot = namespaces.intern(entry.ns, entry.name);

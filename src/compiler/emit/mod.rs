@@ -120,6 +120,8 @@ impl Emitter {
                 finally,
             } => self.emit_try(body, catches, finally),
             Node::LetFn { bindings, body } => self.emit_letfn(bindings, body),
+            Node::FieldGet { obj, field } => self.emit_field_get(obj, field),
+            Node::FieldSet { obj, field, value } => self.emit_field_set(obj, field, value),
             Node::JsGlobal(name) => self.emit_js_global(name),
             Node::JsGet { obj, prop } => self.emit_js_get(obj, prop),
             Node::JsSet { obj, prop, value } => self.emit_js_set(obj, prop, value),
@@ -383,6 +385,19 @@ impl Emitter {
         }
         let name = INVOKE_NAMES[args.len()];
         self.call_runtime(name, vec![E; args.len() + 1], vec![E]);
+    }
+
+    fn emit_field_get(&mut self, obj: &Node, field: &str) {
+        self.emit(obj);
+        self.emit_const(&constant::string(field));
+        self.call_runtime("field_get", vec![E, E], vec![E]);
+    }
+
+    fn emit_field_set(&mut self, obj: &Node, field: &str, value: &Node) {
+        self.emit(obj);
+        self.emit_const(&constant::string(field));
+        self.emit(value);
+        self.call_runtime("field_set", vec![E, E, E], vec![E]);
     }
 
     fn emit_js_global(&mut self, name: &str) {

@@ -11,9 +11,11 @@
 mod bindings;
 mod conditionals;
 mod defs;
+mod laziness;
 mod loops;
 mod output;
 mod threading;
+mod types;
 
 use defs::lambda;
 
@@ -45,6 +47,8 @@ pub fn all() -> impl Iterator<Item = &'static Macro> {
         threading::MACROS,
         loops::MACROS,
         output::MACROS,
+        types::MACROS,
+        laziness::MACROS,
     ]
     .into_iter()
     .flatten()

@@ -1,0 +1,236 @@
+// clojure.core: arithmetic, comparison, number predicates and conversions, bit operations.
+
+import { CljError, illegalArgument, numberFormat } from '../errors.js';
+import { castError, className } from '../types.js';
+import {
+  add, sub, mul, div, quot, rem, mod, lt, gt, lte, gte, numEquiv, inc, dec, negate, isZero, signum,
+  isLong, isDouble, isNumber, isInteger, toDouble, toLong, toBig, dbl, longOfBig, longOfNumber,
+  wrapLong, Ratio, BigNum, Dbl, MAX_LONG, MIN_LONG,
+} from '../numbers.js';
+import { equiv, hasheq } from '../equality.js';
+import { toStr } from '../print.js';
+import { Char, charOfCode } from '../scalars.js';
+import { core } from './lib.js';
+
+/** One argument of a numeric fn: it must be a number (Clojure casts it). */
+const one = (x) => {
+  if (!isNumber(x)) {
+    if (x === null) throw castError(x, 'java.lang.Number');
+    throw new CljError('ClassCastException', `Cannot cast ${className(x)} to java.lang.Number`);
+  }
+  return x;
+};
+
+core('+', { 0: () => 0, 1: one, 2: add, va: (xs) => xs.reduce(add) });
+core('*', { 0: () => 1, 1: one, 2: mul, va: (xs) => xs.reduce(mul) });
+core('-', { 1: negate, 2: sub, va: (xs) => xs.reduce(sub), vmin: 1 });
+core('/', { 1: (x) => div(1, x), 2: div, va: (xs) => xs.reduce(div), vmin: 1 });
+core('quot', { 2: quot });
+core('rem', { 2: rem });
+core('mod', { 2: mod });
+core('inc', { 1: inc });
+core('dec', { 1: dec });
+
+// The auto-promoting forms: BigInt results where a long would overflow.
+const promoting = (op) => (a, b) => {
+  try {
+    return op(a, b);
+  } catch (e) {
+    if (!(e instanceof CljError) || e.cls !== 'ArithmeticException' || !isLong(a) || !isLong(b)) throw e;
+    return op(new BigNum(toBig(a)), b);
+  }
+};
+const addP = promoting(add), subP = promoting(sub), mulP = promoting(mul);
+core("+'", { 0: () => 0, 1: one, 2: addP, va: (xs) => xs.reduce(addP) });
+core("*'", { 0: () => 1, 1: one, 2: mulP, va: (xs) => xs.reduce(mulP) });
+core("-'", { 1: (x) => subP(0, x), 2: subP, va: (xs) => xs.reduce(subP), vmin: 1 });
+core("inc'", { 1: (x) => addP(x, 1) });
+core("dec'", { 1: (x) => subP(x, 1) });
+
+// unchecked-*: 64-bit wrap-around on longs.
+const unchecked = (op) => (a, b) => {
+  if (isLong(a) && (b === undefined || isLong(b))) return wrapLong(op(toBig(a), b === undefined ? 0n : toBig(b)));
+  throw castError(isLong(a) ? b : a, 'java.lang.Long');
+};
+const uAdd = unchecked((a, b) => a + b), uSub = unchecked((a, b) => a - b), uMul = unchecked((a, b) => a * b);
+for (const [name, f] of [['unchecked-add', uAdd], ['unchecked-add-int', uAdd], ['unchecked-subtract', uSub],
+  ['unchecked-subtract-int', uSub], ['unchecked-multiply', uMul], ['unchecked-multiply-int', uMul]]) {
+  core(name, { 2: f });
+}
+core('unchecked-inc', { 1: (x) => uAdd(x, 1) });
+core('unchecked-inc-int', { 1: (x) => uAdd(x, 1) });
+core('unchecked-dec', { 1: (x) => uSub(x, 1) });
+core('unchecked-dec-int', { 1: (x) => uSub(x, 1) });
+core('unchecked-negate', { 1: (x) => uSub(0, x) });
+core('unchecked-negate-int', { 1: (x) => uSub(0, x) });
+core('unchecked-divide-int', { 2: (a, b) => quot(a, b) });
+core('unchecked-remainder-int', { 2: (a, b) => rem(a, b) });
+core('unchecked-long', { 1: (x) => (isLong(x) ? x : longOfNumber(Math.trunc(toDouble(x)))) });
+core('unchecked-int', { 1: (x) => longOfBig(BigInt.asIntN(32, isLong(x) ? toBig(x) : BigInt(Math.trunc(toDouble(x))))) });
+core('unchecked-short', { 1: (x) => longOfBig(BigInt.asIntN(16, toBig(isLong(x) ? x : Math.trunc(toDouble(x))))) });
+core('unchecked-byte', { 1: (x) => longOfBig(BigInt.asIntN(8, toBig(isLong(x) ? x : Math.trunc(toDouble(x))))) });
+core('unchecked-char', { 1: (x) => (x instanceof Char ? x : charOfCode(Number(BigInt.asUintN(16, toBig(x))))) });
+core('unchecked-double', { 1: (x) => dbl(toDouble(x)) });
+core('unchecked-float', { 1: (x) => dbl(toDouble(x)) });
+
+const maxOf = (x, y) => {
+  if (isDouble(x) && toDouble(x) !== toDouble(x)) { one(y); return x; }
+  if (isDouble(y) && toDouble(y) !== toDouble(y)) { one(x); return y; }
+  return gt(x, y) ? x : y;
+};
+const minOf = (x, y) => {
+  if (isDouble(x) && toDouble(x) !== toDouble(x)) { one(y); return x; }
+  if (isDouble(y) && toDouble(y) !== toDouble(y)) { one(x); return y; }
+  return lt(x, y) ? x : y;
+};
+core('max', { 1: (x) => x, 2: maxOf, va: (xs) => xs.reduce(maxOf), vmin: 1 });
+core('min', { 1: (x) => x, 2: minOf, va: (xs) => xs.reduce(minOf), vmin: 1 });
+core('abs', {
+  1: (x) => {
+    if (typeof x === 'number') return Number.isInteger(x) ? Math.abs(x) : Math.abs(x);
+    if (typeof x === 'bigint') return x < 0n && x !== MIN_LONG ? longOfBig(-x) : x;
+    if (x instanceof Dbl) return new Dbl(Math.abs(x.v));
+    return signum(x) < 0 ? negate(x) : x;
+  },
+});
+
+const chain = (name, test) => core(name, {
+  1: (x) => { one(x); return true; },
+  2: test,
+  va: (xs) => { for (let i = 0; i + 1 < xs.length; i++) if (!test(xs[i], xs[i + 1])) return false; return true; },
+  vmin: 1,
+});
+chain('<', lt);
+chain('>', gt);
+chain('<=', lte);
+chain('>=', gte);
+chain('==', numEquiv);
+core('=', {
+  1: () => true,
+  2: equiv,
+  va: (xs) => { for (let i = 0; i + 1 < xs.length; i++) if (!equiv(xs[i], xs[i + 1])) return false; return true; },
+  vmin: 1,
+});
+core('not=', {
+  1: () => false,
+  2: (a, b) => !equiv(a, b),
+  va: (xs) => { for (let i = 0; i + 1 < xs.length; i++) if (!equiv(xs[i], xs[i + 1])) return true; return false; },
+  vmin: 1,
+});
+core('identical?', { 2: (a, b) => a === b });
+core('hash', { 1: hasheq });
+
+core('zero?', { 1: (x) => isZero(x) });
+core('pos?', { 1: (x) => signum(x) > 0 });
+core('neg?', { 1: (x) => signum(x) < 0 });
+/** An integer argument as a bigint, or Clojure's error. */
+const integerArg = (x) => {
+  if (isLong(x)) return x;
+  if (x instanceof BigNum) return x.v;
+  throw illegalArgument(`Argument must be an integer: ${toStr(x)}`);
+};
+core('even?', { 1: (x) => { const v = integerArg(x); return typeof v === 'number' ? v % 2 === 0 : (BigInt(v) & 1n) === 0n; } });
+core('odd?', { 1: (x) => { const v = integerArg(x); return typeof v === 'number' ? v % 2 !== 0 : (BigInt(v) & 1n) !== 0n; } });
+
+core('number?', { 1: isNumber });
+core('integer?', { 1: isInteger });
+core('int?', { 1: isLong });
+core('pos-int?', { 1: (x) => isLong(x) && x > 0 });
+core('neg-int?', { 1: (x) => isLong(x) && x < 0 });
+core('nat-int?', { 1: (x) => isLong(x) && x >= 0 });
+core('float?', { 1: isDouble });
+core('double?', { 1: isDouble });
+core('ratio?', { 1: (x) => x instanceof Ratio });
+core('rational?', { 1: (x) => isInteger(x) || x instanceof Ratio });
+core('decimal?', { 1: () => false });
+core('NaN?', { 1: (x) => { const v = toDouble(one(x)); return v !== v; } });
+core('infinite?', { 1: (x) => { const v = toDouble(one(x)); return v === Infinity || v === -Infinity; } });
+// Clojure returns a java.math.BigInteger (printed without N): a long when it fits here
+const bigInteger = (v) => (v <= MAX_LONG && v >= MIN_LONG ? longOfBig(v) : new BigNum(v));
+core('numerator', { 1: (x) => { if (!(x instanceof Ratio)) throw castError(x, 'clojure.lang.Ratio'); return bigInteger(x.num); } });
+core('denominator', { 1: (x) => { if (!(x instanceof Ratio)) throw castError(x, 'clojure.lang.Ratio'); return bigInteger(x.den); } });
+
+const charCode = (x) => (x instanceof Char ? x.c.charCodeAt(0) : null);
+core('long', { 1: (x) => toLong(x, 'long', MIN_LONG, MAX_LONG, charCode) });
+core('int', { 1: (x) => toLong(x, 'int', -2147483648n, 2147483647n, charCode) });
+core('short', { 1: (x) => toLong(x, 'short', -32768n, 32767n, charCode) });
+core('byte', { 1: (x) => toLong(x, 'byte', -128n, 127n, charCode) });
+core('double', { 1: (x) => dbl(toDouble(x)) });
+core('float', { 1: (x) => dbl(toDouble(x)) });
+core('num', { 1: one });
+core('bigint', {
+  1: (x) => {
+    if (isLong(x)) return new BigNum(toBig(x));
+    if (isDouble(x)) {
+      const v = toDouble(x);
+      if (!Number.isFinite(v)) throw numberFormat(`Character ${v !== v ? 'N' : 'I'} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.`);
+      return new BigNum(BigInt(Math.trunc(v)));
+    }
+    if (x instanceof BigNum) return x;
+    if (x instanceof Ratio) return new BigNum(x.num / x.den);
+    throw castError(x, 'java.lang.Number');
+  },
+});
+core('biginteger', { 1: (x) => bigInteger(toBig(coreBigint(x))) });
+const coreBigint = (x) => (isInteger(x) ? x : x instanceof Ratio ? new BigNum(x.num / x.den) : new BigNum(BigInt(Math.trunc(toDouble(x)))));
+core('char', {
+  1: (x) => {
+    if (x instanceof Char) return x;
+    return charOfCode(Number(toLong(x)));
+  },
+});
+core('rand', { 0: () => Math.random(), 1: (n) => dbl(toDouble(n) * Math.random()) });
+core('rand-int', { 1: (n) => longOfNumber(Math.trunc(toDouble(n) * Math.random())) });
+
+// --- bit operations on longs --------------------------------------------------------------
+
+const bitArg = (x) => {
+  if (isLong(x)) return x;
+  if (x === null) throw castError(x, 'java.lang.Number');
+  throw illegalArgument(`bit operation not supported for: class ${className(x)}`);
+};
+const small = (x) => typeof x === 'number' && x >= -2147483648 && x <= 2147483647;
+const bitOp = (jsOp, bigOp) => (a, b) => {
+  a = bitArg(a); b = bitArg(b);
+  if (small(a) && small(b)) return jsOp(a, b);
+  return wrapLong(bigOp(toBig(a), toBig(b)));
+};
+const bitAnd = bitOp((a, b) => a & b, (a, b) => a & b);
+const bitOr = bitOp((a, b) => a | b, (a, b) => a | b);
+const bitXor = bitOp((a, b) => a ^ b, (a, b) => a ^ b);
+const bitAndNot = bitOp((a, b) => a & ~b, (a, b) => a & ~b);
+const variadicBits = (f) => ({ 2: f, va: (xs) => xs.reduce(f), vmin: 2 });
+core('bit-and', variadicBits(bitAnd));
+core('bit-or', variadicBits(bitOr));
+core('bit-xor', variadicBits(bitXor));
+core('bit-and-not', variadicBits(bitAndNot));
+core('bit-not', { 1: (x) => { x = bitArg(x); return small(x) ? ~x : wrapLong(~toBig(x)); } });
+const shift = (n) => Number(BigInt.asUintN(6, toBig(bitArg(n))));
+core('bit-shift-left', { 2: (x, n) => wrapLong(toBig(bitArg(x)) << BigInt(shift(n))) });
+core('bit-shift-right', { 2: (x, n) => wrapLong(toBig(bitArg(x)) >> BigInt(shift(n))) });
+core('unsigned-bit-shift-right', { 2: (x, n) => wrapLong(BigInt.asUintN(64, toBig(bitArg(x))) >> BigInt(shift(n))) });
+const bit = (n) => 1n << BigInt(shift(n));
+core('bit-set', { 2: (x, n) => wrapLong(toBig(bitArg(x)) | bit(n)) });
+core('bit-clear', { 2: (x, n) => wrapLong(toBig(bitArg(x)) & ~bit(n)) });
+core('bit-flip', { 2: (x, n) => wrapLong(toBig(bitArg(x)) ^ bit(n)) });
+core('bit-test', { 2: (x, n) => (toBig(bitArg(x)) & bit(n)) !== 0n });
+
+// --- parsing ----------------------------------------------------------------------------
+
+const parseArg = (s) => { if (typeof s !== 'string') throw illegalArgument(`Expected string, got ${className(s)}`); return s; };
+core('parse-long', {
+  1: (s) => {
+    if (!/^[+-]?\d+$/.test(parseArg(s))) return null;
+    const v = BigInt(s);
+    return v > MAX_LONG || v < MIN_LONG ? null : longOfBig(v);
+  },
+});
+core('parse-double', {
+  1: (s) => {
+    const t = parseArg(s).trim();
+    if (!/^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?)$/.test(t)) return null;
+    return dbl(Number(t.replace(/[dDfF]$/, '')));
+  },
+});
+core('parse-boolean', { 1: (s) => { parseArg(s); return s === 'true' ? true : s === 'false' ? false : null; } });
+

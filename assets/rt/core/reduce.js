@@ -1,0 +1,192 @@
+// clojure.core: reduce, reduce-kv, into, transduce and friends; searching (some, every?);
+// sorting.
+
+import { illegalArgument, arityError, truthy } from '../errors.js';
+import { className } from '../types.js';
+import {
+  FIRST, REDUCE, KV_REDUCE, AS_TRANSIENT, CONJ_BANG, PERSISTENT_BANG,
+} from '../core-protocols.js';
+import { gte, lte } from '../numbers.js';
+import { compare } from '../equality.js';
+import { seq, next, toArray, reduceSeq, EMPTY_LIST, IndexedSeq, lazySeq, Cons } from '../seqs.js';
+import { EMPTY_VECTOR, vectorOf } from '../vector.js';
+import { Reduced } from '../reduced.js';
+import { conj, count, nth } from '../colls.js';
+import { invoke0, invoke1, invoke2, invoke3, invokeArray } from '../fns.js';
+import { core } from './lib.js';
+import { comparator } from './colls.js';
+import { rfArity, map1, mapN, filter } from './seqfns.js';
+
+/** (reduce f init coll): IReduce when the collection has it, else its seq. */
+export function reduceFrom(f, init, coll) {
+  if (coll === null || coll === undefined) return init;
+  const r = coll[REDUCE];
+  if (r !== undefined) return r(coll, f, init);
+  return reduceSeq(seq(coll), (acc, x) => invoke2(f, acc, x), init);
+}
+
+/** (reduce f coll): the first element starts it; an empty coll gives (f). */
+function reduceNoInit(f, coll) {
+  if (coll !== null && coll !== undefined && coll[REDUCE] !== undefined) return coll[REDUCE](coll, f);
+  const s = seq(coll);
+  if (s === null) return invoke0(f);
+  return reduceSeq(next(s), (acc, x) => invoke2(f, acc, x), s[FIRST](s));
+}
+
+core('reduce', { 2: reduceNoInit, 3: reduceFrom });
+core('reduce-kv', {
+  3: (f, init, m) => {
+    if (m === null) return init;
+    const kv = m[KV_REDUCE];
+    if (kv === undefined) {
+      throw illegalArgument(`No implementation of method: :kv-reduce of protocol: #'clojure.core.protocols/IKVReduce found for class: ${className(m)}`);
+    }
+    return kv(m, (acc, k, v) => invoke3(f, acc, k, v), init);
+  },
+});
+core('reduced', { 1: (x) => new Reduced(x) });
+core('unreduced', { 1: (x) => (x instanceof Reduced ? x.v : x) });
+core('ensure-reduced', { 1: (x) => (x instanceof Reduced ? x : new Reduced(x)) });
+core('run!', { 2: (f, c) => { reduceFrom((acc, x) => { invoke1(f, x); return acc; }, null, c); return null; } });
+
+/** into: through a transient when the target has one. */
+function into(to, from) {
+  if (to !== null && to[AS_TRANSIENT] !== undefined) {
+    const t = reduceFrom((acc, x) => acc[CONJ_BANG](acc, x), to[AS_TRANSIENT](to), from);
+    const p = t[PERSISTENT_BANG](t);
+    const m = to._meta ?? null;
+    return m === null || p._meta === m ? p : withMetaLike(p, m);
+  }
+  return reduceFrom((acc, x) => conj(acc, x), to, from);
+}
+const withMetaLike = (coll, m) => { const c = Object.create(Object.getPrototypeOf(coll)); Object.assign(c, coll); c._meta = m; c._hash = null; return c; };
+
+const conjRf = rfArity(() => EMPTY_VECTOR, (acc) => acc, (acc, x) => conj(acc, x));
+const conjBangRf = rfArity(() => null, (acc) => acc, (acc, x) => acc[CONJ_BANG](acc, x));
+
+function transduce(xf, f, init, coll) {
+  const rf = invoke1(xf, f);
+  const acc = reduceFrom(rf, init, coll);
+  return invoke1(rf, acc);
+}
+core('into', {
+  0: () => EMPTY_VECTOR,
+  1: (to) => to,
+  2: into,
+  3: (to, xf, from) => {
+    if (to !== null && to[AS_TRANSIENT] !== undefined) {
+      const t = transduce(xf, conjBangRf, to[AS_TRANSIENT](to), from);
+      return t[PERSISTENT_BANG](t);
+    }
+    return transduce(xf, conjRf, to, from);
+  },
+});
+core('transduce', {
+  3: (xf, f, coll) => transduce(xf, f, invoke0(f), coll),
+  va: (xs) => {
+    if (xs.length !== 4) throw arityError(xs.length, 'clojure.core/transduce');
+    return transduce(xs[0], xs[1], xs[2], xs[3]);
+  },
+  vmin: 4,
+});
+function completing(f, cf) {
+  return rfArity(() => invoke0(f), (x) => invoke1(cf, x), (acc, x) => invoke2(f, acc, x));
+}
+core('completing', { 1: (f) => completing(f, (x) => x), 2: completing });
+core('sequence', {
+  1: (c) => (c !== null && c[FIRST] !== undefined ? c : seq(c) ?? EMPTY_LIST),
+  2: (xf, c) => lazyTransduced(xf, [c]),
+  va: (xs) => lazyTransduced(xs[0], xs.slice(1)),
+});
+/** (sequence xf colls...): the transducer run over the inputs, lazily, a step at a time. */
+function lazyTransduced(xf, colls) {
+  let buffer = [];
+  const rf = invoke1(xf, rfArity(() => null, (acc) => acc, (acc, x) => { buffer.push(x); return acc; }));
+  let inputs = colls.map(seq);
+  let done = false;
+  const step = () => lazySeq(() => {
+    while (buffer.length === 0 && !done) {
+      if (inputs.some((s) => s === null)) {
+        rf(null);
+        done = true;
+        break;
+      }
+      const xs = inputs.map((s) => s[FIRST](s));
+      inputs = inputs.map(next);
+      const r = xs.length === 1 ? invoke2(rf, null, xs[0]) : invokeArray(rf, [null, ...xs]);
+      if (r instanceof Reduced) { rf(null); done = true; }
+    }
+    if (buffer.length === 0) return null;
+    const items = buffer;
+    buffer = [];
+    let out = step();
+    for (let i = items.length - 1; i >= 0; i--) out = new Cons(items[i], out);
+    return out;
+  });
+  return step();
+}
+core('eduction', {
+  va: (xs) => {
+    const coll = xs[xs.length - 1];
+    const fs = xs.slice(0, -1);
+    const xf = fs.length === 1 ? fs[0] : (rf) => fs.reduceRight((acc, f) => invoke1(f, acc), rf);
+    return lazyTransduced(xf, [coll]);
+  },
+  vmin: 1,
+});
+core('mapv', {
+  2: (f, c) => into(EMPTY_VECTOR, map1(f, c)),
+  va: (xs) => vectorOf(toArray(mapN(xs[0], xs.slice(1)))),
+  vmin: 3,
+});
+core('filterv', { 2: (p, c) => into(EMPTY_VECTOR, filter(p, c, true)) });
+core('some', {
+  2: (p, c) => {
+    for (let s = seq(c); s !== null; s = next(s)) { const v = invoke1(p, s[FIRST](s)); if (truthy(v)) return v; }
+    return null;
+  },
+});
+const every = (p, c) => { for (let s = seq(c); s !== null; s = next(s)) if (!truthy(invoke1(p, s[FIRST](s)))) return false; return true; };
+core('every?', { 2: every });
+core('not-every?', { 2: (p, c) => !every(p, c) });
+core('not-any?', { 2: (p, c) => { for (let s = seq(c); s !== null; s = next(s)) if (truthy(invoke1(p, s[FIRST](s)))) return false; return true; } });
+const byKey = (better) => ({
+  2: (k, x) => x,
+  va: (xs) => {
+    const k = xs[0];
+    let best = xs[1], bk = invoke1(k, best);
+    for (let i = 2; i < xs.length; i++) {
+      const v = invoke1(k, xs[i]);
+      if (better(v, bk)) { best = xs[i]; bk = v; }
+    }
+    return best;
+  },
+  vmin: 2,
+});
+core('max-key', byKey((v, b) => gte(v, b)));
+core('min-key', byKey((v, b) => lte(v, b)));
+
+// --- sorting -----------------------------------------------------------------------------
+
+function sortBy(keyfn, cmp, coll) {
+  const a = toArray(coll);
+  if (a.length === 0) return EMPTY_LIST;
+  if (keyfn === null) a.sort(cmp);
+  else {
+    const keyed = a.map((x) => [invoke1(keyfn, x), x]);
+    keyed.sort((p, q) => cmp(p[0], q[0]));
+    for (let i = 0; i < a.length; i++) a[i] = keyed[i][1];
+  }
+  return new IndexedSeq(a);
+}
+core('sort', { 1: (c) => sortBy(null, compare, c), 2: (f, c) => sortBy(null, comparator(f), c) });
+core('sort-by', { 2: (k, c) => sortBy(k, compare, c), 3: (k, f, c) => sortBy(k, comparator(f), c) });
+core('shuffle', {
+  1: (c) => {
+    const a = toArray(c);
+    for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; }
+    return vectorOf(a);
+  },
+});
+core('rand-nth', { 1: (c) => nth(c, Math.floor(Math.random() * count(c))) });
+

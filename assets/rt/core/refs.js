@@ -1,0 +1,136 @@
+// clojure.core: atoms, volatiles, delays, vars' roots and metadata; exceptions.
+
+import { CljError, nu, illegalArgument } from '../errors.js';
+import { castError } from '../types.js';
+import { IS_MAP, RESET, SWAP, ADD_WATCH, REMOVE_WATCH } from '../core-protocols.js';
+import { keyword } from '../scalars.js';
+import { vectorOf } from '../vector.js';
+import { Atom, Volatile, Delay, Var, setAtom, setValidator, checkVar, swapAtom } from '../refs.js';
+import { deref, isRealized, meta } from '../colls.js';
+import { invoke0, invokeArray } from '../fns.js';
+import { core, internal } from './lib.js';
+
+const checkAtom = (a) => { if (!(a instanceof Atom)) throw castError(a, 'clojure.lang.IAtom'); return a; };
+
+core('atom', {
+  1: (x) => new Atom(x),
+  va: (xs) => {
+    const a = new Atom(xs[0]);
+    for (let i = 1; i + 1 < xs.length; i += 2) {
+      if (xs[i] === keyword('validator')) a.validator = xs[i + 1];
+      if (xs[i] === keyword('meta')) a._meta = xs[i + 1];
+    }
+    if (a.validator !== null) setValidator(a, a.validator);
+    return a;
+  },
+  vmin: 1,
+});
+core('deref', { 1: deref, 3: (x) => deref(x) });
+core('swap!', {
+  2: (a, f) => (a instanceof Atom ? swapAtom(a, f, []) : swapOther(a, f, [])),
+  3: (a, f, x) => (a instanceof Atom ? swapAtom(a, f, [x]) : swapOther(a, f, [x])),
+  va: (xs) => (xs[0] instanceof Atom ? swapAtom(xs[0], xs[1], xs.slice(2)) : swapOther(xs[0], xs[1], xs.slice(2))),
+  vmin: 4,
+});
+/** swap! on a user type implementing ISwap. */
+function swapOther(a, f, args) {
+  const s = a === null ? undefined : a[SWAP];
+  if (s === undefined) throw castError(a, 'clojure.lang.IAtom');
+  return s(a, f, ...args);
+}
+core('swap-vals!', {
+  va: (xs) => {
+    const a = checkAtom(xs[0]);
+    const v = invokeArray(xs[1], [a.v, ...xs.slice(2)]);
+    const old = setAtom(a, v);
+    return vectorOf([old, v]);
+  },
+  vmin: 2,
+});
+core('reset!', {
+  2: (a, v) => {
+    if (a instanceof Atom) { setAtom(a, v); return v; }
+    const r = a === null ? undefined : a[RESET];
+    if (r === undefined) throw castError(a, 'clojure.lang.IAtom');
+    return r(a, v);
+  },
+});
+core('reset-vals!', { 2: (a, v) => vectorOf([setAtom(checkAtom(a), v), v]) });
+core('compare-and-set!', {
+  3: (a, old, v) => {
+    checkAtom(a);
+    if (a.v !== old) return false;
+    setAtom(a, v);
+    return true;
+  },
+});
+const watchable = (r, sym) => { const f = r === null ? undefined : r[sym]; if (f === undefined) throw castError(r, 'clojure.lang.IRef'); return f; };
+core('add-watch', { 3: (r, k, f) => watchable(r, ADD_WATCH)(r, k, f) });
+core('remove-watch', { 2: (r, k) => watchable(r, REMOVE_WATCH)(r, k) });
+core('set-validator!', { 2: (a, f) => setValidator(a, f) });
+core('get-validator', { 1: (a) => a.validator ?? null });
+core('volatile!', { 1: (x) => new Volatile(x) });
+core('vreset!', { 2: (v, x) => { if (!(v instanceof Volatile)) throw castError(v, 'clojure.lang.Volatile'); v.v = x; return x; } });
+core('vswap!', {
+  va: (xs) => {
+    const v = xs[0];
+    if (!(v instanceof Volatile)) throw castError(v, 'clojure.lang.Volatile');
+    v.v = invokeArray(xs[1], [v.v, ...xs.slice(2)]);
+    return v.v;
+  },
+  vmin: 2,
+});
+internal('delay*', { 1: (thunk) => new Delay(() => invoke0(thunk)) });
+core('force', { 1: (x) => (x instanceof Delay ? x.force() : x) });
+core('realized?', { 1: isRealized });
+
+// --- vars ------------------------------------------------------------------------------
+
+core('var-get', { 1: (v) => checkVar(v).deref() });
+core('var-set', { 2: (v, x) => { checkVar(v).bindRoot(x); return x; } });
+core('alter-var-root', {
+  va: (xs) => {
+    const v = checkVar(xs[0]);
+    const nv = invokeArray(xs[1], [v.deref(), ...xs.slice(2)]);
+    v.bindRoot(nv);
+    return nv;
+  },
+  vmin: 2,
+});
+/** Something with mutable metadata: vars, namespaces, atoms. */
+const metaHolder = (r) => {
+  if (r instanceof Var) return 'meta';
+  if (r !== null && typeof r === 'object' && '_meta' in r) return '_meta';
+  throw castError(r, 'clojure.lang.IReference');
+};
+core('alter-meta!', {
+  va: (xs) => {
+    const r = xs[0];
+    const field = metaHolder(r);
+    r[field] = invokeArray(xs[1], [meta(r), ...xs.slice(2)]);
+    return r[field];
+  },
+  vmin: 2,
+});
+core('reset-meta!', { 2: (r, m) => { r[metaHolder(r)] = m; return m; } });
+
+// --- exceptions --------------------------------------------------------------------------
+
+function exInfo(msg, data, cause) {
+  if (msg !== null && typeof msg !== 'string') throw castError(msg, 'java.lang.String');
+  if (data === null) throw illegalArgument('Additional data must be non-nil.');
+  if (data[IS_MAP] !== true) throw castError(data, 'clojure.lang.IPersistentMap');
+  if (cause !== null && !(cause instanceof Error)) throw castError(cause, 'java.lang.Throwable');
+  return new CljError('ExceptionInfo', msg, data, cause);
+}
+core('ex-info', { 2: (m, d) => exInfo(m, d, null), 3: exInfo });
+core('ex-data', { 1: (e) => (e instanceof CljError && e.cls === 'ExceptionInfo' ? e.data : null) });
+core('ex-message', {
+  1: (e) => {
+    if (e instanceof CljError) return e.cljMessage;
+    if (e instanceof Error) return e.message ?? null;
+    return null;
+  },
+});
+core('ex-cause', { 1: (e) => (e instanceof Error ? nu(e.cause) : null) });
+

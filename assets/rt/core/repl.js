@@ -1,0 +1,142 @@
+// clojure.core: namespaces and the REPL's dynamic vars, regexes, interop fns, read-line;
+// clojure.stacktrace; and the helpers the compiler's macros expand to (jank.runtime).
+
+import { CljError } from '../errors.js';
+import { errorInfo } from '../types.js';
+import { settings, printLimit, prStr, toStr } from '../print.js';
+import { Sym, keyword } from '../scalars.js';
+import { listOf } from '../seqs.js';
+import { mapOf } from '../hashmap.js';
+import {
+  Namespace, namespaceNamed, findNamespace, allNamespaces, removeNamespace,
+} from '../refs.js';
+import { regex, reFind, reMatches, reSeq } from '../regex.js';
+import { cljToJs, jsToClj, keywordizeOption } from '../interop.js';
+import { readLine } from '../interrupts.js';
+import { setOutput, writeOut } from '../output.js';
+import { invoke0 } from '../fns.js';
+import { core, coreLib, defn, internal, stacktraceLib } from './lib.js';
+
+// --- namespaces --------------------------------------------------------------------------
+
+const nsName = (x) => (x instanceof Sym ? x.fqn : x instanceof Namespace ? x.name : toStr(x));
+core('find-ns', { 1: (sym) => findNamespace(nsName(sym)) });
+core('the-ns', {
+  1: (x) => {
+    const ns = x instanceof Namespace ? x : findNamespace(nsName(x));
+    if (ns === null) throw new CljError('Exception', `No namespace: ${nsName(x)} found`);
+    return ns;
+  },
+});
+core('create-ns', { 1: (sym) => namespaceNamed(nsName(sym)) });
+core('remove-ns', { 1: (sym) => removeNamespace(nsName(sym)) });
+core('ns-name', { 1: (ns) => new Sym(null, nsName(ns)) });
+core('all-ns', { 0: () => listOf(allNamespaces()) });
+core('clojure-version', { 0: () => '1.11.1' });
+
+// --- dynamic vars ----------------------------------------------------------------------
+
+/**
+ * The dynamic vars editors and libraries set or read; their roots start as in Clojure's REPL
+ * (which binds *print-namespace-maps* to true). The runtime reads the print settings from
+ * them (`dynamicVarChanged`).
+ */
+export const DYNAMIC_DEFAULTS = {
+  '*ns*': namespaceNamed('user'),
+  '*print-length*': null,
+  '*print-level*': null,
+  '*print-meta*': false,
+  '*print-dup*': false,
+  '*print-readably*': true,
+  '*print-namespace-maps*': true,
+  '*flush-on-newline*': true,
+  '*warn-on-reflection*': false,
+  '*unchecked-math*': false,
+  '*assert*': true,
+  '*1': null,
+  '*2': null,
+  '*3': null,
+  '*e': null,
+  '*command-line-args*': null,
+  '*clojure-version*': mapOf(keyword('major'), 1, keyword('minor'), 11, keyword('incremental'), 1, keyword('qualifier'), null),
+};
+for (const [name, value] of Object.entries(DYNAMIC_DEFAULTS)) coreLib[name] = value;
+
+/** A dynamic var of clojure.core got a new value: the library (and the printer) follow it. */
+export function dynamicVarChanged(name, value) {
+  if (!Object.prototype.hasOwnProperty.call(DYNAMIC_DEFAULTS, name)) return;
+  coreLib[name] = value;
+  switch (name) {
+    case '*print-length*': settings.length = printLimit(value); break;
+    case '*print-level*': settings.level = printLimit(value); break;
+    case '*print-meta*': settings.meta = value !== null && value !== false; break;
+    case '*print-namespace-maps*': settings.namespaceMaps = value !== null && value !== false; break;
+  }
+}
+dynamicVarChanged('*print-namespace-maps*', true);
+
+// --- regexes, interop, input -------------------------------------------------------
+
+core('re-pattern', { 1: (s) => (s instanceof RegExp ? s : regex(s)) });
+core('re-find', { 2: reFind });
+core('re-matches', { 2: reMatches });
+core('re-seq', { 2: reSeq });
+core('clj->js', { 1: cljToJs });
+core('js->clj', { 1: (x) => jsToClj(x, false), va: (args) => jsToClj(args[0], keywordizeOption(mapOf(...args.slice(1)))), vmin: 1 });
+core('read-line', { 0: readLine });
+
+// --- clojure.stacktrace --------------------------------------------------------------
+
+const rootCause = (e) => {
+  let cause = e;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return cause;
+};
+const printThrowable = (e) => {
+  if (e === null) return null;
+  const { cls, message } = errorInfo(e);
+  const data = e instanceof CljError && e.data !== null ? ` ${prStr(e.data)}` : '';
+  writeOut(`${cls}: ${message ?? prStr(e)}${data}\n`);
+  return null;
+};
+const printCauseTrace = (e) => {
+  for (let cause = e; cause instanceof Error; cause = cause.cause) {
+    if (cause !== e) writeOut('Caused by: ');
+    printThrowable(cause);
+  }
+  return null;
+};
+const stacktrace = (name, arities) => defn(stacktraceLib, 'clojure.stacktrace', name, arities);
+stacktrace('root-cause', { 1: rootCause });
+stacktrace('print-throwable', { 1: printThrowable });
+stacktrace('print-stack-trace', { 1: printThrowable, 2: printThrowable });
+stacktrace('print-cause-trace', { 1: printCauseTrace, 2: printCauseTrace });
+
+// --- what the macros expand to ------------------------------------------------------
+
+internal('capture-out', {
+  1: (thunk) => {
+    let text = '';
+    const previous = setOutput({ out: (s) => { text += s; } });
+    try {
+      invoke0(thunk);
+    } finally {
+      setOutput(previous);
+    }
+    return text;
+  },
+});
+internal('time-call', {
+  1: (thunk) => {
+    const started = performance.now();
+    const value = invoke0(thunk);
+    writeOut(`"Elapsed time: ${(performance.now() - started).toFixed(6)} msecs"\n`);
+    return value;
+  },
+});
+internal('assertion-error', { 1: (message) => new CljError('AssertionError', message) });
+
+// Namespaces are loaded when a form is compiled (the compiler and the server's project
+// loader): at run time, require and use have nothing left to do.
+core('require', { va: () => null });
+core('use', { va: () => null });

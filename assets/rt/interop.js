@@ -1,0 +1,141 @@
+// JavaScript interop: js/ globals, (.method obj), (.-prop obj), (new Ctor), clj->js, js->clj.
+//
+// Values cross as they are, but for a few: a JS `undefined` is nil; a long past 2^53 (a bigint)
+// or an integral double (a Dbl box) becomes a plain number for JS; a JS number coming back is
+// a long when integral, else a double, as Clojure values already are; JS functions are wrapped
+// so that Clojure calls convert their arguments and results.
+
+import { nu, nullPointer, CljError } from './errors.js';
+import { Type, FN, NAME } from './types.js';
+import { Dbl, MAX_LONG, MIN_LONG, longOfBig } from './numbers.js';
+import { prStr, toStr } from './print.js';
+import { Keyword, Sym, keyword } from './scalars.js';
+import { seq, next, toArray } from './seqs.js';
+import { vectorOf } from './vector.js';
+import { PMap, mapOf } from './hashmap.js';
+import { get } from './colls.js';
+import { construct } from './deftype.js';
+
+const HOST_FN = Symbol('jank.hostFn'); // the JS function a host-fn wrapper calls
+const hostWrappers = new WeakMap(); // JS function -> its wrapper, so identity survives round trips
+
+/** A value as JS code expects it: plain numbers, unwrapped host functions. */
+export function toHost(x) {
+  if (typeof x === 'bigint') return Number(x);
+  if (x instanceof Dbl) return x.v;
+  if (typeof x === 'function' && x[HOST_FN] !== undefined) return x[HOST_FN];
+  return x;
+}
+
+/** A JS number as a Clojure value: a long when integral (within 64 bits), else a double. */
+function numberFromHost(x) {
+  if (!Number.isInteger(x) || Number.isSafeInteger(x)) return x + 0; // + 0: -0 reads as 0
+  const b = BigInt(x);
+  return b <= MAX_LONG && b >= MIN_LONG ? longOfBig(b) : new Dbl(x);
+}
+
+/** A value from JS code: undefined is nil; a JS function is wrapped (see toHost). */
+export function fromHost(x) {
+  if (x === undefined) return null;
+  if (typeof x === 'number') return numberFromHost(x);
+  if (typeof x === 'function' && x[FN] === undefined && x[NAME] === undefined && x[HOST_FN] === undefined && !(x instanceof Type)) {
+    let wrapper = hostWrappers.get(x);
+    if (wrapper === undefined) {
+      const f = x;
+      wrapper = function (...args) {
+        return fromHost(new.target ? Reflect.construct(f, args.map(toHost)) : f.apply(this, args.map(toHost)));
+      };
+      wrapper[HOST_FN] = f;
+      hostWrappers.set(x, wrapper);
+    }
+    return wrapper;
+  }
+  return x;
+}
+
+const hostArgs = (args) => (args === null ? [] : toArray(args).map(toHost));
+
+/** `js/a.b.c`: walks globalThis; a function found on an object is bound to it. */
+export function jsGlobal(path) {
+  let parent = undefined;
+  let value = globalThis;
+  for (const part of String(path).split('.')) {
+    if (value === null || value === undefined) throw new CljError('Error', `js/${path} is not defined`);
+    parent = value;
+    value = value[part];
+  }
+  if (value === undefined && !(String(path).split('.').pop() in (parent ?? {}))) {
+    throw new CljError('Error', `js/${path} is not defined`);
+  }
+  if (typeof value === 'function' && parent !== globalThis && !value.prototype) return fromHost(value.bind(parent));
+  return fromHost(value);
+}
+
+/** The JS object interop acts on (a wrapped host function is unwrapped). */
+function hostTarget(obj, what) {
+  if (obj === null || obj === undefined) throw nullPointer(`Cannot ${what} of nil`);
+  return toHost(obj);
+}
+
+export function jsGet(obj, prop) { return fromHost(hostTarget(obj, `read property ${prop}`)[prop]); }
+
+export function jsSet(obj, prop, value) {
+  hostTarget(obj, `set property ${prop}`)[prop] = toHost(value);
+  return value;
+}
+
+/** `(.method obj args)`; with no args and no such method, a field's value (as Clojure's (.x r)). */
+export function jsCall(obj, method, args) {
+  const target = hostTarget(obj, `call method ${method}`);
+  const f = target[method];
+  if (typeof f !== 'function') {
+    if (args === null && f !== undefined) return fromHost(f);
+    throw new CljError('Error', `${method} is not a function on ${prStr(obj)}`);
+  }
+  return fromHost(f.apply(target, hostArgs(args)));
+}
+
+/** `(new Ctor args)`: a user type (deftype, defrecord) gets its arguments as they are. */
+export function jsNew(ctor, args) {
+  if (ctor instanceof Type) {
+    if (ctor.ctor === null) throw new CljError('IllegalArgumentException', `No matching ctor found for class ${ctor.name}`);
+    return construct(ctor, args === null ? [] : toArray(args));
+  }
+  const host = toHost(ctor);
+  if (typeof host !== 'function') throw new CljError('Error', `${prStr(ctor)} is not a constructor`);
+  return fromHost(Reflect.construct(host, hostArgs(args)));
+}
+
+/** clj->js: maps to objects (keyword keys by name), collections to arrays, keywords to strings. */
+export function cljToJs(x) {
+  if (x === null) return null;
+  if (typeof x === 'bigint' || x instanceof Dbl) return toHost(x);
+  if (x instanceof Keyword) return x.ns === null ? x.name : `${x.ns}/${x.name}`;
+  if (x instanceof Sym) return toStr(x);
+  if (x instanceof PMap || (x !== null && typeof x === 'object' && x.constructor?.type?.record)) {
+    const out = {};
+    for (let s = seq(x); s !== null; s = next(s)) {
+      const e = s.first();
+      const k = e.key();
+      out[k instanceof Keyword ? cljToJs(k) : toStr(k)] = cljToJs(e.val());
+    }
+    return out;
+  }
+  if (typeof x === 'object' && typeof x.seq === 'function' && !Array.isArray(x)) return toArray(x).map(cljToJs);
+  return x;
+}
+
+/** js->clj: arrays to vectors, plain objects to maps (keyword keys with :keywordize-keys). */
+export function jsToClj(x, keywordize) {
+  if (x === null || x === undefined) return null;
+  if (typeof x === 'number') return numberFromHost(x);
+  if (Array.isArray(x)) return vectorOf(x.map((v) => jsToClj(v, keywordize)));
+  if (typeof x === 'object' && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null)) {
+    const kvs = [];
+    for (const [k, v] of Object.entries(x)) kvs.push(keywordize ? keyword(null, k) : k, jsToClj(v, keywordize));
+    return mapOf(...kvs);
+  }
+  return x;
+}
+
+export const keywordizeOption = (opts) => nu(get(opts, keyword(null, 'keywordize-keys'))) !== null && get(opts, keyword(null, 'keywordize-keys')) !== false;

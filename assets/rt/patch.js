@@ -1,0 +1,361 @@
+// Patches: the Runtime that loads compiled patches (docs/patch-abi.md): the shared var
+// table, the code table with its dispatcher, each patch's constants and imports, try/catch.
+
+import { nu, CljError } from './errors.js';
+import { Type, classNamed, castError, isInstance } from './types.js';
+import { count, nth } from './colls.js';
+import { Sym, char, keyword } from './scalars.js';
+import { listOf } from './seqs.js';
+import { vectorOf } from './vector.js';
+import { mapOf } from './hashmap.js';
+import { setOf } from './set.js';
+import { parseLong, longOfBig, dbl, makeRatio, BigNum, MAX_LONG, MIN_LONG } from './numbers.js';
+import { add, sub, mul, div, lt, gt, lte, gte, numEquiv } from './numbers.js';
+import { equiv } from './equality.js';
+import { regex } from './regex.js';
+import { Var, Unbound, namespaceNamed } from './refs.js';
+import {
+  fnNew, fnArity, fnCapture, fnCaptured, fnInfo, withEval, invoke0, invoke1, invoke2, invoke3,
+  invoke4, invokeArray,
+} from './fns.js';
+import { jsGlobal, jsGet, jsSet, jsCall, jsNew, toHost } from './interop.js';
+import { poll } from './interrupts.js';
+import { libraries, coreLib } from './core/lib.js';
+import { dynamicVarChanged } from './core/repl.js';
+
+/** The names of module "rt"'s imports (besides the `vars` table). */
+export const rtImportNames = [
+  'vars', 'truthy',
+  ...Array.from({ length: 21 }, (_, i) => `invoke${i}`),
+  ...Array.from({ length: 21 }, (_, i) => `dispatch${i}`),
+  'add', 'sub', 'mul', 'div', 'lt', 'gt', 'lte', 'gte', 'num_eq', 'equiv',
+  'fn_new', 'fn_arity', 'fn_capture', 'fn_captured', 'throw',
+  'var_changed', 'is_unbound', 'try_catch', 'poll', 'field_get', 'field_set',
+  'js_global', 'js_get', 'js_set', 'js_call', 'js_new',
+];
+
+/** Entries per var in the code table: one per positional arity, 0..20 (docs/patch-abi.md). */
+export const CODE_STRIDE = 21;
+
+/** Bytes of an unsigned LEB128 number. */
+function leb(n) {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+const wasmName = (text) => [...leb(text.length), ...new TextEncoder().encode(text)];
+const wasmSection = (id, items) => {
+  const body = [...leb(items.length), ...items.flat()];
+  return [id, ...leb(body.length), ...body];
+};
+
+/**
+ * The dispatcher: a small module, built here, that owns the code table (one entry per var
+ * and arity, docs/patch-abi.md) and exports, for each arity n,
+ * - `d{n}(self, a1..an, index)`: `call_indirect` through the table: how compiled code calls
+ *   a var, wasm to wasm with no JS frame in between;
+ * - `t{n}(self, a1..an)`: a trampoline into the runtime's invoke_n, which the table holds
+ *   wherever a var's value has no wasm code of its own for that arity (a core JS function, a
+ *   keyword, a map, a variadic fn, Unbound).
+ * Patches import the `d{n}` functions, not the table: in Node 20's V8 every instance that
+ * imports a funcref table registers with it for good, so a table imported by every patch
+ * leaks each patch and makes every table.set slower.
+ */
+function buildDispatcher(invokes) {
+  const EXTERNREF = 0x6f;
+  const I32 = 0x7f;
+  const FUNCREF = 0x70;
+  const N = CODE_STRIDE;
+  const arities = Array.from({ length: N }, (_, n) => n);
+  const externs = (n) => Array(n + 1).fill(EXTERNREF);
+  const body = (n, tail) => {
+    const code = [0x00];
+    for (let i = 0; i <= n; i++) code.push(0x20, ...leb(i));
+    code.push(...tail, 0x0b);
+    return [...leb(code.length), ...code];
+  };
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    // types: n -> (self, a1..an) -> value; N + n -> (self, a1..an, index) -> value
+    ...wasmSection(1, [
+      ...arities.map((n) => [0x60, ...leb(n + 1), ...externs(n), 1, EXTERNREF]),
+      ...arities.map((n) => [0x60, ...leb(n + 2), ...externs(n), I32, 1, EXTERNREF]),
+    ]),
+    ...wasmSection(2, arities.map((n) => [...wasmName('rt'), ...wasmName(`invoke${n}`), 0x00, ...leb(n)])),
+    ...wasmSection(3, [...arities.map((n) => leb(n)), ...arities.map((n) => leb(N + n))]),
+    ...wasmSection(4, [[FUNCREF, 0x00, 0x00]]),
+    ...wasmSection(7, [
+      ...arities.map((n) => [...wasmName(`t${n}`), 0x00, ...leb(N + n)]),
+      ...arities.map((n) => [...wasmName(`d${n}`), 0x00, ...leb(2 * N + n)]),
+      [...wasmName('code'), 0x01, 0x00],
+    ]),
+    ...wasmSection(10, [
+      ...arities.map((n) => body(n, [0x10, ...leb(n)])),
+      ...arities.map((n) => body(n, [0x20, ...leb(n + 1), 0x11, ...leb(n), 0x00])),
+    ]),
+  ];
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), { rt: invokes });
+  return {
+    table: exports.code,
+    trampolines: arities.map((n) => exports[`t${n}`]),
+    dispatchers: arities.map((n) => exports[`d${n}`]),
+  };
+}
+
+const DEFAULT_CATCH = keyword('default');
+
+/**
+ * Whether a thrown value is caught by `(catch c e ...)`: c is a class (a Type), a JS
+ * constructor (`js/Error`), or :default (anything, as jank and ClojureScript allow). An
+ * interrupt is an Error, so (catch Exception e ...) does not swallow it.
+ */
+function catchMatches(c, e) {
+  if (c === DEFAULT_CATCH) return true;
+  if (typeof c === 'string') c = classNamed(c) ?? classNamed(c.replace(/^js\//, ''));
+  if (c instanceof Type) return isInstance(c, e);
+  if (typeof c === 'function') return e instanceof toHost(c);
+  throw castError(c, 'java.lang.Class');
+}
+
+/** The ABI's throw: anything can be thrown (as in jank); nil is a NullPointerException. */
+function throwValue(v) {
+  if (v === null || v === undefined) throw new CljError('NullPointerException', 'Cannot throw exception because "null" is null');
+  throw v;
+}
+
+/** The ABI's try_catch: run body, handing a throw to the first matching handler; always run finally. */
+function tryCatch(body, catches, fin) {
+  try {
+    return nu(body());
+  } catch (e) {
+    if (catches !== null) {
+      const n = count(catches);
+      for (let i = 0; i + 1 < n; i += 2) {
+        if (catchMatches(nth(catches, i), e)) return nu(nth(catches, i + 1)(e));
+      }
+    }
+    throw e;
+  } finally {
+    if (fin !== null) fin();
+  }
+}
+
+const textDecoder = new TextDecoder();
+
+const IS_NODE = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+/** Browsers refuse to compile larger modules synchronously on the main thread. */
+const SYNC_COMPILE_LIMIT = 4096;
+
+/** The parsed `jank.patch` custom section of a compiled module. */
+export function readPatchMeta(module) {
+  const sections = WebAssembly.Module.customSections(module, 'jank.patch');
+  if (sections.length === 0) throw new Error('not a jank patch: the module has no jank.patch custom section');
+  const meta = JSON.parse(textDecoder.decode(sections[0]));
+  return {
+    ns: typeof meta.ns === 'string' ? meta.ns : 'user',
+    source: typeof meta.source === 'string' ? meta.source : null,
+    table_size: Number(meta.table_size ?? 0),
+    vars: Array.isArray(meta.vars) ? meta.vars : [],
+    consts: Array.isArray(meta.consts) ? meta.consts : [],
+  };
+}
+
+/**
+ * A runtime: the shared var table, the vars it has seen, and the patch loader. The same
+ * Runtime must load all the patches of one compiler session (slot numbers are shared).
+ */
+export class Runtime {
+  constructor() {
+    this.table = new WebAssembly.Table({ element: 'externref', initial: 0 });
+
+    this.varsBySlot = [];
+    this.ns = 'user';
+    this.rt = this.makeRtImports();
+    const dispatcher = buildDispatcher(this.rt);
+    this.code = dispatcher.table;
+    this.trampolines = dispatcher.trampolines;
+    dispatcher.dispatchers.forEach((d, n) => { this.rt[`dispatch${n}`] = d; });
+  }
+
+  /**
+   * Points var `slot`'s code-table entries at its value's wasm code for each fixed arity it
+   * has, and at the trampolines otherwise. Runs whenever a var gets a new root.
+   */
+  varChanged(slot) {
+    const v = this.varsBySlot[slot];
+    // the runtime reads some clojure.core vars (*print-length* ...): follow set! and binding
+    if (v !== undefined && v.ns === 'clojure.core') dynamicVarChanged(v.name, nu(this.table.get(slot)));
+    const info = fnInfo(this.table.get(slot));
+    const base = slot * CODE_STRIDE;
+    for (let n = 0; n < CODE_STRIDE; n++) {
+      const own = info === null ? undefined : info.fixed[n];
+      this.code.set(base + n, own !== undefined ? own : this.trampolines[n]);
+    }
+  }
+
+  makeRtImports() {
+    const rt = {
+      vars: this.table,
+      truthy: (x) => (x === null || x === false || x === undefined ? 0 : 1),
+      invoke0, invoke1, invoke2, invoke3, invoke4,
+      add, sub, mul, div, lt, gt, lte, gte, num_eq: numEquiv, equiv,
+      fn_new: (name, ncaptures) => fnNew(name, ncaptures, this.ns),
+      fn_arity: fnArity,
+      fn_capture: fnCapture,
+      fn_captured: fnCaptured,
+      throw: throwValue,
+      var_changed: (slot) => this.varChanged(slot),
+      is_unbound: (x) => (x instanceof Unbound ? 1 : 0),
+      field_get: (obj, name) => nu(obj[name]),
+      field_set: (obj, name, value) => { obj[name] = value; return value; },
+      try_catch: tryCatch,
+      poll,
+      js_global: jsGlobal,
+      js_get: jsGet,
+      js_set: jsSet,
+      js_call: jsCall,
+      js_new: jsNew,
+    };
+    for (let i = 5; i <= 20; i++) rt[`invoke${i}`] = (f, ...args) => invokeArray(f, args);
+    return rt;
+  }
+
+  /** The Var of a slot, or null if no patch has mentioned it. */
+  varAt(slot) { return this.varsBySlot[slot] ?? null; }
+
+  /**
+   * Records an eval's outcome for the REPL vars: a value shifts *1 *2 *3, an error sets *e.
+   * (Per runtime, not per session: a runtime is usually one editor's.)
+   */
+  recordOutcome(value, error) {
+    if (error !== undefined) {
+      this.setCoreRoot('*e', error);
+      return;
+    }
+    this.setCoreRoot('*3', coreLib['*2']);
+    this.setCoreRoot('*2', coreLib['*1']);
+    this.setCoreRoot('*1', value);
+  }
+
+  /** Sets a clojure.core var's root, whether or not a patch has mentioned it yet. */
+  setCoreRoot(name, value) {
+    dynamicVarChanged(name, value);
+    const v = this.findVar('clojure.core', name);
+    if (v !== null) v.bindRoot(value);
+  }
+
+  /** The Var ns/name, or null. */
+  findVar(ns, name) {
+    return this.varsBySlot.find((v) => v !== undefined && v.ns === ns && v.name === name) ?? null;
+  }
+
+  /** The initial root of a var never seen before: the library value, else Unbound. */
+  initialRoot(v) {
+    const lib = libraries[v.ns];
+    if (lib !== undefined && Object.prototype.hasOwnProperty.call(lib, v.name)) return lib[v.name];
+    return new Unbound(v);
+  }
+
+  registerVars(meta) {
+    const needed = Math.max(meta.table_size, ...meta.vars.map((e) => Number(e[0]) + 1), 0);
+    if (this.table.length < needed) this.table.grow(needed - this.table.length, null);
+    const codeNeeded = needed * CODE_STRIDE;
+    if (this.code.length < codeNeeded) this.code.grow(codeNeeded - this.code.length, null);
+    for (const [slotRaw, ns, name] of meta.vars) {
+      const slot = Number(slotRaw);
+      if (this.varsBySlot[slot] !== undefined) continue;
+      const v = new Var(this, ns, name, slot);
+      this.varsBySlot[slot] = v;
+      if (nu(this.table.get(slot)) === null) this.table.set(slot, this.initialRoot(v));
+      this.varChanged(slot);
+    }
+  }
+
+  /** The value of one constant from its JSON encoding (docs/patch-abi.md). */
+  decodeConst(c) {
+    if (c === null || c === true || c === false) return c;
+    if (typeof c === 'number') return c;
+    if (typeof c === 'string') {
+      if (c === 'NaN') return NaN;
+      if (c === 'Infinity') return Infinity;
+      if (c === '-Infinity') return -Infinity;
+      throw new Error(`unknown constant encoding: ${JSON.stringify(c)}`);
+    }
+    if ('long' in c) return parseLong(c.long);
+    if ('bigint' in c) {
+      const v = BigInt(c.bigint);
+      return v <= MAX_LONG && v >= MIN_LONG ? longOfBig(v) : new BigNum(v);
+    }
+    if ('double' in c) {
+      const d = c.double;
+      return dbl(typeof d === 'number' ? d : d === 'NaN' ? NaN : d === 'Infinity' ? Infinity : d === '-Infinity' ? -Infinity : Number(d));
+    }
+    if ('ratio' in c) return makeRatio(BigInt(c.ratio[0]), BigInt(c.ratio[1]), false);
+    if ('str' in c) return c.str;
+    if ('char' in c) return char(c.char);
+    if ('kw' in c) return keyword(c.ns ?? null, c.kw);
+    if ('sym' in c) return new Sym(c.ns ?? null, c.sym);
+    if ('list' in c) return listOf(c.list.map((x) => this.decodeConst(x)));
+    if ('vec' in c) return vectorOf(c.vec.map((x) => this.decodeConst(x)));
+    if ('set' in c) return setOf(...c.set.map((x) => this.decodeConst(x)));
+    if ('map' in c) return mapOf(...c.map.map((x) => this.decodeConst(x)));
+    if ('regex' in c) return regex(c.regex);
+    if ('namespace' in c) return namespaceNamed(c.namespace);
+    if ('class' in c) {
+      const t = classNamed(c.class);
+      if (t === null) throw new CljError('ClassNotFoundException', c.class);
+      return t;
+    }
+    if ('var' in c) {
+      const v = this.varsBySlot[Number(c.var)];
+      if (v === undefined) throw new Error(`constant refers to var slot ${c.var}, which no patch has declared`);
+      return v;
+    }
+    throw new Error(`unknown constant encoding: ${JSON.stringify(c)}`);
+  }
+
+  /** Set up vars and constants for a compiled patch; returns its import object. */
+  prepare(module) {
+    const meta = readPatchMeta(module);
+    namespaceNamed(meta.ns);
+    for (const [, ns] of meta.vars) namespaceNamed(ns);
+    this.lastSource = meta.source;
+    this.registerVars(meta);
+    const k = {};
+    meta.consts.forEach((c, i) => {
+      k[String(i)] = new WebAssembly.Global({ value: 'externref', mutable: false }, this.decodeConst(c));
+    });
+    return { meta, imports: { rt: this.rt, k } };
+  }
+
+  run(instance, meta, evalId) {
+    const run = instance.exports.run;
+    if (typeof run !== 'function') throw new Error('patch does not export run');
+    this.ns = meta.ns;
+    return withEval(evalId, () => nu(run()));
+  }
+
+  /** Compile, link and run a patch (bytes: BufferSource); resolves to the form's value. */
+  async loadPatch(bytes, evalId = null) {
+    // Synchronous compilation is several times faster for small modules; browsers allow it
+    // on the main thread below 4 KB, Node always.
+    if (IS_NODE || bytes.length < SYNC_COMPILE_LIMIT) return this.loadPatchSync(bytes, evalId);
+    const module = await WebAssembly.compile(bytes);
+    const { meta, imports } = this.prepare(module);
+    const instance = await WebAssembly.instantiate(module, imports);
+    return this.run(instance, meta, evalId);
+  }
+
+  /** loadPatch, synchronously (Node, or small modules in a browser). */
+  loadPatchSync(bytes, evalId = null) {
+    const module = new WebAssembly.Module(bytes);
+    const { meta, imports } = this.prepare(module);
+    return this.run(new WebAssembly.Instance(module, imports), meta, evalId);
+  }
+}
