@@ -51,6 +51,25 @@ fn changes_the_dom_from_the_editor() {
 fn definitions_survive_a_page_reload() {
     let mut page = BrowserRuntime::start();
     assert_eq!(page.value("(defn kept [x] (* 3 x))"), "#'user/kept");
+    // Types, protocol extensions, methods and the hierarchy are state too.
+    for form in [
+        "(defprotocol Shape (area [s]))",
+        "(defrecord Sq [side] Shape (area [_] (* side side)))",
+        "(extend-type String Shape (area [s] (count s)))",
+        "(defmulti describe :kind)",
+        "(defmethod describe :circle [_] \"round\")",
+        // Evaluated again, defmulti keeps the multimethod and its methods.
+        "(defmulti describe :kind)",
+        "(derive ::circle ::shape)",
+        "(def total (+ (kept 1) (area (->Sq 2))))",
+    ] {
+        let replies = page.eval(form);
+        assert!(joined(&replies, "err").is_empty(), "{form}: {replies:?}");
+    }
+    let state = "[(kept 5) (area (->Sq 3)) (area \"four\") (describe {:kind :circle}) (isa? ::circle ::shape) total]";
+    // Checked against Clojure 1.11.
+    let expected = "[15 9 4 \"round\" true 7]";
+    assert_eq!(page.value(state), expected);
     let before = page.runtimes();
     let loaded_at = page.value("(.-timeOrigin js/performance)");
     // The page may answer before it unloads, or its eval may end with a
@@ -71,7 +90,7 @@ fn definitions_survive_a_page_reload() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert_eq!(page.value("(kept 5)"), "15", "replayed to the new page");
+    assert_eq!(page.value(state), expected, "replayed to the new page");
     // The old page's socket closes as it unloads; the reloaded page keeps its
     // runtime id (the tab's instance id survives the reload).
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -14,6 +14,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::bridge::{Bridge, PatchRun, RuntimeEvent};
+use crate::compiler::footprint::Footprint;
 use crate::compiler::form::Form;
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
@@ -290,7 +291,7 @@ impl EvalRun<'_> {
             }
             self.evaluator
                 .bridge
-                .record_definitions(&patch.defines, wasm);
+                .record_definitions(&patch.footprint, wasm);
         }
     }
 
@@ -336,7 +337,7 @@ impl EvalRun<'_> {
             *ns = patch.ns_after;
             self.evaluator
                 .bridge
-                .record_definitions(&patch.defines, patch.wasm);
+                .record_definitions(&Footprint::defining_vars(patch.defines), patch.wasm);
         }
     }
 
@@ -563,13 +564,13 @@ impl<'e, 'o> EveryRuntime<'e, 'o> {
 fn record(bridge: &Bridge, patch: &Patch, part_of: Option<&LoadId>) {
     let wasm = Arc::new(patch.wasm.clone());
     match part_of {
-        None => bridge.record_definitions(&patch.defines, wasm),
+        None => bridge.record_definitions(&patch.footprint, wasm),
         Some(load) => {
             let part = crate::bridge::patch_log::LoadPart {
                 file: load.resource.clone(),
                 load: load.load,
             };
-            bridge.record_load(&patch.defines, wasm, &part);
+            bridge.record_load(&patch.footprint, wasm, &part);
         }
     }
 }

@@ -31,7 +31,7 @@ use tracing::{info, warn};
 use protocol::Hello;
 pub use protocol::RuntimeEvent;
 
-use crate::compiler::namespace::Slot;
+use crate::compiler::footprint::Footprint;
 use patch_log::PatchLog;
 
 /// How long a runtime that announced a control socket has to connect it
@@ -284,15 +284,20 @@ impl Bridge {
         self.state.reload_problem.lock().clone()
     }
 
-    /// Remembers a patch that ran and defined `defines`, for replay.
-    pub fn record_definitions(&self, defines: &[Slot], wasm: Arc<Vec<u8>>) {
-        self.state.log.lock().record(defines, wasm, None);
+    /// Remembers a patch that ran, with its footprint, for replay.
+    pub fn record_definitions(&self, footprint: &Footprint, wasm: Arc<Vec<u8>>) {
+        self.state.log.lock().record(footprint, wasm, None);
     }
 
     /// Remembers a patch that ran as part of loading a namespace's file:
     /// runtimes that connect get the whole latest load of each namespace.
-    pub fn record_load(&self, defines: &[Slot], wasm: Arc<Vec<u8>>, load: &patch_log::LoadPart) {
-        self.state.log.lock().record(defines, wasm, Some(load));
+    pub fn record_load(
+        &self,
+        footprint: &Footprint,
+        wasm: Arc<Vec<u8>>,
+        load: &patch_log::LoadPart,
+    ) {
+        self.state.log.lock().record(footprint, wasm, Some(load));
     }
 
     /// Sends a patch to runtime `target`, or to the most recently connected

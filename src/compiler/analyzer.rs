@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::ast::{FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
+use super::footprint::{FootprintBuilder, Resource};
 use super::form::{
     BindingVectorError, Form, FormKind, Pos, Symbol, nil, quote, split_binding_vector,
 };
@@ -64,6 +65,7 @@ fn analyze_with_budget(
         list_pos: form.pos,
         host,
         expansions_left,
+        footprint: FootprintBuilder::default(),
     };
     let body = analyzer.analyze(form, true)?;
     *ns = analyzer.ns;
@@ -72,6 +74,7 @@ fn analyze_with_budget(
         body,
         local_count,
         source: shortened_source(form),
+        footprint: analyzer.footprint,
     })
 }
 
@@ -92,6 +95,8 @@ struct Analyzer<'a> {
     /// Where the innermost list being analyzed starts: errors about a symbol
     /// point there, as Clojure's do (symbols carry no position of their own).
     list_pos: Pos,
+    /// The classes and effects the form defines, the classes it reads.
+    footprint: FootprintBuilder,
 }
 
 /// What a name bound in a scope stands for.
@@ -313,6 +318,9 @@ impl Analyzer<'_> {
                 ),
             )),
             None if symbol.ns.is_none() && self.namespaces.is_class(&symbol.name) => {
+                let now = self.at_top_level();
+                let class = Resource::Class(symbol.name.clone());
+                self.footprint.read(class, now);
                 Ok(Node::Const(constant::class(&symbol.name)))
             }
             None if macros::is_macro(&symbol.name) || is_special_form(&symbol.name) => Err(error(
@@ -1628,9 +1636,55 @@ impl Analyzer<'_> {
             let args = self.analyze_args(args.iter())?;
             return Ok(Node::Intrinsic { op, args });
         }
+        if self.at_top_level()
+            && let Some(key) = self.effect_key(head, args)
+        {
+            self.footprint.define(Resource::Effect(key));
+        }
         let f = self.analyze(head, false)?;
         let args = self.analyze_args(args.iter())?;
         self.invoke(form, f, args)
+    }
+
+    /// Whether code analyzed now runs when the patch runs (not in a fn it makes).
+    fn at_top_level(&self) -> bool {
+        self.frames.len() == 1
+    }
+
+    /// For a call that changes shared state a later call can replace (extending a
+    /// protocol, adding a method, deriving), the key the two share, so the patch log
+    /// replays only the latest: `extend String P`, `method area :circle`.
+    fn effect_key(&self, head: &Form, args: &[Form]) -> Option<String> {
+        let symbol = head.as_symbol()?;
+        if symbol.ns.is_none() && self.is_local(&symbol.name) {
+            return None;
+        }
+        let var = self
+            .namespaces
+            .var(self.namespaces.resolve_var(&self.ns, symbol)?);
+        let printed = |forms: &[Form]| {
+            forms
+                .iter()
+                .map(Form::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (kind, keyed) = match (var.ns.as_str(), var.name.as_str(), args.len()) {
+            (RUNTIME_NS, "extend*", 3) => ("extend", &args[..2]),
+            // `(extend T P1 m1 P2 m2)`: the type and the protocols.
+            (CORE_NS, "extend", _) => {
+                let protocols = args.iter().skip(1).step_by(2);
+                let keyed: Vec<Form> = args.iter().take(1).chain(protocols).cloned().collect();
+                return Some(format!("extend {}", printed(&keyed)));
+            }
+            (RUNTIME_NS, "add-method", 3) | (CORE_NS, "remove-method", 2) => ("method", &args[..2]),
+            (CORE_NS, "prefer-method", 3) => ("prefer", args),
+            (CORE_NS, "remove-all-methods", 1) => ("all-methods", args),
+            // Two arguments: the global hierarchy (with three the hierarchy is a value).
+            (CORE_NS, "derive" | "underive", 2) => ("isa", args),
+            _ => return None,
+        };
+        Some(format!("{kind} {}", printed(keyed)))
     }
 
     /// `(jank.runtime/deftype* "T" ...)`, what deftype and defrecord expand to, names the
@@ -1660,6 +1714,7 @@ impl Analyzer<'_> {
         let class = format!("{}{separator}{short}", self.ns.replace('-', "_"));
         if separator == '.' {
             self.namespaces.add_user_class(&class);
+            self.footprint.define(Resource::Class(class.clone()));
         }
         let mut qualified = args.to_vec();
         qualified[0] = Form::new(FormKind::Str(class), *pos);

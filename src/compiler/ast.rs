@@ -2,6 +2,7 @@
 //! (macros are expanded before analysis). Locals are numbered per wasm
 //! function; vars are referred to by their slot.
 
+use super::footprint::FootprintBuilder;
 use super::namespace::Slot;
 
 /// A local binding (fn parameter, `let`/`loop` name) in the function being
@@ -203,4 +204,7 @@ pub struct TopLevel {
     pub local_count: u32,
     /// The form as written (printed, shortened), for the runtime page.
     pub source: String,
+    /// The classes and effects it defines and the classes it reads (the
+    /// emitter adds the vars).
+    pub footprint: FootprintBuilder,
 }

@@ -14,6 +14,7 @@ pub mod constant;
 pub mod core_lib;
 pub mod destructure;
 pub mod emit;
+pub mod footprint;
 pub mod form;
 pub mod introspect;
 pub mod macros;
@@ -70,9 +71,9 @@ pub struct Patch {
     pub wasm: Vec<u8>,
     /// The line the form starts on, for runtime error positions.
     pub line: u32,
-    /// The vars it gives a new value (so a runtime that connects later can be
-    /// brought up to date by replaying the latest patch for each).
-    pub defines: Vec<namespace::Slot>,
+    /// What it defines and reads, so a runtime that connects later can be
+    /// brought up to date by replaying the patches that made the state.
+    pub footprint: footprint::Footprint,
 }
 
 /// Runs user macros (`defmacro`) for the compiler: a macro is a fn on the
@@ -236,7 +237,7 @@ fn emit_validated(
     namespaces: &Namespaces,
     pos: Pos,
 ) -> Result<Patch, CompileError> {
-    let emit::Emitted { wasm, defines } = emit::emit_patch(top_level, ns, namespaces);
+    let emit::Emitted { wasm, footprint } = emit::emit_patch(top_level, ns, namespaces);
     if let Err(error) = wasmparser::validate(&wasm) {
         // A bug in the emitter, not in the user's code: say so plainly.
         return Err(CompileError {
@@ -248,7 +249,7 @@ fn emit_validated(
     Ok(Patch {
         wasm,
         line: pos.line,
-        defines,
+        footprint,
     })
 }
 

@@ -10,6 +10,7 @@ use wasm_encoder::{BlockType, HeapType, Instruction, ValType};
 
 use super::ast::{Constant, FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
+use super::footprint::{Footprint, FootprintBuilder, Resource};
 use super::namespace::{Namespaces, Slot};
 use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder};
 
@@ -17,10 +18,10 @@ const E: ValType = ValType::EXTERNREF;
 /// The shared var table is the patch's only table.
 const VARS_TABLE: u32 = 0;
 
-/// An emitted patch and the vars it defines.
+/// An emitted patch and its footprint.
 pub struct Emitted {
     pub wasm: Vec<u8>,
-    pub defines: Vec<Slot>,
+    pub footprint: Footprint,
 }
 
 /// Emits the patch for `top_level`, compiled in namespace `ns`.
@@ -28,6 +29,7 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
     let mut emitter = Emitter {
         module: ModuleBuilder::default(),
         functions: Vec::new(),
+        footprint: top_level.footprint.clone(),
     };
     emitter.functions.push(FunctionEmitter::new(0));
     emitter.emit(&top_level.body);
@@ -36,12 +38,11 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
     let entry = emitter
         .module
         .add_function(run.finish(type_index, top_level.local_count));
-    let defines = emitter.module.defined_vars();
     Emitted {
         wasm: emitter
             .module
             .finish(entry, ns, &top_level.source, namespaces),
-        defines,
+        footprint: emitter.footprint.finish(),
     }
 }
 
@@ -49,6 +50,7 @@ struct Emitter {
     module: ModuleBuilder,
     /// The functions being emitted; nested fns push one.
     functions: Vec<FunctionEmitter>,
+    footprint: FootprintBuilder,
 }
 
 /// The code of one wasm function in progress.
@@ -109,8 +111,14 @@ impl Emitter {
             Node::Local(id) => self.emit_local(*id),
             Node::Captured(index) => self.emit_captured(*index),
             Node::SelfRef => self.emit_self(),
-            Node::VarValue(slot) => self.emit_var_value(*slot),
-            Node::TheVar(slot) => self.emit_the_var(*slot),
+            Node::VarValue(slot) => {
+                self.note_read(*slot);
+                self.emit_var_value(*slot);
+            }
+            Node::TheVar(slot) => {
+                self.note_read(*slot);
+                self.emit_the_var(*slot);
+            }
             Node::Def { slot, init, once } => self.emit_def(*slot, init.as_deref(), *once),
             Node::SetVar { slot, value } => self.emit_set_var(*slot, value),
             Node::Throw(value) => self.emit_throw(value),
@@ -167,6 +175,13 @@ impl Emitter {
         self.push(Instruction::LocalGet(0));
     }
 
+    /// Notes that the code reads var `slot`, for the patch's footprint (its
+    /// own definitions' plumbing is not a read).
+    fn note_read(&mut self, slot: Slot) {
+        let now = self.functions.len() == 1;
+        self.footprint.read(Resource::Var(slot), now);
+    }
+
     fn emit_var_value(&mut self, slot: Slot) {
         self.module.use_var(slot);
         self.push(Instruction::I32Const(slot as i32));
@@ -181,14 +196,17 @@ impl Emitter {
     fn emit_def(&mut self, slot: Slot, init: Option<&Node>, once: bool) {
         self.module.use_var(slot);
         let Some(init) = init else {
+            // `(def x)` is the var, which the code may look into (defmulti does).
+            self.note_read(slot);
             return self.emit_the_var(slot);
         };
-        self.module.define_var(slot);
+        self.define_var(slot);
         if !once {
             return self.emit_store_root(slot, init);
         }
         // defonce: only a var without a value gets one; the form is then the
         // var, else nil (as Clojure's `(when-not (.hasRoot v) (def ...))`).
+        self.note_read(slot);
         self.emit_var_value(slot);
         self.call_runtime("is_unbound", vec![E], vec![ValType::I32]);
         self.push(Instruction::If(BlockType::Result(E)));
@@ -209,8 +227,13 @@ impl Emitter {
         self.emit_the_var(slot);
     }
 
+    fn define_var(&mut self, slot: Slot) {
+        self.module.use_var(slot);
+        self.footprint.define(Resource::Var(slot));
+    }
+
     fn emit_set_var(&mut self, slot: Slot, value: &Node) {
-        self.module.define_var(slot);
+        self.define_var(slot);
         self.push(Instruction::I32Const(slot as i32));
         self.emit(value);
         self.push(Instruction::TableSet(VARS_TABLE));
@@ -438,6 +461,7 @@ impl Emitter {
     /// JS frame sits between two compiled fns, and a redefinition is seen at
     /// the next call.
     fn emit_var_call(&mut self, slot: Slot, args: &[Node]) {
+        self.note_read(slot);
         self.emit_var_value(slot);
         for arg in args {
             self.emit(arg);

@@ -37,7 +37,6 @@ pub struct ModuleBuilder {
     const_index: HashMap<String, u32>,
     functions: Vec<DefinedFunction>,
     vars: BTreeSet<Slot>,
-    defined: BTreeSet<Slot>,
 }
 
 /// Code-table entries per var: one per positional arity 0..=20 (docs/patch-abi.md).
@@ -85,20 +84,10 @@ impl ModuleBuilder {
         index
     }
 
-    /// Notes that the patch uses var `slot` (the runtime initialises its slot).
+    /// Notes that the patch uses var `slot` (the runtime initialises its
+    /// slot), reading or defining it.
     pub fn use_var(&mut self, slot: Slot) {
         self.vars.insert(slot);
-    }
-
-    /// Notes that the patch stores a new root in var `slot`.
-    pub fn define_var(&mut self, slot: Slot) {
-        self.vars.insert(slot);
-        self.defined.insert(slot);
-    }
-
-    /// The vars the patch defines.
-    pub fn defined_vars(&self) -> Vec<Slot> {
-        self.defined.iter().copied().collect()
     }
 
     /// Adds a function; returns its index among the defined functions.
