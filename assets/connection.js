@@ -1,6 +1,8 @@
 // The runtime side of the /repl WebSocket (docs/patch-abi.md, "Messages on the WebSocket"):
 // say hello, then for every binary frame (u32 LE eval id + patch bytes) load the patch,
-// stream its output as `out`/`err` messages and answer with `value` or `error`.
+// stream its output as `out`/`err` messages and answer with `value` or `error`. A replay
+// batch (u32 LE id, "JWRB", then each patch as u32 LE length + bytes) runs its patches in
+// order and is answered once: an `err` line for each that failed, then `value`, the count.
 // Shared by the browser page (page.js) and the Node runtime (node-main.mjs).
 
 import {
@@ -11,6 +13,7 @@ import { sideModuleInfo, createEmscriptenHost } from './emscripten-host.js';
 
 const OPEN = 1;
 const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulated
+const BATCH_MAGIC = 'JWRB'; // after the eval id: a replay batch rather than one patch
 
 // The buffer shared with the control worker (control.js): Int32 0 is the interrupt flag (the id
 // of the eval to stop, 0 for none),
@@ -185,6 +188,48 @@ export function connect(url, options = {}) {
 
   let sideModules = null; // the jank runtime bundle, loaded with the first side module
 
+  /** Runs one patch (or side module): {ok, value} or {ok: false, cls, message}. */
+  async function runPatch(bytes, id, recordOutcome) {
+    runtime.lastSource = null;
+    const side = sideModuleInfo(bytes);
+    if (side !== null) {
+      // --compiler jank: an emscripten side module for the jank runtime bundle.
+      sideModules ??= createEmscriptenHost({
+        baseUrl: url.replace(/^ws/, 'http').replace(/\/repl(\?.*)?$/, ''),
+        out: writer('out'),
+        err: writer('err'),
+      });
+      return { id, ...(await sideModules.run(bytes, side)) };
+    }
+    try {
+      const v = await runtime.loadPatch(bytes, id);
+      if (recordOutcome) runtime.recordOutcome(v);
+      return { id, ok: true, value: prStr(v), source: runtime.lastSource };
+    } catch (e) {
+      if (recordOutcome) runtime.recordOutcome(null, e);
+      const info = errorInfo(e);
+      return { id, ok: false, cls: info.cls, message: info.message ?? prStr(e), source: runtime.lastSource };
+    }
+  }
+
+  /** A replay batch: each patch in order; failures reported as `err` lines, then the count. */
+  async function runBatch(u8, id) {
+    const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+    let offset = 8;
+    let count = 0;
+    while (offset + 4 <= u8.length) {
+      const length = view.getUint32(offset, true);
+      const bytes = u8.subarray(offset + 4, offset + 4 + length);
+      offset += 4 + length;
+      count++;
+      const result = await runPatch(bytes, id, false);
+      if (!result.ok) writer('err')(`replaying a definition failed: ${result.cls}: ${result.message}\n`);
+    }
+    return { id, ok: true, value: String(count), source: `replayed ${count} definitions` };
+  }
+
+  const isBatch = (u8) => u8.length >= 8 && String.fromCharCode(u8[4], u8[5], u8[6], u8[7]) === BATCH_MAGIC;
+
   async function runEval(data) {
     const u8 = await frameBytes(data);
     if (u8 === null || u8.length < 4) return; // no id to answer to
@@ -197,30 +242,12 @@ export function connect(url, options = {}) {
       const target = Atomics.load(flags, INTERRUPT) >>> 0;
       if (target !== 0 && target !== id) Atomics.store(flags, INTERRUPT, 0);
     }
-    let result;
     const started = performance.now();
-    runtime.lastSource = null;
-    const side = sideModuleInfo(u8.subarray(4));
-    if (side !== null) {
-      // --compiler jank: an emscripten side module for the jank runtime bundle.
-      sideModules ??= createEmscriptenHost({
-        baseUrl: url.replace(/^ws/, 'http').replace(/\/repl(\?.*)?$/, ''),
-        out: writer('out'),
-        err: writer('err'),
-      });
-      result = { id, ...(await sideModules.run(u8.subarray(4), side)) };
-    } else try {
-      const v = await runtime.loadPatch(u8.subarray(4), id);
-      runtime.recordOutcome(v);
-      result = { id, ok: true, value: prStr(v), source: runtime.lastSource };
-    } catch (e) {
-      runtime.recordOutcome(null, e);
-      const info = errorInfo(e);
-      result = { id, ok: false, cls: info.cls, message: info.message ?? prStr(e), source: runtime.lastSource };
-    }
+    const batch = isBatch(u8);
+    const result = batch ? await runBatch(u8, id) : await runPatch(u8.subarray(4), id, true);
     result.runMs = performance.now() - started;
     flush();
-    send({ op: 'timing', id, run_us: Math.round(result.runMs * 1000) });
+    if (!batch) send({ op: 'timing', id, run_us: Math.round(result.runMs * 1000) });
     if (result.ok) send({ op: 'value', id, value: result.value });
     else send({ op: 'error', id, class: result.cls, message: result.message });
     try { onEval(result, evalOut); } catch { /* ignore UI errors */ }

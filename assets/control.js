@@ -3,7 +3,11 @@
 // SharedArrayBuffer with the main thread (layout in connection.js):
 //   - `interrupt` from the server sets the interrupt flag, which compiled loops poll;
 //   - `stdin` from the server is appended to the input area and the main thread woken;
-//   - `need-input` from the main thread (read-line found no input) goes to the server.
+//   - `need-input` from the main thread (read-line found no input) goes to the server;
+//   - `reload` from the server (the runtime is stuck in code no interrupt reaches, and the
+//     server has given up on it): under Node the worker ends the whole process; in a page it
+//     asks the main thread to reload the page, which happens if the main thread ever gets free
+//     again (a worker cannot stop a main thread that never yields).
 // Runs as a Web Worker in the page and as a worker_threads Worker under Node.
 
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
@@ -42,6 +46,13 @@ function start({ url, instance, buffer }, onParentMessage) {
       // The flag names the eval to stop, so a queued eval of another session is not hit.
       Atomics.store(signal, INTERRUPT, Number(message.id) | 0);
       wake();
+    } else if (message.op === 'reload') {
+      if (isNode) {
+        process.stderr.write(`jank-wasm-nrepl: the server ended this runtime: ${message.reason ?? ''}\n`);
+        process.kill(process.pid, 'SIGKILL');
+      } else {
+        postMessage({ op: 'reload', reason: String(message.reason ?? '') });
+      }
     } else if (message.op === 'stdin') {
       const bytes = encoder.encode(String(message.text ?? ''));
       const used = Atomics.load(signal, INPUT_LENGTH);

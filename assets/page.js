@@ -23,9 +23,18 @@ function tabInstanceId() {
   return id;
 }
 
-/** The control worker (control.js), which lets the server interrupt a busy page. */
+/** The control worker (control.js), which lets the server interrupt a busy page. When the
+ * server gives up on a page stuck in code no interrupt reaches, the worker passes on its
+ * `reload`; it runs once the main thread is free again, and the reloaded page gets every
+ * definition replayed. */
 function startControl(init) {
   const worker = new Worker('/control.js', { type: 'module' });
+  worker.onmessage = (event) => {
+    if (event.data && event.data.op === 'reload') {
+      setStatus('closed', `The server ended this runtime (${event.data.reason}) · reloading`);
+      location.reload();
+    }
+  };
   worker.postMessage({ op: 'init', ...init });
   return { postMessage: (message) => worker.postMessage(message), terminate: () => worker.terminate() };
 }

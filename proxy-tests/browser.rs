@@ -100,6 +100,45 @@ fn definitions_survive_a_page_reload() {
     assert_eq!(page.runtimes(), before, "one runtime, with the same id");
 }
 
+/// A page stuck in code no interrupt reaches: past the eval timeout the
+/// server gives up on it, says so, disconnects it and asks it (through its
+/// control worker) to reload; once its main thread is free again it reloads
+/// and gets every definition replayed.
+#[test]
+fn a_stuck_page_is_ended_and_reloads_itself_when_it_can() {
+    let mut page = BrowserRuntime::start_with(&["--eval-timeout", "1"]);
+    assert_eq!(page.value("(defn kept [x] (* 3 x))"), "#'user/kept");
+    let loaded_at = page.value("(.-timeOrigin js/performance)");
+    // Busy for 6 s without a recur: the interrupt cannot reach it.
+    let replies =
+        page.eval(r#"(js/eval "const t = Date.now(); while (Date.now() - t < 6000) {}")"#);
+    let err = joined(&replies, "err");
+    assert!(err.contains("Eval timed out after 1 s"), "{err}");
+    assert!(
+        err.contains("did not stop") && err.contains("asked to reload itself"),
+        "{err}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let replies = page.eval("(.-timeOrigin js/performance)");
+        match values(&replies).first() {
+            Some(now) if *now != loaded_at => break,
+            _ => {}
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page did not reload: {replies:?}\nchromium log:\n{}",
+            page.browser.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        page.value("(kept 5)"),
+        "15",
+        "replayed to the reloaded page"
+    );
+}
+
 #[test]
 fn interrupts_a_runaway_loop_in_the_browser() {
     let mut page = BrowserRuntime::start();

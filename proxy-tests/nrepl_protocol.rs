@@ -104,6 +104,35 @@ fn unknown_ops_and_sessions_are_answered() {
         ("session", "no-such-session"),
     ]);
     assert_eq!(statuses(&replies[0]), ["done", "error", "unknown-session"]);
+    // As nREPL answers them: whatever the op, an unknown session is an error.
+    for op in [
+        "completions",
+        "complete",
+        "lookup",
+        "info",
+        "eldoc",
+        "macroexpand",
+        "describe",
+        "ls-sessions",
+    ] {
+        let replies = client.request(&[
+            ("op", op),
+            ("prefix", "ma"),
+            ("sym", "map"),
+            ("code", "(when 1 2)"),
+            ("session", "no-such-session"),
+        ]);
+        assert_eq!(replies.len(), 1, "{op}: {replies:?}");
+        assert_eq!(
+            statuses(&replies[0]),
+            ["done", "error", "unknown-session"],
+            "{op}"
+        );
+        assert_eq!(
+            text(&replies[0], "session").as_deref(),
+            Some("no-such-session")
+        );
+    }
 }
 
 #[test]

@@ -11,8 +11,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
+use crate::accept::Acceptor;
+use crate::bridge::headless::NodeSpec;
 use crate::bridge::http::Security;
-use crate::bridge::{Bridge, headless};
+use crate::bridge::{Bridge, supervisor};
 use crate::config::{CompilerKind, Config};
 use crate::evaluator::Evaluator;
 use crate::nrepl::server::Shared;
@@ -76,15 +78,17 @@ pub async fn run(config: Config) -> Result<()> {
     let bridge = Bridge::new(config.runtime_wait());
     bridge.set_page_url(&page_url);
     let mut evaluator = Evaluator::new(bridge.clone(), config.eval_timeout(), config.timings)
-        .with_project(project.clone());
+        .with_project(project.clone())
+        .with_compile_budget(config.compile_timeout(), config.compile_memory_bytes());
     let bundle = toolchain.as_ref().map(|t| t.main_module.clone());
     if let Some(toolchain) = toolchain {
         evaluator = evaluator.with_toolchain(toolchain);
     }
     let shared = Arc::new(Shared {
-        sessions: Sessions::default(),
+        sessions: Sessions::new(config.max_sessions, config.session_idle_timeout()),
         evaluator,
         bridge: bridge.clone(),
+        reply_queue_bytes: config.reply_queue_bytes(),
     });
     let security = Security::for_address(
         token.clone(),
@@ -95,13 +99,13 @@ pub async fn run(config: Config) -> Result<()> {
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let nrepl_task = tokio::spawn(crate::nrepl::server::serve(
-        nrepl_listener,
+        Acceptor::new(nrepl_listener, "nREPL", config.max_connections),
         shared.clone(),
         shutdown_rx.clone(),
     ));
     let http_task = tokio::spawn(crate::bridge::http::serve(
-        http_listener,
-        bridge,
+        Acceptor::new(http_listener, "HTTP", config.max_connections),
+        bridge.clone(),
         security,
         bundle,
         shutdown_rx,
@@ -132,27 +136,35 @@ pub async fn run(config: Config) -> Result<()> {
     };
     let headless = match config.headless {
         true => {
-            let url = format!("ws://{runtime_host}:{http_port}/repl?token={token}");
-            let started = headless::start(&config.node, &url);
-            if started.is_ok() {
-                println!("Headless Node runtime started.");
+            let spec = NodeSpec {
+                node: config.node.clone(),
+                websocket_url: format!("ws://{runtime_host}:{http_port}/repl?token={token}"),
+                heap_mb: config.node_heap_mb,
+            };
+            match supervisor::start(bridge.clone(), spec) {
+                Ok(supervisor) => {
+                    println!("Headless Node runtime started.");
+                    Some(supervisor)
+                }
+                Err(error) => {
+                    remove_port_file(&port_file);
+                    return Err(anyhow::anyhow!("{error:#}"));
+                }
             }
-            Some(started)
         }
         false => None,
     };
-    if let Some(Err(error)) = &headless {
-        remove_port_file(&port_file);
-        return Err(anyhow::anyhow!("{error:#}"));
-    }
     use std::io::Write;
     let _ = std::io::stdout().flush();
 
     shutdown_signals.wait().await;
+    // First, so that no runtime is started again while the servers stop.
+    if let Some(supervisor) = headless {
+        supervisor.stop().await;
+    }
     let _ = shutdown_tx.send(true);
     let _ = tokio::join!(nrepl_task, http_task);
     remove_port_file(&port_file);
-    drop(headless);
     drop(watching);
     Ok(())
 }

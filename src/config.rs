@@ -33,6 +33,11 @@ pub struct Config {
     #[arg(long, default_value = "node")]
     pub node: String,
 
+    /// The cap on the headless Node runtime's JavaScript heap, in MiB (Node's
+    /// --max-old-space-size). A runtime that dies of it is started again.
+    #[arg(long, default_value_t = 2048, value_name = "MIB")]
+    pub node_heap_mb: u64,
+
     /// Which compiler turns evals into wasm patches.
     #[arg(long, value_enum, default_value_t = CompilerKind::Builtin)]
     pub compiler: CompilerKind,
@@ -75,6 +80,34 @@ pub struct Config {
     #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
     pub eval_timeout: f64,
 
+    /// Seconds the compiler may spend on one top-level form (macros running on
+    /// the runtime not counted) before it gives up with an error.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub compile_timeout: f64,
+
+    /// MiB of memory the compiler may use for one top-level form before it
+    /// gives up with an error.
+    #[arg(long, default_value_t = 1024, value_name = "MIB")]
+    pub compile_memory_mb: u64,
+
+    /// Most nREPL connections open at once; more are refused with an error.
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub max_connections: usize,
+
+    /// Most nREPL sessions at once; `clone` past it fails with an error.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub max_sessions: usize,
+
+    /// Seconds a session no connection uses is kept before it is closed (a
+    /// client can reattach to a session until then).
+    #[arg(long, default_value_t = 3600.0, value_name = "SECONDS")]
+    pub session_idle_timeout: f64,
+
+    /// MiB of replies that may wait for a client that does not read them; past
+    /// it the client is disconnected and its evals are interrupted.
+    #[arg(long, default_value_t = 32, value_name = "MIB")]
+    pub reply_queue_mb: u64,
+
     /// Add to each eval's final reply how long compiling, transfer and running took
     /// (`timings`: compile-us, transfer-us, run-us); a request can ask with its own `timings` key.
     #[arg(long)]
@@ -116,10 +149,39 @@ pub enum CompilerKind {
 
 impl Config {
     pub fn runtime_wait(&self) -> Duration {
-        Duration::from_secs_f64(self.runtime_wait.max(0.0))
+        seconds(self.runtime_wait)
     }
 
     pub fn eval_timeout(&self) -> Duration {
-        Duration::from_secs_f64(self.eval_timeout.max(0.0))
+        seconds(self.eval_timeout)
     }
+
+    pub fn compile_timeout(&self) -> Duration {
+        seconds(self.compile_timeout)
+    }
+
+    pub fn session_idle_timeout(&self) -> Duration {
+        seconds(self.session_idle_timeout)
+    }
+
+    pub fn compile_memory_bytes(&self) -> usize {
+        mebibytes(self.compile_memory_mb)
+    }
+
+    pub fn reply_queue_bytes(&self) -> usize {
+        mebibytes(self.reply_queue_mb)
+    }
+}
+
+/// A duration from a flag's seconds: negative or NaN is 0, and anything over a
+/// year is a year (so deadlines computed from it cannot overflow).
+fn seconds(value: f64) -> Duration {
+    const A_YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+    Duration::try_from_secs_f64(value.max(0.0))
+        .unwrap_or(A_YEAR)
+        .min(A_YEAR)
+}
+
+fn mebibytes(value: u64) -> usize {
+    usize::try_from(value.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
 }

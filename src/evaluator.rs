@@ -8,7 +8,6 @@
 
 use std::sync::Arc;
 
-use parking_lot::Mutex;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
@@ -18,11 +17,16 @@ use crate::compiler::footprint::Footprint;
 use crate::compiler::form::Form;
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::reader::Reader;
-use crate::compiler::{CompileErrorKind, Compiler, Patch};
+use crate::compiler::shared::SharedCompiler;
+use crate::compiler::{CompileErrorKind, Patch, budget};
 use crate::error_class;
 use crate::project::Project;
 use crate::project::load::{LoadFailure, LoadId, Loader, Origin, PatchRunner, RunOutcome};
 use crate::toolchain::{EvalFailure, FailureKind, JankToolchain};
+
+/// The compile budget unless `with_compile_budget` says otherwise.
+const DEFAULT_COMPILE_TIME: Duration = Duration::from_secs(10);
+const DEFAULT_COMPILE_MEMORY: usize = 1024 * 1024 * 1024;
 
 /// What to evaluate, and where it came from (for error positions).
 #[derive(Clone, Debug)]
@@ -81,7 +85,7 @@ pub struct EvalControls {
 }
 
 pub struct Evaluator {
-    compiler: Mutex<Compiler>,
+    compiler: SharedCompiler,
     bridge: Bridge,
     eval_timeout: Duration,
     /// Every eval's final reply says where its time went (`--timings`).
@@ -104,7 +108,7 @@ pub struct ReloadReport {
 impl Evaluator {
     pub fn new(bridge: Bridge, eval_timeout: Duration, timings_by_default: bool) -> Evaluator {
         Evaluator {
-            compiler: Mutex::new(Compiler::new()),
+            compiler: SharedCompiler::new(DEFAULT_COMPILE_TIME, DEFAULT_COMPILE_MEMORY),
             bridge,
             eval_timeout,
             timings_by_default,
@@ -188,6 +192,13 @@ impl Evaluator {
         })
     }
 
+    /// Gives each top-level form's read and compile this much time and memory
+    /// (`--compile-timeout`, `--compile-memory-mb`).
+    pub fn with_compile_budget(mut self, time: Duration, memory: usize) -> Evaluator {
+        self.compiler = SharedCompiler::new(time, memory);
+        self
+    }
+
     /// Compiles evals with the jank toolchain (`--compiler jank`).
     pub fn with_toolchain(mut self, toolchain: Arc<JankToolchain>) -> Evaluator {
         self.toolchain = Some(toolchain);
@@ -214,9 +225,9 @@ impl Evaluator {
 
     /// The expansion of the first form of `code`, printed.
     pub fn macroexpand(&self, ns: &str, code: &str, expander: &str) -> Result<String, String> {
-        let compiler = self.compiler.lock();
-        let form = Reader::new(code, 1, 1)
-            .next_form(&compiler.read_context(ns))
+        let form = self
+            .compiler
+            .read(&mut Reader::new(code, 1, 1), ns)
             .map_err(|e| e.message)?
             .ok_or_else(|| "no form to expand".to_string())?;
         introspect::macroexpand(&form, expander).map_err(|e| e.message)
@@ -342,9 +353,14 @@ impl EvalRun<'_> {
     }
 
     /// The next form, or `None` at the end or after reporting a read error.
+    /// A read that takes more than a moment (a few bytes of nested
+    /// syntax-quote can) is done again off the async pool, like compiling.
     fn read_next(&mut self, reader: &mut Reader<'_>, ns: &str) -> Option<Form> {
-        let compiler = self.evaluator.compiler.lock();
-        match reader.next_form(&compiler.read_context(ns)) {
+        let compiler = &self.evaluator.compiler;
+        let read = compiler
+            .read_briefly(reader, ns)
+            .unwrap_or_else(|| tokio::task::block_in_place(|| compiler.read(reader, ns)));
+        match read {
             Ok(form) => form,
             Err(error) => {
                 let at = self.source.at(error.pos.line, error.pos.column);
@@ -379,7 +395,6 @@ impl EvalRun<'_> {
             let mut loader = Loader::new(&evaluator.project, &mut runner, origin);
             evaluator
                 .compiler
-                .lock()
                 .compile(ns, form, file.as_deref(), &mut loader)
         });
         let error = match compiled {
@@ -398,7 +413,10 @@ impl EvalRun<'_> {
                 format!("Syntax error macroexpanding {macro_name} at ({at}).\n{message}\n"),
                 class,
             ),
-            CompileErrorKind::Invalid | CompileErrorKind::Internal => report_failure(
+            CompileErrorKind::Invalid
+            | CompileErrorKind::Internal
+            | CompileErrorKind::OverBudget
+            | CompileErrorKind::Yield => report_failure(
                 self.on_event,
                 format!("Syntax error compiling at ({at}).\n{message}\n"),
                 error_class::COMPILER_EXCEPTION,
@@ -524,7 +542,11 @@ struct SessionRunner<'r, 'a> {
 
 impl PatchRunner for SessionRunner<'_, '_> {
     fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
-        match self.handle.block_on(self.run.run_patch(&patch.wasm)) {
+        // Code running (a macro, a required file's forms) is user code, under
+        // the eval timeout and interruptible: not the compile's time.
+        let ran =
+            budget::not_counting_time(|| self.handle.block_on(self.run.run_patch(&patch.wasm)));
+        match ran {
             Outcome::Value(printed) => {
                 record(&self.run.evaluator.bridge, patch, part_of);
                 RunOutcome::Value(printed)
@@ -583,7 +605,8 @@ impl PatchRunner for EveryRuntime<'_, '_> {
             .runtimes()
             .into_iter()
             .map(|runtime| run_on(bridge, &patch.wasm, runtime.id, timeout));
-        let results = self.handle.block_on(futures::future::join_all(runs));
+        let results =
+            budget::not_counting_time(|| self.handle.block_on(futures::future::join_all(runs)));
         let mut outcome = RunOutcome::Value("nil".to_string());
         for (output, result) in results {
             for event in output {
@@ -646,12 +669,17 @@ async fn run_on(
 const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// Interrupts a run and waits (briefly) for the runtime to confirm it stopped,
-/// passing on any output it printed meanwhile.
+/// passing on any output it printed meanwhile. A runtime that cannot be
+/// stopped (stuck in code that never reaches a `recur`, where interrupts are
+/// checked, or with no control channel) is ended, and the user told so.
 async fn stop(run: &mut PatchRun, on_event: &mut (dyn FnMut(EvalEvent) + Send)) {
     if !run.interrupt() {
-        on_event(EvalEvent::Err(
-            "This runtime has no control channel, so it cannot be stopped while it runs; it will finish on its own or not at all.\n".into(),
-        ));
+        let done = run.end_runtime(
+            "it has no control channel (the page is not cross-origin isolated), so it cannot be interrupted while it runs",
+        );
+        on_event(EvalEvent::Err(format!(
+            "This runtime cannot be interrupted while it runs. {done}\n"
+        )));
         return;
     }
     let stopped = tokio::time::timeout(STOP_GRACE, async {
@@ -666,8 +694,12 @@ async fn stop(run: &mut PatchRun, on_event: &mut (dyn FnMut(EvalEvent) + Send)) 
     })
     .await;
     if stopped.is_err() {
+        let secs = STOP_GRACE.as_secs();
+        let done = run.end_runtime(&format!(
+            "it did not stop within {secs} s of an interrupt (stuck in code that never reaches a loop's recur, where interrupts are checked)"
+        ));
         on_event(EvalEvent::Err(format!(
-            "The runtime did not stop within {STOP_GRACE:?}: it may be stuck in code that never checks for interrupts.\n"
+            "The runtime did not stop within {secs} s: it is stuck in code that never reaches a loop's `recur`, where interrupts are checked. {done}\n"
         )));
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! See ARCHITECTURE.md for the codemap.
 
+pub mod accept;
 pub mod app;
 pub mod bridge;
 pub mod compiler;
@@ -13,6 +14,11 @@ pub mod nrepl;
 pub mod project;
 pub mod testkit;
 pub mod toolchain;
+
+/// Every allocation is counted per thread, for the compiler's memory budget
+/// (`compiler::budget`).
+#[global_allocator]
+static ALLOCATOR: compiler::budget::MeteredAllocator = compiler::budget::MeteredAllocator;
 
 /// The namespace new sessions start in.
 pub const DEFAULT_NS: &str = "user";

@@ -28,6 +28,11 @@ impl BrowserRuntime {
         Self::start_in(&[], None)
     }
 
+    /// `start`, with more flags for the server.
+    pub fn start_with(args: &[&str]) -> BrowserRuntime {
+        Self::start_in(args, None)
+    }
+
     /// `start`, with more arguments for the server, started in `dir` if given.
     pub fn start_in(args: &[&str], dir: Option<&std::path::Path>) -> BrowserRuntime {
         let wait = CONNECT_TIMEOUT.as_secs().to_string();

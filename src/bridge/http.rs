@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -17,6 +17,7 @@ use tracing::{debug, warn};
 
 use super::Bridge;
 use super::assets;
+use crate::accept::{Accepted, Acceptor};
 use crate::toolchain::main_module::{self, MainModule};
 
 /// Cross-origin isolation, which gives the page SharedArrayBuffer (the control
@@ -27,7 +28,8 @@ const ISOLATION_HEADERS: &str =
 /// Our files are for our own page only...
 const SAME_ORIGIN_ONLY: &str = "Cross-Origin-Resource-Policy: same-origin\r\n";
 
-/// Request heads larger than this are refused.
+/// Request heads larger than this (request line, headers and the blank line
+/// that ends them) are refused.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// How long a client has to send its request head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -107,8 +109,9 @@ impl Security {
 
 /// Serves HTTP until `shutdown` turns true.
 /// `bundle` is the `--runtime-bundle` (`--compiler jank`), served under `/bundle/`.
+/// Connections past `--max-connections` get 503.
 pub async fn serve(
-    listener: TcpListener,
+    mut acceptor: Acceptor,
     bridge: Bridge,
     security: Security,
     bundle: Option<Arc<MainModule>>,
@@ -116,13 +119,22 @@ pub async fn serve(
 ) {
     loop {
         tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
+            accepted = acceptor.accept() => match accepted {
+                Accepted::Admitted(stream, _, permit) => {
                     let (bridge, security) = (bridge.clone(), security.clone());
                     let bundle = bundle.clone();
-                    tokio::spawn(async move { handle(stream, bridge, security, bundle).await });
+                    tokio::spawn(async move {
+                        handle(stream, bridge, security, bundle).await;
+                        drop(permit);
+                    });
                 }
-                Err(error) => warn!(%error, "accepting an HTTP connection failed"),
+                Accepted::OverCap(mut stream, _) => {
+                    tokio::spawn(async move {
+                        let body = b"too many connections (--max-connections)\n";
+                        let refused = respond(&mut stream, 503, "text/plain", body);
+                        let _ = tokio::time::timeout(HEAD_TIMEOUT, refused).await;
+                    });
+                }
             },
             _ = shutdown.changed() => return,
         }
@@ -158,7 +170,18 @@ async fn handle(
     bundle: Option<Arc<MainModule>>,
 ) {
     let head = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
-        Ok(Some(head)) => head,
+        Ok(Ok(head)) => head,
+        Ok(Err(HeadError::TooLarge)) => {
+            let body = format!("request head larger than {MAX_HEAD_BYTES} bytes\n");
+            let _ = respond(&mut stream, 431, "text/plain", body.as_bytes()).await;
+            return;
+        }
+        Ok(Err(HeadError::Duplicate(name))) => {
+            warn!("refused a request with more than one {name} header");
+            let body = format!("bad request: more than one {name} header\n");
+            let _ = respond(&mut stream, 400, "text/plain", body.as_bytes()).await;
+            return;
+        }
         _ => {
             let _ = respond(&mut stream, 400, "text/plain", b"bad request\n").await;
             return;
@@ -265,33 +288,51 @@ async fn upgrade_runtime(
     bridge.serve_socket(socket).await;
 }
 
-/// Reads and parses the request head; `None` for anything malformed or too big.
-async fn read_head(stream: &mut TcpStream) -> Option<RequestHead> {
+/// Why a request head was not taken.
+#[derive(Debug, PartialEq, Eq)]
+enum HeadError {
+    /// Not HTTP, or the connection ended first.
+    Malformed,
+    /// Longer than `MAX_HEAD_BYTES`.
+    TooLarge,
+    /// A header that decides who may connect (`Host`, `Origin`) came twice:
+    /// which copy counts would be a guess, so neither does.
+    Duplicate(&'static str),
+}
+
+/// Reads and parses the request head, reading no further than `MAX_HEAD_BYTES`.
+async fn read_head(stream: &mut TcpStream) -> Result<RequestHead, HeadError> {
     let mut buffer = Vec::with_capacity(1024);
     loop {
         let mut chunk = [0u8; 1024];
-        let n = stream.read(&mut chunk).await.ok()?;
+        let room = (MAX_HEAD_BYTES - buffer.len()).min(chunk.len());
+        let n = stream
+            .read(&mut chunk[..room])
+            .await
+            .map_err(|_| HeadError::Malformed)?;
         if n == 0 {
-            return None;
+            return Err(HeadError::Malformed);
         }
+        // Only the newly read bytes (and the 3 before them) can complete the end mark.
+        let from = buffer.len().saturating_sub(3);
         buffer.extend_from_slice(&chunk[..n]);
-        if buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+        if buffer[from..].windows(4).any(|w| w == b"\r\n\r\n") {
             return parse_head(&buffer);
         }
-        if buffer.len() > MAX_HEAD_BYTES {
-            return None;
+        if buffer.len() >= MAX_HEAD_BYTES {
+            return Err(HeadError::TooLarge);
         }
     }
 }
 
-fn parse_head(bytes: &[u8]) -> Option<RequestHead> {
+fn parse_head(bytes: &[u8]) -> Result<RequestHead, HeadError> {
     let mut headers = [httparse::EMPTY_HEADER; 64];
     let mut request = httparse::Request::new(&mut headers);
-    request.parse(bytes).ok()?;
-    let target = request.path?;
+    request.parse(bytes).map_err(|_| HeadError::Malformed)?;
+    let target = request.path.ok_or(HeadError::Malformed)?;
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut head = RequestHead {
-        method: request.method?.to_string(),
+        method: request.method.ok_or(HeadError::Malformed)?.to_string(),
         path: path.to_string(),
         query: query.to_string(),
         ..RequestHead::default()
@@ -299,14 +340,24 @@ fn parse_head(bytes: &[u8]) -> Option<RequestHead> {
     for header in request.headers.iter() {
         let value = String::from_utf8_lossy(header.value).trim().to_string();
         match header.name.to_ascii_lowercase().as_str() {
-            "host" => head.host = Some(value),
-            "origin" => head.origin = Some(value),
+            "host" => set_once(&mut head.host, value, "Host")?,
+            "origin" => set_once(&mut head.origin, value, "Origin")?,
             "sec-websocket-key" => head.websocket_key = Some(value),
             "upgrade" => head.upgrade_websocket = value.eq_ignore_ascii_case("websocket"),
             _ => {}
         }
     }
-    Some(head)
+    Ok(head)
+}
+
+fn set_once(slot: &mut Option<String>, value: String, name: &'static str) -> Result<(), HeadError> {
+    match slot {
+        Some(_) => Err(HeadError::Duplicate(name)),
+        None => {
+            *slot = Some(value);
+            Ok(())
+        }
+    }
 }
 
 async fn respond(
@@ -331,7 +382,9 @@ async fn respond_with(
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
-        _ => "Method Not Allowed",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        _ => "Service Unavailable",
     };
     let head = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n{ISOLATION_HEADERS}{sharing}Connection: close\r\n\r\n",
@@ -392,6 +445,57 @@ mod tests {
             SAME_ORIGIN_ONLY
         );
         assert_eq!(security.cross_origin_grant(None), SAME_ORIGIN_ONLY);
+    }
+
+    #[test]
+    fn a_second_host_or_origin_header_is_refused_not_taken() {
+        let twice = |header: &str| {
+            format!(
+                "GET /repl?token=t HTTP/1.1\r\nHost: 127.0.0.1:7888\r\n{header}\r\n{header}\r\n\r\n"
+            )
+        };
+        let hosts = "GET / HTTP/1.1\r\nHost: 127.0.0.1:7888\r\nHost: evil.example\r\n\r\n";
+        assert_eq!(
+            parse_head(hosts.as_bytes()).unwrap_err(),
+            HeadError::Duplicate("Host")
+        );
+        let origins = twice("Origin: http://127.0.0.1:7888");
+        assert_eq!(
+            parse_head(origins.as_bytes()).unwrap_err(),
+            HeadError::Duplicate("Origin")
+        );
+        let once = "GET / HTTP/1.1\r\nhost: 127.0.0.1:7888\r\n\r\n";
+        assert_eq!(
+            parse_head(once.as_bytes()).unwrap().host.as_deref(),
+            Some("127.0.0.1:7888")
+        );
+    }
+
+    #[tokio::test]
+    async fn the_head_limit_is_exact() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        // A head of exactly `len` bytes: the request line, one padding header, the end.
+        let head_of = |len: usize| {
+            let fixed = "GET / HTTP/1.1\r\nX-Pad: \r\n\r\n".len();
+            format!(
+                "GET / HTTP/1.1\r\nX-Pad: {}\r\n\r\n",
+                "a".repeat(len - fixed)
+            )
+        };
+        for (len, fits) in [(MAX_HEAD_BYTES, true), (MAX_HEAD_BYTES + 1, false)] {
+            let head = head_of(len);
+            assert_eq!(head.len(), len);
+            let mut client = TcpStream::connect(address).await.unwrap();
+            let (mut server, _) = listener.accept().await.unwrap();
+            client.write_all(head.as_bytes()).await.unwrap();
+            let read = read_head(&mut server).await;
+            assert_eq!(read.is_ok(), fits, "a head of {len} bytes");
+            if !fits {
+                assert_eq!(read.unwrap_err(), HeadError::TooLarge);
+            }
+        }
     }
 
     #[test]

@@ -7,38 +7,49 @@
 //! the runtime's main thread is busy running code: it carries `interrupt` and
 //! `stdin` to the runtime and `need-input` from it.
 //!
+//! A runtime that goes away fails the evals it was running with the reason
+//! (for a process we started, the one the supervisor saw: exited, out of
+//! memory, ended because it was stuck); while a runtime is on its way (started
+//! by the supervisor, or connected and being brought up to date), evals wait
+//! for it instead of failing.
+//!
 //! Nothing here knows nREPL: the evaluator calls `Bridge::run_patch` and talks
 //! to the returned `PatchRun`.
 
 pub mod assets;
 pub mod headless;
 pub mod http;
+mod lifeline;
 pub mod patch_log;
 mod protocol;
+mod replay;
 mod socket;
+pub mod supervisor;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::tungstenite::Message;
-use tracing::{info, warn};
+use tracing::info;
 
 use protocol::Hello;
 pub use protocol::RuntimeEvent;
 
 use crate::compiler::footprint::Footprint;
+use lifeline::Lifeline;
 use patch_log::PatchLog;
 
-/// How long a runtime that announced a control socket has to connect it
-/// before it takes evals anyway (uninterruptible).
-const CONTROL_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one replayed patch may take on a newly connected runtime.
-const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long, after a supervised runtime's socket closed, to wait for the
+/// supervisor to say why its process ended.
+const EXIT_REPORT_WAIT: Duration = Duration::from_secs(1);
+/// The longest an eval waits for a runtime that is on its way (being started,
+/// or having the patch log replayed) before it fails.
+const ARRIVAL_LIMIT: Duration = Duration::from_secs(120);
 
 /// Why a patch could not be run.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +72,10 @@ pub struct Bridge {
 
 struct BridgeState {
     runtimes: Mutex<Vec<Arc<RuntimeConn>>>,
-    runtime_connected: Notify,
+    /// Signalled when a runtime becomes ready, or one on its way is not coming.
+    runtimes_changed: Notify,
+    /// Processes the supervisor started whose runtime is not ready yet.
+    arriving: Mutex<Vec<Arc<Lifeline>>>,
     next_eval_id: AtomicU32,
     next_runtime_id: AtomicU64,
     /// Runtime ids by instance id, so a reloaded page (same instance) keeps its id
@@ -114,6 +128,12 @@ struct RuntimeConn {
     pending: Mutex<HashMap<u32, mpsc::UnboundedSender<RuntimeEvent>>>,
     /// False until the patch log has been replayed to it.
     ready: AtomicBool,
+    /// Its process, when the supervisor started it.
+    lifeline: Option<Arc<Lifeline>>,
+    /// Why the bridge ended it, once it did.
+    end_reason: OnceLock<String>,
+    /// Signalled to close its main socket.
+    close_requested: Notify,
 }
 
 impl RuntimeConn {
@@ -123,6 +143,55 @@ impl RuntimeConn {
             Some(control) => control.send(Message::text(message.to_string())).is_ok(),
             None => false,
         }
+    }
+
+    /// Ends a runtime that cannot be stopped; `why` is a clause such as "it
+    /// stopped answering". A process we started is killed (and started again
+    /// by the supervisor); a page is disconnected and asked, on its control
+    /// socket, to reload itself; a Node process someone else started, to
+    /// exit. Returns what was done, for the user.
+    fn end(&self, why: &str) -> String {
+        let _ = self.end_reason.set(why.to_string());
+        self.ready.store(false, Ordering::Release);
+        if let Some(lifeline) = &self.lifeline {
+            lifeline.request_end(why);
+            return "It was ended; a new Node runtime is starting, and every definition is replayed to it.".into();
+        }
+        let asked = self.send_control(serde_json::json!({"op": "reload", "reason": why}));
+        self.close_requested.notify_one();
+        match (self.hello.kind.as_str(), asked) {
+            ("node", true) => "It was disconnected and asked to exit.".into(),
+            (_, true) => "It was disconnected and asked to reload itself; if its tab stays frozen, reload it (a reloaded page gets every definition replayed).".into(),
+            _ => "It was disconnected; reload its page (a reloaded page gets every definition replayed).".into(),
+        }
+    }
+
+    /// Why it went away, for the evals it was running.
+    async fn departure(&self) -> String {
+        if let Some(lifeline) = &self.lifeline {
+            let why = lifeline
+                .wait_for_exit(EXIT_REPORT_WAIT)
+                .await
+                .or_else(|| {
+                    self.end_reason
+                        .get()
+                        .map(|why| format!("was ended because {why}"))
+                })
+                .unwrap_or_else(|| "disconnected".into());
+            return format!(
+                "The Node runtime {why}. A new one is starting, and every definition is replayed to it."
+            );
+        }
+        if let Some(why) = self.end_reason.get() {
+            return format!("The runtime was disconnected because {why}.");
+        }
+        let what = match self.hello.kind.as_str() {
+            "browser" => "the page was closed, reloaded or crashed",
+            _ => "its process ended or lost its connection",
+        };
+        format!(
+            "The runtime disconnected during the eval ({what}); a runtime that connects again gets every definition replayed."
+        )
     }
 }
 
@@ -178,6 +247,13 @@ impl PatchRun {
         self.runtime
             .send_control(serde_json::json!({"op": "stdin", "id": self.eval_id, "text": text}))
     }
+
+    /// Ends the runtime running this patch, which cannot be stopped (`why`:
+    /// "it did not stop ..."); what was done, for the user. Every eval it was
+    /// running fails with the reason.
+    pub fn end_runtime(&self, why: &str) -> String {
+        self.runtime.end(why)
+    }
 }
 
 impl Bridge {
@@ -185,7 +261,8 @@ impl Bridge {
         Bridge {
             state: Arc::new(BridgeState {
                 runtimes: Mutex::new(Vec::new()),
-                runtime_connected: Notify::new(),
+                runtimes_changed: Notify::new(),
+                arriving: Mutex::new(Vec::new()),
                 next_eval_id: AtomicU32::new(1),
                 next_runtime_id: AtomicU64::new(1),
                 instance_ids: Mutex::new(HashMap::new()),
@@ -313,12 +390,18 @@ impl Bridge {
     }
 
     fn send_patch(&self, runtime: Arc<RuntimeConn>, wasm: &[u8]) -> PatchRun {
+        self.send_frame(runtime, |frame| frame.extend_from_slice(wasm))
+    }
+
+    /// Sends a binary frame, the eval id and what `body` writes after it, as a
+    /// new eval on `runtime`.
+    fn send_frame(&self, runtime: Arc<RuntimeConn>, body: impl FnOnce(&mut Vec<u8>)) -> PatchRun {
         let eval_id = self.state.next_eval_id.fetch_add(1, Ordering::Relaxed);
         let (sender, events) = mpsc::unbounded_channel();
         runtime.pending.lock().insert(eval_id, sender);
-        let mut frame = Vec::with_capacity(4 + wasm.len());
+        let mut frame = Vec::new();
         frame.extend_from_slice(&eval_id.to_le_bytes());
-        frame.extend_from_slice(wasm);
+        body(&mut frame);
         if runtime.outgoing.send(Message::binary(frame)).is_err() {
             // The runtime's task ended between lookup and send.
             fail_pending(
@@ -333,29 +416,33 @@ impl Bridge {
         }
     }
 
+    /// The runtime to send an eval to: the target, or the most recently
+    /// connected one, once it is ready. Waits `wait_for_runtime` for one to
+    /// connect, and longer (up to `ARRIVAL_LIMIT`) while one is on its way.
     async fn wait_for_runtime(&self, target: Option<u64>) -> Result<Arc<RuntimeConn>, BridgeError> {
-        let deadline = tokio::time::Instant::now() + self.state.wait_for_runtime;
+        let started = tokio::time::Instant::now();
+        let mut deadline = started + self.state.wait_for_runtime;
         loop {
-            let connected = self.state.runtime_connected.notified();
-            let ready = self
-                .state
-                .runtimes
-                .lock()
-                .iter()
-                .rev()
-                .filter(|r| target.is_none_or(|id| r.id == id))
-                .find(|r| r.ready.load(Ordering::Acquire))
-                .cloned();
-            if let Some(runtime) = ready {
+            let changed = self.state.runtimes_changed.notified();
+            if let Some(runtime) = self.ready_runtime(target) {
                 return Ok(runtime);
             }
-            if tokio::time::timeout_at(deadline, connected).await.is_err() {
-                return Err(match target {
-                    Some(id) => BridgeError::SelectedRuntimeGone(id),
-                    None => BridgeError::NoRuntime {
-                        page_url: self.state.page_url.lock().clone(),
-                    },
-                });
+            let now = tokio::time::Instant::now();
+            if self.is_on_its_way(target) && now < started + ARRIVAL_LIMIT {
+                deadline = deadline.max(now + self.state.wait_for_runtime);
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                if let Some(runtime) = self.ready_runtime(target) {
+                    return Ok(runtime);
+                }
+                if !self.is_on_its_way(target) || started.elapsed() >= ARRIVAL_LIMIT {
+                    return Err(match target {
+                        Some(id) => BridgeError::SelectedRuntimeGone(id),
+                        None => BridgeError::NoRuntime {
+                            page_url: self.state.page_url.lock().clone(),
+                        },
+                    });
+                }
             }
         }
     }
@@ -363,7 +450,7 @@ impl Bridge {
     /// Waits, for as long as it takes, until some runtime takes evals.
     pub async fn wait_until_a_runtime_is_ready(&self) {
         loop {
-            let connected = self.state.runtime_connected.notified();
+            let connected = self.state.runtimes_changed.notified();
             let ready = self
                 .state
                 .runtimes
@@ -377,6 +464,59 @@ impl Bridge {
         }
     }
 
+    fn ready_runtime(&self, target: Option<u64>) -> Option<Arc<RuntimeConn>> {
+        self.state
+            .runtimes
+            .lock()
+            .iter()
+            .rev()
+            .filter(|r| target.is_none_or(|id| r.id == id))
+            .find(|r| r.ready.load(Ordering::Acquire))
+            .cloned()
+    }
+
+    /// Whether a runtime that could take the eval is coming: connected and
+    /// being brought up to date, or a process the supervisor started.
+    fn is_on_its_way(&self, target: Option<u64>) -> bool {
+        let replaying = self.state.runtimes.lock().iter().any(|r| {
+            // Not ready: still being brought up to date, or ended, which
+            // for a runtime we started means a new one is coming.
+            target.is_none_or(|id| r.id == id)
+                && !r.ready.load(Ordering::Acquire)
+                && (r.end_reason.get().is_none() || r.lifeline.is_some())
+        });
+        replaying
+            || self
+                .state
+                .arriving
+                .lock()
+                .iter()
+                .any(|lifeline| match target {
+                    None => true,
+                    Some(id) => self.state.instance_ids.lock().get(&lifeline.instance) == Some(&id),
+                })
+    }
+
+    /// The supervisor started a process: its runtime is on its way.
+    pub(crate) fn expect_process(&self, lifeline: Arc<Lifeline>) {
+        self.state.arriving.lock().push(lifeline);
+    }
+
+    /// The supervisor saw a process end (`why`: "exited with status 1").
+    pub(crate) fn process_ended(&self, lifeline: &Arc<Lifeline>, why: String) {
+        lifeline.set_exit(why);
+        self.arrived(lifeline);
+    }
+
+    /// A process's runtime is ready, or will never be: it is on its way no more.
+    fn arrived(&self, lifeline: &Arc<Lifeline>) {
+        self.state
+            .arriving
+            .lock()
+            .retain(|l| !Arc::ptr_eq(l, lifeline));
+        self.state.runtimes_changed.notify_waiters();
+    }
+
     /// Whether a runtime with this id is connected now.
     pub fn is_connected(&self, id: u64) -> bool {
         self.state.runtimes.lock().iter().any(|r| r.id == id)
@@ -386,6 +526,14 @@ impl Bridge {
     /// has been replayed to it.
     fn register(&self, hello: Hello, outgoing: mpsc::UnboundedSender<Message>) -> Arc<RuntimeConn> {
         let id = self.runtime_id_for(&hello.instance);
+        let lifeline = self
+            .state
+            .arriving
+            .lock()
+            .iter()
+            .rev()
+            .find(|l| !hello.instance.is_empty() && l.instance == hello.instance)
+            .cloned();
         let runtime = Arc::new(RuntimeConn {
             id,
             connected_at: std::time::SystemTime::now(),
@@ -395,6 +543,9 @@ impl Bridge {
             control_connected: Notify::new(),
             pending: Mutex::new(HashMap::new()),
             ready: AtomicBool::new(false),
+            lifeline,
+            end_reason: OnceLock::new(),
+            close_requested: Notify::new(),
         });
         info!(id = runtime.id, kind = %runtime.hello.kind, agent = %runtime.hello.agent, "runtime connected");
         self.state.runtimes.lock().push(runtime.clone());
@@ -414,14 +565,17 @@ impl Bridge {
         id
     }
 
-    fn unregister(&self, runtime: &RuntimeConn) {
+    /// Forgets a runtime whose socket closed, and fails its evals with why it went.
+    async fn unregister(&self, runtime: &RuntimeConn) {
         // By identity: a reloaded page may already be back under the same id.
         self.state
             .runtimes
             .lock()
             .retain(|r| !std::ptr::eq(r.as_ref(), runtime));
-        fail_pending(runtime, "the runtime disconnected during the eval");
-        info!(id = runtime.id, "runtime disconnected");
+        self.state.runtimes_changed.notify_waiters();
+        let why = runtime.departure().await;
+        fail_pending(runtime, &why);
+        info!(id = runtime.id, "runtime disconnected: {why}");
     }
 
     /// The connected runtime whose hello carried `instance`.
@@ -433,49 +587,6 @@ impl Bridge {
             .rev()
             .find(|r| !instance.is_empty() && r.hello.instance == instance)
             .cloned()
-    }
-
-    /// Brings a new runtime up to date with the patch log and, if it has one,
-    /// waits for its control socket (so its first eval can be interrupted),
-    /// then lets evals use it.
-    async fn replay_log(&self, runtime: Arc<RuntimeConn>) {
-        if runtime.hello.control {
-            let connected = runtime.control_connected.notified();
-            if runtime.control.lock().is_none()
-                && tokio::time::timeout(CONTROL_TIMEOUT, connected)
-                    .await
-                    .is_err()
-            {
-                warn!(
-                    id = runtime.id,
-                    "the runtime's control socket did not connect; it cannot be interrupted"
-                );
-            }
-        }
-        let patches = self.state.log.lock().replay();
-        for wasm in patches {
-            let mut run = self.send_patch(runtime.clone(), &wasm);
-            let finished = tokio::time::timeout(REPLAY_TIMEOUT, async {
-                while let Some(event) = run.events.recv().await {
-                    if let RuntimeEvent::Error { class, message } = &event {
-                        warn!(
-                            id = runtime.id,
-                            "replaying a definition failed: {class}: {message}"
-                        );
-                    }
-                    if event.is_final() {
-                        return;
-                    }
-                }
-            })
-            .await;
-            if finished.is_err() {
-                warn!(id = runtime.id, "replaying a definition timed out");
-            }
-        }
-        runtime.ready.store(true, Ordering::Release);
-        self.state.runtime_connected.notify_waiters();
-        info!(id = runtime.id, "runtime ready");
     }
 }
 

@@ -13,7 +13,8 @@
 //!
 //! Replay runs them in their original order, except that a patch runs after
 //! the latest definition of each var its fns read, should it call them at its
-//! top level (a `for` in a `def` calling a fn redefined since).
+//! top level (a `for` in a `def` calling a fn redefined since). Each patch has
+//! a sequence number, so a replay can ask for what was recorded since it began.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,9 +28,13 @@ pub struct PatchLog {
     latest: HashMap<Resource, usize>,
     /// For each file loaded, the id of its latest load.
     latest_load: HashMap<String, u64>,
+    /// How many patches were ever recorded (the next one's sequence number).
+    recorded: u64,
 }
 
 struct Entry {
+    /// 1 for the first patch recorded, 2 for the next...
+    seq: u64,
     wasm: Arc<Vec<u8>>,
     /// How many resources this patch is still the latest definition of.
     live: usize,
@@ -68,7 +73,9 @@ impl PatchLog {
         needs.sort_unstable();
         needs.dedup();
         let index = self.entries.len();
+        self.recorded += 1;
         self.entries.push(Entry {
+            seq: self.recorded,
             wasm,
             live: 0,
             load: load.cloned(),
@@ -86,10 +93,20 @@ impl PatchLog {
 
     /// The patches to replay, in an order that works (see the module doc).
     pub fn replay(&self) -> Vec<Arc<Vec<u8>>> {
-        self.replay_order()
+        self.replay_after(0).0
+    }
+
+    /// The patches to replay that were recorded after sequence number `seen`,
+    /// in replay order, and the sequence number to ask after next time.
+    pub fn replay_after(&self, seen: u64) -> (Vec<Arc<Vec<u8>>>, u64) {
+        let patches = self
+            .replay_order()
             .into_iter()
-            .map(|index| self.entries[index].wasm.clone())
-            .collect()
+            .map(|index| &self.entries[index])
+            .filter(|entry| entry.seq > seen)
+            .map(|entry| entry.wasm.clone())
+            .collect();
+        (patches, self.recorded)
     }
 
     /// Indices of the kept entries: in order, each after what it needs and after
@@ -366,6 +383,18 @@ mod tests {
         log.record(&fp(&[1], &[], &[]), patch(4), Some(&load(2))); // saved: loaded again
         log.record(&fp(&[], &[1], &[]), patch(5), Some(&load(2)));
         assert_eq!(log.replay(), vec![patch(3), patch(4), patch(5)]);
+    }
+
+    #[test]
+    fn replay_after_gives_only_what_came_later() {
+        let mut log = PatchLog::default();
+        log.record(&fp(&[1], &[], &[]), patch(1), None);
+        let (first, seen) = log.replay_after(0);
+        assert_eq!(first, vec![patch(1)]);
+        log.record(&fp(&[2], &[], &[]), patch(2), None);
+        log.record(&fp(&[1], &[], &[]), patch(3), None);
+        assert_eq!(log.replay_after(seen), (vec![patch(2), patch(3)], 3));
+        assert_eq!(log.replay_after(3).0, Vec::<Arc<Vec<u8>>>::new());
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! One runtime WebSocket, from hello to close: a runtime's main socket
 //! (patches out, reports in) or its control socket (interrupts and stdin out,
-//! `need-input` in). Pings keep both honest: a silent peer is dropped.
+//! `need-input` in). Pings keep both honest: a peer silent while it runs no
+//! eval is dropped (a busy runtime answers no pings; the eval timeout deals
+//! with that), and a runtime the program started is then ended.
 
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tracing::{info, warn};
@@ -18,9 +20,17 @@ use super::{Bridge, RuntimeConn};
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the server pings a runtime (pongs, like any message, show it is alive).
 const PING_INTERVAL: Duration = Duration::from_secs(10);
-/// A runtime not heard from for this long is dropped. Longer than the default
-/// eval timeout: a runtime busy in a long computation may not answer pings.
+/// A runtime not heard from for this long, while it runs no eval, is dropped.
 const SILENCE_LIMIT: Duration = Duration::from_secs(90);
+
+/// Why `pump` stopped.
+#[derive(Debug, PartialEq, Eq)]
+enum PumpEnd {
+    /// Either side closed the socket, or it failed.
+    Closed,
+    /// The peer stayed silent past `SILENCE_LIMIT`.
+    Silent,
+}
 
 impl Bridge {
     /// Serves one WebSocket until it closes.
@@ -51,12 +61,23 @@ impl Bridge {
             let runtime = runtime.clone();
             async move { bridge.replay_log(runtime).await }
         });
-        pump(&mut socket, to_send, |text| {
-            self.route_report(&runtime, text)
-        })
+        let busy = || !runtime.pending.lock().is_empty();
+        let ended = pump(
+            &mut socket,
+            to_send,
+            |text| self.route_report(&runtime, text),
+            Some(&runtime.close_requested),
+            &busy,
+        )
         .await;
+        if ended == PumpEnd::Silent {
+            runtime.end(&format!(
+                "it stopped answering for {} s",
+                SILENCE_LIMIT.as_secs()
+            ));
+        }
         replay.abort();
-        self.unregister(&runtime);
+        self.unregister(&runtime).await;
     }
 
     /// A runtime's control socket: attached to the runtime with the same instance id.
@@ -73,9 +94,13 @@ impl Bridge {
         *runtime.control.lock() = Some(outgoing);
         runtime.control_connected.notify_waiters();
         info!(id = runtime.id, "runtime control channel connected");
-        pump(&mut socket, to_send, |text| {
-            self.route_report(&runtime, text)
-        })
+        pump(
+            &mut socket,
+            to_send,
+            |text| self.route_report(&runtime, text),
+            None,
+            &|| false,
+        )
         .await;
         *runtime.control.lock() = None;
     }
@@ -95,19 +120,32 @@ impl Bridge {
     }
 }
 
-/// Moves messages both ways until either side ends; `on_text` handles what
-/// the peer sends.
+/// Moves messages both ways until either side ends, `close` is signalled, or
+/// the peer is silent too long while not `busy`; `on_text` handles what the
+/// peer sends.
 async fn pump<S>(
     socket: &mut WebSocketStream<S>,
     mut to_send: mpsc::UnboundedReceiver<Message>,
     mut on_text: impl FnMut(&str),
-) where
+    close: Option<&Notify>,
+    busy: &(dyn Fn() -> bool + Sync),
+) -> PumpEnd
+where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let mut heartbeat = tokio::time::interval(PING_INTERVAL);
     let mut last_heard = tokio::time::Instant::now();
+    let mut ended = PumpEnd::Closed;
+    let close_requested = async {
+        match close {
+            Some(close) => close.notified().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(close_requested);
     loop {
         tokio::select! {
+            _ = &mut close_requested => break,
             message = to_send.recv() => match message {
                 Some(message) => if socket.send(message).await.is_err() { break },
                 None => break,
@@ -121,8 +159,12 @@ async fn pump<S>(
                 }
             },
             _ = heartbeat.tick() => {
-                if last_heard.elapsed() > SILENCE_LIMIT {
+                if busy() {
+                    // Running an eval: the eval's timeout watches it.
+                    last_heard = tokio::time::Instant::now();
+                } else if last_heard.elapsed() > SILENCE_LIMIT {
                     warn!("runtime silent for {SILENCE_LIMIT:?}; dropping it");
+                    ended = PumpEnd::Silent;
                     break;
                 }
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
@@ -132,6 +174,7 @@ async fn pump<S>(
         }
     }
     let _ = socket.close(None).await;
+    ended
 }
 
 async fn read_hello<S>(socket: &mut WebSocketStream<S>) -> Option<Hello>

@@ -184,6 +184,7 @@ impl Analyzer<'_> {
                 format!("Form nested more than {MAX_NESTING} levels deep"),
             ));
         }
+        super::budget::check().map_err(|exceeded| CompileError::over_budget(exceeded, form.pos))?;
         self.depth += 1;
         let node = self.analyze_form(form, tail);
         self.depth -= 1;
@@ -779,7 +780,19 @@ impl Analyzer<'_> {
         for pair in bindings.chunks(2) {
             let name = local_name(&pair[0])?;
             let value = self.analyze(&pair[1], false)?;
-            let id = self.frame().new_local();
+            // A `let*` name bound again in the same bindings (`cond->`, `as->`,
+            // destructuring) reuses its local: the earlier binding can no longer
+            // be named, and closures copied its value. Without this a
+            // 100,000-clause `cond->` needs 100,000 wasm locals (over wasm's
+            // limit, and very slow to compile well before it).
+            let shadowed = match is_loop {
+                true => None,
+                false => self.frame().scopes.last().and_then(|s| match s.get(&name) {
+                    Some(Binding::Local(id)) => Some(*id),
+                    _ => None,
+                }),
+            };
+            let id = shadowed.unwrap_or_else(|| self.frame().new_local());
             self.frame()
                 .scopes
                 .last_mut()

@@ -7,34 +7,56 @@ use super::ast::Constant;
 use super::form::{Form, FormKind, Symbol};
 
 /// The constant a quoted form stands for.
+///
+/// Built bottom-up as `Value`s moved into their parents: `json!` with a `Vec`
+/// inside would serialize (copy) each subtree again at every level above it,
+/// which made a deeply nested quoted form (nested syntax-quotes) cost its size
+/// times its depth.
 pub fn quoted(form: &Form) -> Constant {
     match &form.kind {
         FormKind::Nil => Value::Null,
         FormKind::Bool(b) => Value::Bool(*b),
-        FormKind::Int(i) => json!({ "long": i.to_string() }),
-        FormKind::BigInt(digits) => json!({ "bigint": digits }),
+        FormKind::Int(i) => tagged("long", Value::String(i.to_string())),
+        FormKind::BigInt(digits) => tagged("bigint", Value::String(digits.clone())),
         FormKind::Float(f) => double(*f),
         // The analyzer refuses BigDecimal literals before they get here
         // (the runtime has no exact value for them); NaN marks one that slipped through.
         FormKind::BigDecimal(_) => double(f64::NAN),
         FormKind::Ratio(n, d) => json!({ "ratio": [n.to_string(), d.to_string()] }),
-        FormKind::Char(c) => json!({ "char": c.to_string() }),
-        FormKind::Str(s) => json!({ "str": s }),
-        FormKind::Regex(r) => json!({ "regex": r }),
+        FormKind::Char(c) => tagged("char", Value::String(c.to_string())),
+        FormKind::Str(s) => tagged("str", Value::String(s.clone())),
+        FormKind::Regex(r) => tagged("regex", Value::String(r.clone())),
         FormKind::Symbol(s) => named("sym", s),
         FormKind::Keyword(k) => named("kw", k),
-        FormKind::List(items) => json!({ "list": items.iter().map(quoted).collect::<Vec<_>>() }),
-        FormKind::Vector(items) => json!({ "vec": items.iter().map(quoted).collect::<Vec<_>>() }),
-        FormKind::Set(items) => json!({ "set": items.iter().map(quoted).collect::<Vec<_>>() }),
-        FormKind::Map(entries) => json!({
-            "map": entries.iter().flat_map(|(k, v)| [quoted(k), quoted(v)]).collect::<Vec<_>>()
-        }),
+        FormKind::List(items) => tagged("list", all_quoted(items)),
+        FormKind::Vector(items) => tagged("vec", all_quoted(items)),
+        FormKind::Set(items) => tagged("set", all_quoted(items)),
+        FormKind::Map(entries) => tagged(
+            "map",
+            Value::Array(
+                entries
+                    .iter()
+                    .flat_map(|(k, v)| [quoted(k), quoted(v)])
+                    .collect(),
+            ),
+        ),
     }
+}
+
+fn all_quoted(items: &[Form]) -> Value {
+    Value::Array(items.iter().map(quoted).collect())
+}
+
+/// `{tag: value}`, with `value` moved in.
+fn tagged(tag: &str, value: Value) -> Constant {
+    let mut object = serde_json::Map::new();
+    object.insert(tag.to_string(), value);
+    Value::Object(object)
 }
 
 /// A string constant.
 pub fn string(s: &str) -> Constant {
-    json!({ "str": s })
+    tagged("str", Value::String(s.to_string()))
 }
 
 /// The namespace object named `name`.
@@ -69,4 +91,28 @@ fn named(tag: &str, symbol: &Symbol) -> Constant {
         object.insert("ns".to_string(), Value::String(ns.clone()));
     }
     Value::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiler::Compiler;
+    use crate::compiler::reader::Reader;
+
+    fn constant_of(code: &str) -> String {
+        let compiler = Compiler::new();
+        let form = Reader::new(code, 1, 1)
+            .next_form(&compiler.read_context("user"))
+            .unwrap()
+            .unwrap();
+        quoted(&form).to_string()
+    }
+
+    #[test]
+    fn nested_forms_keep_their_encoding() {
+        assert_eq!(
+            constant_of(r#"(a/b (1 "s") [:k \c] #{nil} {x 2.5})"#),
+            r#"{"list":[{"ns":"a","sym":"b"},{"list":[{"long":"1"},{"str":"s"}]},{"vec":[{"kw":"k"},{"char":"c"}]},{"set":[null]},{"map":[{"sym":"x"},{"double":2.5}]}]}"#
+        );
+    }
 }

@@ -9,6 +9,7 @@
 
 pub mod analyzer;
 pub mod ast;
+pub mod budget;
 pub mod classes;
 pub mod constant;
 pub mod core_lib;
@@ -20,6 +21,7 @@ pub mod introspect;
 pub mod macros;
 pub mod namespace;
 pub mod reader;
+pub mod shared;
 
 use form::{Form, Pos, Symbol};
 use namespace::{CORE_NS, Namespaces};
@@ -62,6 +64,26 @@ pub enum CompileErrorKind {
     /// is in the loaded file, not in the form that required it); `class` is
     /// the exception's.
     Load { class: String },
+    /// Compiling the form took more time or memory than its budget
+    /// (`budget.rs`); the message says which.
+    OverBudget,
+    /// A time slice ended (`budget::Budget::slice`): the compile is to be
+    /// done again elsewhere. Never reaches the user (`shared.rs`).
+    Yield,
+}
+
+impl CompileError {
+    /// The error for a budget that ran out while compiling the form at `pos`.
+    pub fn over_budget(exceeded: budget::Exceeded, pos: Pos) -> CompileError {
+        CompileError {
+            message: exceeded.to_string(),
+            pos,
+            kind: match exceeded {
+                budget::Exceeded::Yield => CompileErrorKind::Yield,
+                _ => CompileErrorKind::OverBudget,
+            },
+        }
+    }
 }
 
 /// One compiled top-level form.
@@ -170,7 +192,7 @@ impl MacroRunner for NoRuntime {
 }
 
 /// The compiler and everything it knows (namespaces, vars, slots).
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Compiler {
     namespaces: Namespaces,
 }
@@ -191,6 +213,11 @@ impl Compiler {
 
     pub fn namespace_exists(&self, ns: &str) -> bool {
         self.namespaces.exists(ns)
+    }
+
+    /// Changes whenever what the compiler knows changes.
+    pub fn version(&self) -> u64 {
+        self.namespaces.version()
     }
 
     /// What the reader needs to read code in namespace `ns`.
@@ -222,6 +249,8 @@ pub fn compile_form(
     host: &mut dyn CompileHost,
 ) -> Result<Patch, CompileError> {
     let top_level = analyzer::analyze_top_level(namespaces, ns, form, file, host)?;
+    // Emitting is not checked as it goes: a last look before it starts.
+    budget::check().map_err(|exceeded| CompileError::over_budget(exceeded, form.pos))?;
     emit_validated(&top_level, ns, namespaces, form.pos)
 }
 
@@ -239,6 +268,13 @@ fn emit_validated(
 ) -> Result<Patch, CompileError> {
     let emit::Emitted { wasm, footprint } = emit::emit_patch(top_level, ns, namespaces);
     if let Err(error) = wasmparser::validate(&wasm) {
+        if error.message().contains("too many locals") {
+            // Not a compiler bug: wasm allows a function 50,000 locals.
+            return Err(CompileError::new(
+                "Too many locals: this form binds more than the 50,000 names a WebAssembly function may have (let, loop and fn bindings, and those macros make); split it into smaller functions",
+                pos,
+            ));
+        }
         // A bug in the emitter, not in the user's code: say so plainly.
         return Err(CompileError {
             message: format!("internal compiler error: invalid wasm emitted ({error})"),

@@ -36,11 +36,15 @@ pub struct Namespace {
 }
 
 /// Every namespace and var, and the slot table.
+#[derive(Clone)]
 pub struct Namespaces {
     namespaces: HashMap<String, Namespace>,
     vars: Vec<VarInfo>,
     /// The classes deftype and defrecord made (`user.Point`), which symbols can name.
     user_classes: std::collections::HashSet<String>,
+    /// Bumped by every change (every `&mut` access), so that a compile made
+    /// on a copy can tell whether the original changed meanwhile.
+    version: u64,
 }
 
 /// The namespace whose vars every namespace sees without qualification.
@@ -63,6 +67,7 @@ impl Namespaces {
 
     /// Records a class a deftype or defrecord makes.
     pub fn add_user_class(&mut self, name: &str) {
+        self.version += 1;
         self.user_classes.insert(name.to_string());
     }
 
@@ -72,6 +77,7 @@ impl Namespaces {
             namespaces: HashMap::new(),
             vars: Vec::new(),
             user_classes: Default::default(),
+            version: 0,
         };
         for entry in core_lib::CORE_VARS {
             let slot = namespaces.intern(entry.ns, entry.name);
@@ -90,7 +96,13 @@ impl Namespaces {
 
     /// Creates `ns` if it does not exist yet.
     pub fn ensure(&mut self, ns: &str) -> &mut Namespace {
+        self.version += 1;
         self.namespaces.entry(ns.to_string()).or_default()
+    }
+
+    /// Changes with every change to any namespace or var.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     pub fn get(&self, ns: &str) -> Option<&Namespace> {
@@ -122,6 +134,7 @@ impl Namespaces {
     }
 
     pub fn var_mut(&mut self, slot: Slot) -> &mut VarInfo {
+        self.version += 1;
         &mut self.vars[slot as usize]
     }
 

@@ -334,7 +334,10 @@ impl<'a> Loader<'a> {
             CompileErrorKind::MacroExpansion { macro_name, .. } => {
                 format!("macroexpanding {macro_name}")
             }
-            CompileErrorKind::Invalid | CompileErrorKind::Internal => "compiling".to_string(),
+            CompileErrorKind::Invalid
+            | CompileErrorKind::Internal
+            | CompileErrorKind::OverBudget
+            | CompileErrorKind::Yield => "compiling".to_string(),
         };
         let class = match &error.kind {
             CompileErrorKind::MacroExpansion { class, .. } => class.clone(),

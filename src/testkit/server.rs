@@ -177,6 +177,28 @@ impl Server {
         self.child.id()
     }
 
+    /// The server's resident memory, in KiB (`VmRSS` in /proc).
+    pub fn resident_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("the server's /proc status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status")
+    }
+
+    /// The ids of the server's child processes (its Node runtime, with --headless).
+    pub fn children(&self) -> Vec<u32> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| parent_of(*pid) == Some(self.pid()))
+            .collect()
+    }
+
     /// A new connection to the nREPL port.
     pub fn client(&self) -> Client {
         Client::connect(self.nrepl_port)
@@ -220,6 +242,13 @@ impl Server {
             self.child.try_wait().ok().flatten()
         })
     }
+}
+
+/// A process's parent: the fourth field of its `stat`, after the name in parentheses.
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = stat.rsplit_once(')')?.1.to_string();
+    after_name.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl Drop for Server {

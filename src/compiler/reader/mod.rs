@@ -76,6 +76,11 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// The read error for a read (or syntax-quote expansion) past its budget.
+fn over_budget(pos: Pos) -> Result<(), ReadError> {
+    super::budget::check().map_err(|exceeded| ReadError::new(exceeded.to_string(), pos))
+}
+
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// A process-wide increasing number, like Clojure's `RT.nextID`: names the `#()` params
@@ -83,6 +88,15 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// that names made in different evals never collide; the runtime's `gensym` may share it.
 pub fn next_id() -> u64 {
     NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A reader's place between two forms (`Reader::checkpoint`).
+#[derive(Clone, Copy, Debug)]
+pub struct Checkpoint {
+    offset: usize,
+    line: u32,
+    column: u32,
+    pending: usize,
 }
 
 /// Reads forms from one piece of source text.
@@ -115,6 +129,27 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Where the reader stands between two forms, to read the next one again
+    /// from there after giving up on it part way (`rewind`).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            offset: self.offset,
+            line: self.line,
+            column: self.column,
+            pending: self.pending.len(),
+        }
+    }
+
+    /// Goes back to `at`, taken by `checkpoint` before the last `next_form`.
+    pub fn rewind(&mut self, at: Checkpoint) {
+        self.offset = at.offset;
+        self.line = at.line;
+        self.column = at.column;
+        self.pending.truncate(at.pending);
+        self.stack.clear();
+        self.fn_args = None;
+    }
+
     /// The next top-level form, or None at end of input. Forms are read one at a time because an `ns`
     /// form changes how the next ones read (aliases for `::alias/kw`).
     pub fn next_form(&mut self, ctx: &dyn ReadContext) -> Result<Option<Form>, ReadError> {
@@ -127,6 +162,7 @@ impl<'a> Reader<'a> {
         loop {
             self.skip_whitespace_and_comments();
             let start = self.pos();
+            over_budget(start)?;
             let Some(c) = self.peek() else {
                 return match self.stack.last() {
                     None => Ok(None),

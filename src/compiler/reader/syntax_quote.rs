@@ -86,6 +86,7 @@ impl<'c> SyntaxQuoter<'c> {
         }
         self.tasks.push(Task::Expand(form));
         while let Some(task) = self.tasks.pop() {
+            over_budget(pos)?;
             match task {
                 Task::Expand(form) => self.expand(form)?,
                 Task::Assemble(assembly) => {

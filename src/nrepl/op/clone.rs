@@ -21,7 +21,19 @@ impl Clone {
                 None => return,
             },
         };
-        let session = ctx.shared.sessions.open(ns);
+        let session = match ctx.shared.sessions.open(ns) {
+            Ok(session) => session,
+            Err(too_many) => {
+                let reply = Reply::to(&self.request, self.request.session());
+                ctx.send(reply.str("err", &format!("{too_many}\n")).status(&[
+                    "done",
+                    "error",
+                    "too-many-sessions",
+                ]));
+                return;
+            }
+        };
+        ctx.attachments.attach(&session);
         session.select_runtime(runtime);
         session.route_notices(&ctx.replies, self.request.id());
         let reply = Reply::to(&self.request, self.request.session().or(Some(&session.id)))

@@ -15,6 +15,9 @@ impl Close {
     pub fn apply(self, ctx: &Context) {
         let session = self.request.session();
         let closed = session.is_some_and(|id| ctx.shared.sessions.close(id));
+        if let Some(id) = session {
+            ctx.attachments.detach(id);
+        }
         let reply = Reply::to(&self.request, session);
         ctx.send(if closed {
             reply.status(&["done", "session-closed"])

@@ -10,6 +10,7 @@ use crate::bridge::RuntimeEvent;
 use crate::evaluator::{EvalEvent, EvalRequest, Timings};
 use crate::nrepl::frame::Frame;
 use crate::nrepl::message::{Reply, Request, dict};
+use crate::nrepl::session::Session;
 
 pub struct Eval {
     request: Request,
@@ -48,10 +49,30 @@ impl Eval {
             return;
         };
         session.route_notices(&ctx.replies, self.request.id());
+        // A one-request session (no `session` given) is this connection's
+        // while it runs, so that hanging up interrupts it too.
+        let ephemeral = self.request.session().is_none();
+        if ephemeral {
+            ctx.attachments.attach(&session);
+        }
         let ctx = ctx.clone();
         let job_session = session.clone();
         session.enqueue(Box::pin(async move {
             let session = job_session;
+            if ctx.replies.is_closed() {
+                // Its client hung up before it could start: nobody would hear it.
+                ctx.attachments.detach(&session.id);
+                return;
+            }
+            self.run(&ctx, &session).await;
+            if ephemeral {
+                ctx.attachments.detach(&session.id);
+            }
+        }));
+    }
+
+    async fn run(self, ctx: &Context, session: &Session) {
+        {
             let request = &self.request;
             let reply = || Reply::to(request, Some(&session.id));
             let code = match self.code {
@@ -76,11 +97,13 @@ impl Eval {
                 line: position(request.int("line")),
                 column: position(request.int("column")),
                 runtime: session.runtime(),
-                late_output: Some(late_output_sink(&ctx, request, &session.id)),
+                late_output: Some(late_output_sink(ctx, request, &session.id)),
                 timings: wants_timings,
             };
-            let mut controls =
-                session.start_eval(request.id().and_then(|id| id.as_str()).map(str::to_string));
+            let mut controls = session.start_eval(
+                request.id().and_then(|id| id.as_str()).map(str::to_string),
+                ctx.attachments.client,
+            );
             let ns_before = ns.clone();
             let mut file_value: Option<String> = None;
             let mut on_event = |event: EvalEvent| {
@@ -124,7 +147,7 @@ impl Eval {
             } else {
                 done
             });
-        }));
+        }
     }
 }
 
@@ -182,7 +205,7 @@ fn late_output_sink(
                 RuntimeEvent::Err(text) => reply.str("err", &text),
                 _ => continue,
             };
-            let _ = replies.send(reply.into_frame());
+            replies.send(&reply.into_frame());
         }
     });
     sink

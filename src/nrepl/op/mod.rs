@@ -20,27 +20,35 @@ mod unknown;
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
-
-use super::frame::Frame;
+use super::attachments::Attachments;
 use super::message::{Reply, Request};
+use super::reply_queue::ReplySink;
 use super::server::Shared;
 use super::session::Session;
 
-/// Where an op writes its replies: the connection's writer task.
-pub type ReplySink = mpsc::UnboundedSender<Frame>;
-
-/// What an op runs with: the program's shared state and the connection's sink.
+/// What an op runs with: the program's shared state, the connection's reply
+/// queue, and the sessions the connection uses.
 #[derive(Clone)]
 pub struct Context {
     pub shared: Arc<Shared>,
     pub replies: ReplySink,
+    pub attachments: Arc<Attachments>,
 }
 
 impl Context {
     pub fn send(&self, reply: Reply) {
         // A closed connection drops its replies; the op still finishes.
-        let _ = self.replies.send(reply.into_frame());
+        self.replies.send(&reply.into_frame());
+    }
+
+    /// Answers a request that names a session that does not exist, as nREPL
+    /// does for every op.
+    pub fn send_unknown_session(&self, request: &Request) {
+        self.send(Reply::to(request, request.session()).status(&[
+            "done",
+            "error",
+            "unknown-session",
+        ]));
     }
 
     /// The namespace a query (completions, lookup, ...) is asked in: the
@@ -65,11 +73,7 @@ impl Context {
             Some(id) => {
                 let found = self.shared.sessions.get(id);
                 if found.is_none() {
-                    self.send(Reply::to(request, Some(id)).status(&[
-                        "done",
-                        "error",
-                        "unknown-session",
-                    ]));
+                    self.send_unknown_session(request);
                 }
                 found
             }
