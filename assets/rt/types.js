@@ -266,7 +266,12 @@ Object.defineProperty(CljError.prototype, TYPE, {
   value: (e) => classNamed(e.cls) ?? classNamed('java.lang.Exception'), writable: true, configurable: true,
 });
 
-const hostTypes = new WeakMap();
+// The host constructors of the types above name those types (`js/String` is `string`);
+// `js/Object`, whose prototype every host value inherits, is Object.
+const hostTypes = new WeakMap([
+  [Object, classNamed('java.lang.Object')], [Array, ARRAY], [String, STRING], [Boolean, BOOLEAN],
+  [Function, FUNCTION], [Number, classNamed('java.lang.Number')],
+]);
 
 /** The Type of a host object: plain objects share one; others have one per constructor. */
 function hostTypeOf(x) {

@@ -352,11 +352,23 @@ fn expand_extend_type(form: &Form, args: &[Form]) -> Result<Form> {
         body.push(runtime_call(
             pos,
             "extend*",
-            vec![type_form.clone(), protocol.clone(), methods],
+            vec![base_type(type_form), protocol.clone(), methods],
         ));
     }
     body.push(nil(pos));
     Ok(call(pos, "do", body))
+}
+
+/// The type an extend names. ClojureScript spells two base types with the
+/// names of `clojure.core` fns (`boolean`, `array`), which as symbols resolve
+/// to the fns: here they mean the types.
+fn base_type(type_form: &Form) -> Form {
+    let class = match type_form.as_symbol() {
+        Some(s) if s.ns.is_none() && s.name == "boolean" => "java.lang.Boolean",
+        Some(s) if s.ns.is_none() && s.name == "array" => "js/Array",
+        _ => return type_form.clone(),
+    };
+    symbol(type_form.pos, class)
 }
 
 fn expand_extend_protocol(form: &Form, args: &[Form]) -> Result<Form> {
@@ -370,7 +382,7 @@ fn expand_extend_protocol(form: &Form, args: &[Form]) -> Result<Form> {
         body.push(runtime_call(
             pos,
             "extend*",
-            vec![type_form.clone(), protocol.clone(), methods],
+            vec![base_type(type_form), protocol.clone(), methods],
         ));
     }
     body.push(nil(pos));
