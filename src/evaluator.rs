@@ -633,6 +633,7 @@ async fn run_on(
     timeout: Duration,
 ) -> (Vec<EvalEvent>, RunOutcome) {
     let mut output = Vec::new();
+    tracing::debug!(runtime = id, bytes = wasm.len(), "running a load's patch");
     let mut run = match bridge.run_patch(wasm, Some(id)).await {
         Ok(run) => run,
         // It went away since it was listed: nothing ran there.
@@ -656,7 +657,10 @@ async fn run_on(
         match event {
             RuntimeEvent::Out(text) => output.push(EvalEvent::Out(text)),
             RuntimeEvent::Err(text) => output.push(EvalEvent::Err(text)),
-            RuntimeEvent::Value(value) => return (output, RunOutcome::Value(value)),
+            RuntimeEvent::Value(value) => {
+                tracing::debug!(runtime = id, "a load's patch ran");
+                return (output, RunOutcome::Value(value));
+            }
             RuntimeEvent::Error { class, message } => {
                 return (output, RunOutcome::Threw { class, message });
             }

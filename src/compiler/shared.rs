@@ -66,7 +66,7 @@ impl SharedCompiler {
 
     /// The compiler, for a quick question (completions, lookup...).
     pub fn lock(&self) -> MutexGuard<'_, Compiler> {
-        self.compiler.lock()
+        lock_patiently(&self.compiler)
     }
 
     /// The next form of `reader`, read in namespace `ns`.
@@ -116,7 +116,7 @@ impl SharedCompiler {
             needs_table: false,
         };
         if node_count(form, BIG_FORM_NODES) <= BIG_FORM_NODES {
-            let mut compiler = self.compiler.lock();
+            let mut compiler = lock_patiently(&self.compiler);
             let in_slice = budget::run(Budget::slice(SLICE), || {
                 compiler.compile(ns, form, file, &mut host)
             });
@@ -138,7 +138,7 @@ impl SharedCompiler {
         let _lane = self.slow_lane.lock();
         for _ in 0..COPY_ATTEMPTS {
             let (mut copy, version) = {
-                let compiler = self.compiler.lock();
+                let compiler = lock_patiently(&self.compiler);
                 (compiler.clone(), compiler.version())
             };
             let mut copy_ns = ns.clone();
@@ -148,7 +148,7 @@ impl SharedCompiler {
             if host.needs_table {
                 break;
             }
-            let mut compiler = self.compiler.lock();
+            let mut compiler = lock_patiently(&self.compiler);
             if compiler.version() == version {
                 if copy.version() != version {
                     *compiler = copy;
@@ -159,9 +159,27 @@ impl SharedCompiler {
             // Someone else's definitions came in meanwhile: the slots this
             // compile took may be theirs. Try again with them.
         }
-        let mut compiler = self.compiler.lock();
+        let mut compiler = lock_patiently(&self.compiler);
         host.start_attempt(false);
         budget::run(self.budget, || compiler.compile(ns, form, file, host))
+    }
+}
+
+/// Takes the table's lock. When it is busy (a load runs patches in every
+/// runtime while holding it), an async worker thread waits off the worker
+/// (`block_in_place`): the tasks queued on that worker, such as the socket
+/// of the runtime the load waits for, move to another, or the load would
+/// wait on them forever.
+fn lock_patiently(compiler: &Mutex<Compiler>) -> MutexGuard<'_, Compiler> {
+    if let Some(guard) = compiler.try_lock() {
+        return guard;
+    }
+    let on_a_worker = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if on_a_worker {
+        tokio::task::block_in_place(|| compiler.lock())
+    } else {
+        compiler.lock()
     }
 }
 
@@ -177,15 +195,13 @@ impl ReadContext for LockingContext<'_> {
     }
 
     fn resolve_alias(&self, alias: &str) -> Option<String> {
-        self.compiler
-            .lock()
+        lock_patiently(self.compiler)
             .read_context(self.ns)
             .resolve_alias(alias)
     }
 
     fn qualify_for_syntax_quote(&self, sym: &Symbol) -> Symbol {
-        self.compiler
-            .lock()
+        lock_patiently(self.compiler)
             .read_context(self.ns)
             .qualify_for_syntax_quote(sym)
     }
