@@ -4,13 +4,13 @@
 import { nu, CljError } from './errors.js';
 import { Type, classNamed, castError, isInstance } from './types.js';
 import { count, nth } from './colls.js';
-import { Sym, char, keyword } from './scalars.js';
+import { Sym, char, keyword, lookupIn } from './scalars.js';
 import { listOf } from './seqs.js';
 import { vectorOf } from './vector.js';
 import { mapOf } from './hashmap.js';
 import { setOf } from './set.js';
 import { parseLong, longOfBig, dbl, makeRatio, BigNum, MAX_LONG, MIN_LONG } from './numbers.js';
-import { add, sub, mul, div, lt, gt, lte, gte, numEquiv } from './numbers.js';
+import { add, sub, mul, div, lt, gt, lte, gte, numEquiv, inc, dec } from './numbers.js';
 import { equiv } from './equality.js';
 import { regex } from './regex.js';
 import { Var, Unbound, namespaceNamed } from './refs.js';
@@ -29,10 +29,18 @@ export const rtImportNames = [
   ...Array.from({ length: 21 }, (_, i) => `invoke${i}`),
   ...Array.from({ length: 21 }, (_, i) => `dispatch${i}`),
   'add', 'sub', 'mul', 'div', 'lt', 'gt', 'lte', 'gte', 'num_eq', 'equiv',
+  'lt_test', 'gt_test', 'lte_test', 'gte_test', 'num_eq_test', 'equiv_test',
+  'inc', 'dec', 'keyword_get', 'keyword_get_or', 'countdown',
   'fn_new', 'fn_arity', 'fn_capture', 'fn_captured', 'throw',
   'var_changed', 'is_unbound', 'try_catch', 'poll', 'field_get', 'field_set',
   'js_global', 'js_get', 'js_set', 'js_call', 'js_new',
 ];
+
+/**
+ * The countdown compiled loops poll through (docs/patch-abi.md): each `recur` counts it down
+ * and calls `poll` at zero. One for every patch, so a loop's count carries across patches.
+ */
+const pollCountdown = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
 
 /** Entries per var in the code table: one per positional arity, 0..20 (docs/patch-abi.md). */
 export const CODE_STRIDE = 21;
@@ -205,6 +213,16 @@ export class Runtime {
       truthy: (x) => (x === null || x === false || x === undefined ? 0 : 1),
       invoke0, invoke1, invoke2, invoke3, invoke4,
       add, sub, mul, div, lt, gt, lte, gte, num_eq: numEquiv, equiv,
+      lt_test: (a, b) => (lt(a, b) ? 1 : 0),
+      gt_test: (a, b) => (gt(a, b) ? 1 : 0),
+      lte_test: (a, b) => (lte(a, b) ? 1 : 0),
+      gte_test: (a, b) => (gte(a, b) ? 1 : 0),
+      num_eq_test: (a, b) => (numEquiv(a, b) ? 1 : 0),
+      equiv_test: (a, b) => (equiv(a, b) ? 1 : 0),
+      inc, dec,
+      keyword_get: (k, m) => nu(lookupIn(m, k, null)),
+      keyword_get_or: (k, m, nf) => nu(lookupIn(m, k, nf)),
+      countdown: pollCountdown,
       fn_new: (name, ncaptures) => fnNew(name, ncaptures, this.ns),
       fn_arity: fnArity,
       fn_capture: fnCapture,

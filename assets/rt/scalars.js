@@ -12,7 +12,8 @@ import { javaCompareStrings } from './equality.js';
 import { arityError } from './errors.js';
 
 /** `(get m k nf)` through ILookup only, for keywords and symbols used as functions. */
-const lookupIn = (m, k, nf) => {
+/** `(k m nf)` for a keyword or symbol k: m's ILookup, else nf. */
+export const lookupIn = (m, k, nf) => {
   if (m === null || m === undefined) return nf;
   const f = m[LOOKUP];
   return f === undefined ? nf : f(m, k, nf);

@@ -1643,11 +1643,21 @@ impl Analyzer<'_> {
             }
             None => args,
         };
-        if args.len() == 2
-            && let Some(op) = self.core_intrinsic(head)
-        {
+        if let Some(op) = self.core_intrinsic(head, args.len()) {
             let args = self.analyze_args(args.iter())?;
             return Ok(Node::Intrinsic { op, args });
+        }
+        if let FormKind::Keyword(_) = &head.kind
+            && (1..=2).contains(&args.len())
+        {
+            let op = if args.len() == 1 {
+                Intrinsic::KeywordGet
+            } else {
+                Intrinsic::KeywordGetOr
+            };
+            let mut nodes = vec![self.analyze(head, false)?];
+            nodes.extend(self.analyze_args(args.iter())?);
+            return Ok(Node::Intrinsic { op, args: nodes });
         }
         if self.at_top_level()
             && let Some(key) = self.effect_key(head, args)
@@ -1735,7 +1745,7 @@ impl Analyzer<'_> {
     }
 
     /// The intrinsic when `head` resolves to a `clojure.core` fn that has one.
-    fn core_intrinsic(&self, head: &Form) -> Option<Intrinsic> {
+    fn core_intrinsic(&self, head: &Form, argc: usize) -> Option<Intrinsic> {
         let symbol = head.as_symbol()?;
         if symbol.ns.is_none() && self.is_local(&symbol.name) {
             return None;
@@ -1743,7 +1753,7 @@ impl Analyzer<'_> {
         let slot = self.namespaces.resolve_var(&self.ns, symbol)?;
         let var = self.namespaces.var(slot);
         (var.ns == CORE_NS)
-            .then(|| Intrinsic::for_core_fn(&var.name))
+            .then(|| Intrinsic::for_core_fn(&var.name, argc))
             .flatten()
     }
 }

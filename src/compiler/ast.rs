@@ -15,7 +15,8 @@ pub struct LocalId(pub u32);
 pub type Constant = serde_json::Value;
 
 /// Operations the runtime provides as direct imports, used instead of a var
-/// call when a core function is called with exactly two arguments.
+/// call: two-argument arithmetic and comparisons, `inc` and `dec`, and a
+/// keyword called on a map (`(:k m)`, `(:k m not-found)`; the keyword first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Intrinsic {
     Add,
@@ -28,22 +29,42 @@ pub enum Intrinsic {
     Gte,
     NumEq,
     Equiv,
+    Inc,
+    Dec,
+    KeywordGet,
+    KeywordGetOr,
 }
 
 impl Intrinsic {
-    /// The intrinsic for a two-argument call of `clojure.core/name`.
-    pub fn for_core_fn(name: &str) -> Option<Intrinsic> {
-        Some(match name {
-            "+" => Intrinsic::Add,
-            "-" => Intrinsic::Sub,
-            "*" => Intrinsic::Mul,
-            "/" => Intrinsic::Div,
-            "<" => Intrinsic::Lt,
-            ">" => Intrinsic::Gt,
-            "<=" => Intrinsic::Lte,
-            ">=" => Intrinsic::Gte,
-            "==" => Intrinsic::NumEq,
-            "=" => Intrinsic::Equiv,
+    /// The intrinsic for a call of `clojure.core/name` with `argc` arguments.
+    pub fn for_core_fn(name: &str, argc: usize) -> Option<Intrinsic> {
+        Some(match (name, argc) {
+            ("+", 2) => Intrinsic::Add,
+            ("-", 2) => Intrinsic::Sub,
+            ("*", 2) => Intrinsic::Mul,
+            ("/", 2) => Intrinsic::Div,
+            ("<", 2) => Intrinsic::Lt,
+            (">", 2) => Intrinsic::Gt,
+            ("<=", 2) => Intrinsic::Lte,
+            (">=", 2) => Intrinsic::Gte,
+            ("==", 2) => Intrinsic::NumEq,
+            ("=", 2) => Intrinsic::Equiv,
+            ("inc", 1) => Intrinsic::Inc,
+            ("dec", 1) => Intrinsic::Dec,
+            _ => return None,
+        })
+    }
+
+    /// The import that answers this comparison as an i32 (for an `if`'s
+    /// test), when it is one.
+    pub fn test_import_name(self) -> Option<&'static str> {
+        Some(match self {
+            Intrinsic::Lt => "lt_test",
+            Intrinsic::Gt => "gt_test",
+            Intrinsic::Lte => "lte_test",
+            Intrinsic::Gte => "gte_test",
+            Intrinsic::NumEq => "num_eq_test",
+            Intrinsic::Equiv => "equiv_test",
             _ => return None,
         })
     }
@@ -61,6 +82,10 @@ impl Intrinsic {
             Intrinsic::Gte => "gte",
             Intrinsic::NumEq => "num_eq",
             Intrinsic::Equiv => "equiv",
+            Intrinsic::Inc => "inc",
+            Intrinsic::Dec => "dec",
+            Intrinsic::KeywordGet => "keyword_get",
+            Intrinsic::KeywordGetOr => "keyword_get_or",
         }
     }
 }

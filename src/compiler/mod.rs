@@ -439,6 +439,36 @@ pub(crate) mod tests {
         );
     }
 
+    /// The (module, name) of every import of a patch, in order.
+    fn imports_of(wasm: &[u8]) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+            if let Ok(wasmparser::Payload::ImportSection(reader)) = payload {
+                for import in reader.into_imports() {
+                    let import = import.unwrap();
+                    found.push((import.module.to_string(), import.name.to_string()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn a_loop_tests_comparisons_directly_and_polls_through_the_countdown() {
+        let mut compiler = Compiler::new();
+        let code = "(loop [i 0] (if (< i 3) (recur (inc i)) [:a \"s\" (:k {:k i})]))";
+        let patch = compile_all(&mut compiler, code).unwrap().remove(0);
+        let imports = imports_of(&patch.wasm);
+        let rt = |name: &str| imports.contains(&("rt".to_string(), name.to_string()));
+        assert!(rt("lt_test") && rt("inc") && rt("keyword_get") && rt("poll"), "{imports:?}");
+        assert!(!rt("truthy") && !rt("lt"), "{imports:?}");
+        // The countdown comes after the constants, whose globals keep indices 0..n.
+        let last = imports.last().unwrap();
+        assert_eq!(last, &("rt".to_string(), "countdown".to_string()));
+        let patch = compile_all(&mut compiler, "(+ 1 2)").unwrap().remove(0);
+        assert!(!imports_of(&patch.wasm).iter().any(|(_, n)| n == "countdown"));
+    }
+
     #[test]
     fn vars_keep_their_slot_when_redefined() {
         let mut compiler = Compiler::new();

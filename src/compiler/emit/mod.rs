@@ -281,8 +281,7 @@ impl Emitter {
     }
 
     fn emit_if(&mut self, test: &Node, then: &Node, otherwise: &Node) {
-        self.emit(test);
-        self.call_runtime("truthy", vec![E], vec![ValType::I32]);
+        self.emit_test(test);
         self.push(Instruction::If(BlockType::Result(E)));
         self.out().depth += 1;
         self.emit(then);
@@ -290,6 +289,21 @@ impl Emitter {
         self.emit(otherwise);
         self.push(Instruction::End);
         self.out().depth -= 1;
+    }
+
+    /// `test` as an i32 truth value: a comparison asks the runtime for the
+    /// answer as a number at once, anything else is tested by `truthy`.
+    fn emit_test(&mut self, test: &Node) {
+        if let Node::Intrinsic { op, args } = test
+            && let Some(name) = op.test_import_name()
+        {
+            for arg in args {
+                self.emit(arg);
+            }
+            return self.call_runtime(name, vec![E; args.len()], vec![ValType::I32]);
+        }
+        self.emit(test);
+        self.call_runtime("truthy", vec![E], vec![ValType::I32]);
     }
 
     fn emit_do(&mut self, statements: &[Node], ret: &Node) {
@@ -342,9 +356,7 @@ impl Emitter {
             let index = self.out().local(*id);
             self.push(Instruction::LocalSet(index));
         }
-        // Every loop iteration passes here: the one place a runaway loop can
-        // notice the user's interrupt.
-        self.call_runtime("poll", vec![], vec![]);
+        self.emit_poll_countdown();
         let out = self.out();
         let loop_depth = *out
             .recur_depths
@@ -352,6 +364,27 @@ impl Emitter {
             .expect("the analyzer checked recur has a target");
         let relative = out.depth - loop_depth;
         self.push(Instruction::Br(relative));
+    }
+
+    /// Every loop iteration passes a `recur`: the one place a runaway loop can
+    /// notice the user's interrupt. Calling out to the runtime's `poll` costs
+    /// as much as a small loop body, so each `recur` counts the shared
+    /// `countdown` global down and polls when it reaches zero (every
+    /// `POLL_EVERY` iterations: microseconds apart).
+    fn emit_poll_countdown(&mut self) {
+        let countdown = self.module.countdown();
+        self.push(Instruction::GlobalGet(countdown));
+        self.push(Instruction::I32Eqz);
+        self.push(Instruction::If(BlockType::Empty));
+        self.push(Instruction::I32Const(POLL_EVERY));
+        self.push(Instruction::GlobalSet(countdown));
+        self.call_runtime("poll", vec![], vec![]);
+        self.push(Instruction::Else);
+        self.push(Instruction::GlobalGet(countdown));
+        self.push(Instruction::I32Const(1));
+        self.push(Instruction::I32Sub);
+        self.push(Instruction::GlobalSet(countdown));
+        self.push(Instruction::End);
     }
 
     /// Emits each arity as a function of its own, then the code that makes the
@@ -488,6 +521,9 @@ impl Emitter {
         self.call_runtime(op.import_name(), vec![E; args.len()], vec![E]);
     }
 }
+
+/// Loop iterations between two polls for an interrupt (`emit_poll_countdown`).
+const POLL_EVERY: i32 = 1024;
 
 /// The runtime's var-call dispatchers by argument count.
 const DISPATCH_NAMES: [&str; 21] = [

@@ -37,6 +37,8 @@ pub struct ModuleBuilder {
     const_index: HashMap<String, u32>,
     functions: Vec<DefinedFunction>,
     vars: BTreeSet<Slot>,
+    /// Whether a `recur` counts down the runtime's `countdown` global.
+    uses_countdown: bool,
 }
 
 /// Code-table entries per var: one per positional arity 0..=20 (docs/patch-abi.md).
@@ -82,6 +84,13 @@ impl ModuleBuilder {
         self.consts.push(value.clone());
         self.const_index.insert(key, index);
         index
+    }
+
+    /// The placeholder global index of the runtime's poll countdown (an
+    /// imported mutable i32, after the constants: `finish` gives it its index).
+    pub fn countdown(&mut self) -> u32 {
+        self.uses_countdown = true;
+        COUNTDOWN_PLACEHOLDER
     }
 
     /// Notes that the patch uses var `slot` (the runtime initialises its
@@ -133,7 +142,16 @@ impl ModuleBuilder {
             };
             imports.import("k", &index.to_string(), EntityType::Global(global));
         }
+        if self.uses_countdown {
+            let global = GlobalType {
+                val_type: ValType::I32,
+                mutable: true,
+                shared: false,
+            };
+            imports.import("rt", "countdown", EntityType::Global(global));
+        }
         module.section(&imports);
+        let countdown = self.consts.len() as u32;
 
         let mut functions = FunctionSection::new();
         for function in &self.functions {
@@ -157,7 +175,7 @@ impl ModuleBuilder {
         for function in &self.functions {
             let mut body = Function::new([(function.extra_locals, E)]);
             for instruction in &function.body {
-                body.instruction(&relocate(instruction, imported));
+                body.instruction(&relocate(instruction, imported, countdown));
             }
             code.function(&body);
         }
@@ -183,9 +201,18 @@ impl ModuleBuilder {
 
 /// `ref.func` operands are indices among defined functions while emitting;
 /// in the module they follow the imports.
-fn relocate(instruction: &Instruction<'static>, imported: u32) -> Instruction<'static> {
+/// Stands for the countdown global's index until `finish` knows it.
+const COUNTDOWN_PLACEHOLDER: u32 = u32::MAX;
+
+fn relocate(
+    instruction: &Instruction<'static>,
+    imported: u32,
+    countdown: u32,
+) -> Instruction<'static> {
     match instruction {
         Instruction::RefFunc(index) => Instruction::RefFunc(index + imported),
+        Instruction::GlobalGet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalGet(countdown),
+        Instruction::GlobalSet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalSet(countdown),
         other => other.clone(),
     }
 }
