@@ -145,7 +145,8 @@ class MultiState {
     this.hierarchy = hierarchy; // a ref (var, atom) to deref, or null for the global hierarchy
     this.methods = EMPTY_MAP;
     this.prefers = EMPTY_MAP;
-    this.cache = new Map(); // dispatch value (interned keywords, strings, numbers) -> method
+    this.cache = new Map(); // dispatch values equal when identical (byIdentity) -> method
+    this.valueCache = EMPTY_MAP; // other dispatch values (vectors, symbols), by value -> method
     this.cachedHierarchy = null;
   }
   currentHierarchy() {
@@ -153,6 +154,7 @@ class MultiState {
   }
   resetCache() {
     this.cache = new Map();
+    this.valueCache = EMPTY_MAP;
     this.cachedHierarchy = this.currentHierarchy();
   }
 }
@@ -208,14 +210,31 @@ function findBestMethod(state, dv) {
   return state.methods.get(state.defaultValue);
 }
 
+/**
+ * Dispatch values that are equal only when identical, so a JS Map can cache them: nil,
+ * numbers, strings, booleans, keywords (interned) and classes (a redefined type is a new
+ * class). Every other value (a vector of classes, a symbol) is cached by value.
+ */
+const byIdentity = (dv) => dv === null || typeof dv !== 'object' || dv instanceof Keyword || dv instanceof Type;
+const NOT_CACHED = Symbol('not cached');
+
 /** `(get-method mf dispatch-val)`: the method that value dispatches to (or the default), or nil. */
 export function getMethod(mf, dv) {
   const state = stateOf(mf);
   if (state.cachedHierarchy !== state.currentHierarchy()) state.resetCache();
-  const cacheable = typeof dv !== 'object' || dv instanceof Keyword;
-  if (cacheable && state.cache.has(dv)) return state.cache.get(dv);
-  const method = findBestMethod(state, dv);
-  if (cacheable) state.cache.set(dv, method);
+  if (byIdentity(dv)) {
+    let method = state.cache.get(dv);
+    if (method === undefined) {
+      method = findBestMethod(state, dv);
+      state.cache.set(dv, method);
+    }
+    return method;
+  }
+  let method = state.valueCache.get(dv, NOT_CACHED);
+  if (method === NOT_CACHED) {
+    method = findBestMethod(state, dv);
+    state.valueCache = state.valueCache.assoc(dv, method);
+  }
   return method;
 }
 

@@ -797,3 +797,27 @@
 (derive Dog3 ::pet)
 
 [(isa? Dog3 ::pet) (isa? (type (->Dog3)) ::pet)]
+
+;;; multimethod-cache-follows-new-methods
+(defmulti cached class)
+
+(defmethod cached Object [_] :object)
+
+[(cached "s") (cached "s")]
+
+(defmethod cached String [_] :string)
+
+[(cached "s") (cached 1)]
+
+;;; multimethod-cache-follows-the-hierarchy
+(defmulti kcached identity)
+
+(defmethod kcached ::kc-parent [_] :parent)
+
+(defmethod kcached :default [_] :default)
+
+[(kcached ::kc-child) (kcached [::kc-child])]
+
+(derive ::kc-child ::kc-parent)
+
+[(kcached ::kc-child) (kcached [::kc-child])]
