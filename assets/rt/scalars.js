@@ -11,8 +11,7 @@ import { settings, quoteString, readableChar } from './print.js';
 import { javaCompareStrings } from './equality.js';
 import { arityError } from './errors.js';
 
-/** `(get m k nf)` through ILookup only, for keywords and symbols used as functions. */
-/** `(k m nf)` for a keyword or symbol k: m's ILookup, else nf. */
+/** `(get m k nf)` through ILookup only, for keywords and symbols used as functions (`(k m nf)`). */
 export const lookupIn = (m, k, nf) => {
   if (m === null || m === undefined) return nf;
   const f = m[LOOKUP];

@@ -806,14 +806,42 @@ const RUNNING_SETUP: &[&str] = &[
 /// The running-code workloads: what the table calls it, how many times, the expression.
 const RUNNING_WORKLOADS: &[(&str, u32, &str)] = &[
     ("`(fact 20)`", 100_000, "(fact 20)"),
-    ("protocol call, record's own method", 1_000_000, "(bench-m bench-rec)"),
-    ("protocol call, deftype's own method", 1_000_000, "(bench-m bench-type)"),
-    ("protocol call, extend-type String", 1_000_000, "(bench-m \"s\")"),
-    ("record field by keyword `(:b r)`", 1_000_000, "(:b bench-rec)"),
+    (
+        "protocol call, record's own method",
+        1_000_000,
+        "(bench-m bench-rec)",
+    ),
+    (
+        "protocol call, deftype's own method",
+        1_000_000,
+        "(bench-m bench-type)",
+    ),
+    (
+        "protocol call, extend-type String",
+        1_000_000,
+        "(bench-m \"s\")",
+    ),
+    (
+        "record field by keyword `(:b r)`",
+        1_000_000,
+        "(:b bench-rec)",
+    ),
     ("record field by `(.-b r)`", 1_000_000, "(.-b bench-rec)"),
-    ("record field by `(get r :b)`", 1_000_000, "(get bench-rec :b)"),
-    ("multimethod call, keyword dispatch", 1_000_000, "(bench-area bench-sq)"),
-    ("multimethod call, class dispatch", 1_000_000, "(bench-kind bench-rec)"),
+    (
+        "record field by `(get r :b)`",
+        1_000_000,
+        "(get bench-rec :b)",
+    ),
+    (
+        "multimethod call, keyword dispatch",
+        1_000_000,
+        "(bench-area bench-sq)",
+    ),
+    (
+        "multimethod call, class dispatch",
+        1_000_000,
+        "(bench-kind bench-rec)",
+    ),
 ];
 
 /// How fast compiled code runs in the runtime: the runtime's own clock
@@ -825,9 +853,8 @@ fn running_code(port: u16) -> Result<String> {
     for form in RUNNING_SETUP {
         timed_eval(&mut client, &session, form)?;
     }
-    let timed = |body: &str| {
-        format!("(let [t (js/performance.now)] {body} (- (js/performance.now) t))")
-    };
+    let timed =
+        |body: &str| format!("(let [t (js/performance.now)] {body} (- (js/performance.now) t))");
     let mut best_of_three = |body: &str| -> Result<f64> {
         let mut best = f64::INFINITY;
         for _ in 0..3 {
@@ -839,8 +866,9 @@ fn running_code(port: u16) -> Result<String> {
         }
         Ok(best)
     };
-    let mut out =
-        String::from("\n## Running code in the Node runtime (the runtime's own clock, best of 3)\n\n");
+    let mut out = String::from(
+        "\n## Running code in the Node runtime (the runtime's own clock, best of 3)\n\n",
+    );
     out.push_str("| code | runs | time | per run |\n|------|------|------|---------|\n");
     for (name, runs, expr) in RUNNING_WORKLOADS {
         let ms = best_of_three(&format!("(dotimes [_ {runs}] {expr})"))?;

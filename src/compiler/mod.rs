@@ -460,13 +460,20 @@ pub(crate) mod tests {
         let patch = compile_all(&mut compiler, code).unwrap().remove(0);
         let imports = imports_of(&patch.wasm);
         let rt = |name: &str| imports.contains(&("rt".to_string(), name.to_string()));
-        assert!(rt("lt_test") && rt("inc") && rt("keyword_get") && rt("poll"), "{imports:?}");
+        assert!(
+            rt("lt_test") && rt("inc") && rt("keyword_get") && rt("poll"),
+            "{imports:?}"
+        );
         assert!(!rt("truthy") && !rt("lt"), "{imports:?}");
         // The countdown comes after the constants, whose globals keep indices 0..n.
         let last = imports.last().unwrap();
         assert_eq!(last, &("rt".to_string(), "countdown".to_string()));
         let patch = compile_all(&mut compiler, "(+ 1 2)").unwrap().remove(0);
-        assert!(!imports_of(&patch.wasm).iter().any(|(_, n)| n == "countdown"));
+        assert!(
+            !imports_of(&patch.wasm)
+                .iter()
+                .any(|(_, n)| n == "countdown")
+        );
     }
 
     #[test]
