@@ -13,6 +13,8 @@ import { installAll } from './rt/protocol.js';
 import './rt/core/arith.js';
 import './rt/core/preds.js';
 import './rt/core/strings.js';
+import './rt/core/format.js';
+import './rt/core/host.js';
 import './rt/core/colls.js';
 import './rt/core/seqfns.js';
 import './rt/core/reduce.js';

@@ -39,8 +39,10 @@ fn shared_runner() -> PathBuf {
 
 #[test]
 fn our_corpora_pass() {
-    let server = start_server(&["--headless", "--runtime-wait", "20"]);
     for corpus in corpora() {
+        // A fresh server for each, as each was built against a fresh Clojure:
+        // a corpus's definitions (and `defonce`) must not meet another's.
+        let server = start_server(&["--headless", "--runtime-wait", "20"]);
         let (ok, text) = stdout_of(
             Command::new("python3")
                 .arg(shared_runner())

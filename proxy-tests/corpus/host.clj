@@ -1,0 +1,122 @@
+;; clojure.core's format and printf, arrays, hashing helpers, taps and small fns
+;; about names and characters. Built into host.jsonl by tools/corpus.py from a
+;; JVM Clojure 1.11 nREPL server: every expected value is what Clojure answered.
+
+;;; format-strings-and-padding
+[(format "%s and %s" "a" :b) (format "[%5s]" "ab") (format "[%-5s]" "ab") (format "%.2s" "abcdef") (format "%S" "shout")]
+
+;;; format-nil-and-collections
+[(format "%s" nil) (format "%s" [1 "a" :k]) (format "%s" {:a 1}) (format "%s" 'sym) (format "%b %b %b" nil false 0)]
+
+;;; format-integers
+[(format "%d" 42) (format "%5d|%-5d|%05d" 42 42 42) (format "%+d %+d" 5 -5) (format "%,d" 1234567) (format "%(d" -12) (format "% d" 7)]
+
+;;; format-hex-and-octal
+[(format "%x %X %o" 255 255 8) (format "%x" -1) (format "%#x %#o" 255 8) (format "%08x" 48879)]
+
+;;; format-big-integers-are-not-java-numbers
+;; error: d != clojure.lang.BigInt
+(format "%d" 123456789012345678901234567890N)
+
+;;; format-floating
+[(format "%f" 3.14159) (format "%.2f" 2.5) (format "%.0f" 2.5) (format "%8.3f|" 3.14159) (format "%-8.1f|" 3.14159) (format "%,.2f" 1234567.891) (format "%+.1f" 1.5)]
+
+;;; format-scientific-and-general
+[(format "%e" 12345.678) (format "%.2e" 0.000123) (format "%E" 1.5) (format "%g" 0.0001234) (format "%g" 123.456) (format "%.3g" 1234567.0)]
+
+;;; format-special-doubles
+[(format "%f" ##Inf) (format "%f" ##-Inf) (format "%f" ##NaN) (format "%.1f" -0.0)]
+
+;;; format-chars-percent-newline
+[(format "%c%c" \a \b) (format "100%%") (format "a%nb") (format "%5%|")]
+
+;; error: c != java.lang.Long
+(format "%c" 98)
+
+;;; format-argument-indexes
+[(format "%2$s %1$s" "world" "hello") (format "%s %<s %s" "a" "b")]
+
+;;; format-wrong-conversion-is-an-error
+;; error: d != java.lang.Double
+(format "%d" 1.5)
+
+;;; format-missing-argument-is-an-error
+;; error: Format specifier '%s'
+(format "%s %s" 1)
+
+;;; format-unknown-conversion-is-an-error
+;; error: Conversion = 'q'
+(format "%q" 1)
+
+;;; printf-prints
+(printf "%s=%d%n" "x" 1)
+
+;;; arrays-make-read-write
+(def arr (long-array 3))
+
+[(alength arr) (vec arr) (aset arr 1 42) (aget arr 1) (vec arr)]
+
+;;; arrays-from-collections
+[(vec (long-array [1 2 3])) (vec (int-array 3 [7 8])) (vec (double-array [1 2])) (vec (object-array [:a nil "s"])) (vec (to-array '(1 2))) (vec (into-array ["x" "y"])) (vec (boolean-array 2))]
+
+;;; arrays-fill-with-a-value
+[(vec (long-array 3 9)) (vec (double-array 2 1.5)) (vec (object-array 2))]
+
+;;; arrays-clone-and-seq
+(def original (long-array [1 2 3]))
+
+(def copy (aclone original))
+
+(do (aset copy 0 100) [(vec original) (vec copy) (seq original) (count original) (nth original 2) (reduce + original) (map inc original)])
+
+;;; arrays-two-dimensions
+(def grid (make-array Object 2 3))
+
+(do (aset grid 1 2 5) [(alength grid) (alength (aget grid 0)) (aget grid 1 2) (vec (map vec (to-array-2d [[1 2] [3]])))])
+
+;;; arrays-index-out-of-bounds
+;; error: Index 5 out of bounds for length 3
+(aget (long-array 3) 5)
+
+;;; arrays-casts-return-the-array
+(def doubles-arr (double-array [1.5]))
+
+[(identical? doubles-arr (doubles doubles-arr)) (alength (longs (long-array 2)))]
+
+;;; hash-helpers-agree-with-collections
+[(= (hash [1 2 3]) (hash-ordered-coll [1 2 3])) (= (hash #{1 2 3}) (hash-unordered-coll #{3 2 1})) (= (hash '(:a :b)) (hash-ordered-coll [:a :b])) (= (mix-collection-hash 0 0) (hash []))]
+
+;;; hash-combine-is-an-int
+(int? (hash-combine 17 :a))
+
+;;; bounded-count
+[(bounded-count 5 (range)) (bounded-count 5 [1 2]) (bounded-count 2 (range 10)) (bounded-count 3 [1 2 3 4 5]) (bounded-count 3 nil)]
+
+;;; replicate
+[(replicate 3 :x) (replicate 0 :x)]
+
+;;; special-symbols
+[(special-symbol? 'if) (special-symbol? 'def) (special-symbol? 'recur) (special-symbol? 'when) (special-symbol? 'foo) (special-symbol? "if")]
+
+;;; munge-names
+[(munge "my-fn?") (munge 'a-b!) (namespace-munge "my-lib.core-stuff") (munge "a*b")]
+
+;;; char-names-and-escapes
+[(char-escape-string \newline) (char-escape-string \") (char-escape-string \a) (char-name-string \space) (char-name-string \newline) (char-name-string \a) (map? char-escape-string)]
+
+;;; taps-run-later
+(def tapped (atom []))
+
+(def tap-fn (fn [x] (swap! tapped conj x)))
+
+(add-tap tap-fn)
+
+(tap> :one)
+
+@tapped
+
+(remove-tap tap-fn)
+
+(tap> :two)
+
+@tapped
