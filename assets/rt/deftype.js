@@ -80,6 +80,16 @@ const INTERFACE_METHODS = {
   'clojure.lang.IType': {},
 };
 
+/**
+ * Host interfaces whose methods stay methods: `(.close x)` on a reified Closeable calls its
+ * `close` (what with-open does). interface name -> method names.
+ */
+const HOST_METHODS = {
+  'java.lang.AutoCloseable': ['close'],
+  'java.io.Closeable': ['close'],
+  'java.lang.Runnable': ['run'],
+};
+
 /** The marker protocols some interfaces stand for. */
 const INTERFACE_MARKERS = { 'clojure.lang.Sequential': P.ISequential, 'clojure.lang.IRecord': P.IRecord };
 
@@ -96,6 +106,13 @@ export function resolveSpec(target, methods) {
       if (!['toString', 'equals', 'hashCode'].includes(name)) throw illegalArgument(`Can't define method not in interfaces: ${name}`);
     }
     return { protocols: [], object: methods, iface: null };
+  }
+  const host = HOST_METHODS[target.name];
+  if (host !== undefined) {
+    for (const name of Object.keys(methods)) {
+      if (!host.includes(name)) throw illegalArgument(`Can't define method not in interfaces: ${name}`);
+    }
+    return { protocols: [], object: {}, hostMethods: methods, iface: target };
   }
   const table = INTERFACE_METHODS[target.name];
   if (table === undefined) {
@@ -116,9 +133,12 @@ export function resolveSpec(target, methods) {
 
 /** Gives `type` what one spec implements. */
 function implementSpec(type, target, methods) {
-  const { protocols, object, iface } = resolveSpec(target, methods);
+  const { protocols, object, hostMethods = {}, iface } = resolveSpec(target, methods);
   for (const [protocol, impls] of protocols) implementInline(type, protocol, impls);
   implementObjectMethods(type, object);
+  for (const [name, fn] of Object.entries(hostMethods)) {
+    type.proto[name] = function (...args) { return fn(this, ...args); };
+  }
   if (iface !== null && !type.supers.includes(iface)) {
     type.supers.push(iface);
     type._ancestors = null;

@@ -144,6 +144,8 @@ for (const [name, supers, aliases = []] of [
   ['java.lang.CharSequence', []],
   ['java.lang.Iterable', []],
   ['java.lang.Runnable', []],
+  ['java.lang.AutoCloseable', []],
+  ['java.io.Closeable', ['java.lang.AutoCloseable']],
   ['java.util.concurrent.Callable', []],
   ['java.util.RandomAccess', []],
   ['java.util.Collection', ['java.lang.Iterable']],

@@ -120,3 +120,36 @@
 (tap> :two)
 
 @tapped
+
+;;; with-redefs-replaces-and-restores
+(defn greeting [] "hello")
+
+(defn greet-twice [] (str (greeting) " " (greeting)))
+
+[(with-redefs [greeting (fn [] "hi")] (greet-twice)) (greet-twice)]
+
+;;; with-redefs-restores-after-a-throw
+(defn answer [] 42)
+
+(try (with-redefs [answer (fn [] 0)] (throw (ex-info "boom" {}))) (catch Exception e (ex-message e)))
+
+(answer)
+
+;;; with-redefs-fn
+(defn base [] :base)
+
+[(with-redefs-fn {#'base (fn [] :redefined)} (fn [] (base))) (base)]
+
+;;; with-open-closes-in-reverse
+(def closed (atom []))
+
+(defn resource [n] (reify java.io.Closeable (close [_] (swap! closed conj n))))
+
+(with-open [a (resource :a) b (resource :b)] (swap! closed conj :body) :done)
+
+@closed
+
+;;; with-open-closes-after-a-throw
+(def closed-too (atom []))
+
+(try (with-open [r (reify java.io.Closeable (close [_] (swap! closed-too conj :closed)))] (throw (ex-info "x" {}))) (catch Exception _ @closed-too))

@@ -546,6 +546,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "vreset!" "([vol newval])" "Sets the value of volatile to newval without regard for the current value. Returns newval.";
     "clojure.core" "vswap!" "([vol f & args])" "Non-atomically swaps the value of the volatile as if: (apply f current-value-of-vol args). Returns the value that was swapped in.";
     "clojure.core" "with-meta" "([obj m])" "Returns an object of the same type and value as obj, with map m as its metadata.";
+    "clojure.core" "with-redefs-fn" "([binding-map func])" "Temporarily redefines Vars during a call to func. Each val of binding-map will replace the root value of its key which must be a Var. After func is called with no args, the root values of all the Vars will be set back to their old values. These temporary changes will be visible in all threads. Useful for mocking out functions during testing.";
     "clojure.core" "zero?" "([num])" "Returns true if num is zero, else false";
     "clojure.core" "zipmap" "([keys vals])" "Returns a map with the keys mapped to the corresponding vals.";
     "clojure.stacktrace" "print-cause-trace" "([tr] [tr n])" "Like print-stack-trace but prints chained exceptions (causes).";

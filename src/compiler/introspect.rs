@@ -8,6 +8,60 @@ use super::macros;
 use super::namespace::{CORE_NS, Namespaces, VarInfo};
 
 /// Special forms, with their arglists as Clojure documents them.
+/// The `clojure.core` names the analyzer itself handles (they are neither
+/// runtime fns nor macros of the macro table), with Clojure 1.11's arglists
+/// and the first paragraph of its docstrings: name, arglists, doc, kind.
+const COMPILER_FORMS: &[(&str, &str, &str, &str)] = &[
+    (
+        "defonce",
+        "([name expr])",
+        "defs name to have the root value of the expr iff the named var has no root value, else expr is unevaluated",
+        "macro",
+    ),
+    (
+        "defmacro",
+        "([name doc-string? attr-map? [params*] body] [name doc-string? attr-map? ([params*] body) + attr-map?])",
+        "Like defn, but the resulting function name is declared as a macro and will be used as a macro by the compiler when it is called.",
+        "macro",
+    ),
+    (
+        "ns",
+        "([name docstring? attr-map? references*])",
+        "Sets *ns* to the namespace named by name (unevaluated), creating it if needed. references can be zero or more of: (:refer-clojure ...) (:require ...) (:use ...) (:import ...) (:load ...) (:gen-class) with the syntax of refer-clojure/require/use/import/load/gen-class respectively, except the arguments are unevaluated and need not be quoted.",
+        "macro",
+    ),
+    (
+        "in-ns",
+        "([name])",
+        "Sets *ns* to the namespace named by the symbol, creating it if needed.",
+        "function",
+    ),
+    (
+        "resolve",
+        "([sym] [env sym])",
+        "same as (ns-resolve *ns* symbol) or (ns-resolve *ns* &env symbol)",
+        "function",
+    ),
+    (
+        "load",
+        "([& paths])",
+        "Loads Clojure code from resources in classpath. A path is interpreted as classpath-relative if it begins with a slash or relative to the root directory for the current namespace otherwise.",
+        "function",
+    ),
+    (
+        "load-file",
+        "([name])",
+        "Sequentially read and evaluate the set of forms contained in the file.",
+        "function",
+    ),
+    (
+        "requiring-resolve",
+        "([sym])",
+        "Resolves namespace-qualified sym per 'resolve'. If initial resolve fails, attempts to require sym's namespace and retries.",
+        "function",
+    ),
+];
+
 const SPECIAL_FORMS: &[(&str, &str, &str)] = &[
     (
         "def",
@@ -113,6 +167,16 @@ pub fn completions(namespaces: &Namespaces, current: &str, prefix: &str) -> Vec<
             kind: "macro",
         });
     }
+    for (name, _, _, kind) in COMPILER_FORMS
+        .iter()
+        .filter(|(n, ..)| n.starts_with(prefix))
+    {
+        found.push(Candidate {
+            candidate: name.to_string(),
+            ns: Some(CORE_NS.to_string()),
+            kind,
+        });
+    }
     for (name, _, _) in SPECIAL_FORMS
         .iter()
         .filter(|(n, _, _)| n.starts_with(prefix))
@@ -166,6 +230,10 @@ pub fn lookup(namespaces: &Namespaces, current: &str, symbol: &str) -> Option<Sy
             m.doc,
             "macro",
         ));
+    }
+    if let Some((name, arglists, doc, kind)) = COMPILER_FORMS.iter().find(|(n, ..)| *n == core_name)
+    {
+        return Some(static_info(Some(CORE_NS), name, arglists, doc, kind));
     }
     let (name, arglists, doc) = SPECIAL_FORMS.iter().find(|(n, _, _)| *n == core_name)?;
     Some(static_info(None, name, arglists, doc, "special-form"))
@@ -281,6 +349,22 @@ fn static_info(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forms_the_analyzer_handles_have_info_and_complete() {
+        let namespaces = Namespaces::new();
+        let info = lookup(&namespaces, "user", "defonce").expect("defonce");
+        assert_eq!(info.ns.as_deref(), Some(CORE_NS));
+        assert_eq!(info.kind, "macro");
+        assert_eq!(info.arglists.as_deref(), Some("([name expr])"));
+        let info = lookup(&namespaces, "user", "clojure.core/load-file").expect("load-file");
+        assert_eq!(info.kind, "function");
+        let found = completions(&namespaces, "user", "requiring-");
+        assert!(
+            found.iter().any(|c| c.candidate == "requiring-resolve"),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn completes_core_vars_macros_and_special_forms() {

@@ -5,6 +5,7 @@ import { castError } from '../types.js';
 import { IS_MAP, RESET, SWAP, ADD_WATCH, REMOVE_WATCH } from '../core-protocols.js';
 import { keyword } from '../scalars.js';
 import { vectorOf } from '../vector.js';
+import { toArray } from '../seqs.js';
 import { Atom, Volatile, Delay, Var, setAtom, setValidator, checkVar, swapAtom } from '../refs.js';
 import { deref, isRealized, meta } from '../colls.js';
 import { invoke0, invokeArray } from '../fns.js';
@@ -134,3 +135,17 @@ core('ex-message', {
 });
 core('ex-cause', { 1: (e) => (e instanceof Error ? nu(e.cause) : null) });
 
+
+/** `(with-redefs-fn {#'v value ...} f)`: calls f with the vars' roots replaced, then restores them. */
+core('with-redefs-fn', {
+  2: (bindings, f) => {
+    const entries = bindings === null ? [] : toArray(bindings).map((e) => [checkVar(e.key()), e.val()]);
+    const old = entries.map(([v]) => v.deref());
+    for (const [v, value] of entries) v.bindRoot(value);
+    try {
+      return invoke0(f);
+    } finally {
+      entries.forEach(([v], i) => v.bindRoot(old[i]));
+    }
+  },
+});

@@ -141,10 +141,11 @@ internal('reify*', {
 });
 /** Gives a reify instance its own methods (its type's prototype has the first instance's). */
 function installOwn(obj, target, methods) {
-  const { protocols, object } = resolveSpec(target, methods);
+  const { protocols, object, hostMethods = {} } = resolveSpec(target, methods);
   for (const [protocol, impls] of protocols) {
     for (const [name, fn] of Object.entries(impls)) obj[protocol.sym(name)] = fn;
   }
+  for (const [name, fn] of Object.entries(hostMethods)) obj[name] = function (...args) { return fn(this, ...args); };
   if (object.toString !== undefined) { const f = object.toString; obj.toString = function () { return toStr(f(this)); }; }
 }
 

@@ -52,7 +52,44 @@ pub(super) const MACROS: &[Macro] = &[
         doc: "binding => var-symbol init-expr. Gives the vars the values for the body, then restores them. (The runtime has one thread, so this sets the vars' roots.)",
         expand: expand_binding,
     },
+    Macro {
+        name: "with-redefs",
+        arglists: "([bindings & body])",
+        doc: "binding => var-symbol temp-value-expr. Temporarily redefines Vars while executing the body, then restores their roots.",
+        expand: expand_with_redefs,
+    },
+    Macro {
+        name: "with-open",
+        arglists: "([bindings & body])",
+        doc: "bindings => [name init ...]. Evaluates body in a try expression with names bound to the values of the inits, and a finally clause that calls (.close name) on each name in reverse order.",
+        expand: expand_with_open,
+    },
 ];
+
+/// `(with-redefs [v e ...] body...)`: the runtime has one thread, so giving a
+/// var a temporary root is what `binding` does here.
+pub(super) fn expand_with_redefs(form: &Form, args: &[Form]) -> Result<Form> {
+    binding_vector(form, args, "with-redefs")?;
+    expand_binding(form, args)
+}
+
+/// `(with-open [x init ...] body...)`: each `x` closed (`.close`) when the
+/// body is done, the last opened first, however the body ends.
+pub(super) fn expand_with_open(form: &Form, args: &[Form]) -> Result<Form> {
+    let (pairs, body) = binding_vector(form, args, "with-open")?;
+    let pos = form.pos;
+    let mut inner = do_form(pos, body);
+    for pair in pairs.chunks(2).rev() {
+        let (name, init) = (&pair[0], &pair[1]);
+        if name.as_symbol().is_none_or(|s| s.ns.is_some()) {
+            return Err(error(form, "with-open only allows Symbols in bindings"));
+        }
+        let close = call(pos, ".close", vec![name.clone()]);
+        let guarded = call(pos, "try", vec![inner, call(pos, "finally", vec![close])]);
+        inner = let_once(pos, name, init, guarded);
+    }
+    Ok(inner)
+}
 
 /// `(binding [v value ...] body...)`: every value is evaluated first, then the
 /// vars get them for the body and their old values back in a `finally`. Our
