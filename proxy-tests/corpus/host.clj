@@ -153,3 +153,49 @@
 (def closed-too (atom []))
 
 (try (with-open [r (reify java.io.Closeable (close [_] (swap! closed-too conj :closed)))] (throw (ex-info "x" {}))) (catch Exception _ @closed-too))
+
+;;; amap-and-areduce
+(def nums (long-array [1 2 3 4]))
+
+[(vec (amap nums i ret (* 10 (aget nums i)))) (vec nums) (areduce nums i sum 0 (+ sum (aget nums i))) (areduce (long-array 0) i acc :none acc)]
+
+;;; promises-deliver-once
+(def p (promise))
+
+[(realized? p) (some? (deliver p 42)) (realized? p) @p (deliver p 43) @p]
+
+;;; promises-are-callable
+(def p2 (promise))
+
+(do (p2 :via-call) @p2)
+
+;;; uuids
+(def u (parse-uuid "4fe5d828-6444-11e8-8222-720007e40350"))
+
+[u (uuid? u) (str u) (= u (parse-uuid "4fe5d828-6444-11e8-8222-720007e40350")) (parse-uuid "not a uuid") (uuid? "4fe5d828-6444-11e8-8222-720007e40350")]
+
+[(uuid? (random-uuid)) (not= (random-uuid) (random-uuid)) (count (str (random-uuid))) (subs (str (random-uuid)) 14 15)]
+
+;;; instants
+(def when-it-was (#?(:clj java.util.Date. :cljs js/Date.) 86400000))
+
+[(inst? when-it-was) (inst-ms when-it-was) (inst? 1) (inst? "2020")]
+
+;;; cast
+[(cast Number 1) (cast String "s") (cast Object nil)]
+
+;; error: Cannot cast java.lang.String to java.lang.Number
+(cast Number "s")
+
+;;; rationalize
+[(rationalize 1.5) (rationalize 0.1) (rationalize 3) (rationalize 1/3) (rationalize -2.25) (rationalize 1.0E-5)]
+
+;;; bound
+(def has-root 1)
+
+(declare no-root)
+
+[(bound? #'has-root) (bound? #'no-root) (bound? #'has-root #'no-root)]
+
+;;; with-in-str-read-line
+(with-in-str "first line\nsecond\n" [(read-line) (read-line) (read-line)])

@@ -194,11 +194,13 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "boolean-array" "([size-or-seq] [size init-val-or-seq])" "Creates an array of booleans";
     "clojure.core" "boolean?" "([x])" "Return true if x is a Boolean";
     "clojure.core" "booleans" "([xs])" "Casts to boolean[]";
+    "clojure.core" "bound?" "([& vars])" "Returns true if all of the vars provided as arguments have any bound value, root or thread-local. Implies that deref'ing the provided vars will succeed. Returns true if no vars are provided.";
     "clojure.core" "bounded-count" "([n coll])" "If coll is counted? returns its count, else will count at most the first n elements of coll using its seq";
     "clojure.core" "butlast" "([coll])" "Return a seq of all but the last item in coll, in linear time";
     "clojure.core" "byte" "([x])" "Coerce to byte";
     "clojure.core" "byte-array" "([size-or-seq] [size init-val-or-seq])" "Creates an array of bytes";
     "clojure.core" "bytes" "([xs])" "Casts to bytes[]";
+    "clojure.core" "cast" "([c x])" "Throws a ClassCastException if x is not a c, else returns x.";
     "clojure.core" "cat" "([rf])" "A transducer which concatenates the contents of each input, which must be a collection, into the reduction.";
     "clojure.core" "char" "([x])" "Coerce to char";
     "clojure.core" "char-array" "([size-or-seq] [size init-val-or-seq])" "Creates an array of chars";
@@ -233,6 +235,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "decimal?" "([n])" "Returns true if n is a BigDecimal";
     "clojure.core" "dedupe" "([] [coll])" "Returns a lazy sequence removing consecutive duplicates in coll. Returns a transducer when no collection is provided.";
     "clojure.core" "delay?" "([x])" "returns true if x is a Delay created with delay";
+    "clojure.core" "deliver" "([promise val])" "Delivers the supplied value to the promise, releasing any pending derefs. A subsequent call to deliver on a promise will have no effect.";
     "clojure.core" "denominator" "([r])" "Returns the denominator part of a Ratio.";
     "clojure.core" "deref" "([ref] [ref timeout-ms timeout-val])" "Also reader macro: @ref/@agent/@var/@atom/@delay/@future/@promise. Within a transaction, returns the in-transaction-value of ref, else returns the most-recently-committed value of ref. When applied to a var, agent or atom, returns its current state. When applied to a delay, forces it if not already forced. When applied to a future, will block if computation not complete. When applied to a promise, will block until a value is delivered. The variant taking a timeout can be used for blocking references (futures and promises), and will return timeout-val if the timeout (in milliseconds) is reached before a value is available. See also - realized?.";
     "clojure.core" "derive" "([tag parent] [h tag parent])" "Establishes a parent/child relationship between parent and tag. Parent must be a namespace-qualified symbol or keyword and child can be either a namespace-qualified symbol or keyword or a class. h must be a hierarchy obtained from make-hierarchy, if not supplied defaults to, and modifies, the global hierarchy.";
@@ -307,6 +310,9 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "inc'" "([x])" "Returns a number one greater than num. Supports arbitrary precision. See also: inc";
     "clojure.core" "indexed?" "([coll])" "Return true if coll implements Indexed, indicating efficient lookup by index";
     "clojure.core" "infinite?" "([num])" "Returns true if num is negative or positive infinity, else false";
+    "clojure.core" "inst-ms" "([inst])" "Return the number of milliseconds since January 1, 1970, 00:00:00 GMT";
+    "clojure.core" "inst-ms*" "([inst])" "";
+    "clojure.core" "inst?" "([x])" "Return true if x satisfies Inst";
     "clojure.core" "instance?" "([c x])" "Evaluates x and tests if it is an instance of the class c. Returns true or false";
     "clojure.core" "int" "([x])" "Coerce to int";
     "clojure.core" "int-array" "([size-or-seq] [size init-val-or-seq])" "Creates an array of ints";
@@ -384,6 +390,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "parse-boolean" "([s])" "Parse strings \"true\" or \"false\" and return a boolean, or nil if invalid";
     "clojure.core" "parse-double" "([s])" "Parse string with floating point components and return a Double value, or nil if parse fails.";
     "clojure.core" "parse-long" "([s])" "Parse string of decimal digits with optional leading -/+ and return a Long value, or nil if parse fails";
+    "clojure.core" "parse-uuid" "([s])" "Parse a string representing a UUID and return a java.util.UUID instance, or nil if parse fails.";
     "clojure.core" "partial" "([f] [f arg1] [f arg1 arg2] [f arg1 arg2 arg3] [f arg1 arg2 arg3 & more])" "Takes a function f and fewer than the normal arguments to f, and returns a fn that takes a variable number of additional args. When called, the returned function calls f with args + additional args.";
     "clojure.core" "partition" "([n coll] [n step coll] [n step pad coll])" "Returns a lazy sequence of lists of n items each, at offsets step apart. If step is not supplied, defaults to n, i.e. the partitions do not overlap. If a pad collection is supplied, use its elements as necessary to complete last partition upto n items. In case there are not enough padding elements, return a partition with less than n items.";
     "clojure.core" "partition-all" "([n] [n coll] [n step coll])" "Returns a lazy sequence of lists like partition, but may include partitions with fewer than n items at the end. Returns a stateful transducer when no collection is provided.";
@@ -405,6 +412,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "println-str" "([& xs])" "println to a string, returning it";
     "clojure.core" "prn" "([& more])" "Same as pr followed by (newline). Observes *flush-on-newline*";
     "clojure.core" "prn-str" "([& xs])" "prn to a string, returning it";
+    "clojure.core" "promise" "([])" "Returns a promise object that can be read with deref/@, and set, once only, with deliver. Calls to deref/@ prior to delivery will block, unless the variant of deref with timeout is used. All subsequent derefs will return the same delivered value without blocking. See also - realized?.";
     "clojure.core" "qualified-ident?" "([x])" "Return true if x is a symbol or keyword with a namespace";
     "clojure.core" "qualified-keyword?" "([x])" "Return true if x is a keyword with a namespace";
     "clojure.core" "qualified-symbol?" "([x])" "Return true if x is a symbol with a namespace";
@@ -413,9 +421,11 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "rand-int" "([n])" "Returns a random integer between 0 (inclusive) and n (exclusive).";
     "clojure.core" "rand-nth" "([coll])" "Return a random element of the (sequential) collection. Will have the same performance characteristics as nth for the given collection.";
     "clojure.core" "random-sample" "([prob] [prob coll])" "Returns items from coll with random probability of prob (0.0 - 1.0). Returns a transducer when no collection is provided.";
+    "clojure.core" "random-uuid" "([])" "Returns a pseudo-randomly generated java.util.UUID instance (i.e. type 4).";
     "clojure.core" "range" "([] [end] [start end] [start end step])" "Returns a lazy seq of nums from start (inclusive) to end (exclusive), by step, where start defaults to 0, step to 1, and end to infinity. When step is equal to 0, returns an infinite sequence of start. When start is equal to end, returns empty list.";
     "clojure.core" "ratio?" "([n])" "Returns true if n is a Ratio";
     "clojure.core" "rational?" "([n])" "Returns true if n is a rational number";
+    "clojure.core" "rationalize" "([num])" "returns the rational value of num";
     "clojure.core" "re-find" "([m] [re s])" "Returns the next regex match, if any, of string to pattern, using java.util.regex.Matcher.find(). Uses re-groups to return the groups.";
     "clojure.core" "re-matches" "([re s])" "Returns the match, if any, of string to pattern, using java.util.regex.Matcher.matches(). Uses re-groups to return the groups.";
     "clojure.core" "re-pattern" "([s])" "Returns an instance of java.util.regex.Pattern, for use, e.g. in re-matcher.";
@@ -532,6 +542,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "update-keys" "([m f])" "m f => {(f k) v ...}";
     "clojure.core" "update-vals" "([m f])" "m f => {k (f v) ...}";
     "clojure.core" "use" "([& args])" "Like 'require, but also refers to each lib's namespace using clojure.core/refer. Use :use in the ns macro in preference to calling this directly.";
+    "clojure.core" "uuid?" "([x])" "Return true if x is a java.util.UUID";
     "clojure.core" "val" "([e])" "Returns the value in the map entry.";
     "clojure.core" "vals" "([map])" "Returns a sequence of the map's values, in the same order as (seq map).";
     "clojure.core" "var-get" "([x])" "Gets the value in the var object";
@@ -589,4 +600,5 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "jank.runtime" "record-from-map" "([type m])" "A record of the type from a map (map->R calls it).";
     "jank.runtime" "reify*" "([site specs])" "An instance of the reify form's type with its methods (reify expands to it).";
     "jank.runtime" "time-call" "([thunk])" "Calls thunk, prints how long it took, returns its value (time expands to it).";
+    "jank.runtime" "with-in-str*" "([text thunk])" "Calls thunk with read-line reading the lines of text (with-in-str expands to it).";
 };

@@ -1,4 +1,5 @@
-//! Loops and comprehensions: `while`, `dotimes`, `doseq`, `for`.
+//! Loops and comprehensions: `while`, `dotimes`, `doseq`, `for`, and over
+//! arrays `amap` and `areduce`.
 
 use super::*;
 
@@ -27,7 +28,117 @@ pub(super) const MACROS: &[Macro] = &[
         doc: "List comprehension. Takes a vector of one or more binding-form/collection-expr pairs, each followed by zero or more modifiers, and yields a lazy sequence of evaluations of expr. Collections are iterated in a nested fashion, rightmost fastest, and nested coll-exprs can refer to bindings created in prior binding-forms. Supported modifiers are: :let [binding-form expr ...], :while test, :when test.",
         expand: expand_for,
     },
+    Macro {
+        name: "amap",
+        arglists: "([a idx ret expr])",
+        doc: "Maps an expression across an array a, using an index named idx, and return value named ret, initialized to a clone of a, then setting each element of ret to the evaluation of expr, returning the new array ret.",
+        expand: expand_amap,
+    },
+    Macro {
+        name: "areduce",
+        arglists: "([a idx ret init expr])",
+        doc: "Reduces an expression across an array a, using an index named idx, and return value named ret, initialized to init, setting ret to the evaluation of expr at each step, returning ret.",
+        expand: expand_areduce,
+    },
 ];
+
+/// `(amap a idx ret expr)`: `ret` a clone of `a`, each `ret[idx]` set to `expr`.
+pub(super) fn expand_amap(form: &Form, args: &[Form]) -> Result<Form> {
+    let [array, idx, ret, expr] = args else {
+        return Err(wrong_args(form, "amap", args.len()));
+    };
+    let pos = form.pos;
+    let (a, length) = (gensym(pos, "a"), gensym(pos, "l"));
+    let step = do_form(
+        pos,
+        &[
+            call(
+                pos,
+                "clojure.core/aset",
+                vec![ret.clone(), idx.clone(), expr.clone()],
+            ),
+            call(
+                pos,
+                "recur",
+                vec![call(pos, "clojure.core/inc", vec![idx.clone()])],
+            ),
+        ],
+    );
+    let each = call(
+        pos,
+        "if",
+        vec![
+            call(pos, "clojure.core/<", vec![idx.clone(), length.clone()]),
+            step,
+            ret.clone(),
+        ],
+    );
+    let counting = call(
+        pos,
+        "loop*",
+        vec![
+            vector(pos, vec![idx.clone(), Form::new(FormKind::Int(0), pos)]),
+            each,
+        ],
+    );
+    let bindings = vec![
+        a.clone(),
+        array.clone(),
+        length,
+        call(pos, "clojure.core/alength", vec![a.clone()]),
+        ret.clone(),
+        call(pos, "clojure.core/aclone", vec![a]),
+    ];
+    Ok(call(pos, "let*", vec![vector(pos, bindings), counting]))
+}
+
+/// `(areduce a idx ret init expr)`: `ret` from `init`, then `expr` at each `idx`.
+pub(super) fn expand_areduce(form: &Form, args: &[Form]) -> Result<Form> {
+    let [array, idx, ret, init, expr] = args else {
+        return Err(wrong_args(form, "areduce", args.len()));
+    };
+    let pos = form.pos;
+    let (a, length) = (gensym(pos, "a"), gensym(pos, "l"));
+    let each = call(
+        pos,
+        "if",
+        vec![
+            call(pos, "clojure.core/<", vec![idx.clone(), length.clone()]),
+            call(
+                pos,
+                "recur",
+                vec![
+                    call(pos, "clojure.core/inc", vec![idx.clone()]),
+                    expr.clone(),
+                ],
+            ),
+            ret.clone(),
+        ],
+    );
+    let counting = call(
+        pos,
+        "loop*",
+        vec![
+            vector(
+                pos,
+                vec![
+                    idx.clone(),
+                    Form::new(FormKind::Int(0), pos),
+                    ret.clone(),
+                    init.clone(),
+                ],
+            ),
+            each,
+        ],
+    );
+    let bindings = vec![
+        a.clone(),
+        array.clone(),
+        length,
+        call(pos, "clojure.core/alength", vec![a]),
+    ];
+    Ok(call(pos, "let*", vec![vector(pos, bindings), counting]))
+}
 
 /// `(while test body...)`: `(loop* [] (if test (do body... (recur)) nil))`.
 pub(super) fn expand_while(form: &Form, args: &[Form]) -> Result<Form> {

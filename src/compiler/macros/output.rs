@@ -1,4 +1,4 @@
-//! Output and checks: `with-out-str`, `time`, `assert`.
+//! Output, input and checks: `with-out-str`, `with-in-str`, `time`, `assert`.
 
 use super::*;
 
@@ -8,6 +8,12 @@ pub(super) const MACROS: &[Macro] = &[
         arglists: "([& body])",
         doc: "Evaluates exprs in a context in which *out* is bound to a fresh StringWriter. Returns the string created by any nested printing calls.",
         expand: expand_with_out_str,
+    },
+    Macro {
+        name: "with-in-str",
+        arglists: "([s & body])",
+        doc: "Evaluates body in a context in which *in* is bound to a fresh StringReader initialized with the string s.",
+        expand: expand_with_in_str,
     },
     Macro {
         name: "time",
@@ -29,6 +35,18 @@ pub(super) fn expand_with_out_str(form: &Form, args: &[Form]) -> Result<Form> {
         form.pos,
         "jank.runtime/capture-out",
         vec![thunk(form.pos, args)],
+    ))
+}
+
+/// `(with-in-str s body...)`: `read-line` reads the lines of `s` in the body.
+pub(super) fn expand_with_in_str(form: &Form, args: &[Form]) -> Result<Form> {
+    let Some((text, body)) = args.split_first() else {
+        return Err(wrong_args(form, "with-in-str", 0));
+    };
+    Ok(call(
+        form.pos,
+        "jank.runtime/with-in-str*",
+        vec![text.clone(), thunk(form.pos, body)],
     ))
 }
 

@@ -1,0 +1,152 @@
+// clojure.core: promises, UUIDs, instants, `cast`, `rationalize`, `bound?`, and the input
+// `with-in-str` reads.
+
+import { CljError, illegalArgument } from '../errors.js';
+import { Type, defType, isInstance, castError, className } from '../types.js';
+import { implement } from '../protocol.js';
+import { IDeref, IPending, IFn, IEquiv, IHash, IPrintWithWriter, IComparable } from '../core-protocols.js';
+import { javaStringHash } from '../hash.js';
+import { printRef } from '../reduced.js';
+import { quoteString } from '../print.js';
+import { Dbl, Ratio, BigNum, isLong, makeRatio, doubleToString } from '../numbers.js';
+import { Var } from '../refs.js';
+import { setLineSource } from '../interrupts.js';
+import { invoke0 } from '../fns.js';
+import { core, internal } from './lib.js';
+
+// ---------------------------------------------------------------------------------------
+// Promises: delivered once; a runtime of one thread cannot wait for one, so deref of an
+// undelivered promise is an error rather than a hang (Clojure blocks)
+// ---------------------------------------------------------------------------------------
+
+const UNDELIVERED = Symbol('undelivered');
+
+export class CljPromise {
+  constructor() { this.v = UNDELIVERED; }
+}
+const PROMISE_TYPE = defType('clojure.core$promise$reify', ['clojure.lang.IDeref', 'clojure.lang.IPending', 'clojure.lang.IFn'], { ctor: CljPromise });
+const deliver = (p, x) => {
+  if (p.v !== UNDELIVERED) return null;
+  p.v = x;
+  return p;
+};
+implement(PROMISE_TYPE, IDeref, {
+  '-deref': (p) => {
+    if (p.v === UNDELIVERED) {
+      throw new CljError('IllegalStateException', 'deref of a promise that was not delivered: this runtime has one thread, so nothing could deliver it while it waits');
+    }
+    return p.v;
+  },
+});
+implement(PROMISE_TYPE, IPending, { '-realized?': (p) => p.v !== UNDELIVERED });
+implement(PROMISE_TYPE, IFn, { '-invoke': (p, x) => deliver(p, x) });
+implement(PROMISE_TYPE, IPrintWithWriter, {
+  '-pr-writer': (p, w) => printRef('clojure.core$promise$reify', p, p.v === UNDELIVERED ? null : p.v, w, p.v === UNDELIVERED ? ':pending' : ':ready'),
+});
+core('promise', { 0: () => new CljPromise() });
+core('deliver', {
+  2: (p, x) => {
+    if (!(p instanceof CljPromise)) throw castError(p, 'clojure.lang.IFn');
+    return deliver(p, x);
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// UUIDs
+// ---------------------------------------------------------------------------------------
+
+export class UUID {
+  constructor(text) { this.text = text; }
+  toString() { return this.text; }
+}
+const UUID_TYPE = defType('java.util.UUID', ['java.lang.Comparable', 'java.io.Serializable'], { ctor: UUID });
+implement(UUID_TYPE, IEquiv, { '-equiv': (a, b) => b instanceof UUID && a.text === b.text });
+implement(UUID_TYPE, IHash, { '-hash': (u) => javaStringHash(u.text) });
+implement(UUID_TYPE, IComparable, { '-compare': (a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0) });
+implement(UUID_TYPE, IPrintWithWriter, { '-pr-writer': (u, w) => w.write(`#uuid ${quoteString(u.text)}`) });
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const hexDigits = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, '0')).join('');
+function randomUuid() {
+  const h = hexDigits(16).split('');
+  h[12] = '4'; // version 4
+  h[16] = '89ab'[parseInt(h[16], 16) & 3]; // the IETF variant
+  const s = h.join('');
+  return new UUID(`${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`);
+}
+core('random-uuid', { 0: randomUuid });
+core('uuid?', { 1: (x) => x instanceof UUID });
+core('parse-uuid', {
+  1: (s) => {
+    if (typeof s !== 'string') throw castError(s, 'java.lang.String');
+    return UUID_TEXT.test(s) ? new UUID(s.toLowerCase()) : null;
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Instants: JS Dates are Clojure's java.util.Date
+// ---------------------------------------------------------------------------------------
+
+core('inst?', { 1: (x) => x instanceof Date });
+const instMs = (x) => {
+  if (!(x instanceof Date)) throw illegalArgument(`No implementation of method: :inst-ms* of protocol: #'clojure.core/Inst found for class: ${className(x)}`);
+  return x.getTime();
+};
+core('inst-ms', { 1: instMs });
+core('inst-ms*', { 1: instMs });
+
+// ---------------------------------------------------------------------------------------
+// cast, rationalize, bound?
+// ---------------------------------------------------------------------------------------
+
+core('cast', {
+  2: (c, x) => {
+    if (x === null || isInstance(c, x)) return x;
+    throw new CljError('ClassCastException', `Cannot cast ${className(x)} to ${c instanceof Type ? c.name : className(c)}`);
+  },
+});
+
+/** The exact ratio of a double's decimal form (Clojure rationalizes BigDecimal.valueOf(d)). */
+function rationalizeDouble(d) {
+  if (!Number.isFinite(d)) throw new CljError('NumberFormatException', `Character ${d > 0 ? 'I' : d < 0 ? '-' : 'N'} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.`);
+  const [mantissa, exponentText = '0'] = doubleToString(d).toLowerCase().split('e');
+  const [whole, fraction = ''] = mantissa.split('.');
+  let n = BigInt(whole + fraction);
+  let den = 10n ** BigInt(fraction.length);
+  const e = BigInt(exponentText);
+  if (e > 0n) n *= 10n ** e; else den *= 10n ** -e;
+  return makeRatio(n, den, true);
+}
+core('rationalize', {
+  1: (x) => {
+    if (isLong(x) || x instanceof Ratio || x instanceof BigNum) return x;
+    if (typeof x === 'number') return rationalizeDouble(x);
+    if (x instanceof Dbl) return rationalizeDouble(x.v);
+    throw castError(x, 'java.lang.Number');
+  },
+});
+
+core('bound?', {
+  va: (vars) => vars.every((v) => {
+    if (!(v instanceof Var)) throw castError(v, 'clojure.lang.Var');
+    return v.hasRoot();
+  }),
+});
+
+// ---------------------------------------------------------------------------------------
+// with-in-str: read-line reads the lines of a string
+// ---------------------------------------------------------------------------------------
+
+internal('with-in-str*', {
+  2: (text, f) => {
+    const lines = String(text).split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    let next = 0;
+    const previous = setLineSource(() => (next < lines.length ? lines[next++] : null));
+    try {
+      return invoke0(f);
+    } finally {
+      setLineSource(previous);
+    }
+  },
+});
