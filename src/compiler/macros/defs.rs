@@ -144,12 +144,66 @@ pub(super) fn fn_signature(signature: &Form) -> Result<(&Form, &[Form])> {
     }
 }
 
-/// The `fn*` arities for signatures, their patterned params destructured.
+/// The `fn*` arities for signatures, their patterned params destructured and
+/// their `:pre`/`:post` conditions checked.
 pub(super) fn fn_arities(pos: Pos, signatures: &[(&Form, &[Form])]) -> Result<Vec<Form>> {
     signatures
         .iter()
-        .map(|(params, body)| destructure::fn_arity(pos, params, body))
+        .map(|(params, body)| {
+            destructure::fn_arity(pos, params, &with_conditions(pos, params, body))
+        })
         .collect()
+}
+
+/// An arity's body with its conditions, as Clojure's `fn` has them: a map
+/// first in a body of more than one form (or the params' metadata) may hold
+/// `:pre` and `:post` vectors; each `:pre` is asserted before the body, each
+/// `:post` after it, with the body's value as `%`.
+fn with_conditions(pos: Pos, params: &Form, body: &[Form]) -> Vec<Form> {
+    let (conditions, body) = match body {
+        [
+            first @ Form {
+                kind: FormKind::Map(_),
+                ..
+            },
+            rest @ ..,
+        ] if !rest.is_empty() => (Some(first), rest),
+        _ => (params.meta.as_deref(), body),
+    };
+    let Some(Form {
+        kind: FormKind::Map(entries),
+        ..
+    }) = conditions
+    else {
+        return body.to_vec();
+    };
+    let asserts = |key: &str| -> Vec<Form> {
+        entries
+            .iter()
+            .filter(|(k, _)| is_keyword(k, key))
+            .flat_map(|(_, v)| match &v.kind {
+                FormKind::Vector(items) | FormKind::List(items) => items.clone(),
+                _ => Vec::new(),
+            })
+            .map(|condition| call(pos, "clojure.core/assert", vec![condition]))
+            .collect()
+    };
+    let (pre, post) = (asserts("pre"), asserts("post"));
+    let mut checked = pre;
+    if post.is_empty() {
+        checked.extend(body.iter().cloned());
+    } else {
+        let result = symbol(pos, "%");
+        let value = match body {
+            [only] => only.clone(),
+            _ => do_form(pos, body),
+        };
+        let mut after = vec![vector(pos, vec![result.clone(), value])];
+        after.extend(post);
+        after.push(result);
+        checked.push(call(pos, "let*", after));
+    }
+    checked
 }
 
 /// `(fn name? ...)` to `(fn* name? ([params] body...)...)`.
