@@ -22,6 +22,7 @@ import { jsGlobal, jsGet, jsSet, jsCall, jsNew, toHost } from './interop.js';
 import { poll } from './interrupts.js';
 import { libraries, coreLib } from './core/lib.js';
 import { dynamicVarChanged } from './core/repl.js';
+import { UUID, instant } from './core/values.js';
 
 /** The names of module "rt"'s imports (besides the `vars` table). */
 export const rtImportNames = [
@@ -324,6 +325,8 @@ export class Runtime {
     if ('set' in c) return setOf(...c.set.map((x) => this.decodeConst(x)));
     if ('map' in c) return mapOf(...c.map.map((x) => this.decodeConst(x)));
     if ('regex' in c) return regex(c.regex);
+    if ('uuid' in c) return new UUID(c.uuid);
+    if ('inst' in c) return instant(c.inst);
     if ('namespace' in c) return namespaceNamed(c.namespace);
     if ('class' in c) {
       const t = classNamed(c.class);

@@ -199,3 +199,20 @@
 
 ;;; with-in-str-read-line
 (with-in-str "first line\nsecond\n" [(read-line) (read-line) (read-line)])
+
+;;; uuid-literals
+#uuid "4FE5D828-6444-11E8-8222-720007E40350"
+
+[(uuid? #uuid "4fe5d828-6444-11e8-8222-720007e40350") (= #uuid "4fe5d828-6444-11e8-8222-720007e40350" (parse-uuid "4fe5d828-6444-11e8-8222-720007e40350")) (get {#uuid "4fe5d828-6444-11e8-8222-720007e40350" :found} (parse-uuid "4fe5d828-6444-11e8-8222-720007e40350")) '#uuid "4fe5d828-6444-11e8-8222-720007e40350"]
+
+;; error: Invalid UUID string: nope
+#uuid "nope"
+
+;;; inst-literals
+#inst "2020"
+
+[#inst "2020-02-03T04:05:06.7+01:00" (inst-ms #inst "1970-01-01T00:00:01Z") (= #inst "2020" #inst "2020-01-01T00:00:00Z") (inst? #inst "2020") '#inst "1999-12-31T23:59:59Z"]
+
+[(sort [#inst "2021" #inst "2020"]) (compare #inst "2020" #inst "2021") (get {#inst "2020" :found} #inst "2020-01-01")]
+
+(pr-str (#?(:clj java.util.Date. :cljs js/Date.) 0))

@@ -26,6 +26,8 @@ pub fn quoted(form: &Form) -> Constant {
         FormKind::Char(c) => tagged("char", Value::String(c.to_string())),
         FormKind::Str(s) => tagged("str", Value::String(s.clone())),
         FormKind::Regex(r) => tagged("regex", Value::String(r.clone())),
+        FormKind::Uuid(text) => tagged("uuid", Value::String(text.clone())),
+        FormKind::Inst(text) => tagged("inst", Value::String(text.clone())),
         FormKind::Symbol(s) => named("sym", s),
         FormKind::Keyword(k) => named("kw", k),
         FormKind::List(items) => tagged("list", all_quoted(items)),

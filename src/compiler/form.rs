@@ -39,6 +39,11 @@ pub enum FormKind {
     Str(String),
     /// `#"..."`: the pattern text, undecoded.
     Regex(String),
+    /// `#uuid "..."`: the UUID's text, lower case.
+    Uuid(String),
+    /// `#inst "..."`: the instant as a complete RFC 3339 timestamp with its offset
+    /// (`#inst "2020"` is `2020-01-01T00:00:00.000Z`).
+    Inst(String),
     Symbol(Symbol),
     /// A keyword with its namespace already resolved for `::kw` and `::alias/kw`.
     Keyword(Symbol),
@@ -210,6 +215,8 @@ fn print_atom(kind: &FormKind, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         FormKind::Char(c) => print_char(*c, f),
         FormKind::Str(s) => print_string(s, f),
         FormKind::Regex(pattern) => write!(f, "#\"{pattern}\""),
+        FormKind::Uuid(text) => write!(f, "#uuid \"{text}\""),
+        FormKind::Inst(text) => write!(f, "#inst \"{text}\""),
         FormKind::Symbol(sym) => write!(f, "{sym}"),
         FormKind::Keyword(sym) => write!(f, ":{sym}"),
         // Collections are printed by `print_form`; listed so the match stays exhaustive.

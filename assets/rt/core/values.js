@@ -2,7 +2,7 @@
 // `with-in-str` reads.
 
 import { CljError, illegalArgument } from '../errors.js';
-import { Type, defType, isInstance, castError, className } from '../types.js';
+import { Type, defType, hostTypeFor, isInstance, castError, className } from '../types.js';
 import { implement } from '../protocol.js';
 import { IDeref, IPending, IFn, IEquiv, IHash, IPrintWithWriter, IComparable } from '../core-protocols.js';
 import { javaStringHash } from '../hash.js';
@@ -86,6 +86,17 @@ core('parse-uuid', {
 // ---------------------------------------------------------------------------------------
 // Instants: JS Dates are Clojure's java.util.Date
 // ---------------------------------------------------------------------------------------
+
+const DATE_TYPE = hostTypeFor(Date);
+implement(DATE_TYPE, IEquiv, { '-equiv': (a, b) => b instanceof Date && a.getTime() === b.getTime() });
+// java.util.Date's hashCode: the millisecond count's two halves xor-ed
+implement(DATE_TYPE, IHash, { '-hash': (d) => { const ms = BigInt(d.getTime()); return Number(BigInt.asIntN(32, ms ^ (ms >> 32n))); } });
+implement(DATE_TYPE, IComparable, { '-compare': (a, b) => Math.sign(a.getTime() - b.getTime()) });
+implement(DATE_TYPE, IPrintWithWriter, {
+  '-pr-writer': (d, w) => w.write(Number.isNaN(d.getTime()) ? '#inst "Invalid Date"' : `#inst "${d.toISOString().slice(0, -1)}-00:00"`),
+});
+/** The Date of an `#inst` literal's timestamp (the reader made it complete). */
+export const instant = (text) => new Date(text);
 
 core('inst?', { 1: (x) => x instanceof Date });
 const instMs = (x) => {

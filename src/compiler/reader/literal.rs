@@ -116,6 +116,8 @@ pub(super) fn write_equality_key(form: &Form, out: &mut String, depth: usize) ->
         FormKind::Char(c) => write!(out, "c{c};").ok()?,
         FormKind::Str(s) => write!(out, "s{}:{s};", s.len()).ok()?,
         FormKind::Regex(_) => return None,
+        FormKind::Uuid(text) => write!(out, "u{text};").ok()?,
+        FormKind::Inst(text) => write!(out, "t{text};").ok()?,
         FormKind::Symbol(sym) => write!(out, "y{}:{sym};", sym.to_string().len()).ok()?,
         FormKind::Keyword(sym) => write!(out, "k{}:{sym};", sym.to_string().len()).ok()?,
         // Clojure's `=` treats lists and vectors with equal elements as equal.
@@ -255,4 +257,98 @@ pub(super) fn merge_meta(inner: Form, outer: Form) -> Form {
         }
     }
     Form::new(FormKind::Map(pairs), pos)
+}
+
+/// `#uuid "..."` and `#inst "..."`, checked as Clojure's readers check them.
+pub(super) fn instant_or_uuid(tag: &str, form: &Form, pos: Pos) -> Result<Form, ReadError> {
+    let FormKind::Str(text) = &form.kind else {
+        let what = if tag == "uuid" { "UUID" } else { "Instance" };
+        return Err(ReadError::new(
+            format!("{what} literal expects a string as its representation."),
+            pos,
+        ));
+    };
+    let kind =
+        if tag == "uuid" {
+            FormKind::Uuid(
+                uuid_text(text)
+                    .ok_or_else(|| ReadError::new(format!("Invalid UUID string: {text}"), pos))?,
+            )
+        } else {
+            FormKind::Inst(rfc3339(text).ok_or_else(|| {
+                ReadError::new(format!("Unrecognized date/time syntax: {text}"), pos)
+            })?)
+        };
+    Ok(Form::new(kind, pos))
+}
+
+/// The UUID's canonical text (8-4-4-4-12 hex digits), lower case.
+fn uuid_text(text: &str) -> Option<String> {
+    let groups: Vec<&str> = text.split('-').collect();
+    let sizes = [8, 4, 4, 4, 12];
+    let valid = groups.len() == 5
+        && groups
+            .iter()
+            .zip(sizes)
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+    valid.then(|| text.to_ascii_lowercase())
+}
+
+/// A complete timestamp for Clojure's `#inst` syntax, RFC 3339 with every part
+/// after the year optional: `yyyy[-MM[-dd[THH[:mm[:ss[.fff]]]]]][Z|(+|-)HH:mm]`;
+/// what is left out is its smallest value, and no offset is UTC. Fractions
+/// beyond milliseconds are dropped (JavaScript's Date keeps milliseconds).
+fn rfc3339(text: &str) -> Option<String> {
+    let digits = |s: &str, n: usize| s.len() >= n && s[..n].chars().all(|c| c.is_ascii_digit());
+    let mut rest = text;
+    let mut take = |n: usize, sep: Option<char>| -> Option<Option<u32>> {
+        match sep {
+            Some(c) if rest.starts_with(c) => rest = &rest[1..],
+            Some(_) => return Some(None),
+            None => {}
+        }
+        if !digits(rest, n) {
+            return None;
+        }
+        let value = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        Some(Some(value))
+    };
+    let year = take(4, None)??;
+    let month = take(2, Some('-'))?;
+    let day = month.and_then(|_| take(2, Some('-'))).flatten();
+    let hour = day.and_then(|_| take(2, Some('T'))).flatten();
+    let minute = hour.and_then(|_| take(2, Some(':'))).flatten();
+    let second = minute.and_then(|_| take(2, Some(':'))).flatten();
+    let mut millis = String::from("000");
+    if second.is_some() && rest.starts_with('.') {
+        let fraction: String = rest[1..].chars().take_while(char::is_ascii_digit).collect();
+        if fraction.is_empty() {
+            return None;
+        }
+        rest = &rest[1 + fraction.len()..];
+        millis = format!("{fraction:0<3}")[..3].to_string();
+    }
+    let offset = match rest {
+        "" | "Z" | "z" => "Z".to_string(),
+        o if o.len() == 6
+            && (o.starts_with('+') || o.starts_with('-'))
+            && digits(&o[1..], 2)
+            && &o[3..4] == ":"
+            && digits(&o[4..], 2) =>
+        {
+            o.to_string()
+        }
+        _ => return None,
+    };
+    let (month, day) = (month.unwrap_or(1), day.unwrap_or(1));
+    let (hour, minute, second) = (hour.unwrap_or(0), minute.unwrap_or(0), second.unwrap_or(0));
+    let valid = (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second < 61;
+    valid.then(|| {
+        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis}{offset}")
+    })
 }

@@ -343,6 +343,10 @@ impl<'a> Reader<'a> {
                 if tag.ns.is_none() && tag.name == "js" {
                     return Ok(vec![js_literal(only_form(items, pos)?, pos)?]);
                 }
+                if tag.ns.is_none() && (tag.name == "uuid" || tag.name == "inst") {
+                    let form = only_form(items, pos)?;
+                    return Ok(vec![literal::instant_or_uuid(&tag.name, &form, pos)?]);
+                }
                 return Err(ReadError::new(
                     format!("No reader function for tag {tag}"),
                     pos,

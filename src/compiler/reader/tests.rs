@@ -807,15 +807,34 @@ fn bad_reader_conditionals() {
 // ---- Other dispatch ----
 
 #[test]
-fn tagged_literals_have_no_readers_yet() {
+fn uuid_and_inst_literals_are_checked_and_completed() {
+    let text = |code: &str| read_one(code).to_string();
     assert_eq!(
-        error_message("#inst \"2020-01-01\""),
-        "No reader function for tag inst"
+        text("#uuid \"4FE5D828-6444-11E8-8222-720007E40350\""),
+        "#uuid \"4fe5d828-6444-11e8-8222-720007e40350\""
+    );
+    assert_eq!(text("#inst \"2020\""), "#inst \"2020-01-01T00:00:00.000Z\"");
+    assert_eq!(
+        text("#inst \"2020-02-03T04:05:06.7+01:00\""),
+        "#inst \"2020-02-03T04:05:06.700+01:00\""
+    );
+    assert_eq!(error_message("#uuid \"nope\""), "Invalid UUID string: nope");
+    assert_eq!(
+        error_message("#uuid 1"),
+        "UUID literal expects a string as its representation."
     );
     assert_eq!(
-        error_message("#uuid \"00000000-0000-0000-0000-000000000000\""),
-        "No reader function for tag uuid"
+        error_message("#inst \"2020-13\""),
+        "Unrecognized date/time syntax: 2020-13"
     );
+    assert_eq!(
+        error_message("#inst \"yesterday\""),
+        "Unrecognized date/time syntax: yesterday"
+    );
+}
+
+#[test]
+fn other_tagged_literals_have_no_readers_yet() {
     assert_eq!(
         error_message("#foo/bar [1]"),
         "No reader function for tag foo/bar"
