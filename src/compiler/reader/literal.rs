@@ -299,7 +299,12 @@ fn uuid_text(text: &str) -> Option<String> {
 /// what is left out is its smallest value, and no offset is UTC. Fractions
 /// beyond milliseconds are dropped (JavaScript's Date keeps milliseconds).
 fn rfc3339(text: &str) -> Option<String> {
-    let digits = |s: &str, n: usize| s.len() >= n && s[..n].chars().all(|c| c.is_ascii_digit());
+    // Bytes, not chars: the text may hold anything, and no slice may split a character.
+    let digits = |s: &str, n: usize| {
+        s.as_bytes()
+            .get(..n)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
     let mut rest = text;
     let mut take = |n: usize, sep: Option<char>| -> Option<Option<u32>> {
         match sep {
@@ -334,7 +339,7 @@ fn rfc3339(text: &str) -> Option<String> {
         o if o.len() == 6
             && (o.starts_with('+') || o.starts_with('-'))
             && digits(&o[1..], 2)
-            && &o[3..4] == ":"
+            && o.as_bytes()[3] == b':'
             && digits(&o[4..], 2) =>
         {
             o.to_string()

@@ -831,6 +831,17 @@ fn uuid_and_inst_literals_are_checked_and_completed() {
         error_message("#inst \"yesterday\""),
         "Unrecognized date/time syntax: yesterday"
     );
+    for odd in [
+        "2020-é1",
+        "2020-01-01T00:00:00+0é:00",
+        "2020-01-01T00:00:00+01é00",
+        "é",
+    ] {
+        assert_eq!(
+            error_message(&format!("#inst \"{odd}\"")),
+            format!("Unrecognized date/time syntax: {odd}")
+        );
+    }
 }
 
 #[test]
