@@ -2,7 +2,7 @@
 //!
 //! When the analyzer meets a `require` of a namespace that is not loaded, it
 //! calls `Loader::require` with its namespaces; the loader finds the file
-//! below the source paths, reads and compiles it form by form with those same
+//! below the source paths (or the bundled one, `bundled.rs`), reads and compiles it form by form with those same
 //! namespaces (its own requires load first, the same way), and runs it
 //! through a `PatchRunner`. Then the analyzer goes on with the requiring form.
 //!
@@ -22,6 +22,7 @@ use crate::compiler::{
 };
 
 use super::Project;
+use super::bundled;
 use super::source_paths::{SOURCE_EXTENSIONS, SourceFile, namespace_resource};
 
 /// Runs patches for the loader: on the session's runtime, or on every runtime.
@@ -156,11 +157,14 @@ impl<'a> Loader<'a> {
         if !again && self.project.is_loaded(namespaces, ns) {
             return Ok(());
         }
-        let file = match self.project.paths.find_namespace(ns) {
-            Ok(Some(file)) => file,
+        let (file, bundled_text) = match self.project.paths.find_namespace(ns) {
+            Ok(Some(file)) => (file, None),
             // Made at the REPL (an `ns` form evaluated): nothing on disk to load.
             Ok(None) if namespaces.exists(ns) => return Ok(()),
-            Ok(None) => return Err(self.not_found(require, &resource)),
+            Ok(None) => match bundled::find(ns) {
+                Some((file, text)) => (file, Some(text)),
+                None => return Err(self.not_found(require, &resource)),
+            },
             Err(refused) => return Err(self.not_loadable(require, &refused.to_string())),
         };
         let starts_reload_all = require.reload == Reload::All && self.reloading_all.is_none();
@@ -168,7 +172,10 @@ impl<'a> Loader<'a> {
             self.reloading_all = Some(BTreeSet::from([ns.to_string()]));
         }
         self.project.forget_requires_of(ns);
-        let result = self.load_file(namespaces, require, resource, file);
+        let result = match bundled_text {
+            Some(text) => self.load_text(namespaces, require, resource, file, text),
+            None => self.load_file(namespaces, require, resource, file),
+        };
         if starts_reload_all {
             self.reloading_all = None;
         }
@@ -245,6 +252,18 @@ impl<'a> Loader<'a> {
                 return Err(self.not_loadable(require, &format!("{}: {error}", file.shown)));
             }
         };
+        self.load_text(namespaces, require, resource, file, &text)
+    }
+
+    /// Compiles and then runs every form of `text`, the contents of `file`.
+    fn load_text(
+        &mut self,
+        namespaces: &mut Namespaces,
+        require: &Require,
+        resource: String,
+        file: SourceFile,
+        text: &str,
+    ) -> Result<(), CompileError> {
         let load = LoadId {
             resource: resource.clone(),
             load: self.project.next_load_id(),
@@ -257,7 +276,7 @@ impl<'a> Loader<'a> {
         });
         let mut ns = require.from.clone();
         let result = self
-            .compile_file(namespaces, &mut ns, &text)
+            .compile_file(namespaces, &mut ns, text)
             .and_then(|()| self.run_queued());
         self.pending.pop();
         result

@@ -1,10 +1,12 @@
 //! The user's project on disk: its source paths (`source_paths`), loading
-//! namespaces from them for the compiler (`load`), which namespace requires
-//! which (`graph`), and watching the files for saves (`watch`).
+//! namespaces from them (or from the library the program brings, `bundled`)
+//! for the compiler (`load`), which namespace requires which (`graph`), and
+//! watching the files for saves (`watch`).
 //!
 //! Nothing here knows nREPL or runtimes: patches run through the
 //! `PatchRunner` the evaluator gives the loader.
 
+pub mod bundled;
 pub mod graph;
 pub mod load;
 pub mod source_paths;

@@ -1,0 +1,37 @@
+//! The namespaces the program brings with it, written in Clojure (`lib/`):
+//! `require` finds them when no source path has a file of that name, as
+//! Clojure finds its own namespaces in its jar.
+
+use std::path::PathBuf;
+
+use super::source_paths::SourceFile;
+
+/// Namespace, file below `lib/`, text.
+const BUNDLED: &[(&str, &str, &str)] = &[
+    (
+        "clojure.set",
+        "clojure/set.cljc",
+        include_str!("../../lib/clojure/set.cljc"),
+    ),
+    (
+        "clojure.walk",
+        "clojure/walk.cljc",
+        include_str!("../../lib/clojure/walk.cljc"),
+    ),
+];
+
+/// The bundled file of namespace `ns` and its text.
+pub fn find(ns: &str) -> Option<(SourceFile, &'static str)> {
+    let (_, relative, text) = BUNDLED.iter().find(|(name, ..)| *name == ns)?;
+    let file = SourceFile {
+        path: PathBuf::from(format!("jank-wasm-nrepl/lib/{relative}")),
+        relative: relative.to_string(),
+        shown: format!("{relative} (bundled)"),
+    };
+    Some((file, text))
+}
+
+/// The names of the bundled namespaces.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    BUNDLED.iter().map(|(name, ..)| *name)
+}
