@@ -16,6 +16,7 @@ import './rt/core/strings.js';
 import './rt/core/format.js';
 import './rt/core/host.js';
 import './rt/core/values.js';
+import './rt/core/edn.js';
 import './rt/core/colls.js';
 import './rt/core/seqfns.js';
 import './rt/core/reduce.js';

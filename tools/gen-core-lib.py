@@ -32,7 +32,7 @@ def clojure_meta(qualified):
         f.write("\n".join(qualified))
         path = f.name
     code = r'''
-(require 'clojure.string 'clojure.stacktrace)
+(require 'clojure.string 'clojure.stacktrace 'clojure.edn)
 (doseq [line (clojure.string/split-lines (slurp "%s"))]
   (let [sym (symbol line)
         v (try (find-var sym) (catch Exception _ nil))

@@ -431,6 +431,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "re-pattern" "([s])" "Returns an instance of java.util.regex.Pattern, for use, e.g. in re-matcher.";
     "clojure.core" "re-seq" "([re s])" "Returns a lazy sequence of successive matches of pattern in string, using java.util.regex.Matcher.find(), each such match processed with re-groups.";
     "clojure.core" "read-line" "([])" "Reads the next line from stream that is the current value of *in* .";
+    "clojure.core" "read-string" "([s] [opts s])" "Reads one object from the string s. Optionally include reader options, as specified in read.";
     "clojure.core" "realized?" "([x])" "Returns true if a value has been produced for a promise, delay, future or lazy sequence.";
     "clojure.core" "record?" "([x])" "Returns true if x is a record";
     "clojure.core" "reduce" "([f coll] [f val coll])" "f should be a function of 2 arguments. If val is not supplied, returns the result of applying f to the first 2 items in coll, then applying f to that result and the 3rd item, etc. If coll contains no items, f must accept no arguments as well, and reduce returns the result of calling f with no arguments. If coll has only 1 item, it is returned and f is not called. If val is supplied, returns the result of applying f to val and the first item in coll, then applying f to that result and the 2nd item, etc. If coll contains no items, returns val and f is not called.";
@@ -560,6 +561,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "with-redefs-fn" "([binding-map func])" "Temporarily redefines Vars during a call to func. Each val of binding-map will replace the root value of its key which must be a Var. After func is called with no args, the root values of all the Vars will be set back to their old values. These temporary changes will be visible in all threads. Useful for mocking out functions during testing.";
     "clojure.core" "zero?" "([num])" "Returns true if num is zero, else false";
     "clojure.core" "zipmap" "([keys vals])" "Returns a map with the keys mapped to the corresponding vals.";
+    "clojure.edn" "read-string" "([s] [opts s])" "Reads one object from the string s. Returns nil when s is nil or empty.";
     "clojure.stacktrace" "print-cause-trace" "([tr] [tr n])" "Like print-stack-trace but prints chained exceptions (causes).";
     "clojure.stacktrace" "print-stack-trace" "([tr] [tr n])" "Prints a Clojure-oriented stack trace of tr, a Throwable. Prints a maximum of n stack frames (default: unlimited). Does not print chained exceptions (causes).";
     "clojure.stacktrace" "print-throwable" "([tr])" "Prints the class and message of a Throwable. Prints the ex-data map if present.";

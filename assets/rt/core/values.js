@@ -98,6 +98,22 @@ implement(DATE_TYPE, IPrintWithWriter, {
 /** The Date of an `#inst` literal's timestamp (the reader made it complete). */
 export const instant = (text) => new Date(text);
 
+const RFC3339 = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/;
+/**
+ * The Date of `#inst` text read at run time (clojure.edn/read-string), completed as the
+ * compiler's reader completes it (what is left out is its smallest value, no offset is UTC);
+ * null when it is not Clojure's `#inst` syntax.
+ */
+export function parseInstant(text) {
+  const m = RFC3339.exec(text);
+  if (m === null) return null;
+  const [, y, mo = '01', d = '01', h = '00', mi = '00', sec = '00', frac = '', offset = 'Z'] = m;
+  if (+mo < 1 || +mo > 12 || +d < 1 || +d > 31 || +h > 23 || +mi > 59 || +sec > 60) return null;
+  const ms = (frac + '000').slice(0, 3);
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${sec}.${ms}${offset.toUpperCase()}`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 core('inst?', { 1: (x) => x instanceof Date });
 const instMs = (x) => {
   if (!(x instanceof Date)) throw illegalArgument(`No implementation of method: :inst-ms* of protocol: #'clojure.core/Inst found for class: ${className(x)}`);
