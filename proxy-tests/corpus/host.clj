@@ -216,3 +216,27 @@
 [(sort [#inst "2021" #inst "2020"]) (compare #inst "2020" #inst "2021") (get {#inst "2020" :found} #inst "2020-01-01")]
 
 (pr-str (#?(:clj java.util.Date. :cljs js/Date.) 0))
+
+;;; chunked-seqs
+(def buf (chunk-buffer 4))
+
+(do (chunk-append buf 1) (chunk-append buf 2) nil)
+
+(def chunked (chunk-cons (chunk buf) (list 3 4)))
+
+[chunked (chunked-seq? chunked) (count (chunk-first chunked)) (chunk-rest chunked) (chunk-next chunked) (first chunked) (rest chunked)]
+
+[(chunked-seq? (seq (range 10))) (count (chunk-first (seq (range 100)))) (first (chunk-rest (seq (range 100)))) (chunk-cons (chunk (chunk-buffer 1)) '(:rest))]
+
+;;; chunked-lazy-seq-written-in-clojure
+(defn squares [xs]
+  (lazy-seq
+    (when-let [s (seq xs)]
+      (if (chunked-seq? s)
+        (let [c (chunk-first s)
+              b (chunk-buffer (count c))]
+          (dotimes [i (count c)] (chunk-append b (* (nth c i) (nth c i))))
+          (chunk-cons (chunk b) (squares (chunk-rest s))))
+        (cons (* (first s) (first s)) (squares (rest s)))))))
+
+[(vec (squares (range 5))) (vec (squares (list 1 2 3))) (take 3 (squares (range)))]

@@ -208,6 +208,13 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "char-name-string" "" "Returns name string for char or nil if none";
     "clojure.core" "char?" "([x])" "Return true if x is a Character";
     "clojure.core" "chars" "([xs])" "Casts to chars[]";
+    "clojure.core" "chunk" "([b])" "";
+    "clojure.core" "chunk-append" "([b x])" "";
+    "clojure.core" "chunk-buffer" "([capacity])" "";
+    "clojure.core" "chunk-cons" "([chunk rest])" "";
+    "clojure.core" "chunk-first" "([s])" "";
+    "clojure.core" "chunk-next" "([s])" "";
+    "clojure.core" "chunk-rest" "([s])" "";
     "clojure.core" "chunked-seq?" "([s])" "";
     "clojure.core" "class" "([x])" "Returns the Class of x";
     "clojure.core" "class?" "([x])" "Returns true if x is an instance of Class";

@@ -1,5 +1,5 @@
-// clojure.core: arrays (JS arrays stand in for Java's), the hashing helpers collections
-// written in Clojure use, taps, and small fns about names and characters.
+// clojure.core: arrays (JS arrays stand in for Java's), the hashing helpers and chunked-seq
+// primitives collections written in Clojure use, taps, and small fns about names and characters.
 
 import { CljError, illegalArgument } from '../errors.js';
 import { castError } from '../types.js';
@@ -7,7 +7,8 @@ import { dbl, toDouble, toIndex, toLong } from '../numbers.js';
 import { hashCombine, mixCollHash } from '../hash.js';
 import { hasheq } from '../equality.js';
 import { Char, Sym, char } from '../scalars.js';
-import { seq, next, toArray, listOf, hashOrdered, hashUnordered } from '../seqs.js';
+import { seq, next, toArray, listOf, hashOrdered, hashUnordered, ChunkBuffer, chunkCons } from '../seqs.js';
+import { CHUNKED_FIRST, CHUNKED_REST, CHUNKED_NEXT } from '../core-protocols.js';
 import { mapOf } from '../hashmap.js';
 import { count } from '../colls.js';
 import { invoke1 } from '../fns.js';
@@ -168,3 +169,19 @@ const NAMES = { '\n': 'newline', '\t': 'tab', ' ': 'space', '\b': 'backspace', '
 const charMap = (table) => mapOf(...Object.entries(table).flatMap(([c, s]) => [char(c), s]));
 coreValue('char-escape-string', charMap(ESCAPES));
 coreValue('char-name-string', charMap(NAMES));
+
+// ---------------------------------------------------------------------------------------
+// Chunked seqs, for lazy seqs written in Clojure that produce a chunk at a time
+// ---------------------------------------------------------------------------------------
+
+const checkBuffer = (b) => {
+  if (!(b instanceof ChunkBuffer)) throw castError(b, 'clojure.lang.ChunkBuffer');
+  return b;
+};
+core('chunk-buffer', { 1: (capacity) => new ChunkBuffer(toIndex(capacity)) });
+core('chunk-append', { 2: (b, x) => { checkBuffer(b).add(x); return null; } });
+core('chunk', { 1: (b) => checkBuffer(b).chunk() });
+core('chunk-cons', { 2: (chunk, rest) => chunkCons(chunk, rest) });
+core('chunk-first', { 1: (s) => s[CHUNKED_FIRST](s) });
+core('chunk-rest', { 1: (s) => s[CHUNKED_REST](s) });
+core('chunk-next', { 1: (s) => s[CHUNKED_NEXT](s) });
