@@ -1,8 +1,8 @@
 // Regular expressions: JS RegExps, made from Java pattern text (leading inline flags such as
 // (?i) become JS flags, \A and \z anchors) and printed with that text, as #"...".
 
-import { nu } from './errors.js';
-import { hostTypeFor, castError } from './types.js';
+import { nu, illegalState } from './errors.js';
+import { hostTypeFor, defType, castError } from './types.js';
 import { implement } from './protocol.js';
 import { IPrintWithWriter, TO_STR } from './core-protocols.js';
 import { settings } from './print.js';
@@ -56,6 +56,7 @@ export function matchResult(m) {
 }
 
 export function reFind(re, s) {
+  if (s === undefined && re instanceof Matcher) return re.find();
   const m = pattern(re).exec(text(s));
   return m === null ? null : matchResult(m);
 }
@@ -72,6 +73,33 @@ export function reMatches(re, s) {
   const m = a.exec(s);
   return m === null ? null : matchResult(m);
 }
+
+/**
+ * `(re-matcher re s)`: steps through the matches of `re` in `s`, one per `(re-find m)`;
+ * `(re-groups m)` is the last one found (java.util.regex.Matcher).
+ */
+export class Matcher {
+  constructor(re, s) {
+    this.g = globalRegex(pattern(re));
+    this.s = text(s);
+    this.from = 0;
+    this.last = null;
+  }
+  find() {
+    if (this.from > this.s.length) { this.last = null; return null; }
+    this.g.lastIndex = this.from;
+    const m = this.g.exec(this.s);
+    this.last = m;
+    if (m === null) { this.from = this.s.length + 1; return null; }
+    this.from = m[0] === '' ? m.index + 1 : this.g.lastIndex;
+    return matchResult(m);
+  }
+  groups() {
+    if (this.last === null) throw illegalState('No match found');
+    return matchResult(this.last);
+  }
+}
+defType('java.util.regex.Matcher', [], { ctor: Matcher });
 
 /** re-seq: the first match found eagerly (nil when there is none), the rest lazily. */
 export function reSeq(re, s) {

@@ -240,3 +240,15 @@
         (cons (* (first s) (first s)) (squares (rest s)))))))
 
 [(vec (squares (range 5))) (vec (squares (list 1 2 3))) (take 3 (squares (range)))]
+
+;;; regex-matchers
+(def m (re-matcher #"(\w)(\d)" "a1 b2 c3"))
+
+[(re-find m) (re-groups m) (re-find m) (re-find m) (re-find m)]
+
+(def plain (re-matcher #"\d+" "x12y345"))
+
+[(re-find plain) (re-groups plain) (re-find plain) (re-find plain)]
+
+;; error: No match found
+(re-groups (re-matcher #"z" "abc"))

@@ -321,6 +321,7 @@ pub const KNOWN_CLASSES: &[&str] = &[
     "java.util.UUID",
     "java.util.concurrent.Callable",
     "java.util.concurrent.TimeoutException",
+    "java.util.regex.Matcher",
     "js/Array",
     "js/Object",
     "number",

@@ -434,6 +434,8 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "rational?" "([n])" "Returns true if n is a rational number";
     "clojure.core" "rationalize" "([num])" "returns the rational value of num";
     "clojure.core" "re-find" "([m] [re s])" "Returns the next regex match, if any, of string to pattern, using java.util.regex.Matcher.find(). Uses re-groups to return the groups.";
+    "clojure.core" "re-groups" "([m])" "Returns the groups from the most recent match/find. If there are no nested groups, returns a string of the entire match. If there are nested groups, returns a vector of the groups, the first element being the entire match.";
+    "clojure.core" "re-matcher" "([re s])" "Returns an instance of java.util.regex.Matcher, for use, e.g. in re-find.";
     "clojure.core" "re-matches" "([re s])" "Returns the match, if any, of string to pattern, using java.util.regex.Matcher.matches(). Uses re-groups to return the groups.";
     "clojure.core" "re-pattern" "([s])" "Returns an instance of java.util.regex.Pattern, for use, e.g. in re-matcher.";
     "clojure.core" "re-seq" "([re s])" "Returns a lazy sequence of successive matches of pattern in string, using java.util.regex.Matcher.find(), each such match processed with re-groups.";

@@ -2,7 +2,7 @@
 // clojure.stacktrace; and the helpers the compiler's macros expand to (jank.runtime).
 
 import { CljError } from '../errors.js';
-import { errorInfo } from '../types.js';
+import { errorInfo, castError } from '../types.js';
 import { settings, printLimit, prStr, toStr } from '../print.js';
 import { Sym, keyword } from '../scalars.js';
 import { listOf } from '../seqs.js';
@@ -10,7 +10,7 @@ import { mapOf } from '../hashmap.js';
 import {
   Namespace, namespaceNamed, findNamespace, allNamespaces, removeNamespace,
 } from '../refs.js';
-import { regex, reFind, reMatches, reSeq } from '../regex.js';
+import { regex, reFind, reMatches, reSeq, Matcher } from '../regex.js';
 import { cljToJs, jsToClj, keywordizeOption } from '../interop.js';
 import { readLine } from '../interrupts.js';
 import { setOutput, writeOut } from '../output.js';
@@ -78,7 +78,9 @@ dynamicVarChanged('*print-namespace-maps*', true);
 // --- regexes, interop, input -------------------------------------------------------
 
 core('re-pattern', { 1: (s) => (s instanceof RegExp ? s : regex(s)) });
-core('re-find', { 2: reFind });
+core('re-find', { 1: (m) => { if (!(m instanceof Matcher)) throw castError(m, 'java.util.regex.Matcher'); return reFind(m); }, 2: reFind });
+core('re-matcher', { 2: (re, s) => new Matcher(re, s) });
+core('re-groups', { 1: (m) => { if (!(m instanceof Matcher)) throw castError(m, 'java.util.regex.Matcher'); return m.groups(); } });
 core('re-matches', { 2: reMatches });
 core('re-seq', { 2: reSeq });
 core('clj->js', { 1: cljToJs });
