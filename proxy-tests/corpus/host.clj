@@ -252,3 +252,26 @@
 
 ;; error: No match found
 (re-groups (re-matcher #"z" "abc"))
+
+;;; tagged-literals-as-values
+(def t (tagged-literal 'foo [1 2]))
+
+[t (tagged-literal? t) (tagged-literal? 1) (:tag t) (:form t) (= t (tagged-literal 'foo [1 2])) (= t (tagged-literal 'bar [1 2]))]
+
+;;; reader-conditionals-as-values
+(def rc (reader-conditional '(:clj 1 :cljs 2) false))
+
+[rc (reader-conditional? rc) (:form rc) (:splicing? rc) (reader-conditional '(:clj [1]) true) (= rc (reader-conditional '(:clj 1 :cljs 2) false))]
+
+;;; throwable-to-map
+(def tm (Throwable->map (ex-info "outer" {:o 1} (ex-info "inner" {:i 2}))))
+
+[(:cause tm) (:data tm) (count (:via tm)) (mapv :type (:via tm)) (mapv :message (:via tm)) (mapv :data (:via tm)) (vector? (:trace tm))]
+
+(:cause (Throwable->map (#?(:clj Exception. :cljs js/Error.) "plain")))
+
+;;; keyword-argument-maps
+[(seq-to-map-for-destructuring '(:a 1 :b 2)) (seq-to-map-for-destructuring '({:a 1})) (seq-to-map-for-destructuring nil)]
+
+;;; uris
+[(uri? "http://example.com") (uri? (#?(:clj java.net.URI. :cljs js/URL.) "http://example.com")) (uri? nil)]

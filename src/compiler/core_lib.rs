@@ -158,6 +158,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "IWithMeta" "" "Protocol for adding metadata to an object.";
     "clojure.core" "IWriter" "" "Protocol for writing.";
     "clojure.core" "NaN?" "([num])" "Returns true if num is NaN, else false";
+    "clojure.core" "Throwable->map" "([o])" "Constructs a data representation for a Throwable with keys: :cause - root cause message :phase - error phase :via - cause chain, with cause keys: :type - exception class symbol :message - exception message :data - ex-data :at - top stack element :trace - root cause stack elements";
     "clojure.core" "abs" "([a])" "Returns the absolute value of a. If a is Long/MIN_VALUE => Long/MIN_VALUE If a is a double and zero => +0.0 If a is a double and ##Inf or ##-Inf => ##Inf If a is a double and ##NaN => ##NaN";
     "clojure.core" "aclone" "([array])" "Returns a clone of the Java array. Works on arrays of known types.";
     "clojure.core" "add-tap" "([f])" "adds f, a fn of one argument, to the tap set. This function will be called with anything sent via tap>. This function may (briefly) block (e.g. for streams), and will never impede calls to tap>, but blocking indefinitely may cause tap values to be dropped. Remember f in order to remove-tap";
@@ -441,6 +442,8 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "re-seq" "([re s])" "Returns a lazy sequence of successive matches of pattern in string, using java.util.regex.Matcher.find(), each such match processed with re-groups.";
     "clojure.core" "read-line" "([])" "Reads the next line from stream that is the current value of *in* .";
     "clojure.core" "read-string" "([s] [opts s])" "Reads one object from the string s. Optionally include reader options, as specified in read.";
+    "clojure.core" "reader-conditional" "([form splicing?])" "Construct a data representation of a reader conditional. If true, splicing? indicates read-cond-splicing.";
+    "clojure.core" "reader-conditional?" "([value])" "Return true if the value is the data representation of a reader conditional";
     "clojure.core" "realized?" "([x])" "Returns true if a value has been produced for a promise, delay, future or lazy sequence.";
     "clojure.core" "record?" "([x])" "Returns true if x is a record";
     "clojure.core" "reduce" "([f coll] [f val coll])" "f should be a function of 2 arguments. If val is not supplied, returns the result of applying f to the first 2 items in coll, then applying f to that result and the 3rd item, etc. If coll contains no items, f must accept no arguments as well, and reduce returns the result of calling f with no arguments. If coll has only 1 item, it is returned and f is not called. If val is supplied, returns the result of applying f to val and the first item in coll, then applying f to that result and the 2nd item, etc. If coll contains no items, returns val and f is not called.";
@@ -473,6 +476,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "second" "([x])" "Same as (first (next x))";
     "clojure.core" "select-keys" "([map keyseq])" "Returns a map containing only those entries in map whose key is in keys";
     "clojure.core" "seq" "([coll])" "Returns a seq on the collection. If the collection is empty, returns nil. (seq nil) returns nil. seq also works on Strings, native Java arrays (of reference types) and any objects that implement Iterable. Note that seqs cache values, thus seq should not be used on any Iterable whose iterator repeatedly returns the same mutable object.";
+    "clojure.core" "seq-to-map-for-destructuring" "([s])" "Builds a map from a seq as described in https://clojure.org/reference/special_forms#keyword-arguments";
     "clojure.core" "seq?" "([x])" "Return true if x implements ISeq";
     "clojure.core" "seqable?" "([x])" "Return true if the seq function is supported for x";
     "clojure.core" "sequence" "([coll] [xform coll] [xform coll & colls])" "Coerces coll to a (possibly empty) sequence, if it is not already one. Will not force a lazy seq. (sequence nil) yields (), When a transducer is supplied, returns a lazy sequence of applications of the transform to the items in coll(s), i.e. to the set of first items of each coll, followed by the set of second items in each coll, until any one of the colls is exhausted. Any remaining items in other colls are ignored. The transform should accept number-of-colls arguments";
@@ -509,6 +513,8 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "swap-vals!" "([atom f] [atom f x] [atom f x y] [atom f x y & args])" "Atomically swaps the value of atom to be: (apply f current-value-of-atom args). Note that f may be called multiple times, and thus should be free of side effects. Returns [old new], the value of the atom before and after the swap.";
     "clojure.core" "symbol" "([name] [ns name])" "Returns a Symbol with the given namespace and name. Arity-1 works on strings, keywords, and vars.";
     "clojure.core" "symbol?" "([x])" "Return true if x is a Symbol";
+    "clojure.core" "tagged-literal" "([tag form])" "Construct a data representation of a tagged literal from a tag symbol and a form.";
+    "clojure.core" "tagged-literal?" "([value])" "Return true if the value is the data representation of a tagged literal";
     "clojure.core" "take" "([n] [n coll])" "Returns a lazy sequence of the first n items in coll, or all items if there are fewer than n. Returns a stateful transducer when no collection is provided.";
     "clojure.core" "take-last" "([n coll])" "Returns a seq of the last n items in coll. Depending on the type of coll may be no better than linear time. For vectors, see also subvec.";
     "clojure.core" "take-nth" "([n] [n coll])" "Returns a lazy seq of every nth item in coll. Returns a stateful transducer when no collection is provided.";
@@ -551,6 +557,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "update-in" "([m ks f & args])" "'Updates' a value in a nested associative structure, where ks is a sequence of keys and f is a function that will take the old value and any supplied args and return the new value, and returns a new nested structure. If any levels do not exist, hash-maps will be created.";
     "clojure.core" "update-keys" "([m f])" "m f => {(f k) v ...}";
     "clojure.core" "update-vals" "([m f])" "m f => {k (f v) ...}";
+    "clojure.core" "uri?" "([x])" "Return true if x is a java.net.URI";
     "clojure.core" "use" "([& args])" "Like 'require, but also refers to each lib's namespace using clojure.core/refer. Use :use in the ns macro in preference to calling this directly.";
     "clojure.core" "uuid?" "([x])" "Return true if x is a java.util.UUID";
     "clojure.core" "val" "([e])" "Returns the value in the map entry.";

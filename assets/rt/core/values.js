@@ -1,13 +1,18 @@
 // clojure.core: promises, UUIDs, instants, `cast`, `rationalize`, `bound?`, and the input
 // `with-in-str` reads.
 
-import { CljError, illegalArgument } from '../errors.js';
+import { CljError, illegalArgument, nu } from '../errors.js';
 import { Type, defType, hostTypeFor, isInstance, castError, className } from '../types.js';
 import { implement } from '../protocol.js';
-import { IDeref, IPending, IFn, IEquiv, IHash, IPrintWithWriter, IComparable } from '../core-protocols.js';
+import { IDeref, IPending, IFn, IEquiv, IHash, IPrintWithWriter, IComparable, ILookup } from '../core-protocols.js';
 import { javaStringHash } from '../hash.js';
 import { printRef } from '../reduced.js';
-import { quoteString } from '../print.js';
+import { quoteString, printTo, toStr } from '../print.js';
+import { equiv, hasheq } from '../equality.js';
+import { Sym, keyword } from '../scalars.js';
+import { toArray } from '../seqs.js';
+import { vectorOf } from '../vector.js';
+import { EMPTY_MAP, mapOf } from '../hashmap.js';
 import { Dbl, Ratio, BigNum, isLong, makeRatio, doubleToString } from '../numbers.js';
 import { Var } from '../refs.js';
 import { setLineSource } from '../interrupts.js';
@@ -177,3 +182,79 @@ internal('with-in-str*', {
     }
   },
 });
+
+// ---------------------------------------------------------------------------------------
+// Tagged literals and reader conditionals as values (what a reader hands over when it keeps
+// them as data)
+// ---------------------------------------------------------------------------------------
+
+export class TaggedLiteral {
+  constructor(tag, form) { this.tag = tag; this.form = form; }
+}
+const TAGGED_TYPE = defType('clojure.lang.TaggedLiteral', [], { ctor: TaggedLiteral });
+implement(TAGGED_TYPE, IEquiv, { '-equiv': (a, b) => b instanceof TaggedLiteral && equiv(a.tag, b.tag) && equiv(a.form, b.form) });
+implement(TAGGED_TYPE, IHash, { '-hash': (t) => (Math.imul(31, hasheq(t.tag)) + hasheq(t.form)) | 0 });
+implement(TAGGED_TYPE, ILookup, {
+  '-lookup': (t, k, nf = null) => (k === keyword(null, 'tag') ? t.tag : k === keyword(null, 'form') ? t.form : nf),
+});
+implement(TAGGED_TYPE, IPrintWithWriter, { '-pr-writer': (t, w) => { w.write('#'); printTo(t.tag, w); w.write(' '); printTo(t.form, w); } });
+core('tagged-literal', {
+  2: (tag, form) => {
+    if (!(tag instanceof Sym)) throw castError(tag, 'clojure.lang.Symbol');
+    return new TaggedLiteral(tag, form);
+  },
+});
+core('tagged-literal?', { 1: (x) => x instanceof TaggedLiteral });
+
+export class ReaderConditional {
+  constructor(form, splicing) { this.form = form; this.splicing = splicing; }
+}
+const CONDITIONAL_TYPE = defType('clojure.lang.ReaderConditional', [], { ctor: ReaderConditional });
+implement(CONDITIONAL_TYPE, IEquiv, { '-equiv': (a, b) => b instanceof ReaderConditional && a.splicing === b.splicing && equiv(a.form, b.form) });
+implement(CONDITIONAL_TYPE, IHash, { '-hash': (r) => (Math.imul(31, hasheq(r.form)) + (r.splicing ? 1231 : 1237)) | 0 });
+implement(CONDITIONAL_TYPE, ILookup, {
+  '-lookup': (r, k, nf = null) => (k === keyword(null, 'form') ? r.form : k === keyword(null, 'splicing?') ? r.splicing : nf),
+});
+implement(CONDITIONAL_TYPE, IPrintWithWriter, {
+  '-pr-writer': (r, w) => { w.write(r.splicing ? '#?@' : '#?'); printTo(r.form, w); },
+});
+core('reader-conditional', { 2: (form, splicing) => new ReaderConditional(form, splicing === true) });
+core('reader-conditional?', { 1: (x) => x instanceof ReaderConditional });
+
+// ---------------------------------------------------------------------------------------
+// Throwable->map, keyword-argument maps, URIs
+// ---------------------------------------------------------------------------------------
+
+const messageOf = (e) => (e instanceof CljError ? e.cljMessage : nu(e.message));
+const dataOf = (e) => (e instanceof CljError ? e.data : null);
+
+/** `(Throwable->map e)`: :via (each exception, outermost first), :trace, :cause, :data. */
+core('Throwable->map', {
+  1: (e) => {
+    if (!(e instanceof Error)) throw castError(e, 'java.lang.Throwable');
+    const chain = [];
+    for (let c = e; c instanceof Error && chain.length < 100; c = c.cause) chain.push(c);
+    const via = chain.map((x) => {
+      const parts = [keyword(null, 'type'), new Sym(null, className(x)), keyword(null, 'message'), messageOf(x)];
+      if (dataOf(x) !== null) parts.push(keyword(null, 'data'), dataOf(x));
+      return mapOf(...parts);
+    });
+    const root = chain[chain.length - 1];
+    const parts = [keyword(null, 'via'), vectorOf(via), keyword(null, 'trace'), vectorOf([]), keyword(null, 'cause'), messageOf(root)];
+    if (dataOf(root) !== null) parts.push(keyword(null, 'data'), dataOf(root));
+    return mapOf(...parts);
+  },
+});
+
+/** Clojure 1.11's keyword arguments: a trailing map alone, else the pairs as a map. */
+core('seq-to-map-for-destructuring', {
+  1: (s) => {
+    const xs = toArray(s);
+    if (xs.length === 1) return xs[0];
+    if (xs.length === 0) return EMPTY_MAP;
+    if (xs.length % 2 !== 0) throw illegalArgument(`No value supplied for key: ${toStr(xs[xs.length - 1])}`);
+    return mapOf(...xs);
+  },
+});
+
+core('uri?', { 1: (x) => typeof URL !== 'undefined' && x instanceof URL });
