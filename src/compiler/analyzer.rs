@@ -13,7 +13,7 @@ use super::form::{
 };
 use super::macros;
 use super::namespace::{CORE_NS, Namespaces, RUNTIME_NS, Slot};
-use super::reader::Reader;
+use super::reader::{ReadError, Reader};
 use super::{
     CompileError, CompileErrorKind, CompileHost, MacroFailure, Reload, Require, RequireTarget,
 };
@@ -512,13 +512,21 @@ impl Analyzer<'_> {
             namespaces: self.namespaces,
             ns: &self.ns,
         };
-        match Reader::new(&printed, call.pos.line, call.pos.column).next_form(&context) {
-            Ok(Some(expansion)) => Ok(expansion),
-            Ok(None) | Err(_) => Err(failed(
-                crate::error_class::COMPILER_EXCEPTION.into(),
-                format!("the macro's expansion cannot be read back: {printed}"),
-            )),
-        }
+        let why = match Reader::new(&printed, call.pos.line, call.pos.column).next_form(&context) {
+            Ok(Some(expansion)) => return Ok(expansion),
+            Ok(None) => "it is empty".to_string(),
+            // Out of budget (a time slice that ended while the macro ran): not
+            // the expansion's fault; the compile goes on elsewhere.
+            Err(ReadError {
+                exceeded: Some(exceeded),
+                ..
+            }) => return Err(CompileError::over_budget(exceeded, call.pos)),
+            Err(error) => error.message,
+        };
+        Err(failed(
+            crate::error_class::COMPILER_EXCEPTION.into(),
+            format!("the macro's expansion cannot be read back ({why}): {printed}"),
+        ))
     }
 
     /// `(defmacro name doc? attrs? [params] body...)`: a fn taking the call's

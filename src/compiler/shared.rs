@@ -312,6 +312,46 @@ mod tests {
             .unwrap()
     }
 
+    /// Expands every user macro call to a long `(do 1 1 ...)`, taking longer
+    /// than a time slice each time (as a runtime round trip can): reading the
+    /// expansion back is where the compile notices the slice ended.
+    struct SlowMacros {
+        runs: usize,
+    }
+
+    impl MacroRunner for SlowMacros {
+        fn run_macro(&mut self, _patch: &Patch) -> Result<String, MacroFailure> {
+            self.runs += 1;
+            std::thread::sleep(SLICE + Duration::from_millis(5));
+            Ok(format!("(do {})", "1 ".repeat(5_000)))
+        }
+    }
+
+    impl NamespaceLoader for SlowMacros {
+        fn require(&mut self, _: &mut Namespaces, _: &Require) -> Result<(), CompileError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn macros_slower_than_a_time_slice_move_the_compile_on_and_run_once() {
+        let shared = SharedCompiler::new(Duration::from_secs(60), usize::MAX);
+        let mut ns = "user".to_string();
+        let mut host = SlowMacros { runs: 0 };
+        let defmacro = read(&shared, "(defmacro three [] 3)");
+        shared.compile(&mut ns, &defmacro, None, &mut host).unwrap();
+        let calls = read(&shared, "(do (three) (three) (three))");
+        let compiled = shared.compile(&mut ns, &calls, None, &mut host);
+        let problem = compiled
+            .err()
+            .map(|e| e.message.chars().take(200).collect::<String>());
+        assert!(problem.is_none(), "{problem:?}");
+        assert_eq!(
+            host.runs, 3,
+            "each macro call runs once, however often the compile is tried"
+        );
+    }
+
     #[test]
     fn a_big_form_compiled_on_a_copy_keeps_its_definitions() {
         let shared = SharedCompiler::new(Duration::from_secs(60), usize::MAX);

@@ -14,6 +14,11 @@ const BUNDLED: &[(&str, &str, &str)] = &[
         include_str!("../../lib/clojure/set.cljc"),
     ),
     (
+        "clojure.test",
+        "clojure/test.cljc",
+        include_str!("../../lib/clojure/test.cljc"),
+    ),
+    (
         "clojure.walk",
         "clojure/walk.cljc",
         include_str!("../../lib/clojure/walk.cljc"),

@@ -56,6 +56,8 @@ pub trait ReadContext {
 pub struct ReadError {
     pub message: String,
     pub pos: Pos,
+    /// Set when the read stopped because its budget ran out, not because of the text.
+    pub exceeded: Option<super::budget::Exceeded>,
 }
 
 impl ReadError {
@@ -63,6 +65,7 @@ impl ReadError {
         ReadError {
             message: message.into(),
             pos,
+            exceeded: None,
         }
     }
 }
@@ -78,7 +81,10 @@ impl std::error::Error for ReadError {}
 
 /// The read error for a read (or syntax-quote expansion) past its budget.
 fn over_budget(pos: Pos) -> Result<(), ReadError> {
-    super::budget::check().map_err(|exceeded| ReadError::new(exceeded.to_string(), pos))
+    super::budget::check().map_err(|exceeded| ReadError {
+        exceeded: Some(exceeded),
+        ..ReadError::new(exceeded.to_string(), pos)
+    })
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
