@@ -76,20 +76,11 @@ fn definitions_survive_a_page_reload() {
     // disconnect error: either is fine.
     page.eval("(.reload js/location)");
     // Evals now wait for a runtime; poll until one runs in the reloaded page.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let replies = page.eval("(.-timeOrigin js/performance)");
-        match values(&replies).first() {
-            Some(now) if *now != loaded_at => break,
-            _ => {}
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the page did not come back after the reload: {replies:?}\nchromium log:\n{}",
-            page.browser.log_tail()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_reload(
+        &mut page,
+        &loaded_at,
+        "the page did not come back after the reload",
+    );
     assert_eq!(page.value(state), expected, "replayed to the new page");
     // The old page's socket closes as it unloads; the reloaded page keeps its
     // runtime id (the tab's instance id survives the reload).
@@ -118,20 +109,7 @@ fn a_stuck_page_is_ended_and_reloads_itself_when_it_can() {
         err.contains("did not stop") && err.contains("asked to reload itself"),
         "{err}"
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let replies = page.eval("(.-timeOrigin js/performance)");
-        match values(&replies).first() {
-            Some(now) if *now != loaded_at => break,
-            _ => {}
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the page did not reload: {replies:?}\nchromium log:\n{}",
-            page.browser.log_tail()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_reload(&mut page, &loaded_at, "the page did not reload");
     assert_eq!(
         page.value("(kept 5)"),
         "15",
@@ -404,6 +382,25 @@ fn a_save_changes_what_the_page_and_node_run() {
     std::fs::write(&greet, "(ns my.greet)\n(defn greeting [] \"hello v3\")\n").unwrap();
     page_shows(&mut page, shown, "\"hello v3\"");
     assert_eq!(page.value(problem), ":hidden");
+}
+
+/// Polls the page until an eval runs in a page loaded after the one whose
+/// `performance.timeOrigin` was `loaded_at`, failing with `problem` after 30 s.
+fn wait_for_reload(page: &mut BrowserRuntime, loaded_at: &str, problem: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let replies = page.eval("(.-timeOrigin js/performance)");
+        match values(&replies).first() {
+            Some(now) if now != loaded_at => return,
+            _ => {}
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{problem}: {replies:?}\nchromium log:\n{}",
+            page.browser.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// Evaluates `code` on the page until its value contains `expected` (a

@@ -56,7 +56,8 @@ export function printLimit(x) {
   return null;
 }
 
-const CHAR_NAMES = { '\n': 'newline', '\t': 'tab', ' ': 'space', '\b': 'backspace', '\f': 'formfeed', '\r': 'return' };
+/** Characters printed by name (`\newline`): char -> name. */
+export const CHAR_NAMES = { '\n': 'newline', '\t': 'tab', ' ': 'space', '\b': 'backspace', '\f': 'formfeed', '\r': 'return' };
 const STRING_ESCAPES = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\f': '\\f', '\b': '\\b' };
 
 export function quoteString(s) {

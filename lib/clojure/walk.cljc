@@ -39,23 +39,25 @@
   [form]
   (prewalk (fn [x] (print "Walked: ") (prn x) x) form))
 
+(defn- transform-keys
+  "Every map in m, at any depth, with its keys for which (convert? k) is true
+  replaced by (convert k)."
+  [convert? convert m]
+  (postwalk (fn [x]
+              (if (map? x)
+                (into {} (map (fn [[k v]] (if (convert? k) [(convert k) v] [k v])) x))
+                x))
+            m))
+
 (defn keywordize-keys
   "Recursively transforms all map keys from strings to keywords."
   [m]
-  (postwalk (fn [x]
-              (if (map? x)
-                (into {} (map (fn [[k v]] (if (string? k) [(keyword k) v] [k v])) x))
-                x))
-            m))
+  (transform-keys string? keyword m))
 
 (defn stringify-keys
   "Recursively transforms all map keys from keywords to strings."
   [m]
-  (postwalk (fn [x]
-              (if (map? x)
-                (into {} (map (fn [[k v]] (if (keyword? k) [(name k) v] [k v])) x))
-                x))
-            m))
+  (transform-keys keyword? name m))
 
 (defn prewalk-replace
   "Recursively transforms form by replacing keys in smap with their

@@ -10,9 +10,9 @@ import { listOf } from '../seqs.js';
 import { vectorOf } from '../vector.js';
 import { EMPTY_MAP } from '../hashmap.js';
 import { EMPTY_SET } from '../set.js';
-import { toStr } from '../print.js';
+import { toStr, CHAR_NAMES } from '../print.js';
 import { invoke1, invoke2 } from '../fns.js';
-import { UUID, parseInstant } from './values.js';
+import { uuidOf, parseInstant } from './values.js';
 import { defn, libraries, coreLib } from './lib.js';
 
 const readerError = (message) => new CljError('java.lang.RuntimeException', message);
@@ -20,7 +20,8 @@ const eof = () => readerError('EOF while reading');
 
 const WHITESPACE = /[\s,]/;
 const DELIMITERS = /[\s,()[\]{}"\\;]/;
-const CHAR_NAMES = { newline: '\n', space: ' ', tab: '\t', return: '\r', backspace: '\b', formfeed: '\f' };
+/** name -> character, for `\newline` and the like. */
+const NAMED_CHARS = Object.fromEntries(Object.entries(CHAR_NAMES).map(([c, name]) => [name, c]));
 const ESCAPES = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\' };
 const INT = /^([-+]?)(?:(0)|([1-9][0-9]*)|0[xX]([0-9A-Fa-f]+)|0([0-7]+)|([1-9][0-9]?)[rR]([0-9A-Za-z]+))(N)?$/;
 const RATIO = /^([-+]?[0-9]+)\/([0-9]+)$/;
@@ -132,7 +133,7 @@ class EdnReader {
     while (this.i < this.text.length && !DELIMITERS.test(this.text[this.i])) rest += this.text[this.i++];
     const token = first + rest;
     if (token.length === 1) return char(token);
-    if (CHAR_NAMES[token] !== undefined) return char(CHAR_NAMES[token]);
+    if (NAMED_CHARS[token] !== undefined) return char(NAMED_CHARS[token]);
     if (/^u[0-9A-Fa-f]{4}$/.test(token)) return char(String.fromCharCode(parseInt(token.slice(1), 16)));
     throw readerError(`Unsupported character: \\${token}`);
   }
@@ -181,8 +182,9 @@ class EdnReader {
     }
     if (tag.ns === null && tag.name === 'uuid') {
       if (typeof form !== 'string') throw readerError('UUID literal expects a string as its representation.');
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(form)) throw new CljError('IllegalArgumentException', `Invalid UUID string: ${form}`);
-      return new UUID(form.toLowerCase());
+      const uuid = uuidOf(form);
+      if (uuid === null) throw new CljError('IllegalArgumentException', `Invalid UUID string: ${form}`);
+      return uuid;
     }
     if (this.opts.default !== null) return invoke2(this.opts.default, tag, form);
     throw readerError(`No reader function for tag ${tagText}`);

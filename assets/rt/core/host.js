@@ -10,6 +10,7 @@ import { Char, Sym, char } from '../scalars.js';
 import { seq, next, toArray, listOf, hashOrdered, hashUnordered, ChunkBuffer, chunkCons } from '../seqs.js';
 import { CHUNKED_FIRST, CHUNKED_REST, CHUNKED_NEXT } from '../core-protocols.js';
 import { mapOf } from '../hashmap.js';
+import { CHAR_NAMES } from '../print.js';
 import { count } from '../colls.js';
 import { invoke1 } from '../fns.js';
 import { core, coreValue, coreLib } from './lib.js';
@@ -164,11 +165,10 @@ core('munge', { 1: (s) => (s instanceof Sym ? new Sym(null, mungeText(s.toString
 core('namespace-munge', { 1: (ns) => String(ns instanceof Sym ? ns.name : ns).replaceAll('-', '_') });
 
 const ESCAPES = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '"': '\\"', '\\': '\\\\', '\f': '\\f', '\b': '\\b' };
-const NAMES = { '\n': 'newline', '\t': 'tab', ' ': 'space', '\b': 'backspace', '\f': 'formfeed', '\r': 'return' };
 /** A map from characters to strings, as Clojure's `char-escape-string` is. */
 const charMap = (table) => mapOf(...Object.entries(table).flatMap(([c, s]) => [char(c), s]));
 coreValue('char-escape-string', charMap(ESCAPES));
-coreValue('char-name-string', charMap(NAMES));
+coreValue('char-name-string', charMap(CHAR_NAMES));
 
 // ---------------------------------------------------------------------------------------
 // Chunked seqs, for lazy seqs written in Clojure that produce a chunk at a time

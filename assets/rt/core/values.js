@@ -81,10 +81,12 @@ function randomUuid() {
 }
 core('random-uuid', { 0: randomUuid });
 core('uuid?', { 1: (x) => x instanceof UUID });
+/** The UUID `text` spells (8-4-4-4-12 hex digits), or null. */
+export const uuidOf = (text) => (UUID_TEXT.test(text) ? new UUID(text.toLowerCase()) : null);
 core('parse-uuid', {
   1: (s) => {
     if (typeof s !== 'string') throw castError(s, 'java.lang.String');
-    return UUID_TEXT.test(s) ? new UUID(s.toLowerCase()) : null;
+    return uuidOf(s);
   },
 });
 
