@@ -1,7 +1,7 @@
 // Patches: the Runtime that loads compiled patches (docs/patch-abi.md): the shared var
 // table, the code table with its dispatcher, each patch's constants and imports, try/catch.
 
-import { nu, CljError } from './errors.js';
+import { nu, CljError, overflow, divideByZero } from './errors.js';
 import { Type, classNamed, castError, isInstance } from './types.js';
 import { count, nth } from './colls.js';
 import { Sym, char, keyword, lookupIn } from './scalars.js';
@@ -10,7 +10,9 @@ import { vectorOf } from './vector.js';
 import { mapOf } from './hashmap.js';
 import { setOf } from './set.js';
 import { parseLong, longOfBig, dbl, makeRatio, BigNum, MAX_LONG, MIN_LONG } from './numbers.js';
-import { add, sub, mul, div, lt, gt, lte, gte, numEquiv, inc, dec } from './numbers.js';
+import {
+  add, sub, mul, div, quot, rem, mod, lt, gt, lte, gte, numEquiv, inc, dec,
+} from './numbers.js';
 import { equiv } from './equality.js';
 import { regex } from './regex.js';
 import { Var, Unbound, namespaceNamed } from './refs.js';
@@ -23,6 +25,7 @@ import { poll } from './interrupts.js';
 import { libraries, coreLib } from './core/lib.js';
 import { dynamicVarChanged } from './core/repl.js';
 import { UUID, instant } from './core/values.js';
+import { longOf, zeroP, posP, negP, evenP, oddP } from './core/arith.js';
 
 /** The names of module "rt"'s imports (besides the `vars` table). */
 export const rtImportNames = [
@@ -32,6 +35,10 @@ export const rtImportNames = [
   'add', 'sub', 'mul', 'div', 'lt', 'gt', 'lte', 'gte', 'num_eq', 'equiv',
   'lt_test', 'gt_test', 'lte_test', 'gte_test', 'num_eq_test', 'equiv_test',
   'inc', 'dec', 'keyword_get', 'keyword_get_or', 'countdown',
+  'long', 'long_box', 'long_box_big', 'long_unbox', 'long_overflow', 'divide_by_zero',
+  'long_divide_by_zero',
+  'quot', 'rem', 'mod', 'zero', 'pos', 'neg', 'even', 'odd',
+  'zero_test', 'pos_test', 'neg_test', 'even_test', 'odd_test',
   'fn_new', 'fn_arity', 'fn_capture', 'fn_captured', 'throw',
   'var_changed', 'is_unbound', 'try_catch', 'poll', 'field_get', 'field_set',
   'js_global', 'js_get', 'js_set', 'js_call', 'js_new',
@@ -224,6 +231,22 @@ export class Runtime {
       keyword_get: (k, m) => nu(lookupIn(m, k, null)),
       keyword_get_or: (k, m, nf) => nu(lookupIn(m, k, nf)),
       countdown: pollCountdown,
+      // primitive longs (i64 in wasm) crossing into the runtime and back
+      long: longOf,
+      long_box: (safeInteger) => safeInteger,
+      long_box_big: (big) => big,
+      long_unbox: (x) => BigInt(longOf(x)),
+      long_overflow: () => { throw overflow(); },
+      divide_by_zero: () => { throw divideByZero(); },
+      // Java's message for a primitive long division by zero (Clojure's quot and rem of longs)
+      long_divide_by_zero: () => { throw new CljError('ArithmeticException', '/ by zero'); },
+      quot, rem, mod,
+      zero: zeroP, pos: posP, neg: negP, even: evenP, odd: oddP,
+      zero_test: (x) => (zeroP(x) ? 1 : 0),
+      pos_test: (x) => (posP(x) ? 1 : 0),
+      neg_test: (x) => (negP(x) ? 1 : 0),
+      even_test: (x) => (evenP(x) ? 1 : 0),
+      odd_test: (x) => (oddP(x) ? 1 : 0),
       fn_new: (name, ncaptures) => fnNew(name, ncaptures, this.ns),
       fn_arity: fnArity,
       fn_capture: fnCapture,
@@ -307,10 +330,8 @@ export class Runtime {
       throw new Error(`unknown constant encoding: ${JSON.stringify(c)}`);
     }
     if ('long' in c) return parseLong(c.long);
-    if ('bigint' in c) {
-      const v = BigInt(c.bigint);
-      return v <= MAX_LONG && v >= MIN_LONG ? longOfBig(v) : new BigNum(v);
-    }
+    // `1N` is a clojure.lang.BigInt whatever its size (a long literal too big is one as well)
+    if ('bigint' in c) return new BigNum(BigInt(c.bigint));
     if ('double' in c) {
       const d = c.double;
       return dbl(typeof d === 'number' ? d : d === 'NaN' ? NaN : d === 'Infinity' ? Infinity : d === '-Infinity' ? -Infinity : Number(d));

@@ -1651,9 +1651,17 @@ impl Analyzer<'_> {
             }
             None => args,
         };
-        if let Some(op) = self.core_intrinsic(head, args.len()) {
+        if let Some(op) = self.core_intrinsic(head, args.len(), Intrinsic::for_core_fn) {
             let args = self.analyze_args(args.iter())?;
             return Ok(Node::Intrinsic { op, args });
+        }
+        if let Some(op) = self.core_intrinsic(head, args.len(), Intrinsic::for_core_chain) {
+            let mut args = self.analyze_args(args.iter())?.into_iter();
+            let first = args.next().expect("a chain has arguments");
+            return Ok(args.fold(first, |left, right| Node::Intrinsic {
+                op,
+                args: vec![left, right],
+            }));
         }
         if let FormKind::Keyword(_) = &head.kind
             && (1..=2).contains(&args.len())
@@ -1752,8 +1760,14 @@ impl Analyzer<'_> {
         Some(qualified)
     }
 
-    /// The intrinsic when `head` resolves to a `clojure.core` fn that has one.
-    fn core_intrinsic(&self, head: &Form, argc: usize) -> Option<Intrinsic> {
+    /// The intrinsic when `head` resolves to a `clojure.core` fn that has one
+    /// (as `lookup` finds it by name and argument count).
+    fn core_intrinsic(
+        &self,
+        head: &Form,
+        argc: usize,
+        lookup: fn(&str, usize) -> Option<Intrinsic>,
+    ) -> Option<Intrinsic> {
         let symbol = head.as_symbol()?;
         if symbol.ns.is_none() && self.is_local(&symbol.name) {
             return None;
@@ -1761,7 +1775,7 @@ impl Analyzer<'_> {
         let slot = self.namespaces.resolve_var(&self.ns, symbol)?;
         let var = self.namespaces.var(slot);
         (var.ns == CORE_NS)
-            .then(|| Intrinsic::for_core_fn(&var.name, argc))
+            .then(|| lookup(&var.name, argc))
             .flatten()
     }
 }

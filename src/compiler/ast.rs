@@ -33,6 +33,16 @@ pub enum Intrinsic {
     Dec,
     KeywordGet,
     KeywordGetOr,
+    /// `(long x)`.
+    Long,
+    Quot,
+    Rem,
+    Mod,
+    IsZero,
+    IsPos,
+    IsNeg,
+    IsEven,
+    IsOdd,
 }
 
 impl Intrinsic {
@@ -51,8 +61,47 @@ impl Intrinsic {
             ("=", 2) => Intrinsic::Equiv,
             ("inc", 1) => Intrinsic::Inc,
             ("dec", 1) => Intrinsic::Dec,
+            ("long", 1) => Intrinsic::Long,
+            ("quot", 2) => Intrinsic::Quot,
+            ("rem", 2) => Intrinsic::Rem,
+            ("mod", 2) => Intrinsic::Mod,
+            ("zero?", 1) => Intrinsic::IsZero,
+            ("pos?", 1) => Intrinsic::IsPos,
+            ("neg?", 1) => Intrinsic::IsNeg,
+            ("even?", 1) => Intrinsic::IsEven,
+            ("odd?", 1) => Intrinsic::IsOdd,
             _ => return None,
         })
+    }
+
+    /// Whether it is arithmetic that gives a long for longs (with
+    /// Clojure's overflow checks).
+    pub fn is_long_arithmetic(self) -> bool {
+        matches!(
+            self,
+            Intrinsic::Add
+                | Intrinsic::Sub
+                | Intrinsic::Mul
+                | Intrinsic::Inc
+                | Intrinsic::Dec
+                | Intrinsic::Quot
+                | Intrinsic::Rem
+                | Intrinsic::Mod
+        )
+    }
+
+    /// The intrinsic for `(name a b c ...)`, applied pairwise from the left
+    /// as Clojure's own inlining does: `(+ (+ a b) c)`.
+    pub fn for_core_chain(name: &str, argc: usize) -> Option<Intrinsic> {
+        match (name, argc) {
+            ("+" | "*" | "-", 3..) => Intrinsic::for_core_fn(name, 2),
+            _ => None,
+        }
+    }
+
+    /// Whether it is a comparison or a test of values (a boolean).
+    pub fn is_comparison(self) -> bool {
+        self.test_import_name().is_some()
     }
 
     /// The import that answers this comparison as an i32 (for an `if`'s
@@ -65,6 +114,11 @@ impl Intrinsic {
             Intrinsic::Gte => "gte_test",
             Intrinsic::NumEq => "num_eq_test",
             Intrinsic::Equiv => "equiv_test",
+            Intrinsic::IsZero => "zero_test",
+            Intrinsic::IsPos => "pos_test",
+            Intrinsic::IsNeg => "neg_test",
+            Intrinsic::IsEven => "even_test",
+            Intrinsic::IsOdd => "odd_test",
             _ => return None,
         })
     }
@@ -86,6 +140,15 @@ impl Intrinsic {
             Intrinsic::Dec => "dec",
             Intrinsic::KeywordGet => "keyword_get",
             Intrinsic::KeywordGetOr => "keyword_get_or",
+            Intrinsic::Long => "long",
+            Intrinsic::Quot => "quot",
+            Intrinsic::Rem => "rem",
+            Intrinsic::Mod => "mod",
+            Intrinsic::IsZero => "zero",
+            Intrinsic::IsPos => "pos",
+            Intrinsic::IsNeg => "neg",
+            Intrinsic::IsEven => "even",
+            Intrinsic::IsOdd => "odd",
         }
     }
 }
@@ -200,6 +263,82 @@ pub enum Node {
         op: Intrinsic,
         args: Vec<Node>,
     },
+}
+
+impl Node {
+    /// Calls `f` on each child node evaluated in the same wasm function: not
+    /// the bodies of nested fns, which are functions of their own (their
+    /// captures, loaded where the fn is made, are children).
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Node)) {
+        match self {
+            Node::Const(_)
+            | Node::Nil
+            | Node::Local(_)
+            | Node::Captured(_)
+            | Node::SelfRef
+            | Node::VarValue(_)
+            | Node::TheVar(_)
+            | Node::JsGlobal(_)
+            | Node::Def { init: None, .. } => {}
+            Node::Def {
+                init: Some(value), ..
+            }
+            | Node::SetVar { value, .. }
+            | Node::Throw(value)
+            | Node::JsGet { obj: value, .. }
+            | Node::FieldGet { obj: value, .. } => f(value),
+            Node::Try {
+                body,
+                catches,
+                finally,
+            } => {
+                f(body);
+                f(catches);
+                f(finally);
+            }
+            Node::JsSet { obj, value, .. } | Node::FieldSet { obj, value, .. } => {
+                f(obj);
+                f(value);
+            }
+            Node::JsCall { obj, args, .. } => {
+                f(obj);
+                f(args);
+            }
+            Node::JsNew { ctor, args } => {
+                f(ctor);
+                f(args);
+            }
+            Node::LetFn { bindings, body } => {
+                for (_, function) in bindings {
+                    function.captures.iter().for_each(&mut f);
+                }
+                f(body);
+            }
+            Node::If {
+                test,
+                then,
+                otherwise,
+            } => {
+                f(test);
+                f(then);
+                f(otherwise);
+            }
+            Node::Do { statements, ret } => {
+                statements.iter().for_each(&mut f);
+                f(ret);
+            }
+            Node::Let { bindings, body } | Node::Loop { bindings, body } => {
+                bindings.iter().for_each(|(_, value)| f(value));
+                f(body);
+            }
+            Node::Recur { args, .. } | Node::Intrinsic { args, .. } => args.iter().for_each(f),
+            Node::Fn(function) => function.captures.iter().for_each(f),
+            Node::Invoke { f: callee, args } => {
+                f(callee);
+                args.iter().for_each(f);
+            }
+        }
+    }
 }
 
 /// A fn value: its arities and the values it closes over.

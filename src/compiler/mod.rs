@@ -454,17 +454,21 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_loop_tests_comparisons_directly_and_polls_through_the_countdown() {
+    fn a_long_loop_runs_in_wasm_and_polls_through_the_countdown() {
         let mut compiler = Compiler::new();
         let code = "(loop [i 0] (if (< i 3) (recur (inc i)) [:a \"s\" (:k {:k i})]))";
         let patch = compile_all(&mut compiler, code).unwrap().remove(0);
         let imports = imports_of(&patch.wasm);
         let rt = |name: &str| imports.contains(&("rt".to_string(), name.to_string()));
+        // `i` is an i64: compared and incremented in wasm, boxed where it leaves
         assert!(
-            rt("lt_test") && rt("inc") && rt("keyword_get") && rt("poll"),
+            rt("long_box") && rt("long_overflow") && rt("keyword_get") && rt("poll"),
             "{imports:?}"
         );
-        assert!(!rt("truthy") && !rt("lt"), "{imports:?}");
+        assert!(
+            !rt("lt_test") && !rt("inc") && !rt("truthy") && !rt("lt"),
+            "{imports:?}"
+        );
         // The countdown comes after the constants, whose globals keep indices 0..n.
         let last = imports.last().unwrap();
         assert_eq!(last, &("rt".to_string(), "countdown".to_string()));
@@ -474,6 +478,18 @@ pub(crate) mod tests {
                 .iter()
                 .any(|(_, n)| n == "countdown")
         );
+    }
+
+    #[test]
+    fn a_loop_local_given_a_non_long_stays_boxed() {
+        let mut compiler = Compiler::new();
+        let code = "(loop [i 0 j 0] (if (< i 3) (recur (+ i 0.5) (inc j)) [i j (zero? j)]))";
+        let patch = compile_all(&mut compiler, code).unwrap().remove(0);
+        let imports = imports_of(&patch.wasm);
+        let rt = |name: &str| imports.contains(&("rt".to_string(), name.to_string()));
+        // `i` gets a double: the runtime compares and adds it; `j` stays an i64
+        assert!(rt("lt_test") && rt("add") && rt("long_box"), "{imports:?}");
+        assert!(!rt("inc") && !rt("zero"), "{imports:?}");
     }
 
     #[test]

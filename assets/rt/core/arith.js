@@ -120,17 +120,24 @@ core('not=', {
 core('identical?', { 2: (a, b) => a === b });
 core('hash', { 1: hasheq });
 
-core('zero?', { 1: (x) => isZero(x) });
-core('pos?', { 1: (x) => signum(x) > 0 });
-core('neg?', { 1: (x) => signum(x) < 0 });
+/** `zero?`, `pos?` and `neg?` (patch.js imports them for compiled code too). */
+export const zeroP = (x) => isZero(x);
+export const posP = (x) => signum(x) > 0;
+export const negP = (x) => signum(x) < 0;
+core('zero?', { 1: zeroP });
+core('pos?', { 1: posP });
+core('neg?', { 1: negP });
 /** An integer argument as a bigint, or Clojure's error. */
 const integerArg = (x) => {
   if (isLong(x)) return x;
   if (x instanceof BigNum) return x.v;
   throw illegalArgument(`Argument must be an integer: ${toStr(x)}`);
 };
-core('even?', { 1: (x) => { const v = integerArg(x); return typeof v === 'number' ? v % 2 === 0 : (BigInt(v) & 1n) === 0n; } });
-core('odd?', { 1: (x) => { const v = integerArg(x); return typeof v === 'number' ? v % 2 !== 0 : (BigInt(v) & 1n) !== 0n; } });
+/** `even?` and `odd?` (patch.js imports them for compiled code too). */
+export const evenP = (x) => { const v = integerArg(x); return typeof v === 'number' ? v % 2 === 0 : (BigInt(v) & 1n) === 0n; };
+export const oddP = (x) => !evenP(x);
+core('even?', { 1: evenP });
+core('odd?', { 1: oddP });
 
 core('number?', { 1: isNumber });
 core('integer?', { 1: isInteger });
@@ -151,7 +158,9 @@ core('numerator', { 1: (x) => { if (!(x instanceof Ratio)) throw castError(x, 'c
 core('denominator', { 1: (x) => { if (!(x instanceof Ratio)) throw castError(x, 'clojure.lang.Ratio'); return bigInteger(x.den); } });
 
 const charCode = (x) => (x instanceof Char ? x.c.charCodeAt(0) : null);
-core('long', { 1: (x) => toLong(x, 'long', MIN_LONG, MAX_LONG, charCode) });
+/** Clojure's `long` of a value (a char gives its code; out of range or not a number throws). */
+export const longOf = (x) => toLong(x, 'long', MIN_LONG, MAX_LONG, charCode);
+core('long', { 1: longOf });
 core('int', { 1: (x) => toLong(x, 'int', -2147483648n, 2147483647n, charCode) });
 core('short', { 1: (x) => toLong(x, 'short', -32768n, 32767n, charCode) });
 core('byte', { 1: (x) => toLong(x, 'byte', -128n, 127n, charCode) });

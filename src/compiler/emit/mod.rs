@@ -4,6 +4,7 @@
 //! (docs/patch-abi.md). Vars are read and written through the shared table,
 //! which is what makes redefinitions visible to earlier callers.
 
+mod longs;
 mod module;
 
 use wasm_encoder::{BlockType, HeapType, Instruction, ValType};
@@ -12,9 +13,11 @@ use super::ast::{Constant, FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
 use super::footprint::{Footprint, FootprintBuilder, Resource};
 use super::namespace::{Namespaces, Slot};
+use longs::{Kind, LongLocals, literal_long};
 use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder};
 
 const E: ValType = ValType::EXTERNREF;
+const I64: ValType = ValType::I64;
 /// The shared var table is the patch's only table.
 const VARS_TABLE: u32 = 0;
 
@@ -31,13 +34,14 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
         functions: Vec::new(),
         footprint: top_level.footprint.clone(),
     };
-    emitter.functions.push(FunctionEmitter::new(0));
+    let longs = LongLocals::infer(&top_level.body, &[]);
+    emitter
+        .functions
+        .push(FunctionEmitter::new(0, top_level.local_count, 0, longs));
     emitter.emit(&top_level.body);
     let run = emitter.functions.pop().expect("pushed above");
     let type_index = emitter.module.type_of(vec![], vec![E]);
-    let entry = emitter
-        .module
-        .add_function(run.finish(type_index, top_level.local_count));
+    let entry = emitter.module.add_function(run.finish(type_index));
     Emitted {
         wasm: emitter
             .module
@@ -53,6 +57,14 @@ struct Emitter {
     footprint: FootprintBuilder,
 }
 
+/// A `loop` (or fn arity) that `recur` jumps back to.
+struct RecurTarget {
+    /// The depth of its wasm `loop`.
+    depth: u32,
+    /// Its copy of the poll countdown (`emit_poll_countdown`), made by its first `recur`.
+    countdown: Option<u32>,
+}
+
 /// The code of one wasm function in progress.
 struct FunctionEmitter {
     body: Vec<Instruction<'static>>,
@@ -60,17 +72,31 @@ struct FunctionEmitter {
     local_base: u32,
     /// Open blocks (`if`, `loop`) around the instruction being emitted.
     depth: u32,
-    /// For each enclosing recur target: the depth of its `loop`.
-    recur_depths: Vec<u32>,
+    /// The enclosing recur targets, innermost last.
+    recur_targets: Vec<RecurTarget>,
+    /// How many `LocalId`s the function has, and how many are parameters.
+    local_count: u32,
+    params: u32,
+    /// The locals that hold primitive longs.
+    longs: LongLocals,
+    /// Scratch locals the emitter added after the `LocalId`s, by type.
+    scratch: Vec<ValType>,
+    /// Scratch locals free for reuse.
+    free_scratch: Vec<u32>,
 }
 
 impl FunctionEmitter {
-    fn new(local_base: u32) -> Self {
+    fn new(local_base: u32, local_count: u32, params: u32, longs: LongLocals) -> Self {
         FunctionEmitter {
             body: Vec::new(),
             local_base,
             depth: 0,
-            recur_depths: Vec::new(),
+            recur_targets: Vec::new(),
+            local_count,
+            params,
+            longs,
+            scratch: Vec::new(),
+            free_scratch: Vec::new(),
         }
     }
 
@@ -78,13 +104,40 @@ impl FunctionEmitter {
         self.local_base + id.0
     }
 
-    /// The finished function; `extra_locals` are the locals that are not
-    /// parameters (`LocalId`s count parameters too).
-    fn finish(mut self, type_index: u32, extra_locals: u32) -> DefinedFunction {
+    /// A scratch local of type `ty`: a released one when there is one (a
+    /// long chain of arithmetic must not grow the function's locals).
+    fn scratch(&mut self, ty: ValType) -> u32 {
+        let first = self.local_base + self.local_count;
+        let free = self
+            .free_scratch
+            .iter()
+            .position(|&index| self.scratch[(index - first) as usize] == ty);
+        if let Some(position) = free {
+            return self.free_scratch.swap_remove(position);
+        }
+        self.scratch.push(ty);
+        first + self.scratch.len() as u32 - 1
+    }
+
+    /// Scratch locals whose values are no longer needed.
+    fn release(&mut self, locals: &[u32]) {
+        self.free_scratch.extend_from_slice(locals);
+    }
+
+    /// The finished function: its locals beyond the parameters are the
+    /// `LocalId`s (primitive longs as `i64`) and then the scratch locals.
+    fn finish(mut self, type_index: u32) -> DefinedFunction {
         self.body.push(Instruction::End);
+        let mut locals: Vec<ValType> = (self.params..self.local_count)
+            .map(|id| match self.longs.contains(LocalId(id)) {
+                true => I64,
+                false => E,
+            })
+            .collect();
+        locals.extend(self.scratch);
         DefinedFunction {
             type_index,
-            extra_locals,
+            locals,
             body: self.body,
         }
     }
@@ -104,7 +157,27 @@ impl Emitter {
         self.push(Instruction::Call(index));
     }
 
+    fn kind(&self, node: &Node) -> Kind {
+        self.functions
+            .last()
+            .expect("always inside a function")
+            .longs
+            .kind(node)
+    }
+
     fn emit(&mut self, node: &Node) {
+        let computes_long = match node {
+            // `(long x)` of a boxed `x` stays boxed: one call of the runtime's `long`
+            Node::Intrinsic {
+                op: Intrinsic::Long,
+                args,
+            } => args.iter().all(|arg| self.kind(arg) != Kind::Boxed),
+            Node::Intrinsic { .. } | Node::If { .. } | Node::Let { .. } | Node::Do { .. } => true,
+            _ => false,
+        };
+        if computes_long && self.kind(node) == Kind::Long {
+            return self.emit_boxed_long(node);
+        }
         match node {
             Node::Const(value) => self.emit_const(value),
             Node::Nil => self.emit_nil(),
@@ -162,6 +235,9 @@ impl Emitter {
     fn emit_local(&mut self, id: LocalId) {
         let index = self.out().local(id);
         self.push(Instruction::LocalGet(index));
+        if self.out().longs.contains(id) {
+            self.emit_box();
+        }
     }
 
     /// A captured value is read from the running fn (`self`, local 0).
@@ -295,6 +371,17 @@ impl Emitter {
     /// answer as a number at once, anything else is tested by `truthy`.
     fn emit_test(&mut self, test: &Node) {
         if let Node::Intrinsic { op, args } = test
+            && self.out().longs.compares_longs(*op, args)
+        {
+            return self.emit_long_comparison(*op, args);
+        }
+        if self.kind(test) == Kind::Long {
+            // a long is always true, once computed (it may throw)
+            self.emit_long(test);
+            self.push(Instruction::Drop);
+            return self.push(Instruction::I32Const(1));
+        }
+        if let Node::Intrinsic { op, args } = test
             && let Some(name) = op.test_import_name()
         {
             for arg in args {
@@ -316,9 +403,17 @@ impl Emitter {
 
     fn emit_bindings(&mut self, bindings: &[(LocalId, Node)]) {
         for (id, value) in bindings {
-            self.emit(value);
+            self.emit_for_local(*id, value);
             let index = self.out().local(*id);
             self.push(Instruction::LocalSet(index));
+        }
+    }
+
+    /// `value` as local `id` holds it: a primitive long or a boxed value.
+    fn emit_for_local(&mut self, id: LocalId, value: &Node) {
+        match self.out().longs.contains(id) {
+            true => self.emit_long(value),
+            false => self.emit(value),
         }
     }
 
@@ -334,23 +429,30 @@ impl Emitter {
 
     /// `body` inside a wasm `loop` that `recur` branches back to.
     fn emit_recur_target(&mut self, body: &Node) {
+        let start = self.out().body.len();
         self.push(Instruction::Loop(BlockType::Result(E)));
         let out = self.out();
         out.depth += 1;
         let depth = out.depth;
-        out.recur_depths.push(depth);
+        out.recur_targets.push(RecurTarget {
+            depth,
+            countdown: None,
+        });
         self.emit(body);
         let out = self.out();
-        out.recur_depths.pop();
+        let target = out.recur_targets.pop().expect("pushed above");
         out.depth -= 1;
         self.push(Instruction::End);
+        if let Some(countdown) = target.countdown {
+            self.keep_countdown(start, countdown);
+        }
     }
 
     /// Evaluates every argument first (they may read the old bindings), then
     /// rebinds and jumps to the loop head.
     fn emit_recur(&mut self, targets: &[LocalId], args: &[Node]) {
-        for arg in args {
-            self.emit(arg);
+        for (id, arg) in targets.iter().zip(args) {
+            self.emit_for_local(*id, arg);
         }
         for id in targets.iter().rev() {
             let index = self.out().local(*id);
@@ -358,33 +460,66 @@ impl Emitter {
         }
         self.emit_poll_countdown();
         let out = self.out();
-        let loop_depth = *out
-            .recur_depths
+        let loop_depth = out
+            .recur_targets
             .last()
-            .expect("the analyzer checked recur has a target");
+            .expect("the analyzer checked recur has a target")
+            .depth;
         let relative = out.depth - loop_depth;
         self.push(Instruction::Br(relative));
     }
 
     /// Every loop iteration passes a `recur`: the one place a runaway loop can
     /// notice the user's interrupt. Calling out to the runtime's `poll` costs
-    /// as much as a small loop body, so each `recur` counts the shared
-    /// `countdown` global down and polls when it reaches zero (every
-    /// `POLL_EVERY` iterations: microseconds apart).
+    /// as much as a small loop body, so each `recur` counts a countdown down
+    /// and polls when it reaches zero (every `POLL_EVERY` iterations:
+    /// microseconds apart). The countdown is the runtime's `countdown`
+    /// global, shared by all patches so that short loops run over and over
+    /// count too; a loop works on a local copy of it (a global costs a memory
+    /// access each time), taken as it starts and stored back as it ends.
     fn emit_poll_countdown(&mut self) {
-        let countdown = self.module.countdown();
-        self.push(Instruction::GlobalGet(countdown));
+        let out = self.out();
+        let target = out
+            .recur_targets
+            .last()
+            .expect("the analyzer checked recur has a target");
+        let countdown = match target.countdown {
+            Some(index) => index,
+            None => {
+                let index = out.scratch(ValType::I32);
+                out.recur_targets.last_mut().expect("checked").countdown = Some(index);
+                index
+            }
+        };
+        self.push(Instruction::LocalGet(countdown));
         self.push(Instruction::I32Eqz);
         self.push(Instruction::If(BlockType::Empty));
         self.push(Instruction::I32Const(POLL_EVERY));
-        self.push(Instruction::GlobalSet(countdown));
+        self.push(Instruction::LocalSet(countdown));
         self.call_runtime("poll", vec![], vec![]);
         self.push(Instruction::Else);
-        self.push(Instruction::GlobalGet(countdown));
+        self.push(Instruction::LocalGet(countdown));
         self.push(Instruction::I32Const(1));
         self.push(Instruction::I32Sub);
-        self.push(Instruction::GlobalSet(countdown));
+        self.push(Instruction::LocalSet(countdown));
         self.push(Instruction::End);
+    }
+
+    /// Loads the loop's countdown from the global before the loop that
+    /// starts at instruction `start`, and stores it back after it (a loop
+    /// left by a throw does not: the next loop polls a little later).
+    fn keep_countdown(&mut self, start: usize, countdown: u32) {
+        let global = self.module.countdown();
+        let body = &mut self.out().body;
+        body.splice(
+            start..start,
+            [
+                Instruction::GlobalGet(global),
+                Instruction::LocalSet(countdown),
+            ],
+        );
+        body.push(Instruction::LocalGet(countdown));
+        body.push(Instruction::GlobalSet(global));
     }
 
     /// Emits each arity as a function of its own, then the code that makes the
@@ -422,13 +557,14 @@ impl Emitter {
     /// One arity as a wasm function `(self, params...) -> value`; returns its
     /// index among the patch's defined functions.
     fn emit_arity(&mut self, arity: &FnArity) -> u32 {
-        self.functions.push(FunctionEmitter::new(1));
+        let params = arity.params.len() as u32;
+        let longs = LongLocals::infer(&arity.body, &arity.params);
+        self.functions
+            .push(FunctionEmitter::new(1, arity.local_count, params, longs));
         self.emit_recur_target(&arity.body);
         let code = self.functions.pop().expect("pushed above");
-        let params = arity.params.len() as u32;
         let type_index = self.module.type_of(vec![E; params as usize + 1], vec![E]);
-        let function = code.finish(type_index, arity.local_count.saturating_sub(params));
-        self.module.add_function(function)
+        self.module.add_function(code.finish(type_index))
     }
 
     fn emit_invoke(&mut self, f: &Node, args: &[Node]) {
@@ -515,12 +651,352 @@ impl Emitter {
     }
 
     fn emit_intrinsic(&mut self, op: Intrinsic, args: &[Node]) {
+        if self.out().longs.compares_longs(op, args) {
+            // the boolean of a comparison done in wasm
+            self.emit_long_comparison(op, args);
+            self.push(Instruction::If(BlockType::Result(E)));
+            self.emit_const(&Constant::Bool(true));
+            self.push(Instruction::Else);
+            self.emit_const(&Constant::Bool(false));
+            return self.push(Instruction::End);
+        }
         for arg in args {
             self.emit(arg);
         }
         self.call_runtime(op.import_name(), vec![E; args.len()], vec![E]);
     }
 }
+
+/// Primitive longs (see `longs`): `emit_long` leaves an `i64` where
+/// `emit` leaves a boxed value.
+impl Emitter {
+    /// `node`, of kind `Long` or `Never`, as an `i64`.
+    fn emit_long(&mut self, node: &Node) {
+        match node {
+            Node::Const(value) => {
+                let value = literal_long(value).expect("kind checked a long literal");
+                self.push(Instruction::I64Const(value));
+            }
+            Node::Local(id) => {
+                let index = self.out().local(*id);
+                self.push(Instruction::LocalGet(index));
+            }
+            Node::Intrinsic { op, args } => self.emit_long_intrinsic(*op, args),
+            Node::If {
+                test,
+                then,
+                otherwise,
+            } => {
+                self.emit_test(test);
+                self.push(Instruction::If(BlockType::Result(I64)));
+                self.out().depth += 1;
+                self.emit_long(then);
+                self.push(Instruction::Else);
+                self.emit_long(otherwise);
+                self.push(Instruction::End);
+                self.out().depth -= 1;
+            }
+            Node::Do { statements, ret } => {
+                for statement in statements {
+                    self.emit(statement);
+                    self.push(Instruction::Drop);
+                }
+                self.emit_long(ret);
+            }
+            Node::Let { bindings, body } => {
+                self.emit_bindings(bindings);
+                self.emit_long(body);
+            }
+            // `recur` or `throw`: no value comes back
+            never => {
+                self.emit(never);
+                self.push(Instruction::Unreachable);
+            }
+        }
+    }
+
+    /// A long computed in wasm, boxed for the runtime.
+    fn emit_boxed_long(&mut self, node: &Node) {
+        self.emit_long(node);
+        self.emit_box();
+    }
+
+    /// Boxes the `i64` on the stack as the runtime's long: a number when it is
+    /// a safe integer (through `long_box`, which takes an `f64`), else a
+    /// bigint (through `long_box_big`, which takes the `i64` itself).
+    fn emit_box(&mut self) {
+        let value = self.out().scratch(I64);
+        self.push(Instruction::LocalTee(value));
+        self.push(Instruction::I64Const(MAX_SAFE_INTEGER));
+        self.push(Instruction::I64Add);
+        self.push(Instruction::I64Const(2 * MAX_SAFE_INTEGER));
+        self.push(Instruction::I64LeU);
+        self.push(Instruction::If(BlockType::Result(E)));
+        self.push(Instruction::LocalGet(value));
+        self.push(Instruction::F64ConvertI64S);
+        self.call_runtime("long_box", vec![ValType::F64], vec![E]);
+        self.push(Instruction::Else);
+        self.push(Instruction::LocalGet(value));
+        self.call_runtime("long_box_big", vec![I64], vec![E]);
+        self.push(Instruction::End);
+        self.out().release(&[value]);
+    }
+
+    /// Long arithmetic with Clojure's overflow checks, and `(long x)`.
+    fn emit_long_intrinsic(&mut self, op: Intrinsic, args: &[Node]) {
+        match (op, args) {
+            (Intrinsic::Long, [arg]) => match self.kind(arg) {
+                Kind::Boxed => {
+                    self.emit(arg);
+                    self.call_runtime("long_unbox", vec![E], vec![I64]);
+                }
+                _ => self.emit_long(arg),
+            },
+            (Intrinsic::Inc, [arg]) => self.emit_add_constant(arg, 1),
+            (Intrinsic::Dec, [arg]) => self.emit_add_constant(arg, -1),
+            (Intrinsic::Add, [a, Node::Const(b)]) if literal_long(b).is_some() => {
+                self.emit_add_constant(a, literal_long(b).expect("checked"));
+            }
+            (Intrinsic::Sub, [a, Node::Const(b)])
+                if literal_long(b).is_some_and(|b| b != i64::MIN) =>
+            {
+                self.emit_add_constant(a, -literal_long(b).expect("checked"));
+            }
+            (_, [a, b]) => {
+                self.emit_long(a);
+                let x = self.out().scratch(I64);
+                self.push(Instruction::LocalSet(x));
+                self.emit_long(b);
+                let y = self.out().scratch(I64);
+                self.push(Instruction::LocalSet(y));
+                match op {
+                    Intrinsic::Add => self.emit_checked_add(x, y),
+                    Intrinsic::Sub => self.emit_checked_sub(x, y),
+                    Intrinsic::Mul => self.emit_checked_mul(x, y),
+                    Intrinsic::Quot => self.emit_quot(x, y),
+                    Intrinsic::Rem => self.emit_rem(x, y),
+                    Intrinsic::Mod => self.emit_mod(x, y),
+                    _ => unreachable!("kind admits only these long intrinsics"),
+                }
+                self.out().release(&[x, y]);
+            }
+            _ => unreachable!("kind admits only these long intrinsics"),
+        }
+    }
+
+    /// `arg + constant`, throwing where the sum leaves the long range.
+    fn emit_add_constant(&mut self, arg: &Node, constant: i64) {
+        self.emit_long(arg);
+        if constant == 0 {
+            return;
+        }
+        let x = self.out().scratch(I64);
+        self.push(Instruction::LocalTee(x));
+        if constant > 0 {
+            self.push(Instruction::I64Const(i64::MAX - constant));
+            self.push(Instruction::I64GtS);
+        } else {
+            self.push(Instruction::I64Const(i64::MIN - constant));
+            self.push(Instruction::I64LtS);
+        }
+        self.emit_overflow_if();
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::I64Const(constant));
+        self.push(Instruction::I64Add);
+        self.out().release(&[x]);
+    }
+
+    /// `x + y`: it overflowed when the sum's sign differs from both `x`'s
+    /// and `y`'s.
+    fn emit_checked_add(&mut self, x: u32, y: u32) {
+        let sum = self.out().scratch(I64);
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Add);
+        self.push(Instruction::LocalSet(sum));
+        self.emit_sign_differs(x, sum);
+        self.emit_sign_differs(y, sum);
+        self.push(Instruction::I64And);
+        self.push(Instruction::I64Const(0));
+        self.push(Instruction::I64LtS);
+        self.emit_overflow_if();
+        self.push(Instruction::LocalGet(sum));
+        self.out().release(&[sum]);
+    }
+
+    /// `x - y`: it overflowed when `x` and `y` differ in sign and the
+    /// difference's sign differs from `x`'s.
+    fn emit_checked_sub(&mut self, x: u32, y: u32) {
+        let difference = self.out().scratch(I64);
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Sub);
+        self.push(Instruction::LocalSet(difference));
+        self.emit_sign_differs(x, y);
+        self.emit_sign_differs(x, difference);
+        self.push(Instruction::I64And);
+        self.push(Instruction::I64Const(0));
+        self.push(Instruction::I64LtS);
+        self.emit_overflow_if();
+        self.push(Instruction::LocalGet(difference));
+        self.out().release(&[difference]);
+    }
+
+    /// `a ^ b`: negative when the two differ in sign.
+    fn emit_sign_differs(&mut self, a: u32, b: u32) {
+        self.push(Instruction::LocalGet(a));
+        self.push(Instruction::LocalGet(b));
+        self.push(Instruction::I64Xor);
+    }
+
+    /// `x * y`, checked as Clojure's `Numbers.multiply` does: `MIN * negative`
+    /// overflows, and otherwise the product divided by `y` must give `x`
+    /// back (the division cannot trap: `y` is not 0, and `MIN / -1` would
+    /// need `x` to be `MIN`, caught first).
+    fn emit_checked_mul(&mut self, x: u32, y: u32) {
+        let product = self.out().scratch(I64);
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::I64Const(i64::MIN));
+        self.push(Instruction::I64Eq);
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Const(0));
+        self.push(Instruction::I64LtS);
+        self.push(Instruction::I32And);
+        self.emit_overflow_if();
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Mul);
+        self.push(Instruction::LocalSet(product));
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Eqz);
+        self.push(Instruction::If(BlockType::Result(ValType::I32)));
+        self.push(Instruction::I32Const(0));
+        self.push(Instruction::Else);
+        self.push(Instruction::LocalGet(product));
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64DivS);
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::I64Ne);
+        self.push(Instruction::End);
+        self.emit_overflow_if();
+        self.push(Instruction::LocalGet(product));
+        self.out().release(&[product]);
+    }
+
+    /// Throws when `y` is 0: Java's `/ by zero` from `quot` and `rem` of
+    /// primitive longs (Clojure's primitive path), `Divide by zero` from `mod`
+    /// (a fn of boxed numbers in Clojure).
+    fn emit_divisor_check(&mut self, y: u32, error: &'static str) {
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Eqz);
+        self.push(Instruction::If(BlockType::Empty));
+        self.call_runtime(error, vec![], vec![]);
+        self.push(Instruction::Unreachable);
+        self.push(Instruction::End);
+    }
+
+    /// `(quot x y)`: Java's long division, where `MIN / -1` is `MIN` (wasm's
+    /// division traps there, so -1 divides by negating, wrapping as Java does).
+    fn emit_quot(&mut self, x: u32, y: u32) {
+        self.emit_divisor_check(y, "long_divide_by_zero");
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Const(-1));
+        self.push(Instruction::I64Eq);
+        self.push(Instruction::If(BlockType::Result(I64)));
+        self.push(Instruction::I64Const(0));
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::I64Sub);
+        self.push(Instruction::Else);
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64DivS);
+        self.push(Instruction::End);
+    }
+
+    /// `(rem x y)`: the remainder with `x`'s sign (wasm's `rem_s` is Java's
+    /// `%`, `MIN rem -1` included).
+    fn emit_rem(&mut self, x: u32, y: u32) {
+        self.emit_divisor_check(y, "long_divide_by_zero");
+        self.emit_remainder(x, y);
+    }
+
+    fn emit_remainder(&mut self, x: u32, y: u32) {
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64RemS);
+    }
+
+    /// `(mod x y)`: as Clojure defines it, the remainder, plus `y` when it is
+    /// not 0 and `x` and `y` are not both positive or both not (the sum cannot
+    /// overflow: the remainder is smaller than `y` and of the other sign).
+    fn emit_mod(&mut self, x: u32, y: u32) {
+        self.emit_divisor_check(y, "divide_by_zero");
+        self.emit_remainder(x, y);
+        let remainder = self.out().scratch(I64);
+        self.push(Instruction::LocalTee(remainder));
+        self.push(Instruction::I64Const(0));
+        self.push(Instruction::I64Ne);
+        self.push(Instruction::LocalGet(x));
+        self.push(Instruction::I64Const(0));
+        self.push(Instruction::I64GtS);
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Const(0));
+        self.push(Instruction::I64GtS);
+        self.push(Instruction::I32Ne);
+        self.push(Instruction::I32And);
+        self.push(Instruction::If(BlockType::Result(I64)));
+        self.push(Instruction::LocalGet(remainder));
+        self.push(Instruction::LocalGet(y));
+        self.push(Instruction::I64Add);
+        self.push(Instruction::Else);
+        self.push(Instruction::LocalGet(remainder));
+        self.push(Instruction::End);
+        self.out().release(&[remainder]);
+    }
+
+    /// Throws Clojure's long overflow error when the i32 on the stack is 1.
+    fn emit_overflow_if(&mut self) {
+        self.push(Instruction::If(BlockType::Empty));
+        self.call_runtime("long_overflow", vec![], vec![]);
+        self.push(Instruction::Unreachable);
+        self.push(Instruction::End);
+    }
+
+    /// A comparison of two longs, or a test of one, as an i32 (the arguments
+    /// are longs).
+    fn emit_long_comparison(&mut self, op: Intrinsic, args: &[Node]) {
+        for arg in args {
+            self.emit_long(arg);
+        }
+        let instructions: &[Instruction<'static>] = match op {
+            Intrinsic::Lt => &[Instruction::I64LtS],
+            Intrinsic::Gt => &[Instruction::I64GtS],
+            Intrinsic::Lte => &[Instruction::I64LeS],
+            Intrinsic::Gte => &[Instruction::I64GeS],
+            Intrinsic::NumEq | Intrinsic::Equiv => &[Instruction::I64Eq],
+            Intrinsic::IsZero => &[Instruction::I64Eqz],
+            Intrinsic::IsPos => &[Instruction::I64Const(0), Instruction::I64GtS],
+            Intrinsic::IsNeg => &[Instruction::I64Const(0), Instruction::I64LtS],
+            Intrinsic::IsEven => &[
+                Instruction::I64Const(1),
+                Instruction::I64And,
+                Instruction::I64Eqz,
+            ],
+            Intrinsic::IsOdd => &[
+                Instruction::I64Const(1),
+                Instruction::I64And,
+                Instruction::I32WrapI64,
+            ],
+            _ => unreachable!("compares_longs admits only comparisons"),
+        };
+        for instruction in instructions {
+            self.push(instruction.clone());
+        }
+    }
+}
+
+/// 2^53 - 1: the largest long the runtime keeps as a JS number.
+const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
 /// Loop iterations between two polls for an interrupt (`emit_poll_countdown`).
 const POLL_EVERY: i32 = 1024;

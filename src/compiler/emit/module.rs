@@ -22,8 +22,8 @@ type Signature = (Vec<ValType>, Vec<ValType>);
 /// because `ref.func` indices depend on how many imports there end up being.
 pub struct DefinedFunction {
     pub type_index: u32,
-    /// Locals beyond the parameters, all `externref`.
-    pub extra_locals: u32,
+    /// The types of the locals beyond the parameters, in order.
+    pub locals: Vec<ValType>,
     pub body: Vec<Instruction<'static>>,
 }
 
@@ -173,7 +173,7 @@ impl ModuleBuilder {
 
         let mut code = CodeSection::new();
         for function in &self.functions {
-            let mut body = Function::new([(function.extra_locals, E)]);
+            let mut body = Function::new_with_locals_types(function.locals.iter().copied());
             for instruction in &function.body {
                 body.instruction(&relocate(instruction, imported, countdown));
             }

@@ -1,0 +1,131 @@
+;; Numbers: longs that the compiler keeps in wasm (loop and let locals, arithmetic and
+;; comparisons on them), with Clojure's overflow checks, division rules and boxing.
+;; Built into numbers.jsonl by tools/corpus.py from a JVM Clojure 1.11 nREPL server.
+
+;;; a-loop-counts-in-longs
+(loop [i 0] (if (< i 1000) (recur (inc i)) i))
+
+(loop [i 10 acc 1] (if (zero? i) acc (recur (dec i) (* acc i))))
+
+(loop [i 0 evens 0 odds 0] (if (< i 7) (recur (inc i) (if (even? i) (inc evens) evens) (if (odd? i) (inc odds) odds)) [evens odds]))
+
+;;; a-loop-local-given-a-double-is-a-double
+(loop [i 0] (if (< i 2) (recur (+ i 0.5)) i))
+
+(loop [i 0 j 0] (if (< j 3) (recur (+ i 1.5) (inc j)) [i j]))
+
+;;; long-overflow-throws
+;; error: long overflow
+(loop [i 9223372036854775800] (recur (+ i 3)))
+
+;; error: long overflow
+(let [x 9223372036854775807] (inc x))
+
+;; error: long overflow
+(let [x -9223372036854775808] (dec x))
+
+;; error: long overflow
+(let [x -9223372036854775808] (- x 1))
+
+;; error: long overflow
+(let [x 1 y -9223372036854775808] (- x y))
+
+;; error: long overflow
+(let [a 3037000500] (* a a))
+
+;; error: long overflow
+(let [a -1] (* a -9223372036854775808))
+
+;; error: long overflow
+(let [a -9223372036854775808] (* a -1))
+
+;; error: long overflow
+(let [a 4611686018427387904 b 4611686018427387904] (+ a b))
+
+;;; up-to-the-edge-of-the-range
+(loop [i 9223372036854775800] (if (< i 9223372036854775807) (recur (inc i)) i))
+
+(let [a 3037000499] (* a a))
+
+(let [a -9223372036854775808] [(* a 1) (+ a 0) (- a -1) (* 1 a) (inc a)])
+
+(let [a 4611686018427387903 b 4611686018427387904] (+ a b))
+
+;;; beyond-the-safe-integers
+(let [x 9007199254740991] [(inc x) (+ x 2) (* x 2) (- (- x) 2) (= (inc x) 9007199254740992)])
+
+(let [x 9007199254740993] [x (inc x) (dec x) (* x 2) (quot x 2) (rem x 10)])
+
+(loop [i 9007199254740990 xs []] (if (< i 9007199254740995) (recur (inc i) (conj xs i)) xs))
+
+;;; quot-rem-and-mod
+(let [a 7 b 2] [(quot a b) (rem a b) (mod a b) (quot (- a) b) (rem (- a) b) (mod (- a) b)])
+
+(let [a 7 b -2] [(quot a b) (rem a b) (mod a b) (mod (- a) b)])
+
+(let [a -8 b 2] [(mod a b) (rem a b) (mod 0 b)])
+
+(let [a -9223372036854775808 b -1] [(quot a b) (rem a b) (mod a b)])
+
+;; error: / by zero
+(let [a 1 b 0] (quot a b))
+
+;; error: / by zero
+(let [a 1 b 0] (rem a b))
+
+;; error: / by zero
+(quot 1 0)
+
+;; error: Divide by zero
+(let [q (fn [a b] (quot a b))] (q 1 0))
+
+;; error: Divide by zero
+(let [a 1 b 0] (mod a b))
+
+;;; tests-and-comparisons-of-longs
+(let [a 5 b 7] [(< a b) (> a b) (<= a 5) (>= a 6) (= a b) (== a 5) (zero? a) (pos? a) (neg? a) (even? a) (odd? a)])
+
+(let [a -3] [(pos? a) (neg? a) (even? a) (odd? a) (zero? (+ a 3))])
+
+(let [x 1] [(= x 1.0) (== x 1.0) (< x 1.5) (get {1 :a} x) (= x 1N)])
+
+;;; arithmetic-mixing-longs-and-others
+(let [a 5 b 7] [(- a b) (* a b) (+ a b) (inc a) (dec b) (+ a 0.5) (/ a b) (* a 1.0) (+ a 1/2) (+ a 1N)])
+
+(let [a 6] [(/ a 2) (/ a 4) (quot a 4.0) (rem a 4.0) (mod a 4.0)])
+
+;;; arithmetic-with-many-arguments
+(let [a 1 b 2] [(+ a b 3 4) (- 10 a b 3) (* a b 3 4) (+ a b 0.5) (* 2 a b 1/3)])
+
+;; error: long overflow
+(let [a 9223372036854775806] (+ a 1 1))
+
+;;; long-coerces
+(let [n (long 3.7) m (long \a) k (long 9007199254740993N)] [n m k (inc n)])
+
+(dotimes [i (long 3)] (print i))
+
+;; error: ClassCastException
+(let [n (long "a")] n)
+
+;;; a-long-local-leaves-for-the-runtime-boxed
+(loop [i 0 fs []] (if (< i 3) (recur (inc i) (conj fs (fn [] i))) (mapv #(%) fs)))
+
+(let [x (if (pos? 1) 1 2) y (let [z 5] (* z 2))] [(inc x) y (str x y) (class x)])
+
+(let [x 3] (def from-a-let x) (+ from-a-let 1))
+
+;; error: no
+(let [x (if false 1 (throw (ex-info "no" {})))] x)
+
+;;; dotimes-counts-with-longs
+(let [n 5 acc (volatile! [])] (dotimes [i n] (vswap! acc conj (* i i))) @acc)
+
+(let [xs [:a :b :c] out (volatile! [])] (dotimes [i (count xs)] (vswap! out conj (nth xs i))) @out)
+
+;;; bigint-literals-are-bigints
+[1N (class 1N) (+ 5 1N) (* 2 3N) (inc 1N) (/ 1N 2) (quot 7N 2) (long 1N) (str 1N)]
+
+[(= 1 1N) (== 1 1N) (= (hash 1N) (hash 1)) (get {1 :a} 1N) {1N :a} (integer? 1N) (compare 1N 2) (max 1N 2)]
+
+[9223372036854775808 (- 9223372036854775808 1) (class (- 9223372036854775808 1)) (bigint 5) (class (bigint 5))]

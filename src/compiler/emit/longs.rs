@@ -1,0 +1,201 @@
+//! Primitive longs: which locals of one wasm function can live as `i64`s,
+//! and which expressions then yield an `i64` rather than a boxed value.
+//!
+//! A `let` or `loop` local is a primitive long when every value it is ever
+//! given is one: a long literal, another such local, `(long x)`, or `+`, `-`,
+//! `*`, `inc`, `dec` of such values (the `loop`'s `recur`s included). That is
+//! Clojure's own rule for primitive locals (a `loop` whose `recur` passes a
+//! non-long gets a boxed local). Such arithmetic and comparisons then run in
+//! wasm, with Clojure's overflow checks, and a value is boxed only where it
+//! leaves for the runtime. Fn parameters stay boxed: callers pass any value.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use super::super::ast::{Constant, Intrinsic, LocalId, Node};
+
+/// What an expression leaves on the wasm stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A primitive long (`i64`).
+    Long,
+    /// Nothing: it jumps (`recur`) or throws, so it fits any context.
+    Never,
+    /// A boxed value (`externref`).
+    Boxed,
+}
+
+impl Kind {
+    fn long_or_never(self) -> bool {
+        self != Kind::Boxed
+    }
+}
+
+/// The primitive-long locals of one wasm function.
+#[derive(Debug, Default)]
+pub struct LongLocals {
+    locals: HashSet<LocalId>,
+    /// Kinds found so far, by node (the tree is borrowed, never moved, while
+    /// its function is emitted): the emitter asks for the kind of every
+    /// `if` of a long `cond` chain, and each answer looks down the chain.
+    kinds: RefCell<HashMap<*const Node, Kind>>,
+}
+
+impl LongLocals {
+    /// Infers them for a function body; `params` are the function's
+    /// parameters, which are always boxed.
+    ///
+    /// Starts from every `let`/`loop` local and drops each one given a value
+    /// that is not a long, until nothing changes: what remains only ever
+    /// holds longs, whichever order the code runs in.
+    pub fn infer(body: &Node, params: &[LocalId]) -> LongLocals {
+        let mut assignments = Vec::new();
+        collect_assignments(body, &mut assignments);
+        let mut longs = LongLocals {
+            locals: assignments
+                .iter()
+                .filter(|a| a.binds)
+                .map(|a| a.local)
+                .filter(|id| !params.contains(id))
+                .collect(),
+            kinds: RefCell::default(),
+        };
+        // which assignments read each local: to look at again when it is dropped
+        let mut readers: HashMap<LocalId, Vec<usize>> = HashMap::new();
+        for (index, assignment) in assignments.iter().enumerate() {
+            if let Some(value) = assignment.value {
+                for_each_local_read(value, &mut |id| readers.entry(id).or_default().push(index));
+            }
+        }
+        let mut pending: Vec<usize> = (0..assignments.len()).rev().collect();
+        while let Some(index) = pending.pop() {
+            let assignment = &assignments[index];
+            if !longs.contains(assignment.local)
+                || assignment
+                    .value
+                    .is_some_and(|v| longs.kind(v).long_or_never())
+            {
+                continue;
+            }
+            longs.locals.remove(&assignment.local);
+            longs.kinds.borrow_mut().clear();
+            if let Some(readers) = readers.get(&assignment.local) {
+                pending.extend(readers.iter().copied());
+            }
+        }
+        longs
+    }
+
+    pub fn contains(&self, id: LocalId) -> bool {
+        self.locals.contains(&id)
+    }
+
+    /// What `node` yields when emitted as a long where it can be.
+    pub fn kind(&self, node: &Node) -> Kind {
+        let key = node as *const Node;
+        if let Some(kind) = self.kinds.borrow().get(&key) {
+            return *kind;
+        }
+        let kind = self.find_kind(node);
+        self.kinds.borrow_mut().insert(key, kind);
+        kind
+    }
+
+    fn find_kind(&self, node: &Node) -> Kind {
+        match node {
+            Node::Const(value) if literal_long(value).is_some() => Kind::Long,
+            Node::Local(id) if self.contains(*id) => Kind::Long,
+            Node::Recur { .. } | Node::Throw(_) => Kind::Never,
+            Node::Intrinsic {
+                op: Intrinsic::Long,
+                ..
+            } => Kind::Long,
+            Node::Intrinsic { op, args } if op.is_long_arithmetic() => {
+                self.all_long(args, Kind::Long)
+            }
+            Node::If {
+                then, otherwise, ..
+            } => match (self.kind(then), self.kind(otherwise)) {
+                (Kind::Never, Kind::Never) => Kind::Never,
+                (a, b) if a.long_or_never() && b.long_or_never() => Kind::Long,
+                _ => Kind::Boxed,
+            },
+            Node::Do { ret, .. } => self.kind(ret),
+            Node::Let { body, .. } => self.kind(body),
+            _ => Kind::Boxed,
+        }
+    }
+
+    /// Whether every argument is a long (or never returns): then `kind`.
+    fn all_long(&self, args: &[Node], kind: Kind) -> Kind {
+        match args.iter().all(|a| self.kind(a).long_or_never()) {
+            true => kind,
+            false => Kind::Boxed,
+        }
+    }
+
+    /// Whether a comparison intrinsic can compare its arguments as longs.
+    pub fn compares_longs(&self, op: Intrinsic, args: &[Node]) -> bool {
+        op.is_comparison() && self.all_long(args, Kind::Long) == Kind::Long
+    }
+}
+
+/// One value a local is given: bound by `let`/`loop` (`binds`), or passed
+/// by a `recur`, or bound to something never a long (`value` is `None`).
+struct Assignment<'a> {
+    local: LocalId,
+    value: Option<&'a Node>,
+    binds: bool,
+}
+
+/// Every value given to a local of this function (nested fns have locals of
+/// their own, so their bodies are not entered).
+fn collect_assignments<'a>(node: &'a Node, out: &mut Vec<Assignment<'a>>) {
+    match node {
+        Node::Let { bindings, body } | Node::Loop { bindings, body } => {
+            for (local, value) in bindings {
+                collect_assignments(value, out);
+                out.push(Assignment {
+                    local: *local,
+                    value: Some(value),
+                    binds: true,
+                });
+            }
+            collect_assignments(body, out);
+        }
+        Node::Recur { targets, args } => {
+            for (local, value) in targets.iter().zip(args) {
+                collect_assignments(value, out);
+                out.push(Assignment {
+                    local: *local,
+                    value: Some(value),
+                    binds: false,
+                });
+            }
+        }
+        Node::LetFn { bindings, body } => {
+            for (local, _) in bindings {
+                out.push(Assignment {
+                    local: *local,
+                    value: None,
+                    binds: false,
+                });
+            }
+            collect_assignments(body, out);
+        }
+        _ => node.for_each_child(|child| collect_assignments(child, out)),
+    }
+}
+
+/// Calls `f` on each local of this function that `node` reads.
+fn for_each_local_read(node: &Node, f: &mut impl FnMut(LocalId)) {
+    if let Node::Local(id) = node {
+        f(*id);
+    }
+    node.for_each_child(|child| for_each_local_read(child, f));
+}
+
+/// The value of a long literal constant.
+pub fn literal_long(value: &Constant) -> Option<i64> {
+    value.get("long")?.as_str()?.parse().ok()
+}
