@@ -6,8 +6,7 @@ import { seq, Cons, lazySeq } from '../seqs.js';
 import { vectorOf } from '../vector.js';
 import { MapBuilder } from '../hashmap.js';
 import { get } from '../colls.js';
-import { applyTo, invoke0, invoke1, invokeArray, named } from '../fns.js';
-import { nu } from '../errors.js';
+import { applyTo, argumentsArray, invoke0, invoke1, invokeArray, named } from '../fns.js';
 import { core, coreLib } from './lib.js';
 
 core('apply', {
@@ -23,7 +22,7 @@ core('partial', {
   1: (f) => f,
   va: (xs) => {
     const f = xs[0], args = xs.slice(1);
-    return named('clojure.core/partial$fn', function () { return invokeArray(f, args.concat(Array.from(arguments, nu))); });
+    return named('clojure.core/partial$fn', function () { return invokeArray(f, args.concat(argumentsArray(arguments))); });
   },
   vmin: 2,
 });
@@ -31,16 +30,16 @@ core('comp', {
   0: () => coreLib.identity,
   1: (f) => f,
   va: (fs) => named('clojure.core/comp$fn', function () {
-    let r = invokeArray(fs[fs.length - 1], Array.from(arguments, nu));
+    let r = invokeArray(fs[fs.length - 1], argumentsArray(arguments));
     for (let i = fs.length - 2; i >= 0; i--) r = invoke1(fs[i], r);
     return r;
   }),
 });
-core('complement', { 1: (f) => named('clojure.core/complement$fn', function () { return !truthy(invokeArray(f, Array.from(arguments, nu))); }) });
+core('complement', { 1: (f) => named('clojure.core/complement$fn', function () { return !truthy(invokeArray(f, argumentsArray(arguments))); }) });
 core('constantly', { 1: (x) => named('clojure.core/constantly$fn', () => x) });
 core('juxt', {
   va: (fs) => named('clojure.core/juxt$fn', function () {
-    const args = Array.from(arguments, nu);
+    const args = argumentsArray(arguments);
     return vectorOf(fs.map((f) => invokeArray(f, args)));
   }),
   vmin: 1,
@@ -49,7 +48,7 @@ core('fnil', {
   va: (xs) => {
     const f = xs[0], defaults = xs.slice(1);
     return named('clojure.core/fnil$fn', function () {
-      const args = Array.from(arguments, nu);
+      const args = argumentsArray(arguments);
       defaults.forEach((d, i) => { if (i < args.length && args[i] === null) args[i] = d; });
       return invokeArray(f, args);
     });
@@ -61,7 +60,7 @@ core('memoize', {
     const cache = new MapBuilder();
     const miss = {};
     return named('clojure.core/memoize$fn', function () {
-      const args = Array.from(arguments, nu);
+      const args = argumentsArray(arguments);
       const k = vectorOf(args.slice());
       const hit = cache.get(k, miss);
       if (hit !== miss) return hit;
@@ -79,14 +78,14 @@ core('trampoline', {
 
 core('every-pred', {
   va: (ps) => named('clojure.core/every-pred$ep', function () {
-    const args = Array.from(arguments, nu);
+    const args = argumentsArray(arguments);
     return ps.every((p) => args.every((x) => truthy(invoke1(p, x))));
   }),
   vmin: 1,
 });
 core('some-fn', {
   va: (ps) => named('clojure.core/some-fn$sp', function () {
-    const args = Array.from(arguments, nu);
+    const args = argumentsArray(arguments);
     for (const x of args) for (const p of ps) { const v = invoke1(p, x); if (truthy(v)) return v; }
     return args.length === 0 ? null : ps.length > 0 ? invoke1(ps[ps.length - 1], args[args.length - 1]) : null;
   }),

@@ -5,7 +5,7 @@
 
 import { nu, arityError } from '../errors.js';
 import { NAME } from '../types.js';
-import { APPLY_ARRAY } from '../fns.js';
+import { APPLY_ARRAY, argumentsArray } from '../fns.js';
 
 /** clojure.core: name -> value (JS functions with Clojure semantics). */
 export const coreLib = Object.create(null);
@@ -40,7 +40,7 @@ export function defn(lib, ns, name, arities) {
       case 3: if (a3 !== undefined) return nu(a3(nu(x), nu(y), nu(z))); break;
     }
     const n = arguments.length;
-    if (va !== undefined && n >= vmin) return nu(va(Array.from(arguments, nu)));
+    if (va !== undefined && n >= vmin) return nu(va(argumentsArray(arguments)));
     throw arityError(n, qn);
   };
   f[NAME] = qn;

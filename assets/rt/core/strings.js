@@ -19,7 +19,11 @@ core('str', {
   0: () => '',
   1: toStr,
   2: (a, b) => toStr(a) + toStr(b),
-  va: (xs) => xs.map(toStr).join(''),
+  va: (xs) => {
+    let s = '';
+    for (const x of xs) s += toStr(x);
+    return s;
+  },
 });
 function substring(s, start, end) {
   if (typeof s !== 'string') throw castError(s, 'java.lang.String');
