@@ -40,7 +40,7 @@ export const rtImportNames = [
   'quot', 'rem', 'mod', 'zero', 'pos', 'neg', 'even', 'odd',
   'zero_test', 'pos_test', 'neg_test', 'even_test', 'odd_test',
   'fn_new', 'fn_arity', 'fn_capture', 'fn_captured', 'throw',
-  'var_changed', 'is_unbound', 'try_catch', 'poll', 'field_get', 'field_set',
+  'var_changed', 'var_meta', 'is_unbound', 'try_catch', 'poll', 'field_get', 'field_set',
   'js_global', 'js_get', 'js_set', 'js_call', 'js_new',
 ];
 
@@ -253,6 +253,7 @@ export class Runtime {
       fn_captured: fnCaptured,
       throw: throwValue,
       var_changed: (slot) => this.varChanged(slot),
+      var_meta: (v, meta) => { v.meta = nu(meta); return v; },
       is_unbound: (x) => (x instanceof Unbound ? 1 : 0),
       field_get: (obj, name) => nu(obj[name]),
       field_set: (obj, name, value) => { obj[name] = value; return value; },

@@ -9,7 +9,7 @@ use super::ast::{FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
 use super::footprint::{FootprintBuilder, Resource};
 use super::form::{
-    BindingVectorError, Form, FormKind, Pos, Symbol, nil, quote, split_binding_vector,
+    BindingVectorError, Form, FormKind, Pos, Symbol, keyword, nil, quote, split_binding_vector,
 };
 use super::macros;
 use super::namespace::{CORE_NS, Namespaces, RUNTIME_NS, Slot};
@@ -62,6 +62,7 @@ fn analyze_with_budget(
         frames: vec![FnScope::default()],
         depth: 0,
         next_fn_in_try: false,
+        defining_macro: false,
         list_pos: form.pos,
         host,
         expansions_left,
@@ -97,6 +98,8 @@ struct Analyzer<'a> {
     list_pos: Pos,
     /// The classes and effects the form defines, the classes it reads.
     footprint: FootprintBuilder,
+    /// A `defmacro` is being analyzed: its `def` marks the var `:macro`.
+    defining_macro: bool,
 }
 
 /// What a name bound in a scope stands for.
@@ -302,7 +305,10 @@ impl Analyzer<'_> {
             return Ok(node);
         }
         match self.namespaces.resolve_var(&self.ns, symbol) {
-            Some(slot) => Ok(Node::VarValue(slot)),
+            Some(slot) => {
+                self.check_public(form, "")?;
+                Ok(Node::VarValue(slot))
+            }
             None if symbol.ns.is_some()
                 && self
                     .namespaces
@@ -336,6 +342,27 @@ impl Analyzer<'_> {
                 format!("Unable to resolve symbol: {symbol} in this context"),
             )),
         }
+    }
+
+    /// Refuses a qualified symbol naming another namespace's private var, with
+    /// Clojure's message (`var: #'a/b is not public` for a call's head, where
+    /// `prefix` is `#'`; `var: a/b is not public` for a value).
+    fn check_public(&self, form: &Form, prefix: &str) -> Result<()> {
+        let Some(symbol) = form.as_symbol().filter(|s| s.ns.is_some()) else {
+            return Ok(());
+        };
+        if symbol.ns.as_deref() == Some("js") {
+            return Ok(());
+        }
+        let Some(slot) = self.namespaces.resolve_var(&self.ns, symbol) else {
+            return Ok(());
+        };
+        let var = self.namespaces.var(slot);
+        if !var.is_private || var.ns == self.ns {
+            return Ok(());
+        }
+        let message = format!("var: {prefix}{}/{} is not public", var.ns, var.name);
+        Err(error(form, message))
     }
 
     /// A local named `name` as seen from frame `index`: its own local, its own
@@ -548,7 +575,10 @@ impl Analyzer<'_> {
             ),
             form.pos,
         );
-        let node = self.analyze(&defn, false)?;
+        self.defining_macro = true;
+        let node = self.analyze(&defn, false);
+        self.defining_macro = false;
+        let node = node?;
         let slot = self.namespaces.intern(&self.ns, &name.name);
         self.namespaces.var_mut(slot).is_macro = true;
         Ok(node)
@@ -742,12 +772,64 @@ impl Analyzer<'_> {
             None => None,
         };
         let meta = name_form.meta.as_deref();
+        let meta_node = self.analyze_var_meta(form, meta, &name, doc.as_deref())?;
         let var = self.namespaces.var_mut(slot);
         var.defined_at = Some(form.pos);
         var.file = self.file.clone();
         var.doc = doc.or_else(|| meta_string(meta, "doc"));
         var.arglists = meta_arglists(meta);
-        Ok(Node::Def { slot, init, once })
+        var.is_private = meta_flag(meta, "private");
+        Ok(Node::Def {
+            slot,
+            init,
+            once,
+            meta: Box::new(meta_node),
+        })
+    }
+
+    /// The metadata a `def` gives its var, as Clojure builds it: the name's
+    /// own metadata (values evaluated), then `:line`, `:column`, `:file`, a
+    /// docstring given to `def`, `:name` and `:ns`, and `:macro` for a
+    /// `defmacro` (whose arglists do not show `&form` and `&env`).
+    fn analyze_var_meta(
+        &mut self,
+        form: &Form,
+        meta: Option<&Form>,
+        name: &str,
+        doc: Option<&str>,
+    ) -> Result<Node> {
+        let pos = form.pos;
+        let key = |name: &str| keyword(pos, name);
+        let mut entries = match meta.map(|m| &m.kind) {
+            Some(FormKind::Map(entries)) => entries.clone(),
+            _ => Vec::new(),
+        };
+        if self.defining_macro {
+            for (k, value) in entries.iter_mut() {
+                if matches!(&k.kind, FormKind::Keyword(s) if s.ns.is_none() && s.name == "arglists")
+                {
+                    *value = without_form_and_env_params(value);
+                }
+            }
+        }
+        let file = self.file.clone().unwrap_or_else(|| "NO_SOURCE_PATH".into());
+        entries.push((key("line"), Form::new(FormKind::Int(pos.line.into()), pos)));
+        entries.push((
+            key("column"),
+            Form::new(FormKind::Int(pos.column.into()), pos),
+        ));
+        entries.push((key("file"), Form::new(FormKind::Str(file), pos)));
+        if let Some(doc) = doc {
+            entries.push((key("doc"), Form::new(FormKind::Str(doc.into()), pos)));
+        }
+        let name = Form::new(FormKind::Symbol(Symbol::simple(name)), pos);
+        entries.push((key("name"), quote(pos, name)));
+        let ns = Form::new(FormKind::Symbol(Symbol::qualified(CORE_NS, "*ns*")), pos);
+        entries.push((key("ns"), ns));
+        if self.defining_macro {
+            entries.push((key("macro"), Form::new(FormKind::Bool(true), pos)));
+        }
+        self.analyze(&Form::new(FormKind::Map(entries), pos), false)
     }
 
     /// A def's value; a `fn*` gets the var's name for printing and errors.
@@ -1680,6 +1762,7 @@ impl Analyzer<'_> {
         {
             self.footprint.define(Resource::Effect(key));
         }
+        self.check_public(head, "#'")?;
         let f = self.analyze(head, false)?;
         let args = self.analyze_args(args.iter())?;
         self.invoke(form, f, args)
@@ -1783,6 +1866,30 @@ impl Analyzer<'_> {
 /// A `defmacro` argument with `&form &env` put in front of its parameters: a
 /// parameter vector, or a `([params] body...)` arity. Other arguments (name,
 /// docstring, attribute map) are returned as they are.
+/// A macro's `:arglists` (`'([&form &env a])`) as Clojure shows them: `'([a])`.
+fn without_form_and_env_params(arglists: &Form) -> Form {
+    let strip = |params: &Form| match &params.kind {
+        FormKind::Vector(items)
+            if items.len() >= 2
+                && items[0].is_symbol_named("&form")
+                && items[1].is_symbol_named("&env") =>
+        {
+            Form::new(FormKind::Vector(items[2..].to_vec()), params.pos)
+        }
+        _ => params.clone(),
+    };
+    match &arglists.kind {
+        FormKind::List(items) if items.len() == 2 && items[0].is_symbol_named("quote") => {
+            quote(arglists.pos, without_form_and_env_params(&items[1]))
+        }
+        FormKind::List(items) => Form::new(
+            FormKind::List(items.iter().map(strip).collect()),
+            arglists.pos,
+        ),
+        _ => arglists.clone(),
+    }
+}
+
 fn with_form_and_env_params(arg: &Form) -> Form {
     let prefixed = |params: &[Form], pos| {
         let mut all = vec![
@@ -1998,6 +2105,11 @@ fn meta_arglists(meta: Option<&Form>) -> Option<String> {
         _ => value,
     };
     Some(value.to_string())
+}
+
+/// Whether the metadata map sets `key` to `true` (`^:private`).
+fn meta_flag(meta: Option<&Form>, key: &str) -> bool {
+    meta_value(meta, key).is_some_and(|v| matches!(v.kind, FormKind::Bool(true)))
 }
 
 fn meta_value<'f>(meta: Option<&'f Form>, key: &str) -> Option<&'f Form> {

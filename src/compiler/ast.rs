@@ -169,12 +169,14 @@ pub enum Node {
     VarValue(Slot),
     /// The var itself (`#'x`).
     TheVar(Slot),
-    /// `(def x init)`: stores `init` in the var's slot; yields the var. With
-    /// `once` (`defonce`), only when the var has no value yet.
+    /// `(def x init)`: stores `init` in the var's slot and `meta` as the
+    /// var's metadata; yields the var. With `once` (`defonce`), only when the
+    /// var has no value yet.
     Def {
         slot: Slot,
         init: Option<Box<Node>>,
         once: bool,
+        meta: Box<Node>,
     },
     /// `(set! var value)`: a new root for the var; yields the value.
     SetVar {
@@ -278,12 +280,14 @@ impl Node {
             | Node::SelfRef
             | Node::VarValue(_)
             | Node::TheVar(_)
-            | Node::JsGlobal(_)
-            | Node::Def { init: None, .. } => {}
-            Node::Def {
-                init: Some(value), ..
+            | Node::JsGlobal(_) => {}
+            Node::Def { init, meta, .. } => {
+                if let Some(init) = init {
+                    f(init);
+                }
+                f(meta);
             }
-            | Node::SetVar { value, .. }
+            Node::SetVar { value, .. }
             | Node::Throw(value)
             | Node::JsGet { obj: value, .. }
             | Node::FieldGet { obj: value, .. } => f(value),

@@ -24,6 +24,8 @@ pub struct VarInfo {
     pub file: Option<String>,
     /// Defined with `defmacro`: calls of it are expanded by running it.
     pub is_macro: bool,
+    /// Defined `^:private` (`defn-`): other namespaces cannot name it.
+    pub is_private: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -124,6 +126,7 @@ impl Namespaces {
             defined_at: None,
             file: None,
             is_macro: false,
+            is_private: false,
         });
         self.ensure(ns).vars.insert(name.to_string(), slot);
         slot

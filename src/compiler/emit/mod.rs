@@ -192,7 +192,12 @@ impl Emitter {
                 self.note_read(*slot);
                 self.emit_the_var(*slot);
             }
-            Node::Def { slot, init, once } => self.emit_def(*slot, init.as_deref(), *once),
+            Node::Def {
+                slot,
+                init,
+                once,
+                meta,
+            } => self.emit_def(*slot, init.as_deref(), *once, meta),
             Node::SetVar { slot, value } => self.emit_set_var(*slot, value),
             Node::Throw(value) => self.emit_throw(value),
             Node::Try {
@@ -269,20 +274,26 @@ impl Emitter {
         self.emit_const(&constant::var(slot));
     }
 
-    fn emit_def(&mut self, slot: Slot, init: Option<&Node>, once: bool) {
+    fn emit_def(&mut self, slot: Slot, init: Option<&Node>, once: bool, meta: &Node) {
         self.module.use_var(slot);
         let Some(init) = init else {
             // `(def x)` is the var, which the code may look into (defmulti does).
             self.note_read(slot);
-            return self.emit_the_var(slot);
+            self.emit_the_var(slot);
+            return self.emit_var_meta(meta);
         };
         self.define_var(slot);
         if !once {
-            return self.emit_store_root(slot, init);
+            self.emit_store_root(slot, init);
+            return self.emit_var_meta(meta);
         }
         // defonce: only a var without a value gets one; the form is then the
-        // var, else nil (as Clojure's `(when-not (.hasRoot v) (def ...))`).
+        // var, else nil (as Clojure's `(let [v (def x)] (when-not (.hasRoot v)
+        // (def x ...)))`, whose first `def` gives the var its metadata anyway).
         self.note_read(slot);
+        self.emit_the_var(slot);
+        self.emit_var_meta(meta);
+        self.push(Instruction::Drop);
         self.emit_var_value(slot);
         self.call_runtime("is_unbound", vec![E], vec![ValType::I32]);
         self.push(Instruction::If(BlockType::Result(E)));
@@ -292,6 +303,12 @@ impl Emitter {
         self.emit_nil();
         self.push(Instruction::End);
         self.out().depth -= 1;
+    }
+
+    /// Gives the var on the stack its metadata (a `def` replaces it); leaves the var.
+    fn emit_var_meta(&mut self, meta: &Node) {
+        self.emit(meta);
+        self.call_runtime("var_meta", vec![E, E], vec![E]);
     }
 
     /// Stores `init` as the var's root; yields the var.

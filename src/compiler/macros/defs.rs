@@ -49,6 +49,16 @@ pub(super) fn expand_defn(form: &Form, args: &[Form]) -> Result<Form> {
         Some(FormKind::Map(entries)) => entries.clone(),
         _ => Vec::new(),
     };
+    // `defn-` is `defn` of a name with `:private true` added to its metadata
+    if let FormKind::List(items) = &form.kind
+        && items
+            .first()
+            .and_then(Form::as_symbol)
+            .is_some_and(|head| head.name == "defn-")
+    {
+        let yes = Form::new(FormKind::Bool(true), form.pos);
+        assoc_entry(&mut meta, keyword(form.pos, "private"), yes);
+    }
     let mut given = Vec::new();
     if let Some((
         doc @ Form {
