@@ -133,6 +133,8 @@ export class Namespace {
   constructor(name) {
     this.name = name;
     this._meta = null;
+    /** name -> Var: the vars interned in it that this runtime has seen (every def's patch names its var). */
+    this.interns = new Map();
   }
   toString() { return this.name; }
 }
@@ -168,6 +170,7 @@ export class Var {
     this.meta = null;
     this.watches = [];
     this.validator = null;
+    namespaceNamed(ns).interns.set(name, this);
   }
   deref() { return nu(this.runtime.table.get(this.slot)); }
   get v() { return this.deref(); }

@@ -90,3 +90,21 @@ mpa/c
 [(mpa/pub) (@#'mpa/p) (:private (meta #'mpa/c))]
 
 (in-ns 'user)
+
+;;; ns-publics-and-ns-interns
+(ns mna) (defn- p [] 1) (def c 2) (defn f [] (p)) (declare d) (def ^:private e 3) (defn g1 []) (defn g2 []) (defn g3 []) (defn g4 []) (defn g5 [])
+
+(in-ns 'user)
+
+(ns-publics 'mna)
+
+(ns-interns 'mna)
+
+[(count (ns-interns 'mna)) (count (ns-publics (the-ns 'mna))) (get (ns-publics 'mna) 'c)]
+
+(ns mnb) (def only 1) (ns-publics *ns*)
+
+(in-ns 'user)
+
+;; error: No namespace: nope found
+(ns-publics 'nope)

@@ -385,7 +385,9 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "not-empty" "([coll])" "If coll is empty, returns nil, else coll";
     "clojure.core" "not-every?" "([pred coll])" "Returns false if (pred x) is logical true for every x in coll, else true.";
     "clojure.core" "not=" "([x] [x y] [x y & more])" "Same as (not (= obj1 obj2))";
+    "clojure.core" "ns-interns" "([ns])" "Returns a map of the intern mappings for the namespace.";
     "clojure.core" "ns-name" "([ns])" "Returns the name of the namespace, a symbol.";
+    "clojure.core" "ns-publics" "([ns])" "Returns a map of the public intern mappings for the namespace.";
     "clojure.core" "nth" "([coll index] [coll index not-found])" "Returns the value at the index. get returns nil if index out of bounds, nth throws an exception unless not-found is supplied. nth also works for strings, Java arrays, regex Matchers and Lists, and, in O(n) time, for sequences.";
     "clojure.core" "nthnext" "([coll n])" "Returns the nth next of coll, (seq coll) when n is 0.";
     "clojure.core" "nthrest" "([coll n])" "Returns the nth rest of coll, coll when n is 0.";

@@ -4,9 +4,9 @@
 import { CljError } from '../errors.js';
 import { errorInfo, castError } from '../types.js';
 import { settings, printLimit, prStr, toStr } from '../print.js';
-import { Sym, keyword } from '../scalars.js';
-import { listOf } from '../seqs.js';
-import { mapOf } from '../hashmap.js';
+import { Sym, keyword, lookupIn } from '../scalars.js';
+import { listOf, toArray } from '../seqs.js';
+import { mapOf, hashMapOf, MapBuilder, entryParts } from '../hashmap.js';
 import {
   Namespace, namespaceNamed, findNamespace, allNamespaces, removeNamespace,
 } from '../refs.js';
@@ -15,19 +15,42 @@ import { cljToJs, jsToClj, keywordizeOption } from '../interop.js';
 import { readLine } from '../interrupts.js';
 import { setOutput, writeOut } from '../output.js';
 import { invoke0 } from '../fns.js';
-import { core, coreLib, defn, internal, stacktraceLib } from './lib.js';
+import { core, coreLib, defn, internal, libraries, stacktraceLib } from './lib.js';
 
 // --- namespaces --------------------------------------------------------------------------
 
 const nsName = (x) => (x instanceof Sym ? x.fqn : x instanceof Namespace ? x.name : toStr(x));
 core('find-ns', { 1: (sym) => findNamespace(nsName(sym)) });
-core('the-ns', {
-  1: (x) => {
-    const ns = x instanceof Namespace ? x : findNamespace(nsName(x));
-    if (ns === null) throw new CljError('Exception', `No namespace: ${nsName(x)} found`);
-    return ns;
-  },
-});
+function theNs(x) {
+  const ns = x instanceof Namespace ? x : findNamespace(nsName(x));
+  if (ns === null) throw new CljError('Exception', `No namespace: ${nsName(x)} found`);
+  return ns;
+}
+core('the-ns', { 1: theNs });
+
+/**
+ * The vars a namespace interned that pass `keep`, by name, in Clojure's order: its mappings
+ * are a hash map, filtered into a new map. The library's namespaces (clojure.core, ...) are
+ * JS modules whose vars exist only once code names them, so they are refused.
+ */
+function internsOf(x, fnName, keep) {
+  const ns = theNs(x);
+  if (libraries[ns.name] !== undefined) {
+    throw new CljError('UnsupportedOperationException',
+      `${fnName} of ${ns.name} is not supported: its vars are the runtime library's, which are made as code names them`);
+  }
+  const all = hashMapOf([...ns.interns].flatMap(([name, v]) => [new Sym(null, name), v]));
+  const kept = new MapBuilder();
+  for (const entry of toArray(all)) {
+    const [name, v] = entryParts(entry);
+    if (keep(v)) kept.assoc(name, v);
+  }
+  return kept.persistent();
+}
+const PRIVATE = keyword(null, 'private');
+const isPublic = (v) => lookupIn(v.meta, PRIVATE, null) !== true;
+core('ns-interns', { 1: (ns) => internsOf(ns, 'ns-interns', () => true) });
+core('ns-publics', { 1: (ns) => internsOf(ns, 'ns-publics', isPublic) });
 core('create-ns', { 1: (sym) => namespaceNamed(nsName(sym)) });
 core('remove-ns', { 1: (sym) => removeNamespace(nsName(sym)) });
 core('ns-name', { 1: (ns) => new Sym(null, nsName(ns)) });
