@@ -44,7 +44,7 @@
   []
   (apply str (interpose " " (reverse *testing-contexts*))))
 
-(defmulti report
+(defmulti ^:dynamic report
   "Generic reporting function, may be overridden to plug in different report
   formats."
   :type)

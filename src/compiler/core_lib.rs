@@ -195,6 +195,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "boolean-array" "([size-or-seq] [size init-val-or-seq])" "Creates an array of booleans";
     "clojure.core" "boolean?" "([x])" "Return true if x is a Boolean";
     "clojure.core" "booleans" "([xs])" "Casts to boolean[]";
+    "clojure.core" "bound-fn*" "([f])" "Returns a function, which will install the same bindings in effect as in the thread at the time bound-fn* was called and then call f with any given arguments. This may be used to define a helper function which runs on a different thread, but needs the same bindings in place.";
     "clojure.core" "bound?" "([& vars])" "Returns true if all of the vars provided as arguments have any bound value, root or thread-local. Implies that deref'ing the provided vars will succeed. Returns true if no vars are provided.";
     "clojure.core" "bounded-count" "([n coll])" "If coll is counted? returns its count, else will count at most the first n elements of coll using its seq";
     "clojure.core" "butlast" "([coll])" "Return a seq of all but the last item in coll, in linear time";
@@ -301,6 +302,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "get" "([map key] [map key not-found])" "Returns the value mapped to key, not-found or nil if key not present in associative collection, set, string, array, or ILookup instance.";
     "clojure.core" "get-in" "([m ks] [m ks not-found])" "Returns the value in a nested associative structure, where ks is a sequence of keys. Returns nil if the key is not present, or the not-found value if supplied.";
     "clojure.core" "get-method" "([multifn dispatch-val])" "Given a multimethod and a dispatch value, returns the dispatch fn that would apply to that value, or nil if none apply and no default";
+    "clojure.core" "get-thread-bindings" "([])" "Get a map with the Var/value pairs which is currently in effect for the current thread.";
     "clojure.core" "get-validator" "([iref])" "Gets the validator-fn for a var/ref/agent/atom.";
     "clojure.core" "group-by" "([f coll])" "Returns a map of the elements of coll keyed by the result of f on each element. The value at each key will be a vector of the corresponding elements, in the order they appeared in coll.";
     "clojure.core" "halt-when" "([pred] [pred retf])" "Returns a transducer that ends transduction when pred returns true for an input. When retf is supplied it must be a fn of 2 arguments - it will be passed the (completed) result so far and the input that triggered the predicate, and its return value (if it does not throw an exception) will be the return value of the transducer. If retf is not supplied, the input that triggered the predicate will be returned. If the predicate never returns true the transduction is unaffected.";
@@ -409,6 +411,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "persistent!" "([coll])" "Returns a new, persistent version of the transient collection, in constant time. The transient collection cannot be used after this call, any such use will throw an exception.";
     "clojure.core" "pop" "([coll])" "For a list or queue, returns a new list/queue without the first item, for a vector, returns a new vector without the last item. If the collection is empty, throws an exception. Note - not the same as next/butlast.";
     "clojure.core" "pop!" "([coll])" "Removes the last item from a transient vector. If the collection is empty, throws an exception. Returns coll";
+    "clojure.core" "pop-thread-bindings" "([])" "Pop one set of bindings pushed with push-binding before. It is an error to pop bindings without pushing before.";
     "clojure.core" "pos-int?" "([x])" "Return true if x is a positive fixed precision integer";
     "clojure.core" "pos?" "([num])" "Returns true if num is greater than zero, else false";
     "clojure.core" "pr" "([] [x] [x & more])" "Prints the object(s) to the output stream that is the current value of *out*. Prints the object(s), separated by spaces if there is more than one. By default, pr and prn print in a way that objects can be read by the reader";
@@ -423,6 +426,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "prn" "([& more])" "Same as pr followed by (newline). Observes *flush-on-newline*";
     "clojure.core" "prn-str" "([& xs])" "prn to a string, returning it";
     "clojure.core" "promise" "([])" "Returns a promise object that can be read with deref/@, and set, once only, with deliver. Calls to deref/@ prior to delivery will block, unless the variant of deref with timeout is used. All subsequent derefs will return the same delivered value without blocking. See also - realized?.";
+    "clojure.core" "push-thread-bindings" "([bindings])" "WARNING: This is a low-level function. Prefer high-level macros like binding where ever possible.";
     "clojure.core" "qualified-ident?" "([x])" "Return true if x is a symbol or keyword with a namespace";
     "clojure.core" "qualified-keyword?" "([x])" "Return true if x is a keyword with a namespace";
     "clojure.core" "qualified-symbol?" "([x])" "Return true if x is a symbol with a namespace";
@@ -523,6 +527,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "take-while" "([pred] [pred coll])" "Returns a lazy sequence of successive items from coll while (pred item) returns logical true. pred must be free of side-effects. Returns a transducer when no collection is provided.";
     "clojure.core" "tap>" "([x])" "sends x to any taps. Will not block. Returns true if there was room in the queue, false if not (dropped).";
     "clojure.core" "the-ns" "([x])" "If passed a namespace, returns it. Else, when passed a symbol, returns the namespace named by it, throwing an exception if not found.";
+    "clojure.core" "thread-bound?" "([& vars])" "Returns true if all of the vars provided as arguments have thread-local bindings. Implies that set!'ing the provided vars will succeed. Returns true if no vars are provided.";
     "clojure.core" "to-array" "([coll])" "Returns an array of Objects containing the contents of coll, which can be any Collection. Maps to java.util.Collection.toArray().";
     "clojure.core" "to-array-2d" "([coll])" "Returns a (potentially-ragged) 2-dimensional array of Objects containing the contents of coll, which can be any Collection of any Collection.";
     "clojure.core" "trampoline" "([f] [f & args])" "trampoline can be used to convert algorithms requiring mutual recursion without stack consumption. Calls f with supplied args, if any. If f returns a fn, calls that fn with no arguments, and continues to repeat, until the return value is not a fn, then returns that non-fn value. Note that if you want to return a fn as a final value, you must wrap it in some data structure and unpack it after trampoline returns.";
@@ -575,6 +580,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "volatile?" "([x])" "Returns true if x is a volatile.";
     "clojure.core" "vreset!" "([vol newval])" "Sets the value of volatile to newval without regard for the current value. Returns newval.";
     "clojure.core" "vswap!" "([vol f & args])" "Non-atomically swaps the value of the volatile as if: (apply f current-value-of-vol args). Returns the value that was swapped in.";
+    "clojure.core" "with-bindings*" "([binding-map f & args])" "Takes a map of Var/value pairs. Installs for the given Vars the associated values as thread-local bindings. Then calls f with the supplied arguments. Pops the installed bindings after f returned. Returns whatever f returns.";
     "clojure.core" "with-meta" "([obj m])" "Returns an object of the same type and value as obj, with map m as its metadata.";
     "clojure.core" "with-redefs-fn" "([binding-map func])" "Temporarily redefines Vars during a call to func. Each val of binding-map will replace the root value of its key which must be a Var. After func is called with no args, the root values of all the Vars will be set back to their old values. These temporary changes will be visible in all threads. Useful for mocking out functions during testing.";
     "clojure.core" "zero?" "([num])" "Returns true if num is zero, else false";

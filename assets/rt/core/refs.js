@@ -3,13 +3,14 @@
 import { CljError, nu, illegalArgument } from '../errors.js';
 import { castError } from '../types.js';
 import { IS_MAP, RESET, SWAP, ADD_WATCH, REMOVE_WATCH } from '../core-protocols.js';
-import { keyword } from '../scalars.js';
+import { keyword, lookupIn } from '../scalars.js';
+import { MapBuilder } from '../hashmap.js';
 import { vectorOf } from '../vector.js';
 import { toArray } from '../seqs.js';
 import { Atom, Volatile, Delay, Var, setAtom, setValidator, checkVar, swapAtom } from '../refs.js';
 import { deref, isRealized, meta } from '../colls.js';
-import { invoke0, invokeArray } from '../fns.js';
-import { core, internal } from './lib.js';
+import { argumentsArray, invoke0, invokeArray, named } from '../fns.js';
+import { core, internal, libraries } from './lib.js';
 
 const checkAtom = (a) => { if (!(a instanceof Atom)) throw castError(a, 'clojure.lang.IAtom'); return a; };
 
@@ -86,6 +87,72 @@ core('force', { 1: (x) => (x instanceof Delay ? x.force() : x) });
 core('realized?', { 1: isRealized });
 
 // --- vars ------------------------------------------------------------------------------
+
+// --- thread bindings -------------------------------------------------------------------
+// The runtime has one thread: a binding sets the var's root for its extent and puts the old
+// root back after (no watch fires, as for Clojure's thread bindings). `bindingFrames` holds
+// each binding's vars and their roots before it, innermost last.
+const bindingFrames = [];
+const DYNAMIC = keyword(null, 'dynamic');
+
+/** Whether a var can be bound: ^:dynamic in its metadata, or a library var named *like-this*. */
+function isDynamic(v) {
+  if (v.meta !== null) return lookupIn(v.meta, DYNAMIC, null) === true;
+  return libraries[v.ns] !== undefined && /^\*.+\*$/.test(v.name);
+}
+
+/** Sets a var's root as a binding does: the code table follows, no watch fires. */
+function setBoundRoot(v, value) {
+  v.runtime.table.set(v.slot, nu(value));
+  v.runtime.varChanged(v.slot);
+}
+
+function pushThreadBindings(bindings) {
+  const entries = bindings === null ? [] : toArray(bindings).map((e) => [checkVar(e.key()), e.val()]);
+  for (const [v] of entries) {
+    if (!isDynamic(v)) throw new CljError('IllegalStateException', `Can't dynamically bind non-dynamic var: ${v.ns}/${v.name}`);
+  }
+  bindingFrames.push(entries.map(([v]) => [v, v.deref()]));
+  for (const [v, value] of entries) setBoundRoot(v, value);
+  return null;
+}
+
+function popThreadBindings() {
+  const frame = bindingFrames.pop();
+  if (frame === undefined) throw new CljError('IllegalStateException', 'Pop without matching push');
+  for (let i = frame.length - 1; i >= 0; i--) setBoundRoot(frame[i][0], frame[i][1]);
+  return null;
+}
+
+/** Each bound var and its value now (the innermost binding's, or a set! since). */
+function getThreadBindings() {
+  const m = new MapBuilder();
+  for (const frame of bindingFrames) for (const [v] of frame) m.assoc(v, v.deref());
+  return m.persistent();
+}
+
+function withBindings(bindings, f, args) {
+  pushThreadBindings(bindings);
+  try {
+    return invokeArray(f, args);
+  } finally {
+    popThreadBindings();
+  }
+}
+
+core('push-thread-bindings', { 1: pushThreadBindings });
+core('pop-thread-bindings', { 0: popThreadBindings });
+core('get-thread-bindings', { 0: getThreadBindings });
+core('thread-bound?', {
+  va: (vars) => vars.every((v) => bindingFrames.some((frame) => frame.some(([bound]) => bound === checkVar(v)))),
+});
+core('with-bindings*', { va: ([bindings, f, ...args]) => withBindings(bindings, f, args), vmin: 2 });
+core('bound-fn*', {
+  1: (f) => {
+    const bindings = getThreadBindings();
+    return named('clojure.core/bound-fn*$fn', function () { return withBindings(bindings, f, argumentsArray(arguments)); });
+  },
+});
 
 core('var-get', { 1: (v) => checkVar(v).deref() });
 core('var-set', { 2: (v, x) => { checkVar(v).bindRoot(x); return x; } });

@@ -53,6 +53,18 @@ pub(super) const MACROS: &[Macro] = &[
         expand: expand_binding,
     },
     Macro {
+        name: "with-bindings",
+        arglists: "([binding-map & body])",
+        doc: "Takes a map of Var/value pairs. Installs for the given Vars the associated values as thread-local bindings. Then executes body. Pops the installed bindings after body was evaluated. Returns the value of body.",
+        expand: expand_with_bindings,
+    },
+    Macro {
+        name: "bound-fn",
+        arglists: "([& fntail])",
+        doc: "Returns a function defined by the given fntail, which will install the same bindings in effect as in the thread at the time bound-fn was called. This may be used to define a helper function which runs on a different thread, but needs the very same bindings in place.",
+        expand: expand_bound_fn,
+    },
+    Macro {
         name: "with-redefs",
         arglists: "([bindings & body])",
         doc: "binding => var-symbol temp-value-expr. Temporarily redefines Vars while executing the body, then restores their roots.",
@@ -66,11 +78,31 @@ pub(super) const MACROS: &[Macro] = &[
     },
 ];
 
-/// `(with-redefs [v e ...] body...)`: the runtime has one thread, so giving a
-/// var a temporary root is what `binding` does here.
+/// `(with-redefs [v e ...] body...)`: `with-redefs-fn` of the vars and their
+/// temporary roots (any var, dynamic or not, as in Clojure), the body as a fn.
 pub(super) fn expand_with_redefs(form: &Form, args: &[Form]) -> Result<Form> {
-    binding_vector(form, args, "with-redefs")?;
-    expand_binding(form, args)
+    let (pairs, body) = binding_vector(form, args, "with-redefs")?;
+    let pos = form.pos;
+    let mut entries = Vec::new();
+    for pair in pairs.chunks(2) {
+        if pair[0].as_symbol().is_none() {
+            return Err(error(
+                form,
+                format!("with-redefs expects var symbols, got: {}", pair[0]),
+            ));
+        }
+        entries.extend([call(pos, "var", vec![pair[0].clone()]), pair[1].clone()]);
+    }
+    let thunk = call(
+        pos,
+        "fn*",
+        [vec![vector(pos, vec![])], body.to_vec()].concat(),
+    );
+    Ok(call(
+        pos,
+        "clojure.core/with-redefs-fn",
+        vec![call(pos, "clojure.core/hash-map", entries), thunk],
+    ))
 }
 
 /// `(with-open [x init ...] body...)`: each `x` closed (`.close`) when the
@@ -98,8 +130,7 @@ pub(super) fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
     let (pairs, body) = binding_vector(form, args, "binding")?;
     let pos = form.pos;
     let mut lets = Vec::new();
-    let mut enter = Vec::new();
-    let mut restore = Vec::new();
+    let mut entries = Vec::new();
     for pair in pairs.chunks(2) {
         let (var, value) = (&pair[0], &pair[1]);
         if var.as_symbol().is_none() {
@@ -108,17 +139,45 @@ pub(super) fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
                 format!("binding expects var symbols, got: {var}"),
             ));
         }
-        let (new, old) = (gensym(pos, "new"), gensym(pos, "old"));
-        lets.extend([new.clone(), value.clone(), old.clone(), var.clone()]);
-        enter.push(call(pos, "set!", vec![var.clone(), new]));
-        restore.push(call(pos, "set!", vec![var.clone(), old]));
+        let new = gensym(pos, "new");
+        lets.extend([new.clone(), value.clone()]);
+        entries.extend([call(pos, "var", vec![var.clone()]), new]);
     }
-    let mut guarded = vec![do_form(pos, body)];
-    guarded.push(call(pos, "finally", restore));
-    enter.push(call(pos, "try", guarded));
-    let mut let_form = vec![vector(pos, lets)];
-    let_form.extend(enter);
-    Ok(call(pos, "let*", let_form))
+    let push = call(
+        pos,
+        "clojure.core/push-thread-bindings",
+        vec![call(pos, "clojure.core/hash-map", entries)],
+    );
+    let pop = call(pos, "clojure.core/pop-thread-bindings", vec![]);
+    let guarded = call(
+        pos,
+        "try",
+        vec![do_form(pos, body), call(pos, "finally", vec![pop])],
+    );
+    Ok(call(pos, "let*", vec![vector(pos, lets), push, guarded]))
+}
+
+/// `(with-bindings binding-map body...)`: the body as a fn, run by `with-bindings*`.
+pub(super) fn expand_with_bindings(form: &Form, args: &[Form]) -> Result<Form> {
+    let (bindings, body) = args
+        .split_first()
+        .ok_or_else(|| error(form, "with-bindings requires a binding map"))?;
+    let thunk = call(
+        form.pos,
+        "fn*",
+        [vec![vector(form.pos, vec![])], body.to_vec()].concat(),
+    );
+    Ok(call(
+        form.pos,
+        "clojure.core/with-bindings*",
+        vec![bindings.clone(), thunk],
+    ))
+}
+
+/// `(bound-fn args...)`: `(bound-fn* (fn args...))`.
+pub(super) fn expand_bound_fn(form: &Form, args: &[Form]) -> Result<Form> {
+    let function = call(form.pos, "clojure.core/fn", args.to_vec());
+    Ok(call(form.pos, "clojure.core/bound-fn*", vec![function]))
 }
 
 pub(super) fn expand_let(form: &Form, args: &[Form]) -> Result<Form> {

@@ -1,0 +1,56 @@
+;; Dynamic bindings: binding, with-bindings, bound-fn, the thread-binding fns, and
+;; Clojure's refusal to bind a var that is not dynamic.
+;; Built into bindings.jsonl by tools/corpus.py from a JVM Clojure 1.11 nREPL server.
+
+;;; binding-gives-values-for-its-extent
+(def ^:dynamic *by* 1) (def ^:dynamic *bz* 10)
+
+[(binding [*by* 2 *bz* 3] [*by* *bz*]) *by* *bz*]
+
+(binding [*by* 2] (binding [*by* 3] *by*))
+
+(binding [*by* 2] (set! *by* 3) *by*)
+
+*by*
+
+(try (binding [*by* 5] (throw (ex-info "boom" {}))) (catch Exception e [(ex-message e) *by*]))
+
+;;; binding-a-var-that-is-not-dynamic
+(def bn 1)
+
+;; error: Can't dynamically bind non-dynamic var: user/bn
+(binding [bn 2] bn)
+
+;; error: Can't dynamically bind non-dynamic var: user/bn
+(with-bindings {#'bn 3} bn)
+
+bn
+
+;;; the-thread-binding-fns
+(def ^:dynamic *tb* 1) (def tn 0)
+
+(binding [*tb* 2] [(thread-bound? #'*tb*) (thread-bound? #'*tb* #'tn) (get (get-thread-bindings) #'*tb*)])
+
+[(thread-bound? #'*tb*) (get (get-thread-bindings) #'*tb*)]
+
+(with-bindings {#'*tb* 7} *tb*)
+
+(with-bindings* {#'*tb* 8} (fn [a] (+ a *tb*)) 1)
+
+(let [] (push-thread-bindings {#'*tb* 9}) (try *tb* (finally (pop-thread-bindings))))
+
+*tb*
+
+;;; bound-fn-keeps-the-bindings-it-was-made-in
+(def ^:dynamic *bf* 1)
+
+(let [f (binding [*bf* 5] (bound-fn [x] (+ x *bf*)))] [(f 1) *bf*])
+
+(let [f (binding [*bf* 5] (bound-fn* (fn [& xs] (apply + *bf* xs))))] [(f 1 2) *bf*])
+
+(let [f (bound-fn [] *bf*)] (binding [*bf* 6] (f)))
+
+;;; library-vars-bind
+(binding [*print-length* 2] (pr-str (range 5)))
+
+(with-bindings {#'*print-level* 1} (pr-str [[1] 2]))
