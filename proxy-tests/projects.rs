@@ -139,6 +139,24 @@ fn load_file_loads_what_the_file_requires_and_keeps_the_session_namespace() {
     ]);
     let err = joined(&replies, "err");
     assert!(err.contains("app.clj:3:12"), "{err}");
+
+    // A loaded file's top-level forms see it as *file*, and its vars' :file names it.
+    let replies = client.request(&[
+        ("op", "load-file"),
+        ("session", &session),
+        ("file", "(ns my.app)\n(def here *file*)"),
+        ("file-path", path.to_str().unwrap()),
+    ]);
+    assert_eq!(joined(&replies, "err"), "", "{replies:?}");
+    let value = value_of(
+        &mut client,
+        &session,
+        "(let [m (meta #'my.app/here)] [(= my.app/here (:file m)) (:line m) my.app/here])",
+    );
+    assert!(
+        value.starts_with("[true 2 \"") && value.ends_with("src/my/app.clj\"]"),
+        "{value}"
+    );
 }
 
 #[test]

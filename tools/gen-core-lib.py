@@ -60,6 +60,7 @@ def existing_entries():
 
 # What the compiler's macros expand to (not for users).
 INTERNAL = {
+    "jank.runtime/local-var": ("([])", "A new var of no namespace, unbound (with-local-vars expands to it)."),
     "jank.runtime/add-method": ("([multifn dispatch-val f])", "Adds a method to a multimethod (defmethod expands to it)."),
     "jank.runtime/defmulti*": ("([name dispatch-fn & options])", "A new multimethod (defmulti expands to it)."),
     "jank.runtime/multifn-bound?": ("([var])", "Whether the var holds a multimethod already (defmulti expands to it)."),

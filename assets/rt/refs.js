@@ -170,7 +170,7 @@ export class Var {
     this.meta = null;
     this.watches = [];
     this.validator = null;
-    namespaceNamed(ns).interns.set(name, this);
+    if (ns !== null) namespaceNamed(ns).interns.set(name, this);
   }
   deref() { return nu(this.runtime.table.get(this.slot)); }
   get v() { return this.deref(); }
@@ -181,7 +181,30 @@ export class Var {
     if (this.watches.length > 0) notifyWatches(this, old, v);
   }
   hasRoot() { return !(this.deref() instanceof Unbound); }
-  toString() { return `#'${this.ns}/${this.name}`; }
+  /** A new root as a thread binding gives one: the code table follows, no watch fires. */
+  setRootSilently(v) {
+    this.runtime.table.set(this.slot, nu(v));
+    this.runtime.varChanged(this.slot);
+  }
+  toString() { return this.ns === null ? '#<Var: --unnamed-->' : `#'${this.ns}/${this.name}`; }
+}
+
+/**
+ * A var of no namespace (`with-local-vars`): its root is its own, not a table slot (no
+ * compiled code calls it through the tables). Dynamic, as Clojure makes them.
+ */
+export class LocalVar extends Var {
+  constructor() {
+    super(null, null, null, -1);
+    this.root = new Unbound(this);
+  }
+  deref() { return this.root; }
+  bindRoot(v) {
+    const old = this.root;
+    this.root = nu(v);
+    if (this.watches.length > 0) notifyWatches(this, old, v);
+  }
+  setRootSilently(v) { this.root = nu(v); }
 }
 export const VAR_TYPE = defType('clojure.lang.Var', ['clojure.lang.ARef', 'clojure.lang.IFn', 'clojure.lang.IRef'], { ctor: Var });
 implement(VAR_TYPE, IDeref, { '-deref': (v) => v.deref() });
@@ -194,12 +217,12 @@ implement(VAR_TYPE, IWatchable, {
 });
 implement(VAR_TYPE, IHash, { '-hash': (v) => identityHash(v) });
 implement(VAR_TYPE, IEquiv, { '-equiv': (a, b) => a === b });
-implement(VAR_TYPE, IPrintWithWriter, { '-pr-writer': (v, w) => w.write(`#'${v.ns}/${v.name}`) });
+implement(VAR_TYPE, IPrintWithWriter, { '-pr-writer': (v, w) => w.write(v.toString()) });
 
 /** The root of a var that was never defined; calling it throws. */
 export class Unbound {
   constructor(v) { this.v = v; }
-  toString() { return `Unbound: #'${this.v.ns}/${this.v.name}`; }
+  toString() { return `Unbound: ${this.v}`; }
 }
 export const UNBOUND_TYPE = defType('clojure.lang.Var$Unbound', ['clojure.lang.AFn'], { ctor: Unbound });
 implement(UNBOUND_TYPE, IFn, {

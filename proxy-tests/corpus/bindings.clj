@@ -54,3 +54,15 @@ bn
 (binding [*print-length* 2] (pr-str (range 5)))
 
 (with-bindings {#'*print-level* 1} (pr-str [[1] 2]))
+
+;;; with-local-vars
+(with-local-vars [x 1 y 2] (var-set x 10) [@x (var-get y) (+ @x @y)])
+
+(with-local-vars [x 1] [(var? x) (thread-bound? x) (str x)])
+
+(with-local-vars [a 1 b (inc 1)] (binding [] [@a @b]))
+
+(with-local-vars [x 1] x)
+
+;;; the-file-at-the-repl
+[*file* (let [f (fn [] *file*)] (f))]

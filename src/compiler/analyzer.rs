@@ -299,6 +299,16 @@ impl Analyzer<'_> {
         {
             return Ok(Node::Const(constant::namespace(&self.ns)));
         }
+        // *file* is the file being loaded while its top-level forms run (a fn
+        // that reads it later sees the runtime's var: the REPL's NO_SOURCE_PATH).
+        if symbol.name == "*file*"
+            && matches!(symbol.ns.as_deref(), None | Some(CORE_NS))
+            && !self.is_local("*file*")
+            && self.at_top_level()
+        {
+            let file = self.file.as_deref().unwrap_or("NO_SOURCE_PATH");
+            return Ok(Node::Const(constant::string(file)));
+        }
         if symbol.ns.is_none()
             && let Some(node) = self.lookup_local(self.frames.len() - 1, &symbol.name)
         {

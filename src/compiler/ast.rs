@@ -15,8 +15,10 @@ pub struct LocalId(pub u32);
 pub type Constant = serde_json::Value;
 
 /// Operations the runtime provides as direct imports, used instead of a var
-/// call: two-argument arithmetic and comparisons, `inc` and `dec`, and a
+/// call: two-argument arithmetic (`+ - * / quot rem mod`) and comparisons,
+/// `inc`, `dec`, `long`, the number tests `zero? pos? neg? even? odd?`, and a
 /// keyword called on a map (`(:k m)`, `(:k m not-found)`; the keyword first).
+/// On primitive longs the emitter does most of them in wasm instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Intrinsic {
     Add,

@@ -28,6 +28,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "*clojure-version*" "" "The version info for Clojure core, as a map containing :major :minor :incremental and :qualifier keys. Feature releases may increment :minor and/or :major, bugfix releases will increment :incremental. Possible values of :qualifier include \"GA\", \"SNAPSHOT\", \"RC-x\" \"BETA-x\"";
     "clojure.core" "*command-line-args*" "" "A sequence of the supplied command line arguments, or nil if none were supplied";
     "clojure.core" "*e" "" "bound in a repl thread to the most recent exception caught by the repl";
+    "clojure.core" "*file*" "" "The path of the file being evaluated, as a String.";
     "clojure.core" "*flush-on-newline*" "" "When set to true, output will be flushed whenever a newline is printed.";
     "clojure.core" "*ns*" "" "A clojure.lang.Namespace object representing the current namespace.";
     "clojure.core" "*print-dup*" "" "When set to logical true, objects will be printed in a way that preserves their type when read in later.";
@@ -621,6 +622,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "jank.runtime" "delay*" "([thunk])" "A delay of calling thunk (delay expands to it).";
     "jank.runtime" "extend*" "([type protocol methods])" "Extends a protocol to a type (extend-type and extend-protocol expand to it).";
     "jank.runtime" "lazy-seq*" "([thunk])" "A lazy seq of what calling thunk returns (lazy-seq expands to it).";
+    "jank.runtime" "local-var" "([])" "A new var of no namespace, unbound (with-local-vars expands to it).";
     "jank.runtime" "multifn-bound?" "([var])" "Whether the var holds a multimethod already (defmulti expands to it).";
     "jank.runtime" "protocol-method" "([protocol name])" "The fn that calls a protocol's method (defprotocol expands to it).";
     "jank.runtime" "record-from-map" "([type m])" "A record of the type from a map (map->R calls it).";

@@ -7,7 +7,7 @@ import { keyword, lookupIn } from '../scalars.js';
 import { MapBuilder } from '../hashmap.js';
 import { vectorOf } from '../vector.js';
 import { toArray } from '../seqs.js';
-import { Atom, Volatile, Delay, Var, setAtom, setValidator, checkVar, swapAtom } from '../refs.js';
+import { Atom, Volatile, Delay, Var, LocalVar, setAtom, setValidator, checkVar, swapAtom } from '../refs.js';
 import { deref, isRealized, meta } from '../colls.js';
 import { argumentsArray, invoke0, invokeArray, named } from '../fns.js';
 import { core, internal, libraries } from './lib.js';
@@ -97,15 +97,12 @@ const DYNAMIC = keyword(null, 'dynamic');
 
 /** Whether a var can be bound: ^:dynamic in its metadata, or a library var named *like-this*. */
 function isDynamic(v) {
+  if (v instanceof LocalVar) return true;
   if (v.meta !== null) return lookupIn(v.meta, DYNAMIC, null) === true;
   return libraries[v.ns] !== undefined && /^\*.+\*$/.test(v.name);
 }
 
-/** Sets a var's root as a binding does: the code table follows, no watch fires. */
-function setBoundRoot(v, value) {
-  v.runtime.table.set(v.slot, nu(value));
-  v.runtime.varChanged(v.slot);
-}
+const setBoundRoot = (v, value) => v.setRootSilently(value);
 
 function pushThreadBindings(bindings) {
   const entries = bindings === null ? [] : toArray(bindings).map((e) => [checkVar(e.key()), e.val()]);
@@ -153,6 +150,8 @@ core('bound-fn*', {
     return named('clojure.core/bound-fn*$fn', function () { return withBindings(bindings, f, argumentsArray(arguments)); });
   },
 });
+
+internal('local-var', { 0: () => new LocalVar() });
 
 core('var-get', { 1: (v) => checkVar(v).deref() });
 core('var-set', { 2: (v, x) => { checkVar(v).bindRoot(x); return x; } });

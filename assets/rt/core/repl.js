@@ -66,6 +66,7 @@ core('clojure-version', { 0: () => '1.11.1' });
  */
 export const DYNAMIC_DEFAULTS = {
   '*ns*': namespaceNamed('user'),
+  '*file*': 'NO_SOURCE_PATH',
   '*print-length*': null,
   '*print-level*': null,
   '*print-meta*': false,

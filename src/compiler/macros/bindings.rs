@@ -53,6 +53,12 @@ pub(super) const MACROS: &[Macro] = &[
         expand: expand_binding,
     },
     Macro {
+        name: "with-local-vars",
+        arglists: "([name-vals-vec & body])",
+        doc: "varbinding=> symbol init-expr. Executes the exprs in a context in which the symbols are bound to vars with per-thread bindings to the init-exprs. The symbols refer to the var objects themselves, and must be accessed with var-get and var-set",
+        expand: expand_with_local_vars,
+    },
+    Macro {
         name: "with-bindings",
         arglists: "([binding-map & body])",
         doc: "Takes a map of Var/value pairs. Installs for the given Vars the associated values as thread-local bindings. Then executes body. Pops the installed bindings after body was evaluated. Returns the value of body.",
@@ -142,6 +148,37 @@ pub(super) fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
         let new = gensym(pos, "new");
         lets.extend([new.clone(), value.clone()]);
         entries.extend([call(pos, "var", vec![var.clone()]), new]);
+    }
+    let push = call(
+        pos,
+        "clojure.core/push-thread-bindings",
+        vec![call(pos, "clojure.core/hash-map", entries)],
+    );
+    let pop = call(pos, "clojure.core/pop-thread-bindings", vec![]);
+    let guarded = call(
+        pos,
+        "try",
+        vec![do_form(pos, body), call(pos, "finally", vec![pop])],
+    );
+    Ok(call(pos, "let*", vec![vector(pos, lets), push, guarded]))
+}
+
+/// `(with-local-vars [x init ...] body...)`: each name a new var of no
+/// namespace, bound to its init for the body (as Clojure's: thread bindings).
+pub(super) fn expand_with_local_vars(form: &Form, args: &[Form]) -> Result<Form> {
+    let (pairs, body) = binding_vector(form, args, "with-local-vars")?;
+    let pos = form.pos;
+    let mut lets = Vec::new();
+    let mut entries = Vec::new();
+    for pair in pairs.chunks(2) {
+        if pair[0].as_symbol().is_none_or(|s| s.ns.is_some()) {
+            return Err(error(
+                form,
+                format!("with-local-vars expects simple symbols, got: {}", pair[0]),
+            ));
+        }
+        lets.extend([pair[0].clone(), call(pos, "jank.runtime/local-var", vec![])]);
+        entries.extend([pair[0].clone(), pair[1].clone()]);
     }
     let push = call(
         pos,
