@@ -108,3 +108,11 @@ mpa/c
 
 ;; error: No namespace: nope found
 (ns-publics 'nope)
+
+;;; test-runs-the-test-in-the-metadata
+(defn mtf {:test (fn [] (assert (= 1 1)))} [] 1) (defn mtg [] 1) (defn mth {:test (fn [] (assert (= 1 2)))} [] 1)
+
+[(test #'mtf) (test #'mtg) (test 5)]
+
+;; error: Assert failed: (= 1 2)
+(test #'mth)

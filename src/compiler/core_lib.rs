@@ -527,6 +527,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "take-nth" "([n] [n coll])" "Returns a lazy seq of every nth item in coll. Returns a stateful transducer when no collection is provided.";
     "clojure.core" "take-while" "([pred] [pred coll])" "Returns a lazy sequence of successive items from coll while (pred item) returns logical true. pred must be free of side-effects. Returns a transducer when no collection is provided.";
     "clojure.core" "tap>" "([x])" "sends x to any taps. Will not block. Returns true if there was room in the queue, false if not (dropped).";
+    "clojure.core" "test" "([v])" "test [v] finds fn at key :test in var metadata and calls it, presuming failure will throw exception";
     "clojure.core" "the-ns" "([x])" "If passed a namespace, returns it. Else, when passed a symbol, returns the namespace named by it, throwing an exception if not found.";
     "clojure.core" "thread-bound?" "([& vars])" "Returns true if all of the vars provided as arguments have thread-local bindings. Implies that set!'ing the provided vars will succeed. Returns true if no vars are provided.";
     "clojure.core" "to-array" "([coll])" "Returns an array of Objects containing the contents of coll, which can be any Collection. Maps to java.util.Collection.toArray().";

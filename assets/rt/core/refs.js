@@ -153,6 +153,17 @@ core('bound-fn*', {
 
 internal('local-var', { 0: () => new LocalVar() });
 
+/** `(test v)`: runs the fn under `:test` in v's metadata: :ok, or :no-test when it has none. */
+const TEST = keyword(null, 'test');
+core('test', {
+  1: (v) => {
+    const f = lookupIn(meta(v), TEST, null);
+    if (f === null) return keyword(null, 'no-test');
+    invoke0(f);
+    return keyword(null, 'ok');
+  },
+});
+
 core('var-get', { 1: (v) => checkVar(v).deref() });
 core('var-set', { 2: (v, x) => { checkVar(v).bindRoot(x); return x; } });
 core('alter-var-root', {
