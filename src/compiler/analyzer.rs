@@ -755,6 +755,8 @@ impl Analyzer<'_> {
     }
 
     fn analyze_def(&mut self, form: &Form, args: &[Form], once: bool) -> Result<Node> {
+        // only the defmacro's own def is the macro's, not a def in its body
+        let is_macro = std::mem::take(&mut self.defining_macro);
         let (name_form, doc, init) = match args {
             [name] => (name, None, None),
             [name, init] => (name, None, Some(init)),
@@ -782,7 +784,7 @@ impl Analyzer<'_> {
             None => None,
         };
         let meta = name_form.meta.as_deref();
-        let meta_node = self.analyze_var_meta(form, meta, &name, doc.as_deref())?;
+        let meta_node = self.analyze_var_meta(form, meta, &name, doc.as_deref(), is_macro)?;
         let var = self.namespaces.var_mut(slot);
         var.defined_at = Some(form.pos);
         var.file = self.file.clone();
@@ -807,6 +809,7 @@ impl Analyzer<'_> {
         meta: Option<&Form>,
         name: &str,
         doc: Option<&str>,
+        is_macro: bool,
     ) -> Result<Node> {
         let pos = form.pos;
         let key = |name: &str| keyword(pos, name);
@@ -814,7 +817,7 @@ impl Analyzer<'_> {
             Some(FormKind::Map(entries)) => entries.clone(),
             _ => Vec::new(),
         };
-        if self.defining_macro {
+        if is_macro {
             for (k, value) in entries.iter_mut() {
                 if matches!(&k.kind, FormKind::Keyword(s) if s.ns.is_none() && s.name == "arglists")
                 {
@@ -836,7 +839,7 @@ impl Analyzer<'_> {
         entries.push((key("name"), quote(pos, name)));
         let ns = Form::new(FormKind::Symbol(Symbol::qualified(CORE_NS, "*ns*")), pos);
         entries.push((key("ns"), ns));
-        if self.defining_macro {
+        if is_macro {
             entries.push((key("macro"), Form::new(FormKind::Bool(true), pos)));
         }
         self.analyze(&Form::new(FormKind::Map(entries), pos), false)
