@@ -102,7 +102,6 @@ function isDynamic(v) {
   return libraries[v.ns] !== undefined && /^\*.+\*$/.test(v.name);
 }
 
-const setBoundRoot = (v, value) => v.setRootSilently(value);
 
 function pushThreadBindings(bindings) {
   const entries = bindings === null ? [] : toArray(bindings).map((e) => [checkVar(e.key()), e.val()]);
@@ -110,14 +109,14 @@ function pushThreadBindings(bindings) {
     if (!isDynamic(v)) throw new CljError('IllegalStateException', `Can't dynamically bind non-dynamic var: ${v.ns}/${v.name}`);
   }
   bindingFrames.push(entries.map(([v]) => [v, v.deref()]));
-  for (const [v, value] of entries) setBoundRoot(v, value);
+  for (const [v, value] of entries) v.setRootSilently(value);
   return null;
 }
 
 function popThreadBindings() {
   const frame = bindingFrames.pop();
   if (frame === undefined) throw new CljError('IllegalStateException', 'Pop without matching push');
-  for (let i = frame.length - 1; i >= 0; i--) setBoundRoot(frame[i][0], frame[i][1]);
+  for (let i = frame.length - 1; i >= 0; i--) frame[i][0].setRootSilently(frame[i][1]);
   return null;
 }
 

@@ -787,8 +787,8 @@ impl Emitter {
                 let y = self.out().scratch(I64);
                 self.push(Instruction::LocalSet(y));
                 match op {
-                    Intrinsic::Add => self.emit_checked_add(x, y),
-                    Intrinsic::Sub => self.emit_checked_sub(x, y),
+                    Intrinsic::Add => self.emit_checked_add_or_sub(x, y, false),
+                    Intrinsic::Sub => self.emit_checked_add_or_sub(x, y, true),
                     Intrinsic::Mul => self.emit_checked_mul(x, y),
                     Intrinsic::Quot => self.emit_quot(x, y),
                     Intrinsic::Rem => self.emit_rem(x, y),
@@ -823,40 +823,30 @@ impl Emitter {
         self.out().release(&[x]);
     }
 
-    /// `x + y`: it overflowed when the sum's sign differs from both `x`'s
-    /// and `y`'s.
-    fn emit_checked_add(&mut self, x: u32, y: u32) {
-        let sum = self.out().scratch(I64);
+    /// `x + y` or `x - y`, throwing where it leaves the long range: a sum
+    /// overflowed when its sign differs from both `x`'s and `y`'s; a
+    /// difference when `x` and `y` differ in sign and its sign differs from
+    /// `x`'s.
+    fn emit_checked_add_or_sub(&mut self, x: u32, y: u32, subtract: bool) {
+        let result = self.out().scratch(I64);
         self.push(Instruction::LocalGet(x));
         self.push(Instruction::LocalGet(y));
-        self.push(Instruction::I64Add);
-        self.push(Instruction::LocalSet(sum));
-        self.emit_sign_differs(x, sum);
-        self.emit_sign_differs(y, sum);
+        self.push(match subtract {
+            true => Instruction::I64Sub,
+            false => Instruction::I64Add,
+        });
+        self.push(Instruction::LocalSet(result));
+        match subtract {
+            true => self.emit_sign_differs(x, y),
+            false => self.emit_sign_differs(y, result),
+        }
+        self.emit_sign_differs(x, result);
         self.push(Instruction::I64And);
         self.push(Instruction::I64Const(0));
         self.push(Instruction::I64LtS);
         self.emit_overflow_if();
-        self.push(Instruction::LocalGet(sum));
-        self.out().release(&[sum]);
-    }
-
-    /// `x - y`: it overflowed when `x` and `y` differ in sign and the
-    /// difference's sign differs from `x`'s.
-    fn emit_checked_sub(&mut self, x: u32, y: u32) {
-        let difference = self.out().scratch(I64);
-        self.push(Instruction::LocalGet(x));
-        self.push(Instruction::LocalGet(y));
-        self.push(Instruction::I64Sub);
-        self.push(Instruction::LocalSet(difference));
-        self.emit_sign_differs(x, y);
-        self.emit_sign_differs(x, difference);
-        self.push(Instruction::I64And);
-        self.push(Instruction::I64Const(0));
-        self.push(Instruction::I64LtS);
-        self.emit_overflow_if();
-        self.push(Instruction::LocalGet(difference));
-        self.out().release(&[difference]);
+        self.push(Instruction::LocalGet(result));
+        self.out().release(&[result]);
     }
 
     /// `a ^ b`: negative when the two differ in sign.
@@ -906,10 +896,7 @@ impl Emitter {
     fn emit_divisor_check(&mut self, y: u32, error: &'static str) {
         self.push(Instruction::LocalGet(y));
         self.push(Instruction::I64Eqz);
-        self.push(Instruction::If(BlockType::Empty));
-        self.call_runtime(error, vec![], vec![]);
-        self.push(Instruction::Unreachable);
-        self.push(Instruction::End);
+        self.emit_throw_if(error);
     }
 
     /// `(quot x y)`: Java's long division, where `MIN / -1` is `MIN` (wasm's
@@ -973,8 +960,14 @@ impl Emitter {
 
     /// Throws Clojure's long overflow error when the i32 on the stack is 1.
     fn emit_overflow_if(&mut self) {
+        self.emit_throw_if("long_overflow");
+    }
+
+    /// Calls the runtime import `error` (which throws) when the i32 on the
+    /// stack is 1.
+    fn emit_throw_if(&mut self, error: &'static str) {
         self.push(Instruction::If(BlockType::Empty));
-        self.call_runtime("long_overflow", vec![], vec![]);
+        self.call_runtime(error, vec![], vec![]);
         self.push(Instruction::Unreachable);
         self.push(Instruction::End);
     }

@@ -99,15 +99,13 @@ pub(super) fn expand_with_redefs(form: &Form, args: &[Form]) -> Result<Form> {
         }
         entries.extend([call(pos, "var", vec![pair[0].clone()]), pair[1].clone()]);
     }
-    let thunk = call(
-        pos,
-        "fn*",
-        [vec![vector(pos, vec![])], body.to_vec()].concat(),
-    );
     Ok(call(
         pos,
         "clojure.core/with-redefs-fn",
-        vec![call(pos, "clojure.core/hash-map", entries), thunk],
+        vec![
+            call(pos, "clojure.core/hash-map", entries),
+            thunk(pos, body),
+        ],
     ))
 }
 
@@ -130,8 +128,9 @@ pub(super) fn expand_with_open(form: &Form, args: &[Form]) -> Result<Form> {
 }
 
 /// `(binding [v value ...] body...)`: every value is evaluated first, then the
-/// vars get them for the body and their old values back in a `finally`. Our
-/// runtimes have one thread, so a thread binding is the root.
+/// vars are bound to them for the body (`push-thread-bindings`, refusing a var
+/// that is not dynamic) and unbound in a `finally`. Our runtimes have one
+/// thread, so a thread binding sets the root, and popping it restores it.
 pub(super) fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
     let (pairs, body) = binding_vector(form, args, "binding")?;
     let pos = form.pos;
@@ -149,6 +148,13 @@ pub(super) fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
         lets.extend([new.clone(), value.clone()]);
         entries.extend([call(pos, "var", vec![var.clone()]), new]);
     }
+    Ok(with_thread_bindings(pos, lets, entries, body))
+}
+
+/// `(let* [lets...] (push-thread-bindings (hash-map entries...)) (try body...
+/// (finally (pop-thread-bindings))))`: the body with the vars of `entries`
+/// (var, value, ...) bound, as Clojure's `binding` expands.
+fn with_thread_bindings(pos: Pos, lets: Vec<Form>, entries: Vec<Form>, body: &[Form]) -> Form {
     let push = call(
         pos,
         "clojure.core/push-thread-bindings",
@@ -160,7 +166,16 @@ pub(super) fn expand_binding(form: &Form, args: &[Form]) -> Result<Form> {
         "try",
         vec![do_form(pos, body), call(pos, "finally", vec![pop])],
     );
-    Ok(call(pos, "let*", vec![vector(pos, lets), push, guarded]))
+    call(pos, "let*", vec![vector(pos, lets), push, guarded])
+}
+
+/// `(fn* [] body...)`.
+fn thunk(pos: Pos, body: &[Form]) -> Form {
+    call(
+        pos,
+        "fn*",
+        [vec![vector(pos, vec![])], body.to_vec()].concat(),
+    )
 }
 
 /// `(with-local-vars [x init ...] body...)`: each name a new var of no
@@ -180,18 +195,7 @@ pub(super) fn expand_with_local_vars(form: &Form, args: &[Form]) -> Result<Form>
         lets.extend([pair[0].clone(), call(pos, "jank.runtime/local-var", vec![])]);
         entries.extend([pair[0].clone(), pair[1].clone()]);
     }
-    let push = call(
-        pos,
-        "clojure.core/push-thread-bindings",
-        vec![call(pos, "clojure.core/hash-map", entries)],
-    );
-    let pop = call(pos, "clojure.core/pop-thread-bindings", vec![]);
-    let guarded = call(
-        pos,
-        "try",
-        vec![do_form(pos, body), call(pos, "finally", vec![pop])],
-    );
-    Ok(call(pos, "let*", vec![vector(pos, lets), push, guarded]))
+    Ok(with_thread_bindings(pos, lets, entries, body))
 }
 
 /// `(with-bindings binding-map body...)`: the body as a fn, run by `with-bindings*`.
@@ -199,15 +203,10 @@ pub(super) fn expand_with_bindings(form: &Form, args: &[Form]) -> Result<Form> {
     let (bindings, body) = args
         .split_first()
         .ok_or_else(|| error(form, "with-bindings requires a binding map"))?;
-    let thunk = call(
-        form.pos,
-        "fn*",
-        [vec![vector(form.pos, vec![])], body.to_vec()].concat(),
-    );
     Ok(call(
         form.pos,
         "clojure.core/with-bindings*",
-        vec![bindings.clone(), thunk],
+        vec![bindings.clone(), thunk(form.pos, body)],
     ))
 }
 
