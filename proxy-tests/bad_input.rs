@@ -11,14 +11,16 @@ use std::time::{Duration, Instant};
 
 use common::start_server;
 use jank_wasm_nrepl::nrepl::frame::Frame;
-use jank_wasm_nrepl::testkit::{Client, Msg, Server, all_statuses, joined, statuses, text, values};
+use jank_wasm_nrepl::testkit::{
+    Client, Msg, ServerProcess, all_statuses, joined, statuses, text, values,
+};
 
 /// No runtime: these tests stop at framing or at the request's checks.
-fn server() -> Server {
+fn server() -> ServerProcess {
     start_server(&["--runtime-wait", "0.2"])
 }
 
-fn headless() -> Server {
+fn headless() -> ServerProcess {
     start_server(&["--headless", "--runtime-wait", "20"])
 }
 
@@ -34,7 +36,7 @@ fn message(fields: &[(&str, Frame)]) -> Vec<u8> {
 }
 
 /// The server still answers a fresh connection.
-fn still_serving(server: &Server) {
+fn still_serving(server: &ServerProcess) {
     let mut client = server.client();
     assert_eq!(
         statuses(&client.request(&[("op", "describe")])[0]),

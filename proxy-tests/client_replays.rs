@@ -14,14 +14,14 @@ use std::time::{Duration, Instant};
 
 use common::start_server;
 use jank_wasm_nrepl::nrepl::frame::Frame;
-use jank_wasm_nrepl::testkit::{Client, Msg, Server, all_statuses, statuses, text, values};
+use jank_wasm_nrepl::testkit::{Client, Msg, ServerProcess, all_statuses, statuses, text, values};
 use serde_json::Value;
 
 /// Longest any replayed request may take, JVM-only init evals included (they
 /// may fail here, but must fail fast: editors wait on them while connecting).
 const REQUEST_LIMIT: Duration = Duration::from_secs(15);
 
-fn headless() -> Server {
+fn headless() -> ServerProcess {
     start_server(&["--headless", "--runtime-wait", "20"])
 }
 
@@ -108,7 +108,7 @@ struct Exchange {
 
 /// Sends every client message of `name` to a fresh headless server and checks
 /// each request's replies; returns the exchanges for capture-specific checks.
-fn replay(name: &str) -> (Server, Client, Vec<Exchange>) {
+fn replay(name: &str) -> (ServerProcess, Client, Vec<Exchange>) {
     let recording = capture(name);
     let server = headless();
     let mut client = server.client();

@@ -30,7 +30,9 @@ use std::sync::OnceLock;
 
 use common::browser::CONNECT_TIMEOUT;
 use common::start_server;
-use jank_wasm_nrepl::testkit::{Browser, Client, Msg, Server, all_statuses, joined, text, values};
+use jank_wasm_nrepl::testkit::{
+    Browser, Client, Msg, ServerProcess, all_statuses, joined, text, values,
+};
 
 const HOST_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/proxy-tests/emcc-host");
 
@@ -88,11 +90,11 @@ fn patch_cache() -> &'static Path {
 }
 
 /// The server with `--compiler jank`, the test double and the test host.
-fn jank_server(extra: &[&str]) -> Server {
+fn jank_server(extra: &[&str]) -> ServerProcess {
     jank_server_caching_in(patch_cache(), extra)
 }
 
-fn jank_server_caching_in(cache: &Path, extra: &[&str]) -> Server {
+fn jank_server_caching_in(cache: &Path, extra: &[&str]) -> ServerProcess {
     let (double, bundle) = (double(), host_bundle().display().to_string());
     let cache = cache.display().to_string();
     let wait = CONNECT_TIMEOUT.as_secs().to_string();
@@ -121,7 +123,7 @@ struct NodeRuntime {
 }
 
 impl NodeRuntime {
-    fn start(server: &Server) -> NodeRuntime {
+    fn start(server: &ServerProcess) -> NodeRuntime {
         let dir = tempfile::tempdir().expect("a directory for the runtime scripts");
         jank_wasm_nrepl::bridge::assets::write_scripts(dir.path()).expect("write the scripts");
         let url = format!(
@@ -160,7 +162,7 @@ struct JankRepl {
     session: String,
     node: Option<NodeRuntime>,
     browser: Option<Browser>,
-    server: Server,
+    server: ServerProcess,
 }
 
 impl JankRepl {
@@ -183,7 +185,11 @@ impl JankRepl {
         JankRepl::with(server, None, Some(browser))
     }
 
-    fn with(server: Server, node: Option<NodeRuntime>, browser: Option<Browser>) -> JankRepl {
+    fn with(
+        server: ServerProcess,
+        node: Option<NodeRuntime>,
+        browser: Option<Browser>,
+    ) -> JankRepl {
         let mut client = server.client();
         let session = client.clone_session();
         JankRepl {

@@ -9,9 +9,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::{printed_after_prompts, start_server};
-use jank_wasm_nrepl::testkit::{self, Server, all_statuses, joined, values};
+use jank_wasm_nrepl::testkit::{self, ServerProcess, all_statuses, joined, values};
 
-fn headless() -> Server {
+fn headless() -> ServerProcess {
     start_server(&["--headless", "--runtime-wait", "20"])
 }
 
@@ -318,7 +318,7 @@ fn output_from_a_callback_goes_to_the_eval_that_installed_it() {
 struct ExtraRuntime(std::process::Child);
 
 impl ExtraRuntime {
-    fn start(server: &Server) -> ExtraRuntime {
+    fn start(server: &ServerProcess) -> ExtraRuntime {
         let url = format!(
             "ws://127.0.0.1:{}/repl?token={}",
             server.http_port,

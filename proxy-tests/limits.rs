@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use common::start_server;
 use jank_wasm_nrepl::nrepl::frame::Frame;
-use jank_wasm_nrepl::testkit::{Client, Msg, Server, all_statuses, joined, statuses, text, values};
+use jank_wasm_nrepl::testkit::{
+    Client, Msg, ServerProcess, all_statuses, joined, statuses, text, values,
+};
 
 /// ``'`````(a0 a1 ... a39)``: five nested syntax-quotes, which expand to a
 /// 1.67 MB form, as in Clojure (each level is about 5 times the one inside).
@@ -311,7 +313,7 @@ fn a_hundred_thousand_clause_cond_thread_compiles() {
 }
 
 /// The HTTP answer to `head`, sent as it is.
-fn http(server: &Server, head: &str) -> String {
+fn http(server: &ServerProcess, head: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", server.http_port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use common::{start_server, start_server_in};
 use jank_wasm_nrepl::nrepl::frame::Frame;
-use jank_wasm_nrepl::testkit::{Client, Msg, Server, all_statuses, joined, statuses, text};
+use jank_wasm_nrepl::testkit::{Client, Msg, ServerProcess, all_statuses, joined, statuses, text};
 
-fn server() -> Server {
+fn server() -> ServerProcess {
     start_server(&["--runtime-wait", "0.2"])
 }
 

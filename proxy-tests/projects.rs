@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use jank_wasm_nrepl::testkit::{Client, Msg, Server, joined, text, values};
+use jank_wasm_nrepl::testkit::{Client, Msg, ServerProcess, joined, text, values};
 
 /// A project directory with `files` (path, contents) written into it.
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -37,7 +37,7 @@ fn two_namespaces() -> tempfile::TempDir {
 }
 
 /// The server started in `dir`, with the headless Node runtime.
-fn headless_in(dir: &Path, extra: &[&str]) -> Server {
+fn headless_in(dir: &Path, extra: &[&str]) -> ServerProcess {
     let mut args = vec!["--headless"];
     args.extend_from_slice(extra);
     common::start_server_in(&args, dir)

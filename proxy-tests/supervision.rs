@@ -8,9 +8,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::start_server;
-use jank_wasm_nrepl::testkit::{Client, Server, all_statuses, joined, values};
+use jank_wasm_nrepl::testkit::{Client, ServerProcess, all_statuses, joined, values};
 
-fn headless(extra: &[&str]) -> Server {
+fn headless(extra: &[&str]) -> ServerProcess {
     let mut args = vec!["--headless"];
     args.extend_from_slice(extra);
     start_server(&args)

@@ -4,7 +4,9 @@
 use std::time::{Duration, Instant};
 
 use jank_wasm_nrepl::nrepl::frame::Frame;
-use jank_wasm_nrepl::testkit::{Browser, Client, Msg, Server, has_status, joined, text, values};
+use jank_wasm_nrepl::testkit::{
+    Browser, Client, Msg, ServerProcess, has_status, joined, text, values,
+};
 
 /// How long a freshly started Chromium has to open the page and connect (the
 /// server's `--runtime-wait`): under the client's 30 s read timeout, so a page
@@ -18,7 +20,7 @@ pub struct BrowserRuntime {
     pub client: Client,
     pub session: String,
     pub browser: Browser,
-    pub server: Server,
+    pub server: ServerProcess,
 }
 
 impl BrowserRuntime {

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use jank_wasm_nrepl::testkit::{Launch, Server};
+use jank_wasm_nrepl::testkit::{Launch, ServerProcess};
 
 pub mod browser;
 
@@ -15,12 +15,12 @@ pub const SERVER_BINARY: &str = env!("CARGO_BIN_EXE_jank-wasm-nrepl");
 
 /// Starts the server binary with `args` on free ports and no port file, and
 /// waits until it has printed where it listens.
-pub fn start_server(args: &[&str]) -> Server {
+pub fn start_server(args: &[&str]) -> ServerProcess {
     Launch::binary(SERVER_BINARY).args(args).start()
 }
 
 /// Like `start_server`, run in `dir`, where it writes its `.nrepl-port`.
-pub fn start_server_in(args: &[&str], dir: &Path) -> Server {
+pub fn start_server_in(args: &[&str], dir: &Path) -> ServerProcess {
     Launch::binary(SERVER_BINARY).args(args).in_dir(dir).start()
 }
 

@@ -35,7 +35,8 @@ use jank_wasm_nrepl::compiler::reader::Reader;
 use jank_wasm_nrepl::compiler::{Compiler, NoRuntime};
 use jank_wasm_nrepl::testkit::process::kill_process_group;
 use jank_wasm_nrepl::testkit::{
-    Browser, Client, Launch, Server, chromium_path, joined, poll_until, values, wait_with_timeout,
+    Browser, Client, Launch, ServerProcess, chromium_path, joined, poll_until, values,
+    wait_with_timeout,
 };
 
 const JVM_CLASSPATH: &[&str] = &[
@@ -394,7 +395,7 @@ fn fmt_ms(d: Duration) -> String {
 
 /// Starts the server under test (this executable's `--serve`, or `--server`)
 /// in its own process group, so dropping it ends its Node runtime too.
-fn start_server(args: &Args, extra: &[&str]) -> Result<Server> {
+fn start_server(args: &Args, extra: &[&str]) -> Result<ServerProcess> {
     let command = match &args.server {
         Some(path) => Command::new(path),
         None => {

@@ -1,6 +1,6 @@
 //! What the integration tests (`proxy-tests/`) and the benchmark
 //! (`src/bin/bench.rs`) share to drive the real program from outside: the
-//! server started as a child process on free ports (`Launch`, `Server`), a
+//! server started as a child process on free ports (`Launch`, `ServerProcess`), a
 //! blocking bencode nREPL client that keeps replies to other requests
 //! (`Client`), headless Chromium as a browser runtime (`Browser`), and
 //! waiting with time limits (`process`).
@@ -14,14 +14,14 @@
 pub mod browser;
 pub mod client;
 pub mod process;
-pub mod server;
+pub mod server_process;
 
 use std::time::Duration;
 
 pub use browser::{Browser, CHROMIUM_FLAGS, chromium_path};
 pub use client::{Client, Msg, all_statuses, has_status, joined, statuses, text, values};
 pub use process::{poll_until, run_with_input, wait_with_timeout};
-pub use server::{Launch, Server};
+pub use server_process::{Launch, ServerProcess};
 
 /// How long any single reply may take before the client gives up, instead of
 /// hanging.

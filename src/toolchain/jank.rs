@@ -38,7 +38,7 @@ use parking_lot::Mutex;
 use tracing::{debug, info, warn};
 
 use super::diagnostics::{self, JankError};
-use super::nrepl_client::{Client, EvalReply};
+use super::nrepl_client::{EvalReply, JankClient};
 use super::process::{kill, wait_until, watched};
 
 /// How long jank may take to compile one eval.
@@ -210,7 +210,7 @@ impl Jank {
 
 /// Why an eval's module did not become C++.
 #[derive(Debug)]
-pub enum CompileError {
+pub enum JankCompileError {
     /// jank refused the module: its errors, outermost first.
     Jank(Vec<JankError>),
     /// jank itself failed: it did not start, died, or timed out.
@@ -242,7 +242,7 @@ struct Running {
     /// Held open: dropping it stops jank (`process::watched`).
     stdin: Option<ChildStdin>,
     output: Arc<Mutex<String>>,
-    client: Option<Client>,
+    client: Option<JankClient>,
     started: Instant,
 }
 
@@ -268,29 +268,30 @@ impl CompileServer {
     /// jank's C++ for the eval module `text`. A jank found dead is started
     /// again; one that dies during the compile gets one more try (it may
     /// have died just before, unnoticed).
-    pub fn compile(&mut self, text: &str) -> Result<String, CompileError> {
+    pub fn compile(&mut self, text: &str) -> Result<String, JankCompileError> {
         let module_file = self.module_file();
         let output = self.dir.join(OUTPUT_NAME);
         let code = format!("(jank-wasm.compile-server/compile! \"{EVAL_MODULE}\")");
         let mut tries = 0;
         let reply = loop {
             tries += 1;
-            self.ensure_ready().map_err(CompileError::Tool)?;
+            self.ensure_ready().map_err(JankCompileError::Tool)?;
             let _ = std::fs::remove_file(&output);
-            std::fs::write(&module_file, text)
-                .map_err(|e| CompileError::Tool(format!("cannot write the eval's module: {e}")))?;
+            std::fs::write(&module_file, text).map_err(|e| {
+                JankCompileError::Tool(format!("cannot write the eval's module: {e}"))
+            })?;
             match self.eval(&code, Instant::now() + COMPILE_TIMEOUT) {
                 Ok(reply) => break reply,
                 Err(Lost::Closed(why)) if tries == 1 => {
                     debug!(why, "jank was lost; trying once more");
                 }
                 Err(Lost::Closed(why) | Lost::TimedOut(why)) => {
-                    return Err(CompileError::Tool(why));
+                    return Err(JankCompileError::Tool(why));
                 }
             }
         };
         if reply.failed {
-            return Err(CompileError::Tool(format!(
+            return Err(JankCompileError::Tool(format!(
                 "jank could not run the compile: {}",
                 reply.value.unwrap_or_default()
             )));
@@ -300,16 +301,16 @@ impl CompileServer {
             .as_deref()
             .and_then(jank_string)
             .ok_or_else(|| {
-                CompileError::Tool(format!("jank answered the compile with {:?}", reply.value))
+                JankCompileError::Tool(format!("jank answered the compile with {:?}", reply.value))
             })?;
         if !described.is_empty() {
             return Err(match diagnostics::parse_jank_errors(&described) {
-                Some(errors) => CompileError::Jank(errors),
-                None => CompileError::Tool(format!("jank's compile failed: {described}")),
+                Some(errors) => JankCompileError::Jank(errors),
+                None => JankCompileError::Tool(format!("jank's compile failed: {described}")),
             });
         }
         std::fs::read_to_string(&output).map_err(|e| {
-            CompileError::Tool(format!("jank reported success but wrote no C++ ({e})"))
+            JankCompileError::Tool(format!("jank reported success but wrote no C++ ({e})"))
         })
     }
 
@@ -361,7 +362,7 @@ impl CompileServer {
     fn ensure_ready(&mut self) -> Result<(), String> {
         let alive = self.running.as_mut().is_some_and(|r| {
             matches!(r.child.try_wait(), Ok(None))
-                && !r.client.as_ref().is_some_and(Client::is_closed)
+                && !r.client.as_ref().is_some_and(JankClient::is_closed)
         });
         if alive && self.running.as_ref().is_some_and(|r| r.client.is_some()) {
             return Ok(());
@@ -435,7 +436,7 @@ impl CompileServer {
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(50));
         };
-        let client = Client::connect(port, Duration::from_secs(10))
+        let client = JankClient::connect(port, Duration::from_secs(10))
             .map_err(|e| format!("cannot connect to jank's nREPL server on port {port}: {e}"))?;
         info!(port, took = ?running.started.elapsed(), "jank compile server ready");
         running.client = Some(client);

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::wasm::{self, Kind, Symbol};
+use super::wasm::{self, ExternKind, WasmSymbol};
 
 /// The URL path prefix the bundle's files are served under.
 pub const URL_PREFIX: &str = "/bundle/";
@@ -55,7 +55,7 @@ impl MainModule {
             interface
                 .imports
                 .iter()
-                .filter(|i| i.kind == Kind::Func)
+                .filter(|i| i.kind == ExternKind::Func)
                 .map(|i| i.name.clone()),
         );
         provided.extend(glue_library_names(&glue_text));
@@ -88,13 +88,13 @@ impl MainModule {
             .imports
             .into_iter()
             .filter(|i| {
-                i.module == "env" && i.kind == Kind::Func && self.legalized.contains(&i.name)
+                i.module == "env" && i.kind == ExternKind::Func && self.legalized.contains(&i.name)
             })
             .map(|i| i.name)
             .collect())
     }
 
-    fn resolves(&self, import: &Symbol, own: &HashSet<&str>) -> bool {
+    fn resolves(&self, import: &WasmSymbol, own: &HashSet<&str>) -> bool {
         let name = import.name.as_str();
         let known_module = matches!(
             import.module.as_str(),

@@ -46,7 +46,7 @@ use tracing::{debug, info};
 use crate::compiler::namespace::Slot;
 use crate::config::Config;
 use build::{BuildError, BuilderOptions, PatchBuilder};
-use jank::{CompileError, CompileServer};
+use jank::{CompileServer, JankCompileError};
 use main_module::MainModule;
 
 /// Flags every patch is compiled with, before jank's cflags and the user's:
@@ -236,12 +236,12 @@ impl JankToolchain {
 
     fn jank_failure(
         &self,
-        error: CompileError,
+        error: JankCompileError,
         module_file: &Path,
         eval: &diagnostics::EvalSource,
     ) -> EvalFailure {
         match error {
-            CompileError::Jank(errors) => {
+            JankCompileError::Jank(errors) => {
                 let (message, at) =
                     diagnostics::jank_failure(&errors, module_file, self.work.path(), eval);
                 EvalFailure {
@@ -251,7 +251,7 @@ impl JankToolchain {
                     column: at.map(|(_, column)| column),
                 }
             }
-            CompileError::Tool(output) => {
+            JankCompileError::Tool(output) => {
                 compile_failure(diagnostics::tool_message(&output, self.work.path()))
             }
         }

@@ -36,18 +36,18 @@ pub struct EvalReply {
 }
 
 /// A connection to jank's nREPL server.
-pub struct Client {
+pub struct JankClient {
     stream: TcpStream,
     buffer: Vec<u8>,
     next_id: u64,
 }
 
-impl Client {
-    pub fn connect(port: u16, timeout: Duration) -> std::io::Result<Client> {
+impl JankClient {
+    pub fn connect(port: u16, timeout: Duration) -> std::io::Result<JankClient> {
         let address = SocketAddr::from(([127, 0, 0, 1], port));
         let stream = TcpStream::connect_timeout(&address, timeout)?;
         stream.set_nodelay(true)?;
-        Ok(Client {
+        Ok(JankClient {
             stream,
             buffer: Vec::new(),
             next_id: 0,

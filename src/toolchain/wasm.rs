@@ -35,14 +35,14 @@ fn malformed(what: impl Into<String>) -> WasmError {
 
 /// One import or export, by name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Symbol {
+pub struct WasmSymbol {
     pub module: String,
     pub name: String,
-    pub kind: Kind,
+    pub kind: ExternKind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub enum ExternKind {
     Func,
     Table,
     Memory,
@@ -53,9 +53,9 @@ pub enum Kind {
 /// What a module imports and exports.
 #[derive(Clone, Debug, Default)]
 pub struct Interface {
-    pub imports: Vec<Symbol>,
+    pub imports: Vec<WasmSymbol>,
     /// Export names (their `module` is empty).
-    pub exports: Vec<Symbol>,
+    pub exports: Vec<WasmSymbol>,
 }
 
 /// True for an emscripten dynamic library: its first section is `dylink.0`
@@ -78,15 +78,15 @@ pub fn interface(wasm: &[u8]) -> Result<Interface, WasmError> {
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports() {
                     let import = import.map_err(|e| malformed(e.to_string()))?;
-                    interface.imports.push(Symbol {
+                    interface.imports.push(WasmSymbol {
                         module: import.module.to_string(),
                         name: import.name.to_string(),
                         kind: match import.ty {
-                            TypeRef::Func(_) | TypeRef::FuncExact(_) => Kind::Func,
-                            TypeRef::Table(_) => Kind::Table,
-                            TypeRef::Memory(_) => Kind::Memory,
-                            TypeRef::Global(_) => Kind::Global,
-                            TypeRef::Tag(_) => Kind::Tag,
+                            TypeRef::Func(_) | TypeRef::FuncExact(_) => ExternKind::Func,
+                            TypeRef::Table(_) => ExternKind::Table,
+                            TypeRef::Memory(_) => ExternKind::Memory,
+                            TypeRef::Global(_) => ExternKind::Global,
+                            TypeRef::Tag(_) => ExternKind::Tag,
                         },
                     });
                 }
@@ -94,7 +94,7 @@ pub fn interface(wasm: &[u8]) -> Result<Interface, WasmError> {
             Payload::ExportSection(reader) => {
                 for export in reader {
                     let export = export.map_err(|e| malformed(e.to_string()))?;
-                    interface.exports.push(Symbol {
+                    interface.exports.push(WasmSymbol {
                         module: String::new(),
                         name: export.name.to_string(),
                         kind: kind_of(export.kind),
@@ -107,13 +107,13 @@ pub fn interface(wasm: &[u8]) -> Result<Interface, WasmError> {
     Ok(interface)
 }
 
-fn kind_of(kind: ExternalKind) -> Kind {
+fn kind_of(kind: ExternalKind) -> ExternKind {
     match kind {
-        ExternalKind::Func | ExternalKind::FuncExact => Kind::Func,
-        ExternalKind::Table => Kind::Table,
-        ExternalKind::Memory => Kind::Memory,
-        ExternalKind::Global => Kind::Global,
-        ExternalKind::Tag => Kind::Tag,
+        ExternalKind::Func | ExternalKind::FuncExact => ExternKind::Func,
+        ExternalKind::Table => ExternKind::Table,
+        ExternalKind::Memory => ExternKind::Memory,
+        ExternalKind::Global => ExternKind::Global,
+        ExternalKind::Tag => ExternKind::Tag,
     }
 }
 
@@ -150,7 +150,7 @@ pub fn needs_finalize(wasm: &[u8]) -> Result<bool, WasmError> {
             Payload::ExportSection(reader) => {
                 for export in reader {
                     let export = export.map_err(err)?;
-                    if kind_of(export.kind) == Kind::Func {
+                    if kind_of(export.kind) == ExternKind::Func {
                         used.push(export.index);
                     }
                 }

@@ -16,7 +16,7 @@ use super::super::ast::{Constant, Intrinsic, LocalId, Node};
 
 /// What an expression leaves on the wasm stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum LocalKind {
     /// A primitive long (`i64`).
     Long,
     /// Nothing: it jumps (`recur`) or throws, so it fits any context.
@@ -25,9 +25,9 @@ pub enum Kind {
     Boxed,
 }
 
-impl Kind {
+impl LocalKind {
     fn long_or_never(self) -> bool {
-        self != Kind::Boxed
+        self != LocalKind::Boxed
     }
 }
 
@@ -38,7 +38,7 @@ pub struct LongLocals {
     /// Kinds found so far, by node (the tree is borrowed, never moved, while
     /// its function is emitted): the emitter asks for the kind of every
     /// `if` of a long `cond` chain, and each answer looks down the chain.
-    kinds: RefCell<HashMap<*const Node, Kind>>,
+    kinds: RefCell<HashMap<*const Node, LocalKind>>,
 }
 
 impl LongLocals {
@@ -91,7 +91,7 @@ impl LongLocals {
     }
 
     /// What `node` yields when emitted as a long where it can be.
-    pub fn kind(&self, node: &Node) -> Kind {
+    pub fn kind(&self, node: &Node) -> LocalKind {
         let key = node as *const Node;
         if let Some(kind) = self.kinds.borrow().get(&key) {
             return *kind;
@@ -101,42 +101,42 @@ impl LongLocals {
         kind
     }
 
-    fn find_kind(&self, node: &Node) -> Kind {
+    fn find_kind(&self, node: &Node) -> LocalKind {
         match node {
-            Node::Const(value) if literal_long(value).is_some() => Kind::Long,
-            Node::Local(id) if self.contains(*id) => Kind::Long,
-            Node::Recur { .. } | Node::Throw(_) => Kind::Never,
+            Node::Const(value) if literal_long(value).is_some() => LocalKind::Long,
+            Node::Local(id) if self.contains(*id) => LocalKind::Long,
+            Node::Recur { .. } | Node::Throw(_) => LocalKind::Never,
             Node::Intrinsic {
                 op: Intrinsic::Long,
                 ..
-            } => Kind::Long,
+            } => LocalKind::Long,
             Node::Intrinsic { op, args } if op.is_long_arithmetic() => {
-                self.all_long(args, Kind::Long)
+                self.all_long(args, LocalKind::Long)
             }
             Node::If {
                 then, otherwise, ..
             } => match (self.kind(then), self.kind(otherwise)) {
-                (Kind::Never, Kind::Never) => Kind::Never,
-                (a, b) if a.long_or_never() && b.long_or_never() => Kind::Long,
-                _ => Kind::Boxed,
+                (LocalKind::Never, LocalKind::Never) => LocalKind::Never,
+                (a, b) if a.long_or_never() && b.long_or_never() => LocalKind::Long,
+                _ => LocalKind::Boxed,
             },
             Node::Do { ret, .. } => self.kind(ret),
             Node::Let { body, .. } => self.kind(body),
-            _ => Kind::Boxed,
+            _ => LocalKind::Boxed,
         }
     }
 
     /// Whether every argument is a long (or never returns): then `kind`.
-    fn all_long(&self, args: &[Node], kind: Kind) -> Kind {
+    fn all_long(&self, args: &[Node], kind: LocalKind) -> LocalKind {
         match args.iter().all(|a| self.kind(a).long_or_never()) {
             true => kind,
-            false => Kind::Boxed,
+            false => LocalKind::Boxed,
         }
     }
 
     /// Whether a comparison intrinsic can compare its arguments as longs.
     pub fn compares_longs(&self, op: Intrinsic, args: &[Node]) -> bool {
-        op.is_comparison() && self.all_long(args, Kind::Long) == Kind::Long
+        op.is_comparison() && self.all_long(args, LocalKind::Long) == LocalKind::Long
     }
 }
 

@@ -13,7 +13,7 @@ use super::ast::{Constant, FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
 use super::footprint::{Footprint, FootprintBuilder, Resource};
 use super::namespace::{Namespaces, Slot};
-use longs::{Kind, LongLocals, literal_long};
+use longs::{LocalKind, LongLocals, literal_long};
 use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder};
 
 const E: ValType = ValType::EXTERNREF;
@@ -157,7 +157,7 @@ impl Emitter {
         self.push(Instruction::Call(index));
     }
 
-    fn kind(&self, node: &Node) -> Kind {
+    fn kind(&self, node: &Node) -> LocalKind {
         self.functions
             .last()
             .expect("always inside a function")
@@ -171,11 +171,11 @@ impl Emitter {
             Node::Intrinsic {
                 op: Intrinsic::Long,
                 args,
-            } => args.iter().all(|arg| self.kind(arg) != Kind::Boxed),
+            } => args.iter().all(|arg| self.kind(arg) != LocalKind::Boxed),
             Node::Intrinsic { .. } | Node::If { .. } | Node::Let { .. } | Node::Do { .. } => true,
             _ => false,
         };
-        if computes_long && self.kind(node) == Kind::Long {
+        if computes_long && self.kind(node) == LocalKind::Long {
             return self.emit_boxed_long(node);
         }
         match node {
@@ -392,7 +392,7 @@ impl Emitter {
         {
             return self.emit_long_comparison(*op, args);
         }
-        if self.kind(test) == Kind::Long {
+        if self.kind(test) == LocalKind::Long {
             // a long is always true, once computed (it may throw)
             self.emit_long(test);
             self.push(Instruction::Drop);
@@ -763,7 +763,7 @@ impl Emitter {
     fn emit_long_intrinsic(&mut self, op: Intrinsic, args: &[Node]) {
         match (op, args) {
             (Intrinsic::Long, [arg]) => match self.kind(arg) {
-                Kind::Boxed => {
+                LocalKind::Boxed => {
                     self.emit(arg);
                     self.call_runtime("long_unbox", vec![E], vec![I64]);
                 }

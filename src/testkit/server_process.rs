@@ -64,13 +64,13 @@ impl Launch {
 
     /// Starts the server and waits until it has printed where it listens;
     /// panics if it does not (for tests).
-    pub fn start(self) -> Server {
+    pub fn start(self) -> ServerProcess {
         self.try_start().unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Starts the server and waits, at most `STARTUP_TIMEOUT`, until it has
     /// printed where it listens, or says why it did not.
-    pub fn try_start(mut self) -> Result<Server, String> {
+    pub fn try_start(mut self) -> Result<ServerProcess, String> {
         let expect_headless = self.args.iter().any(|a| a == "--headless");
         self.command
             .args(["--nrepl-port", "0", "--http-port", "0"])
@@ -90,7 +90,7 @@ impl Launch {
             .spawn()
             .map_err(|e| format!("starting the server: {e}"))?;
         let lines = read_lines(&mut child);
-        let mut server = Server {
+        let mut server = ServerProcess {
             child,
             own_group: self.own_group,
             nrepl_port: 0,
@@ -161,7 +161,7 @@ fn parse_banner(banner: &[String]) -> Result<(u16, String, u16), String> {
 }
 
 /// The running server; killed when dropped (see `Launch::own_process_group`).
-pub struct Server {
+pub struct ServerProcess {
     child: Child,
     own_group: bool,
     pub nrepl_port: u16,
@@ -171,7 +171,7 @@ pub struct Server {
     pub banner: Vec<String>,
 }
 
-impl Server {
+impl ServerProcess {
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -251,7 +251,7 @@ fn parent_of(pid: u32) -> Option<u32> {
     after_name.split_whitespace().nth(1)?.parse().ok()
 }
 
-impl Drop for Server {
+impl Drop for ServerProcess {
     fn drop(&mut self) {
         if self.own_group {
             self.stop_within(Duration::from_secs(5));
