@@ -6,7 +6,7 @@
 // Shared by the browser page (page.js) and the Node runtime (node-main.mjs).
 
 import {
-  Runtime, prStr, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
+  Runtime, prStr, prettyText, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
   setCallbackErrorReporter,
 } from './runtime.js';
 import { sideModuleInfo, createEmscriptenHost } from './emscripten-host.js';
@@ -14,6 +14,8 @@ import { sideModuleInfo, createEmscriptenHost } from './emscripten-host.js';
 const OPEN = 1;
 const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulated
 const BATCH_MAGIC = 'JWRB'; // after the eval id: a replay batch rather than one patch
+const QUIET_MAGIC = 'JWRQ'; // after the eval id: a patch whose value does not become *1
+const PRETTY_MAGIC = 'JWRP'; // after the eval id: a u32 right margin, then a patch whose value prints pretty
 
 // The buffer shared with the control worker (control.js): Int32 0 is the interrupt flag (the id
 // of the eval to stop, 0 for none),
@@ -188,8 +190,11 @@ export function connect(url, options = {}) {
 
   let sideModules = null; // the jank runtime bundle, loaded with the first side module
 
-  /** Runs one patch (or side module): {ok, value} or {ok: false, cls, message}. */
-  async function runPatch(bytes, id, recordOutcome) {
+  /**
+   * Runs one patch (or side module): {ok, value} or {ok: false, cls, message}. The value is
+   * printed as pr-str prints it, or as pprint does within `margin` columns.
+   */
+  async function runPatch(bytes, id, recordOutcome, margin = null) {
     runtime.lastSource = null;
     const side = sideModuleInfo(bytes);
     if (side !== null) {
@@ -204,7 +209,8 @@ export function connect(url, options = {}) {
     try {
       const v = await runtime.loadPatch(bytes, id);
       if (recordOutcome) runtime.recordOutcome(v);
-      return { id, ok: true, value: prStr(v), source: runtime.lastSource };
+      const value = margin === null ? prStr(v) : prettyText(v, margin);
+      return { id, ok: true, value, source: runtime.lastSource };
     } catch (e) {
       if (recordOutcome) runtime.recordOutcome(null, e);
       const info = errorInfo(e);
@@ -228,7 +234,7 @@ export function connect(url, options = {}) {
     return { id, ok: true, value: String(count), source: `replayed ${count} definitions` };
   }
 
-  const isBatch = (u8) => u8.length >= 8 && String.fromCharCode(u8[4], u8[5], u8[6], u8[7]) === BATCH_MAGIC;
+  const magic = (u8) => (u8.length >= 8 ? String.fromCharCode(u8[4], u8[5], u8[6], u8[7]) : '');
 
   async function runEval(data) {
     const u8 = await frameBytes(data);
@@ -243,8 +249,13 @@ export function connect(url, options = {}) {
       if (target !== 0 && target !== id) Atomics.store(flags, INTERRUPT, 0);
     }
     const started = performance.now();
-    const batch = isBatch(u8);
-    const result = batch ? await runBatch(u8, id) : await runPatch(u8.subarray(4), id, true);
+    const kind = magic(u8);
+    const batch = kind === BATCH_MAGIC;
+    const result = batch ? await runBatch(u8, id)
+      : kind === QUIET_MAGIC ? await runPatch(u8.subarray(8), id, false)
+        : kind === PRETTY_MAGIC && u8.length >= 12
+          ? await runPatch(u8.subarray(12), id, true, new DataView(u8.buffer, u8.byteOffset + 8, 4).getUint32(0, true))
+          : await runPatch(u8.subarray(4), id, true);
     result.runMs = performance.now() - started;
     flush();
     if (!batch) send({ op: 'timing', id, run_us: Math.round(result.runMs * 1000) });

@@ -24,6 +24,7 @@ import './rt/core/fns.js';
 import './rt/core/refs.js';
 import './rt/core/types.js';
 import './rt/core/repl.js';
+import './rt/core/pprint.js';
 import { libraries } from './rt/core/lib.js';
 import { listOf } from './rt/seqs.js';
 import { vectorOf } from './rt/vector.js';
@@ -44,6 +45,7 @@ export {
 } from './rt/numbers.js';
 export { equiv, hasheq, compare, javaHash } from './rt/equality.js';
 export { prStr, printStr, toStr, printWith } from './rt/print.js';
+export { prettyText } from './rt/pretty.js';
 export { Keyword, Sym, Char, keyword, symbol, char } from './rt/scalars.js';
 export {
   seq, first, next, rest, toArray, listOf, lazySeq, LazySeq, Cons, EMPTY_LIST, IndexedSeq,

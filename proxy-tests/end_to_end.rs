@@ -700,3 +700,65 @@ fn with_out_str_time_and_assert() {
         "{failed}"
     );
 }
+
+/// An eval of `(vec (range 12))` whose request names `printer`, with a
+/// `right-margin` print option when `margin` is given (as CIDER sends them).
+fn eval_printed_by(
+    client: &mut testkit::Client,
+    session: &str,
+    printer: &str,
+    margin: Option<i64>,
+) -> Vec<String> {
+    use jank_wasm_nrepl::nrepl::frame::Frame;
+    let text = |s: &str| Frame::Bytes(s.as_bytes().to_vec());
+    let mut fields = std::collections::BTreeMap::new();
+    for (key, value) in [
+        ("op", "eval"),
+        ("id", "printed"),
+        ("session", session),
+        ("code", "(vec (range 12)) *1"),
+        ("nrepl.middleware.print/print", printer),
+    ] {
+        fields.insert(key.as_bytes().to_vec(), text(value));
+    }
+    if let Some(margin) = margin {
+        let options = [(b"right-margin".to_vec(), Frame::Int(margin))]
+            .into_iter()
+            .collect();
+        fields.insert(
+            b"nrepl.middleware.print/options".to_vec(),
+            Frame::Dict(options),
+        );
+    }
+    client.send_raw(&Frame::Dict(fields).encode());
+    values(&client.replies_to("printed"))
+}
+
+#[test]
+fn the_print_middleware_s_pretty_printers_lay_values_out_as_pprint_does() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let broken = "[0\n 1\n 2\n 3\n 4\n 5\n 6\n 7\n 8\n 9\n 10\n 11]";
+    let flat = "[0 1 2 3 4 5 6 7 8 9 10 11]";
+    assert_eq!(
+        eval_printed_by(
+            &mut client,
+            &session,
+            "cider.nrepl.pprint/clojure-pprint",
+            Some(20)
+        ),
+        [broken, broken],
+        "CIDER's pprint within its right margin; *1 is the value, not its text"
+    );
+    assert_eq!(
+        eval_printed_by(&mut client, &session, "nrepl.util.print/pprint", None),
+        [flat, flat],
+        "fits within the default margin of 72"
+    );
+    assert_eq!(
+        eval_printed_by(&mut client, &session, "nrepl.util.print/pr", Some(20)),
+        [flat, flat],
+        "other printers get pr-str's text"
+    );
+}

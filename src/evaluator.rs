@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::bridge::{Bridge, PatchRun, RuntimeEvent};
+use crate::bridge::{Bridge, PatchKind, PatchRun, RuntimeEvent};
 use crate::compiler::footprint::Footprint;
 use crate::compiler::form::Form;
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
@@ -42,6 +42,9 @@ pub struct EvalRequest {
     pub late_output: Option<mpsc::UnboundedSender<RuntimeEvent>>,
     /// Report where the time went (the runtime page shows it too).
     pub timings: bool,
+    /// Print values as `clojure.pprint/pprint` does within this many columns
+    /// (the nREPL print middleware asked for a pretty printer), not as `pr-str`.
+    pub pretty: Option<u32>,
 }
 
 /// Where an eval's time went, summed over its forms (`--timings`).
@@ -428,7 +431,10 @@ impl EvalRun<'_> {
     /// Runs one form's patch and reports its value or error; false when it
     /// failed (the eval stops there).
     async fn run_form(&mut self, wasm: &[u8], ns: &str, line: u32) -> bool {
-        match self.run_patch(wasm).await {
+        let kind = PatchKind::Eval {
+            pretty: self.request.pretty,
+        };
+        match self.run_patch(wasm, kind).await {
             Outcome::Value(value) => {
                 (self.on_event)(EvalEvent::Value {
                     value,
@@ -454,9 +460,9 @@ impl EvalRun<'_> {
 
     /// Sends a patch to the session's runtime and passes on its output until
     /// it ends, stopping it on interrupt or timeout.
-    async fn run_patch(&mut self, wasm: &[u8]) -> Outcome {
+    async fn run_patch(&mut self, wasm: &[u8], kind: PatchKind) -> Outcome {
         let bridge = &self.evaluator.bridge;
-        let mut run = match bridge.run_patch(wasm, self.request.runtime).await {
+        let mut run = match bridge.run_patch(wasm, self.request.runtime, kind).await {
             Ok(run) => run,
             Err(error) => {
                 return Outcome::Error {
@@ -544,8 +550,10 @@ impl PatchRunner for SessionRunner<'_, '_> {
     fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
         // Code running (a macro, a required file's forms) is user code, under
         // the eval timeout and interruptible: not the compile's time.
-        let ran =
-            budget::not_counting_time(|| self.handle.block_on(self.run.run_patch(&patch.wasm)));
+        let ran = budget::not_counting_time(|| {
+            self.handle
+                .block_on(self.run.run_patch(&patch.wasm, PatchKind::Quiet))
+        });
         match ran {
             Outcome::Value(printed) => {
                 record(&self.run.evaluator.bridge, patch, part_of);
@@ -634,7 +642,7 @@ async fn run_on(
 ) -> (Vec<EvalEvent>, RunOutcome) {
     let mut output = Vec::new();
     tracing::debug!(runtime = id, bytes = wasm.len(), "running a load's patch");
-    let mut run = match bridge.run_patch(wasm, Some(id)).await {
+    let mut run = match bridge.run_patch(wasm, Some(id), PatchKind::Quiet).await {
         Ok(run) => run,
         // It went away since it was listed: nothing ran there.
         Err(_) => return (output, RunOutcome::Value("nil".into())),

@@ -60,6 +60,7 @@ def existing_entries():
 
 # What the compiler's macros expand to (not for users).
 INTERNAL = {
+    "jank.runtime/pretty-text": ("([x margin])", "x pretty printed within margin columns, as clojure.pprint/pprint prints it (without the final newline)."),
     "jank.runtime/local-var": ("([])", "A new var of no namespace, unbound (with-local-vars expands to it)."),
     "jank.runtime/add-method": ("([multifn dispatch-val f])", "Adds a method to a multimethod (defmethod expands to it)."),
     "jank.runtime/defmulti*": ("([name dispatch-fn & options])", "A new multimethod (defmulti expands to it)."),

@@ -52,3 +52,12 @@
 (defn logged [x] {:post [(= % (inc x))]} (swap! log conj x) (inc x))
 
 [(logged 1) @log]
+
+;;; a-macro-call-leaves-the-repl-values-alone
+(defmacro last-value [] '*1)
+
+:before
+
+(last-value)
+
+[*1 *2 *3]

@@ -205,6 +205,26 @@ pub struct RuntimeInfo {
     pub connected_at: u64,
 }
 
+/// What a patch sent to a runtime is, for the REPL state it leaves and how
+/// its value is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchKind {
+    /// A form the user evaluated: its value (or exception) becomes `*1` (or
+    /// `*e`). Its value is printed as `pr-str` prints it, or, with `pretty`,
+    /// as `clojure.pprint/pprint` does within that many columns.
+    Eval { pretty: Option<u32> },
+    /// Code the compiler runs on the user's behalf (a user macro, a loaded
+    /// file's forms): `*1`, `*2`, `*3` and `*e` stay as they are.
+    Quiet,
+}
+
+/// What follows the eval id in the frame of a `PatchKind::Quiet` patch (where
+/// a patch starts with `\0asm`).
+pub const QUIET_MAGIC: &[u8; 4] = b"JWRQ";
+/// What follows the eval id in the frame of an eval whose value is printed
+/// pretty; the right margin follows as a little-endian `u32`, then the patch.
+pub const PRETTY_MAGIC: &[u8; 4] = b"JWRP";
+
 /// One patch running on one runtime: its reports, and the controls of the run.
 pub struct PatchRun {
     runtime: Arc<RuntimeConn>,
@@ -379,18 +399,28 @@ impl Bridge {
 
     /// Sends a patch to runtime `target`, or to the most recently connected
     /// runtime when `target` is `None`, waiting a while for it if it is not
-    /// there (yet, or again: a reloading page).
+    /// there (yet, or again: a reloading page). `kind` says whether its value
+    /// is the REPL's new `*1`, and how it is printed.
     pub async fn run_patch(
         &self,
         wasm: &[u8],
         target: Option<u64>,
+        kind: PatchKind,
     ) -> Result<PatchRun, BridgeError> {
         let runtime = self.wait_for_runtime(target).await?;
-        Ok(self.send_patch(runtime, wasm))
-    }
-
-    fn send_patch(&self, runtime: Arc<RuntimeConn>, wasm: &[u8]) -> PatchRun {
-        self.send_frame(runtime, |frame| frame.extend_from_slice(wasm))
+        Ok(self.send_frame(runtime, |frame| {
+            match kind {
+                PatchKind::Quiet => frame.extend_from_slice(QUIET_MAGIC),
+                PatchKind::Eval {
+                    pretty: Some(margin),
+                } => {
+                    frame.extend_from_slice(PRETTY_MAGIC);
+                    frame.extend_from_slice(&margin.to_le_bytes());
+                }
+                PatchKind::Eval { pretty: None } => {}
+            }
+            frame.extend_from_slice(wasm)
+        }))
     }
 
     /// Sends a binary frame, the eval id and what `body` writes after it, as a

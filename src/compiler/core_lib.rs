@@ -625,6 +625,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "jank.runtime" "lazy-seq*" "([thunk])" "A lazy seq of what calling thunk returns (lazy-seq expands to it).";
     "jank.runtime" "local-var" "([])" "A new var of no namespace, unbound (with-local-vars expands to it).";
     "jank.runtime" "multifn-bound?" "([var])" "Whether the var holds a multimethod already (defmulti expands to it).";
+    "jank.runtime" "pretty-text" "([x margin])" "x pretty printed within margin columns, as clojure.pprint/pprint prints it (without the final newline).";
     "jank.runtime" "protocol-method" "([protocol name])" "The fn that calls a protocol's method (defprotocol expands to it).";
     "jank.runtime" "record-from-map" "([type m])" "A record of the type from a map (map->R calls it).";
     "jank.runtime" "reify*" "([site specs])" "An instance of the reify form's type with its methods (reify expands to it).";

@@ -9,6 +9,11 @@ use super::source_paths::SourceFile;
 /// Namespace, file below `lib/`, text.
 const BUNDLED: &[(&str, &str, &str)] = &[
     (
+        "clojure.pprint",
+        "clojure/pprint.cljc",
+        include_str!("../../lib/clojure/pprint.cljc"),
+    ),
+    (
         "clojure.set",
         "clojure/set.cljc",
         include_str!("../../lib/clojure/set.cljc"),

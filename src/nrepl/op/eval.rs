@@ -99,6 +99,7 @@ impl Eval {
                 runtime: session.runtime(),
                 late_output: Some(late_output_sink(ctx, request, &session.id)),
                 timings: wants_timings,
+                pretty: pretty_margin(request),
             };
             let mut controls = session.start_eval(
                 request.id().and_then(|id| id.as_str()).map(str::to_string),
@@ -149,6 +150,43 @@ impl Eval {
             });
         }
     }
+}
+
+/// The printers of `nrepl.middleware.print/print` that pretty print: values
+/// are then laid out as `clojure.pprint/pprint` lays them out. Any other
+/// printer (`nrepl.util.print/pr`, or one this program does not know) gets
+/// `pr-str`'s text, which every client can show.
+const PRETTY_PRINTERS: &[&str] = &[
+    "clojure.pprint/pprint",
+    "nrepl.util.print/pprint",
+    "cider.nrepl.pprint/pprint",
+    "cider.nrepl.pprint/clojure-pprint",
+    "cider.nrepl.pprint/fipp-pprint",
+    "cider.nrepl.pprint/puget-pprint",
+    "cider.nrepl.pprint/zprint",
+];
+
+/// clojure.pprint's default `*print-right-margin*`.
+const DEFAULT_RIGHT_MARGIN: u32 = 72;
+
+/// The right margin to pretty print values within, when the request names a
+/// pretty printer: its `right-margin` option (CIDER sends one), else 72.
+fn pretty_margin(request: &Request) -> Option<u32> {
+    let printer = request.str("nrepl.middleware.print/print")?;
+    if !PRETTY_PRINTERS.contains(&printer) {
+        return None;
+    }
+    let margin = match request.get("nrepl.middleware.print/options") {
+        Some(Frame::Dict(options)) => options
+            .get(b"right-margin".as_slice())
+            .and_then(Frame::as_int),
+        _ => None,
+    };
+    Some(
+        margin
+            .and_then(|m| u32::try_from(m).ok())
+            .unwrap_or(DEFAULT_RIGHT_MARGIN),
+    )
 }
 
 /// `{compile-us, transfer-us, run-us}`: where an eval's time went.
