@@ -7,7 +7,7 @@
 
 import {
   Runtime, prStr, prettyText, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
-  setCallbackErrorReporter,
+  setCallbackErrorReporter, setCompilerLink,
 } from './runtime.js';
 import { sideModuleInfo, createEmscriptenHost } from './emscripten-host.js';
 
@@ -18,14 +18,19 @@ const QUIET_MAGIC = 'JWRQ'; // after the eval id: a patch whose value does not b
 const PRETTY_MAGIC = 'JWRP'; // after the eval id: a u32 right margin, then a patch whose value prints pretty
 
 // The buffer shared with the control worker (control.js): Int32 0 is the interrupt flag (the id
-// of the eval to stop, 0 for none),
-// Int32 1 a generation bumped on every change, Int32 2 the bytes of unread input, and the
-// input itself starts at byte 16.
+// of the eval to stop, 0 for none), Int32 1 a generation bumped on every change, Int32 2 the
+// bytes of unread input, Int32 3 the bytes of the compiler's latest answer; the input area
+// starts at byte 16, the answer area after it (as big as a patch may be).
 const INTERRUPT = 0;
 const GENERATION = 1;
 const INPUT_LENGTH = 2;
+const ANSWER_LENGTH = 3;
 const INPUT_OFFSET = 16;
-const SHARED_BYTES = INPUT_OFFSET + 64 * 1024;
+const INPUT_BYTES = 64 * 1024;
+const ANSWER_OFFSET = INPUT_OFFSET + INPUT_BYTES;
+const ANSWER_BYTES = 16 * 1024 * 1024;
+const SHARED_BYTES = ANSWER_OFFSET + ANSWER_BYTES;
+const CAN_BLOCK = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 
 /** A random id naming this runtime on both of its sockets. */
 function newInstanceId() {
@@ -41,22 +46,34 @@ function sharedBuffer() {
 }
 
 /**
+ * Waits until the control worker changes something (the generation moves on): Atomics.wait
+ * where the platform allows blocking, else a spin (a page's main thread may not block).
+ */
+function waitForChange(signal, generation) {
+  if (CAN_BLOCK) {
+    while (Atomics.load(signal, GENERATION) === generation) Atomics.wait(signal, GENERATION, generation, 250);
+  } else {
+    while (Atomics.load(signal, GENERATION) === generation) { /* spin */ }
+  }
+}
+
+/** Throws when the user interrupted the running eval while it waited. */
+function throwIfInterrupted(signal) {
+  const target = Atomics.load(signal, INTERRUPT) >>> 0;
+  if (target === 0 || target !== currentEvalId()) return;
+  Atomics.store(signal, INTERRUPT, 0);
+  throw new CljError('InterruptedException', 'Evaluation interrupted');
+}
+
+/**
  * read-line over the shared buffer: returns buffered lines; when none is left, asks the
- * server for input through the control worker and blocks until some arrives (Atomics.wait
- * where the platform allows blocking, else a spin that still honours interrupts).
+ * server for input through the control worker and blocks until some arrives.
  */
 function makeLineSource(buffer, askForInput) {
   const signal = new Int32Array(buffer, 0, 4);
-  const input = new Uint8Array(buffer, INPUT_OFFSET);
+  const input = new Uint8Array(buffer, INPUT_OFFSET, INPUT_BYTES);
   const decoder = new TextDecoder();
-  const canBlock = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
   let text = '';
-  const interrupted = () => {
-    const target = Atomics.load(signal, INTERRUPT) >>> 0;
-    if (target === 0 || target !== currentEvalId()) return;
-    Atomics.store(signal, INTERRUPT, 0);
-    throw new CljError('InterruptedException', 'Evaluation interrupted');
-  };
   const takeInput = () => {
     const length = Atomics.load(signal, INPUT_LENGTH);
     if (length === 0) return;
@@ -76,13 +93,59 @@ function makeLineSource(buffer, askForInput) {
       takeInput();
       if (text.includes('\n')) continue;
       askForInput();
-      if (canBlock) {
-        while (Atomics.load(signal, GENERATION) === generation) Atomics.wait(signal, GENERATION, generation, 250);
-      } else {
-        while (Atomics.load(signal, GENERATION) === generation) { /* spin: the main thread may not block */ }
-      }
-      interrupted();
+      waitForChange(signal, generation);
+      throwIfInterrupted(signal);
     }
+  };
+}
+
+/**
+ * The link to the server's compiler (rt/compiler-link.js) over the shared buffer: a question
+ * goes to the control worker, and the main thread waits for its answer. An answer that asks
+ * for a patch to run first (`run`: a macro the code calls, a file it requires) is run here
+ * and the compiler told how it went, until the answer is final: an error (thrown), a patch
+ * (run: its value is `result`), or data.
+ */
+function makeCompilerLink(buffer, postToControl, runtime, evalId) {
+  const signal = new Int32Array(buffer, 0, 4);
+  const answers = new Uint8Array(buffer, ANSWER_OFFSET);
+  const decoder = new TextDecoder();
+  let asked = 0;
+  const exchange = (request) => {
+    const ask = ++asked;
+    postToControl({ op: 'ask', id: evalId(), ask, request });
+    for (;;) {
+      const generation = Atomics.load(signal, GENERATION);
+      const length = Atomics.load(signal, ANSWER_LENGTH);
+      if (length > 0) {
+        const answer = JSON.parse(decoder.decode(answers.slice(0, length)));
+        Atomics.store(signal, ANSWER_LENGTH, 0);
+        if (answer.ask === ask) return answer;
+        continue; // the answer to a question an interrupt gave up on
+      }
+      waitForChange(signal, generation);
+      throwIfInterrupted(signal);
+    }
+  };
+  const patchBytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const runStep = (base64) => {
+    try {
+      return { ok: true, value: prStr(runtime.loadPatchSync(patchBytes(base64), evalId())) };
+    } catch (e) {
+      const info = errorInfo(e);
+      return { ok: false, class: info.cls, message: info.message ?? prStr(e) };
+    }
+  };
+  return {
+    ask(request) {
+      let answer = exchange({ ...request, ns: request.ns ?? runtime.ns });
+      while (typeof answer.run === 'string') answer = exchange({ what: 'ran', ...runStep(answer.run) });
+      if (answer.ok === false) throw new CljError(answer.class, answer.message);
+      if (typeof answer.patch === 'string') answer.result = runtime.loadPatchSync(patchBytes(answer.patch), evalId());
+      return answer;
+    },
+    varOf: (slot, ns, name) => runtime.varFor(slot, ns, name),
+    decode: (constant) => runtime.decodeConst(constant),
   };
 }
 
@@ -285,6 +348,9 @@ export function connect(url, options = {}) {
         control = startControl({ url, instance, buffer });
         setSignal(new Int32Array(buffer, 0, 1));
         setLineSource(makeLineSource(buffer, () => control.postMessage({ op: 'need-input', id: currentId })));
+        // Printing a value (a lazy seq's elements) still belongs to the eval it ends.
+        const evalId = () => currentEvalId() ?? currentId ?? 0;
+        setCompilerLink(makeCompilerLink(buffer, (message) => control.postMessage(message), runtime, evalId));
       } catch (e) {
         onStatus('error', { error: e });
       }

@@ -25,6 +25,7 @@ import './rt/core/refs.js';
 import './rt/core/types.js';
 import './rt/core/repl.js';
 import './rt/core/pprint.js';
+import './rt/core/eval.js';
 import { libraries } from './rt/core/lib.js';
 import { listOf } from './rt/seqs.js';
 import { vectorOf } from './rt/vector.js';
@@ -64,6 +65,7 @@ export { Atom, Var, Unbound, Namespace, namespaceNamed } from './rt/refs.js';
 export { regex } from './rt/regex.js';
 export { setOutput, writeOut, writeErr } from './rt/output.js';
 export { setSignal, setLineSource, poll } from './rt/interrupts.js';
+export { setCompilerLink } from './rt/compiler-link.js';
 export { libraries, coreLib, stringLib } from './rt/core/lib.js';
 export { dynamicVarChanged } from './rt/core/repl.js';
 

@@ -17,3 +17,6 @@ pub const RUNTIME_DISCONNECTED: &str = "RuntimeDisconnected";
 
 /// The eval ran longer than `--eval-timeout`.
 pub const TIMEOUT: &str = "TimeoutException";
+
+/// Something the program does not do (yet), said so rather than done wrong.
+pub const UNSUPPORTED: &str = "java.lang.UnsupportedOperationException";

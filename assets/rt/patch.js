@@ -305,6 +305,12 @@ export class Runtime {
     return new Unbound(v);
   }
 
+  /** The Var of `slot` (`ns/name`), made if this runtime has not met it yet. */
+  varFor(slot, ns, name) {
+    if (this.varsBySlot[slot] === undefined) this.registerVars({ table_size: 0, vars: [[slot, ns, name]] });
+    return this.varsBySlot[slot];
+  }
+
   registerVars(meta) {
     const needed = Math.max(meta.table_size, ...meta.vars.map((e) => Number(e[0]) + 1), 0);
     if (this.table.length < needed) this.table.grow(needed - this.table.length, null);

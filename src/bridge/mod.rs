@@ -137,6 +137,15 @@ struct RuntimeConn {
 }
 
 impl RuntimeConn {
+    /// Answers question `ask` over the control socket (where questions come from).
+    fn answer(&self, ask: u32, fields: serde_json::Value) {
+        let mut message = serde_json::json!({"op": "answer", "ask": ask});
+        if let (Some(message), serde_json::Value::Object(fields)) = (message.as_object_mut(), fields) {
+            message.extend(fields);
+        }
+        self.send_control(message);
+    }
+
     /// Sends a control message (JSON) if the control socket is connected.
     fn send_control(&self, message: serde_json::Value) -> bool {
         match self.control.lock().as_ref() {
@@ -268,6 +277,12 @@ impl PatchRun {
             .send_control(serde_json::json!({"op": "stdin", "id": self.eval_id, "text": text}))
     }
 
+    /// Answers question `ask` the running code asked (`RuntimeEvent::Ask`);
+    /// `fields` are the answer's (docs/patch-abi.md).
+    pub fn answer(&self, ask: u32, fields: serde_json::Value) {
+        self.runtime.answer(ask, fields);
+    }
+
     /// Ends the runtime running this patch, which cannot be stopped (`why`:
     /// "it did not stop ..."); what was done, for the user. Every eval it was
     /// running fails with the reason.
@@ -342,6 +357,18 @@ impl Bridge {
             return;
         }
         drop(pending);
+        if let RuntimeEvent::Ask { ask, .. } = event {
+            // No eval is running to answer it (code a timer or handler runs later).
+            runtime.answer(
+                ask,
+                serde_json::json!({
+                    "ok": false,
+                    "class": crate::error_class::UNSUPPORTED,
+                    "message": "the compiler answers only code an eval runs, not a callback that runs after its eval ended",
+                }),
+            );
+            return;
+        }
         if matches!(event, RuntimeEvent::Out(_) | RuntimeEvent::Err(_))
             && let Some(sink) = self.state.late_output.lock().sinks.get(&eval_id)
         {

@@ -39,6 +39,14 @@ pub enum IncomingMessage {
     NeedInput {
         id: u32,
     },
+    /// The running code asks the compiler something and waits for the
+    /// answer (`eval`, `find-var`, ...: docs/patch-abi.md); `ask` numbers it.
+    Ask {
+        id: u32,
+        ask: u32,
+        #[serde(default)]
+        request: serde_json::Value,
+    },
     /// How long the runtime took to instantiate and run the patch.
     Timing {
         id: u32,
@@ -68,6 +76,12 @@ pub enum RuntimeEvent {
     NeedInput,
     /// The runtime's own measure of the run, in microseconds (just before the outcome).
     RunTime(u64),
+    /// The running code waits for the answer to question `ask`
+    /// (`PatchRun::answer`).
+    Ask {
+        ask: u32,
+        request: serde_json::Value,
+    },
 }
 
 impl RuntimeEvent {
@@ -86,6 +100,7 @@ impl IncomingMessage {
             IncomingMessage::Err { id, text } => (id, RuntimeEvent::Err(text)),
             IncomingMessage::Value { id, value } => (id, RuntimeEvent::Value(value)),
             IncomingMessage::NeedInput { id } => (id, RuntimeEvent::NeedInput),
+            IncomingMessage::Ask { id, ask, request } => (id, RuntimeEvent::Ask { ask, request }),
             IncomingMessage::Timing { id, run_us } => (id, RuntimeEvent::RunTime(run_us)),
             IncomingMessage::Error { id, class, message } => {
                 (id, RuntimeEvent::Error { class, message })

@@ -166,6 +166,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "add-watch" "([reference key fn])" "Adds a watch function to an agent/atom/var/ref reference. The watch fn must be a fn of 4 args: a key, the reference, its old-state, its new-state. Whenever the reference's state might have been changed, any registered watches will have their functions called. The watch fn will be called synchronously, on the agent's thread if an agent, before any pending sends if agent or ref. Note that an atom's or ref's state may have changed again prior to the fn call, so use old/new-state rather than derefing the reference. Note also that watch fns may be called from multiple threads simultaneously. Var watchers are triggered only by root binding changes, not thread-local set!s. Keys must be unique per reference, and can be used to remove the watch with remove-watch, but are otherwise considered opaque by the watch mechanism.";
     "clojure.core" "aget" "([array idx] [array idx & idxs])" "Returns the value at the index/indices. Works on Java arrays of all types.";
     "clojure.core" "alength" "([array])" "Returns the length of the Java array. Works on arrays of all types.";
+    "clojure.core" "alias" "([alias namespace-sym])" "Add an alias in the current namespace to another namespace. Arguments are two symbols: the alias to be used, and the symbolic name of the target namespace. Use :as in the ns macro in preference to calling this directly.";
     "clojure.core" "all-ns" "([])" "Returns a sequence of all namespaces.";
     "clojure.core" "alter-meta!" "([iref f & args])" "Atomically sets the metadata for a namespace/var/ref/agent/atom to be:";
     "clojure.core" "alter-var-root" "([v f & args])" "Atomically alters the root binding of var v by applying f to its current value plus any args";
@@ -269,6 +270,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "empty" "([coll])" "Returns an empty collection of the same category as coll, or nil";
     "clojure.core" "empty?" "([coll])" "Returns true if coll has no items - same as (not (seq coll)). Please use the idiom (seq x) rather than (not (empty? x))";
     "clojure.core" "ensure-reduced" "([x])" "If x is already reduced?, returns it, else returns (reduced x)";
+    "clojure.core" "eval" "([form])" "Evaluates the form data structure (not text!) and returns the result.";
     "clojure.core" "even?" "([n])" "Returns true if n is even, throws an exception if n is not an integer";
     "clojure.core" "every-pred" "([p] [p1 p2] [p1 p2 p3] [p1 p2 p3 & ps])" "Takes a set of predicates and returns a function f that returns true if all of its composing predicates return a logical true value against all of its arguments, else it returns false. Note that f is short-circuiting in that it will stop execution on the first argument that triggers a logical false result against the original predicates.";
     "clojure.core" "every?" "([pred coll])" "Returns true if (pred x) is logical true for every x in coll, else false.";
@@ -286,6 +288,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "find" "([map key])" "Returns the map entry for key, or nil if key not present.";
     "clojure.core" "find-keyword" "([name] [ns name])" "Returns a Keyword with the given namespace and name if one already exists. This function will not intern a new keyword. If the keyword has not already been interned, it will return nil. Do not use : in the keyword strings, it will be added automatically.";
     "clojure.core" "find-ns" "([sym])" "Returns the namespace named by the symbol or nil if it doesn't exist.";
+    "clojure.core" "find-var" "([sym])" "Returns the global var named by the namespace-qualified symbol, or nil if no var with that name.";
     "clojure.core" "first" "([coll])" "Returns the first item in the collection. Calls seq on its argument. If coll is nil, returns nil.";
     "clojure.core" "flatten" "([x])" "Takes any nested combination of sequential things (lists, vectors, etc.) and returns their contents as a single, flat lazy sequence. (flatten nil) returns an empty sequence.";
     "clojure.core" "float" "([x])" "Coerce to float";
@@ -330,6 +333,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "int?" "([x])" "Return true if x is a fixed precision integer";
     "clojure.core" "integer?" "([n])" "Returns true if n is an integer";
     "clojure.core" "interleave" "([] [c1] [c1 c2] [c1 c2 & colls])" "Returns a lazy seq of the first item in each coll, then the second etc.";
+    "clojure.core" "intern" "([ns name] [ns name val])" "Finds or creates a var named by the symbol name in the namespace ns (which can be a symbol or a namespace), setting its root binding to val if supplied. The namespace must exist. The var will adopt any metadata from the name symbol. Returns the var.";
     "clojure.core" "interpose" "([sep] [sep coll])" "Returns a lazy seq of the elements of coll separated by sep. Returns a stateful transducer when no collection is provided.";
     "clojure.core" "into" "([] [to] [to from] [to xform from])" "Returns a new coll consisting of to-coll with all of the items of from-coll conjoined. A transducer may be supplied.";
     "clojure.core" "into-array" "([aseq] [type aseq])" "Returns an array with components set to the values in aseq. The array's component type is type if provided, or the type of the first value in aseq if present, or Object. All values in aseq must be compatible with the component type. Class objects for the primitive types can be obtained using, e.g., Integer/TYPE.";
@@ -349,9 +353,13 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "list" "([& items])" "Creates a new list containing the items.";
     "clojure.core" "list*" "([args] [a args] [a b args] [a b c args] [a b c d & more])" "Creates a new seq containing the items prepended to the rest, the last of which will be treated as a sequence.";
     "clojure.core" "list?" "([x])" "Returns true if x implements IPersistentList";
+    "clojure.core" "load-string" "([s])" "Sequentially read and evaluate the set of forms contained in the string";
+    "clojure.core" "loaded-libs" "([])" "Returns a sorted set of symbols naming the currently loaded libs";
     "clojure.core" "long" "([x])" "Coerce to long";
     "clojure.core" "long-array" "([size-or-seq] [size init-val-or-seq])" "Creates an array of longs";
     "clojure.core" "longs" "([xs])" "Casts to long[]";
+    "clojure.core" "macroexpand" "([form])" "Repeatedly calls macroexpand-1 on form until it no longer represents a macro form, then returns it. Note neither macroexpand-1 nor macroexpand expand macros in subforms.";
+    "clojure.core" "macroexpand-1" "([form])" "If form represents a macro form, returns its expansion, else returns form.";
     "clojure.core" "make-array" "([type len] [type dim & more-dims])" "Creates and returns an array of instances of the specified class of the specified dimension(s). Note that a class object is required. Class objects can be obtained by using their imported or fully-qualified name. Class objects for the primitive types can be obtained using, e.g., Integer/TYPE.";
     "clojure.core" "make-hierarchy" "([])" "Creates a hierarchy object for use with derive, isa? etc.";
     "clojure.core" "map" "([f] [f coll] [f c1 c2] [f c1 c2 c3] [f c1 c2 c3 & colls])" "Returns a lazy sequence consisting of the result of applying f to the set of first items of each coll, followed by applying f to the set of second items in each coll, until any one of the colls is exhausted. Any remaining items in other colls are ignored. Function f should accept number-of-colls arguments. Returns a transducer when no collection is provided.";
@@ -388,9 +396,16 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "not-empty" "([coll])" "If coll is empty, returns nil, else coll";
     "clojure.core" "not-every?" "([pred coll])" "Returns false if (pred x) is logical true for every x in coll, else true.";
     "clojure.core" "not=" "([x] [x y] [x y & more])" "Same as (not (= obj1 obj2))";
+    "clojure.core" "ns-aliases" "([ns])" "Returns a map of the aliases for the namespace.";
+    "clojure.core" "ns-imports" "([ns])" "Returns a map of the import mappings for the namespace.";
     "clojure.core" "ns-interns" "([ns])" "Returns a map of the intern mappings for the namespace.";
+    "clojure.core" "ns-map" "([ns])" "Returns a map of all the mappings for the namespace.";
     "clojure.core" "ns-name" "([ns])" "Returns the name of the namespace, a symbol.";
     "clojure.core" "ns-publics" "([ns])" "Returns a map of the public intern mappings for the namespace.";
+    "clojure.core" "ns-refers" "([ns])" "Returns a map of the refer mappings for the namespace.";
+    "clojure.core" "ns-resolve" "([ns sym] [ns env sym])" "Returns the var or Class to which a symbol will be resolved in the namespace (unless found in the environment), else nil. Note that if the symbol is fully qualified, the var/Class to which it resolves need not be present in the namespace.";
+    "clojure.core" "ns-unalias" "([ns sym])" "Removes the alias for the symbol from the namespace.";
+    "clojure.core" "ns-unmap" "([ns sym])" "Removes the mappings for the symbol from the namespace.";
     "clojure.core" "nth" "([coll index] [coll index not-found])" "Returns the value at the index. get returns nil if index out of bounds, nth throws an exception unless not-found is supplied. nth also works for strings, Java arrays, regex Matchers and Lists, and, in O(n) time, for sequences.";
     "clojure.core" "nthnext" "([coll n])" "Returns the nth next of coll, (seq coll) when n is 0.";
     "clojure.core" "nthrest" "([coll n])" "Returns the nth rest of coll, coll when n is 0.";
@@ -458,6 +473,8 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "reduced" "([x])" "Wraps x in a way such that a reduce will terminate with the value x";
     "clojure.core" "reduced?" "([x])" "Returns true if x is the result of a call to reduced";
     "clojure.core" "reductions" "([f coll] [f init coll])" "Returns a lazy seq of the intermediate values of the reduction (as per reduce) of coll by f, starting with init.";
+    "clojure.core" "refer" "([ns-sym & filters])" "refers to all public vars of ns, subject to filters. filters can include at most one each of:";
+    "clojure.core" "refer-clojure" "([& filters])" "Same as (refer 'clojure.core <filters>)";
     "clojure.core" "rem" "([num div])" "remainder of dividing numerator by denominator.";
     "clojure.core" "remove" "([pred] [pred coll])" "Returns a lazy sequence of the items in coll for which (pred item) returns logical false. pred must be free of side-effects. Returns a transducer when no collection is provided.";
     "clojure.core" "remove-all-methods" "([multifn])" "Removes all of the methods of multimethod.";
@@ -473,6 +490,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "reset!" "([atom newval])" "Sets the value of atom to newval without regard for the current value. Returns newval.";
     "clojure.core" "reset-meta!" "([iref metadata-map])" "Atomically resets the metadata for a namespace/var/ref/agent/atom";
     "clojure.core" "reset-vals!" "([atom newval])" "Sets the value of atom to newval. Returns [old new], the value of the atom before and after the reset.";
+    "clojure.core" "resolve" "([sym] [env sym])" "same as (ns-resolve *ns* symbol) or (ns-resolve *ns* &env symbol)";
     "clojure.core" "rest" "([coll])" "Returns a possibly empty seq of the items after the first. Calls seq on its argument.";
     "clojure.core" "reverse" "([coll])" "Returns a seq of the items in coll in reverse order. Not lazy.";
     "clojure.core" "reversible?" "([coll])" "Returns true if coll implements Reversible";

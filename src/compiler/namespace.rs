@@ -35,6 +35,9 @@ pub struct Namespace {
     pub aliases: HashMap<String, String>,
     /// Unqualified name -> the var it refers to, from `:refer`.
     pub refers: HashMap<String, Slot>,
+    /// `clojure.core` names this namespace does not see (`ns-unmap` of one,
+    /// `(:refer-clojure :exclude [...])`): every other core var is referred.
+    pub hidden_core: std::collections::HashSet<String>,
 }
 
 /// Every namespace and var, and the slot table.
@@ -65,6 +68,11 @@ impl Namespaces {
     pub fn is_class(&self, name: &str) -> bool {
         super::classes::KNOWN_CLASSES.binary_search(&name).is_ok()
             || self.user_classes.contains(name)
+    }
+
+    /// The classes deftypes and defrecords made, by full name.
+    pub fn user_classes(&self) -> impl Iterator<Item = &str> {
+        self.user_classes.iter().map(String::as_str)
     }
 
     /// Records a class a deftype or defrecord makes.
@@ -172,7 +180,11 @@ impl Namespaces {
             .into_iter()
             .flat_map(|n| n.vars.iter())
             .filter(move |(name, _)| {
-                !own.is_some_and(|n| n.vars.contains_key(*name) || n.refers.contains_key(*name))
+                !own.is_some_and(|n| {
+                    n.vars.contains_key(*name)
+                        || n.refers.contains_key(*name)
+                        || n.hidden_core.contains(*name)
+                })
             });
         own_vars
             .chain(core)
@@ -194,7 +206,123 @@ impl Namespaces {
                     .get(&symbol.name)
                     .or_else(|| n.refers.get(&symbol.name))
             })
-            .or_else(|| self.get(CORE_NS)?.vars.get(&symbol.name))
+            .or_else(|| self.core_var_seen_from(namespace, &symbol.name))
             .copied()
     }
+
+    /// The `clojure.core` var `name`, unless `namespace` hides it.
+    fn core_var_seen_from(&self, namespace: Option<&Namespace>, name: &str) -> Option<&Slot> {
+        if namespace.is_some_and(|n| n.hidden_core.contains(name)) {
+            return None;
+        }
+        self.get(CORE_NS)?.vars.get(name)
+    }
+
+    /// Every public var `ns` refers to, by name: its `:refer`s and the
+    /// `clojure.core` vars it does not hide (what `ns-refers` shows).
+    pub fn refers_of(&self, ns: &str) -> Vec<(String, Slot)> {
+        let Some(namespace) = self.get(ns) else {
+            return Vec::new();
+        };
+        let mut refers: Vec<(String, Slot)> =
+            namespace.refers.iter().map(|(n, &s)| (n.clone(), s)).collect();
+        if ns != CORE_NS
+            && let Some(core) = self.get(CORE_NS)
+        {
+            for (name, &slot) in &core.vars {
+                let shadowed = namespace.vars.contains_key(name)
+                    || namespace.refers.contains_key(name)
+                    || namespace.hidden_core.contains(name);
+                if !shadowed && !self.var(slot).is_private {
+                    refers.push((name.clone(), slot));
+                }
+            }
+        }
+        refers
+    }
+
+    /// `ns-unmap`: `name` no longer means anything unqualified in `ns` (its
+    /// own var stays in the slot table, so compiled callers keep working, as
+    /// Clojure's keep the unmapped Var object).
+    pub fn unmap(&mut self, ns: &str, name: &str) {
+        let core_has = self.get(CORE_NS).is_some_and(|c| c.vars.contains_key(name));
+        let namespace = self.ensure(ns);
+        namespace.vars.remove(name);
+        namespace.refers.remove(name);
+        if core_has && ns != CORE_NS {
+            namespace.hidden_core.insert(name.to_string());
+        }
+    }
+
+    /// `(:refer-clojure ...)` of a new namespace: it sees no core var until
+    /// `refer_filtered` refers the ones kept.
+    pub fn hide_core(&mut self, ns: &str) {
+        let names: Vec<String> = self
+            .get(CORE_NS)
+            .map(|c| c.vars.keys().cloned().collect())
+            .unwrap_or_default();
+        self.ensure(ns).hidden_core.extend(names);
+    }
+
+    /// `refer`: `ns` sees `var` as `name`.
+    pub fn refer(&mut self, ns: &str, name: &str, slot: Slot) {
+        let namespace = self.ensure(ns);
+        namespace.hidden_core.remove(name);
+        namespace.refers.insert(name.to_string(), slot);
+    }
+
+    /// `(refer 'from :only [...] :exclude [...] :rename {...})` in `ns`, and
+    /// the `ns` form's `(:refer-clojure ...)`: the public vars of `from` the
+    /// filters keep, under their new names (what was referred stays).
+    /// Clojure's message when a named var is missing or private.
+    pub fn refer_filtered(
+        &mut self,
+        ns: &str,
+        from: &str,
+        filters: &ReferFilters,
+    ) -> Result<(), String> {
+        let Some(source) = self.get(from) else {
+            return Err(format!("No namespace: {from}"));
+        };
+        let publics: BTreeMap<String, Slot> = source
+            .vars
+            .iter()
+            .filter(|&(_, &slot)| !self.var(slot).is_private)
+            .map(|(name, &slot)| (name.clone(), slot))
+            .collect();
+        if let Some(only) = &filters.only {
+            for name in only {
+                if !publics.contains_key(name) {
+                    let why = if source.vars.contains_key(name) {
+                        "is not public"
+                    } else {
+                        "does not exist"
+                    };
+                    return Err(format!("{name} {why}"));
+                }
+            }
+        }
+        let kept = |name: &str| {
+            !filters.exclude.contains(name)
+                && filters.only.as_ref().is_none_or(|only| only.iter().any(|o| o == name))
+        };
+        let from_core = from == CORE_NS;
+        for (name, slot) in publics.into_iter().filter(|(name, _)| kept(name)) {
+            let as_name = filters.rename.get(&name).unwrap_or(&name);
+            if from_core && *as_name == name {
+                self.ensure(ns).hidden_core.remove(&name);
+            } else {
+                self.refer(ns, as_name, slot);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `refer`'s filters: `:only`, `:exclude` and `:rename`, by name.
+#[derive(Clone, Debug, Default)]
+pub struct ReferFilters {
+    pub only: Option<Vec<String>>,
+    pub exclude: std::collections::HashSet<String>,
+    pub rename: HashMap<String, String>,
 }

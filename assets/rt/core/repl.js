@@ -162,7 +162,3 @@ internal('time-call', {
 });
 internal('assertion-error', { 1: (message) => new CljError('AssertionError', message) });
 
-// Namespaces are loaded when a form is compiled (the compiler and the server's project
-// loader): at run time, require and use have nothing left to do.
-core('require', { va: () => null });
-core('use', { va: () => null });

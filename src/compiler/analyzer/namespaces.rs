@@ -4,7 +4,7 @@
 
 use crate::compiler::ast::Node;
 use crate::compiler::form::{Form, FormKind, Symbol};
-use crate::compiler::namespace::Slot;
+use crate::compiler::namespace::{CORE_NS, ReferFilters};
 use crate::compiler::{Reload, Require, RequireTarget, constant};
 
 use super::{Analyzer, Result, error, is_keyword, quoted_symbol};
@@ -30,6 +30,10 @@ impl Analyzer<'_> {
             let Some((head, specs)) = items.split_first() else {
                 continue;
             };
+            if is_keyword(head, "refer-clojure") {
+                self.refer_clojure(clause, specs)?;
+                continue;
+            }
             // ClojureScript's `:require-macros`: macros are vars here, so it is a `:require`.
             let refer_all = match &head.kind {
                 FormKind::Keyword(k) if k.name == "require" || k.name == "require-macros" => false,
@@ -39,6 +43,17 @@ impl Analyzer<'_> {
             self.require_all(specs.iter(), refer_all)?;
         }
         Ok(Node::Nil)
+    }
+
+    /// The `ns` form's `(:refer-clojure :exclude [...] :only [...] :rename
+    /// {...})`: the namespace sees only the core vars the filters keep.
+    fn refer_clojure(&mut self, clause: &Form, filters: &[Form]) -> Result<()> {
+        let filters = refer_filters(filters).map_err(|message| error(clause, message))?;
+        let ns = self.ns.clone();
+        self.namespaces.hide_core(&ns);
+        self.namespaces
+            .refer_filtered(&ns, CORE_NS, &filters)
+            .map_err(|message| error(clause, message))
     }
 
     /// The specs and flags (`:reload`, `:reload-all`, `:verbose`) of one
@@ -134,26 +149,17 @@ impl Analyzer<'_> {
                 {
                     self.refer_every_var(&target);
                 }
-                (FormKind::Keyword(k), FormKind::Vector(names))
+                (FormKind::Keyword(k), FormKind::Vector(_))
                     if matches!(k.name.as_str(), "refer" | "only" | "refer-macros") =>
                 {
-                    for name in names {
-                        let Some(symbol) = name.as_symbol() else {
-                            continue;
-                        };
-                        let slot = self
-                            .namespaces
-                            .get(&target)
-                            .and_then(|n| n.vars.get(&symbol.name).copied())
-                            .ok_or_else(|| {
-                                error(name, format!("{} does not exist", symbol.name))
-                            })?;
-                        let ns = self.ns.clone();
-                        self.namespaces
-                            .ensure(&ns)
-                            .refers
-                            .insert(symbol.name.clone(), slot);
-                    }
+                    let only = ReferFilters {
+                        only: Some(filter_names(value).map_err(|message| error(value, message))?),
+                        ..ReferFilters::default()
+                    };
+                    let ns = self.ns.clone();
+                    self.namespaces
+                        .refer_filtered(&ns, &target, &only)
+                        .map_err(|message| error(value, message))?;
                 }
                 _ => {}
             }
@@ -173,15 +179,13 @@ impl Analyzer<'_> {
         self.host.require(self.namespaces, &require)
     }
 
-    /// `use` and `:refer :all`: every var of `target`, as it is now.
+    /// `use` and `:refer :all`: every public var of `target`, as it is now.
     fn refer_every_var(&mut self, target: &str) {
-        let vars: Vec<(String, Slot)> = self
-            .namespaces
-            .get(target)
-            .map(|n| n.vars.iter().map(|(k, &v)| (k.clone(), v)).collect())
-            .unwrap_or_default();
         let ns = self.ns.clone();
-        self.namespaces.ensure(&ns).refers.extend(vars);
+        // `target` was loaded just before, so it exists; with no filters nothing is refused.
+        let _ = self
+            .namespaces
+            .refer_filtered(&ns, target, &ReferFilters::default());
     }
 
     /// `(in-ns 'name)`: switches (and creates) the namespace at compile time.
@@ -306,4 +310,45 @@ fn prefixed_libspec(prefix: &str, lib: &Form) -> Option<Form> {
         }
         _ => None,
     }
+}
+
+/// `refer`'s filters written as forms: `:exclude [a b] :only [c] :rename {d e}`.
+fn refer_filters(forms: &[Form]) -> std::result::Result<ReferFilters, String> {
+    let mut filters = ReferFilters::default();
+    for pair in forms.chunks(2) {
+        let [key, value] = pair else {
+            return Err("refer filters come in pairs: :exclude [...], :only [...], :rename {...}".into());
+        };
+        match &key.kind {
+            FormKind::Keyword(k) if k.name == "exclude" => filters.exclude.extend(filter_names(value)?),
+            FormKind::Keyword(k) if k.name == "only" => filters.only = Some(filter_names(value)?),
+            FormKind::Keyword(k) if k.name == "rename" => {
+                let FormKind::Map(entries) = &value.kind else {
+                    return Err(format!(":rename takes a map of symbols, not {value}"));
+                };
+                for (from, to) in entries {
+                    let (Some(from), Some(to)) = (from.as_symbol(), to.as_symbol()) else {
+                        return Err(":rename takes a map of symbols".into());
+                    };
+                    filters.rename.insert(from.name.clone(), to.name.clone());
+                }
+            }
+            _ => return Err(format!("Unknown refer filter: {key}")),
+        }
+    }
+    Ok(filters)
+}
+
+/// The symbols of a refer filter's vector, by name.
+fn filter_names(form: &Form) -> std::result::Result<Vec<String>, String> {
+    let (FormKind::Vector(items) | FormKind::List(items)) = &form.kind else {
+        return Err(format!("refer filters take a vector of symbols, not {form}"));
+    };
+    items
+        .iter()
+        .map(|item| match item.as_symbol() {
+            Some(symbol) => Ok(symbol.name.clone()),
+            None => Err(format!("refer filters take symbols, not {item}")),
+        })
+        .collect()
 }

@@ -191,7 +191,7 @@ impl Analyzer<'_> {
     }
 
     /// `(resolve 'sym)` with a quoted symbol is answered at compile time: the
-    /// var, or nil. (Editors send `(resolve 'clojure.main/repl-requires)` on
+    /// var, the class, or nil. (Editors send `(resolve 'clojure.main/repl-requires)` on
     /// connect.) Anything else is left to the runtime.
     pub(super) fn analyze_resolve(&mut self, args: &[Form]) -> Option<Node> {
         if self.defines_in_current_ns("resolve") {
@@ -221,6 +221,9 @@ impl Analyzer<'_> {
         }
         Some(match self.namespaces.resolve_var(&self.ns, symbol) {
             Some(slot) => Node::TheVar(slot),
+            None if symbol.ns.is_none() && self.namespaces.is_class(&symbol.name) => {
+                Node::Const(constant::class(&symbol.name))
+            }
             None => Node::Nil,
         })
     }

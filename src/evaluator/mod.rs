@@ -6,6 +6,9 @@
 //! reads and resolves (`ns`, `in-ns`, `def`). A failing form stops the eval;
 //! the forms before it keep their effect.
 
+mod asks;
+mod conversation;
+
 use std::sync::Arc;
 
 use std::time::Duration;
@@ -254,6 +257,7 @@ impl Evaluator {
             on_event,
             timings: Timings::default(),
             form_compile_time: Duration::ZERO,
+            compiling: false,
         };
         match self.toolchain.clone() {
             Some(toolchain) => run.run_jank(ns, toolchain).await,
@@ -273,6 +277,9 @@ struct EvalRun<'a> {
     timings: Timings,
     /// How long the form being run took to compile (for the page's timings).
     form_compile_time: Duration,
+    /// A compile of this eval holds the compiler (it runs a macro or a
+    /// required file): questions that need the compiler must wait for none.
+    compiling: bool,
 }
 
 /// How running a patch ended.
@@ -390,6 +397,7 @@ impl EvalRun<'_> {
         let origin = Origin {
             name: self.source.0.clone(),
         };
+        self.compiling = true;
         let compiled = tokio::task::block_in_place(|| {
             let mut runner = SessionRunner {
                 run: self,
@@ -400,6 +408,7 @@ impl EvalRun<'_> {
                 .compiler
                 .compile(ns, form, file.as_deref(), &mut loader)
         });
+        self.compiling = false;
         let error = match compiled {
             Ok(patch) => return Some(patch),
             Err(error) => error,
@@ -474,8 +483,12 @@ impl EvalRun<'_> {
         let sent = std::time::Instant::now();
         let mut run_time = Duration::ZERO;
         let deadline = tokio::time::Instant::now() + self.evaluator.eval_timeout;
+        // The outcome a conversation about a question met, for this loop to report.
+        let mut ended_in_answer: Option<RuntimeEvent> = None;
         loop {
-            let next = tokio::select! {
+            let next = if let Some(event) = ended_in_answer.take() {
+                Ok(Some(event))
+            } else { tokio::select! {
                 next = tokio::time::timeout_at(deadline, run.events.recv()) => next,
                 Ok(()) = &mut self.controls.interrupted => {
                     stop(&mut run, self.on_event).await;
@@ -486,7 +499,7 @@ impl EvalRun<'_> {
                     run.send_stdin(&text);
                     continue;
                 }
-            };
+            }};
             let event = match next {
                 Ok(Some(event)) => event,
                 Ok(None) => RuntimeEvent::Error {
@@ -519,6 +532,10 @@ impl EvalRun<'_> {
                 }
                 RuntimeEvent::RunTime(micros) => {
                     run_time = Duration::from_micros(micros);
+                    continue;
+                }
+                RuntimeEvent::Ask { ask, request } => {
+                    ended_in_answer = self.answer(&mut run, ask, request);
                     continue;
                 }
                 RuntimeEvent::Value(value) => Outcome::Value(value),
@@ -672,6 +689,7 @@ async fn run_on(
             RuntimeEvent::Error { class, message } => {
                 return (output, RunOutcome::Threw { class, message });
             }
+            RuntimeEvent::Ask { ask, .. } => conversation::refuse_during_load(&run, ask),
             RuntimeEvent::NeedInput | RuntimeEvent::RunTime(_) => {}
         }
     }
@@ -699,6 +717,7 @@ async fn stop(run: &mut PatchRun, on_event: &mut (dyn FnMut(EvalEvent) + Send)) 
             match event {
                 RuntimeEvent::Out(text) => on_event(EvalEvent::Out(text)),
                 RuntimeEvent::Err(text) => on_event(EvalEvent::Err(text)),
+                RuntimeEvent::Ask { ask, .. } => conversation::refuse_while_stopping(run, ask),
                 event if event.is_final() => return,
                 _ => {}
             }

@@ -1,0 +1,292 @@
+//! An eval answering the questions its running code asks the compiler
+//! (`asks`). The runtime's main thread waits for each answer, so it cannot
+//! take patches over its main socket meanwhile: a patch the answer needs run
+//! first (a user macro the code to compile calls, a file it requires, the
+//! earlier forms of a `load-string`) goes back as an answer itself, and the
+//! runtime, having run it, asks again with how it went.
+
+use serde_json::{Value, json};
+
+use super::asks::{self, Question, Refusal};
+use super::{EvalEvent, EvalRun, Origin, record};
+use crate::bridge::{PatchRun, RuntimeEvent};
+use crate::compiler::Patch;
+use crate::compiler::reader::Reader;
+use crate::error_class;
+use crate::project::load::{LoadId, Loader, PatchRunner, RunOutcome};
+
+impl EvalRun<'_> {
+    /// Answers question `ask` of the code `run` runs. When the run ended
+    /// meanwhile (it threw, or went away, while the compiler waited for a
+    /// step), the event that ended it, for the caller to report.
+    pub(super) fn answer(
+        &mut self,
+        run: &mut PatchRun,
+        ask: u32,
+        request: Value,
+    ) -> Option<RuntimeEvent> {
+        let question = match serde_json::from_value::<Question>(request) {
+            Ok(question) => question,
+            Err(error) => {
+                let message = format!("the compiler does not know this question: {error}");
+                refuse(run, ask, error_class::UNSUPPORTED, &message);
+                return None;
+            }
+        };
+        if self.compiling {
+            // This eval's own compile holds the compiler, waiting for this code.
+            let message = "code that runs while the compiler expands a macro or loads a file cannot ask the compiler (eval, resolve, find-var, ns-map, ...): it is busy with that expansion or load";
+            refuse(run, ask, error_class::UNSUPPORTED, message);
+            return None;
+        }
+        match question {
+            Question::Load { ns, code } => return self.answer_load(run, ask, ns, code),
+            Question::Expand { ns, code } => {
+                let answer = self.expand(&ns, &code);
+                send(run, ask, answer);
+            }
+            Question::Ran { .. } => {
+                let message = "internal error: no step of a question is running";
+                refuse(run, ask, error_class::UNSUPPORTED, message);
+            }
+            question => {
+                let mut compiler = self.evaluator.compiler.lock();
+                let answer = asks::answer_about_tables(compiler.namespaces_mut(), &question);
+                send(run, ask, answer);
+            }
+        }
+        None
+    }
+
+    /// One expansion of the form `code` in `ns`.
+    fn expand(&self, ns: &str, code: &str) -> Result<Value, Refusal> {
+        let compiler = &self.evaluator.compiler;
+        let form = read_one(compiler, code, ns)?;
+        let Some(form) = form else {
+            return Ok(json!({}));
+        };
+        asks::expand(compiler.lock().namespaces(), ns, &form)
+    }
+
+    /// Compiles the forms of `code` in `ns`: each but the last is run as a
+    /// step; the last is the answer, which the runtime runs for its value.
+    fn answer_load(
+        &mut self,
+        run: &mut PatchRun,
+        ask: u32,
+        mut ns: String,
+        code: String,
+    ) -> Option<RuntimeEvent> {
+        let evaluator = self.evaluator;
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::block_in_place(|| {
+            let mut steps = Steps {
+                eval: self,
+                run,
+                ask,
+                handle,
+                ended: None,
+            };
+            let mut reader = Reader::new(&code, 1, 1);
+            let mut last: Option<Patch> = None;
+            loop {
+                let form = match evaluator.compiler.read(&mut reader, &ns) {
+                    Ok(Some(form)) => form,
+                    Ok(None) => break,
+                    Err(error) => {
+                        let refusal = Refusal {
+                            class: error_class::READER_EXCEPTION,
+                            message: error.message,
+                        };
+                        steps.send(Err(refusal));
+                        return steps.ended;
+                    }
+                };
+                if let Some(previous) = last.take() {
+                    match steps.run(&previous, None) {
+                        RunOutcome::Value(_) => {}
+                        RunOutcome::Threw { class, message } => {
+                            steps.send(Ok(json!({"ok": false, "class": class, "message": message})));
+                            return steps.ended;
+                        }
+                        RunOutcome::Interrupted => return steps.ended,
+                    }
+                }
+                let origin = Origin {
+                    name: "REPL".to_string(),
+                };
+                let compiled = {
+                    let mut loader = Loader::new(&evaluator.project, &mut steps, origin);
+                    evaluator.compiler.compile(&mut ns, &form, None, &mut loader)
+                };
+                match compiled {
+                    Ok(patch) => last = Some(patch),
+                    Err(error) => {
+                        if steps.ended.is_none() {
+                            let class = match &error.kind {
+                                crate::compiler::CompileErrorKind::Load { class }
+                                | crate::compiler::CompileErrorKind::MacroExpansion {
+                                    class, ..
+                                } => class.clone(),
+                                _ => error_class::COMPILER_EXCEPTION.to_string(),
+                            };
+                            let answer = json!({"ok": false, "class": class, "message": error.message});
+                            steps.send(Ok(answer));
+                        }
+                        return steps.ended;
+                    }
+                }
+            }
+            match last {
+                Some(patch) => {
+                    // Recorded before it runs: what it defines reaches runtimes that connect later.
+                    record(&evaluator.bridge, &patch, None);
+                    let answer = json!({"patch": asks::base64(&patch.wasm)});
+                    steps.send(Ok(answer));
+                }
+                None => steps.send(Ok(json!({}))),
+            }
+            steps.ended
+        })
+    }
+}
+
+/// The first form of `code`, read in `ns`.
+fn read_one(
+    compiler: &crate::compiler::shared::SharedCompiler,
+    code: &str,
+    ns: &str,
+) -> Result<Option<crate::compiler::form::Form>, Refusal> {
+    compiler
+        .read(&mut Reader::new(code, 1, 1), ns)
+        .map_err(|error| Refusal {
+            class: error_class::READER_EXCEPTION,
+            message: error.message,
+        })
+}
+
+fn send(run: &PatchRun, ask: u32, answer: Result<Value, Refusal>) {
+    match answer {
+        Ok(fields) => run.answer(ask, fields),
+        Err(refusal) => run.answer(ask, refusal.to_answer()),
+    }
+}
+
+fn refuse(run: &PatchRun, ask: u32, class: &'static str, message: &str) {
+    let refusal = Refusal {
+        class,
+        message: message.to_string(),
+    };
+    run.answer(ask, refusal.to_answer());
+}
+
+/// A question asked while a load (`--main`, a reload) holds the compiler.
+pub(super) fn refuse_during_load(run: &PatchRun, ask: u32) {
+    let message = "code that runs while a namespace loads on every runtime (--main, a reload after a save) cannot ask the compiler (eval, resolve, find-var, ...): it is busy with the load";
+    refuse(run, ask, error_class::UNSUPPORTED, message);
+}
+
+/// A question asked by code being interrupted.
+pub(super) fn refuse_while_stopping(run: &PatchRun, ask: u32) {
+    refuse(run, ask, error_class::UNSUPPORTED, "the eval is being interrupted");
+}
+
+/// Runs the patches a question needs run before its answer (a user macro's
+/// expansion, a required file's forms, a `load-string`'s earlier forms) as
+/// steps of the conversation: each goes back as the answer to the runtime's
+/// latest question, which runs it and asks again with how it went.
+struct Steps<'s, 'a> {
+    eval: &'s mut EvalRun<'a>,
+    run: &'s mut PatchRun,
+    /// The question the next answer answers.
+    ask: u32,
+    handle: tokio::runtime::Handle,
+    /// The event that ended the run while a step was out.
+    ended: Option<RuntimeEvent>,
+}
+
+impl Steps<'_, '_> {
+    fn send(&self, answer: Result<Value, Refusal>) {
+        if self.ended.is_none() {
+            send(self.run, self.ask, answer);
+        }
+    }
+
+    /// Waits for the runtime's report of the step it was sent; output passes on.
+    fn outcome_of_step(&mut self) -> RunOutcome {
+        let timeout = self.eval.evaluator.eval_timeout;
+        loop {
+            let next = self
+                .handle
+                .block_on(tokio::time::timeout(timeout, self.run.events.recv()));
+            let event = match next {
+                Ok(Some(event)) => event,
+                Ok(None) => RuntimeEvent::Error {
+                    class: error_class::RUNTIME_DISCONNECTED.into(),
+                    message: "the runtime went away during the eval".into(),
+                },
+                Err(_) => {
+                    let message = format!(
+                        "Eval timed out after {} s (see --eval-timeout)",
+                        timeout.as_secs_f64()
+                    );
+                    self.run.interrupt();
+                    return RunOutcome::Threw {
+                        class: error_class::TIMEOUT.into(),
+                        message,
+                    };
+                }
+            };
+            match event {
+                RuntimeEvent::Out(text) => (self.eval.on_event)(EvalEvent::Out(text)),
+                RuntimeEvent::Err(text) => (self.eval.on_event)(EvalEvent::Err(text)),
+                RuntimeEvent::NeedInput => (self.eval.on_event)(EvalEvent::NeedInput),
+                RuntimeEvent::RunTime(_) => {}
+                RuntimeEvent::Ask { ask, request } => {
+                    match serde_json::from_value::<Question>(request) {
+                        Ok(Question::Ran {
+                            ok,
+                            value,
+                            class,
+                            message,
+                        }) => {
+                            self.ask = ask;
+                            return if ok {
+                                RunOutcome::Value(value)
+                            } else {
+                                RunOutcome::Threw { class, message }
+                            };
+                        }
+                        _ => {
+                            let message = "code that runs while the compiler expands a macro or loads a file for eval cannot ask the compiler again: it is busy with that";
+                            refuse(self.run, ask, error_class::UNSUPPORTED, message);
+                        }
+                    }
+                }
+                event => {
+                    // The eval ended (it was interrupted while the step ran).
+                    self.ended = Some(event);
+                    return RunOutcome::Interrupted;
+                }
+            }
+        }
+    }
+}
+
+impl PatchRunner for Steps<'_, '_> {
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
+        if self.ended.is_some() {
+            return RunOutcome::Interrupted;
+        }
+        send(
+            self.run,
+            self.ask,
+            Ok(json!({"run": asks::base64(&patch.wasm)})),
+        );
+        let outcome = self.outcome_of_step();
+        if matches!(outcome, RunOutcome::Value(_)) {
+            record(&self.eval.evaluator.bridge, patch, part_of);
+        }
+        outcome
+    }
+}
