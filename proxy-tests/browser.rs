@@ -171,6 +171,25 @@ fn output_and_input_cross_the_browser() {
     );
 }
 
+#[test]
+fn code_in_the_page_asks_the_compiler() {
+    let mut page = BrowserRuntime::start();
+    // The page's main thread waits (spinning) for the compiler's answer over the
+    // control worker, and compiles the patch it gets synchronously, however big.
+    assert_eq!(page.value("(eval (list '+ 1 2))"), "3");
+    assert_eq!(
+        page.value("(count (eval (cons 'vector (range 3000))))"),
+        "3000"
+    );
+    // A macro the compiler meets while compiling for eval runs in the page as a step.
+    page.value("(defmacro twice [x] (list 'do x x))");
+    page.value("(def hits (atom 0))");
+    assert_eq!(page.value("(eval '(twice (swap! hits inc)))"), "2");
+    assert_eq!(page.value("(load-string \"(def ls 20) (+ ls 1)\")"), "21");
+    assert_eq!(page.value("(find-var 'user/ls)"), "#'user/ls");
+    assert_eq!(page.value("(macroexpand '(twice y))"), "(do y y)");
+}
+
 // --- the /repl upgrade's security, over raw HTTP --------------------------------------------
 
 /// The RFC 6455 example key and the accept value it must produce.

@@ -762,3 +762,43 @@ fn the_print_middleware_s_pretty_printers_lay_values_out_as_pprint_does() {
         "other printers get pr-str's text"
     );
 }
+
+#[test]
+fn code_the_compiler_cannot_answer_is_told_why() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    // A macro may read what names mean as it expands...
+    client.eval(
+        &session,
+        "(defmacro if-var [s then else] (if (resolve s) then else))",
+    );
+    assert_eq!(
+        values(&client.eval(&session, "[(if-var map :yes :no) (if-var nope :yes :no)]")),
+        ["[:yes :no]"]
+    );
+    // ...but not compile: the compiler is busy with its expansion.
+    client.eval(&session, "(defmacro evals [] (eval '(+ 1 2)))");
+    let replies = client.eval(&session, "(evals)");
+    let err = joined(&replies, "err");
+    assert!(err.contains("not compile (eval"), "{err}");
+    assert!(values(&replies).is_empty(), "{replies:?}");
+    // A callback that runs after its eval ended has no eval to answer it.
+    client.eval(&session, "(def seen (atom nil))");
+    client.eval(
+        &session,
+        "(js/setTimeout #(reset! seen (try (eval 1) (catch :default e (ex-message e)))) 0)",
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut seen = String::new();
+    while std::time::Instant::now() < deadline {
+        seen = values(&client.eval(&session, "@seen")).concat();
+        if seen != "nil" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(seen.contains("only code an eval runs"), "{seen}");
+    // And the runtime is fine afterwards.
+    assert_eq!(values(&client.eval(&session, "(eval '(* 6 7))")), ["42"]);
+}

@@ -270,3 +270,12 @@ in-x
 (sorted? (loaded-libs))
 
 (apply require [(symbol "clojure.set")])
+
+;;; a-macro-reads-what-names-mean-as-it-expands
+(defmacro mr-if-var [s then else] (if (resolve s) then else))
+
+[(mr-if-var map :yes :no) (mr-if-var mr-nope :yes :no)]
+
+(defmacro mr-publics [] (count (ns-publics 'user)))
+
+(pos? (mr-publics))

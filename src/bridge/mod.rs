@@ -4,8 +4,9 @@
 //!
 //! Each runtime has two sockets: the main one (patches in, reports out) and a
 //! control one, served by a worker of the runtime, which stays responsive while
-//! the runtime's main thread is busy running code: it carries `interrupt` and
-//! `stdin` to the runtime and `need-input` from it.
+//! the runtime's main thread is busy running code: it carries `interrupt`,
+//! `stdin` and the compiler's `answer`s to the runtime, and `need-input` and
+//! the running code's questions (`ask`) from it.
 //!
 //! A runtime that goes away fails the evals it was running with the reason
 //! (for a process we started, the one the supervisor saw: exited, out of
@@ -140,7 +141,9 @@ impl RuntimeConn {
     /// Answers question `ask` over the control socket (where questions come from).
     fn answer(&self, ask: u32, fields: serde_json::Value) {
         let mut message = serde_json::json!({"op": "answer", "ask": ask});
-        if let (Some(message), serde_json::Value::Object(fields)) = (message.as_object_mut(), fields) {
+        if let (Some(message), serde_json::Value::Object(fields)) =
+            (message.as_object_mut(), fields)
+        {
             message.extend(fields);
         }
         self.send_control(message);

@@ -102,8 +102,9 @@ pub struct Patch {
 /// runtime, so expanding a call means running a patch there.
 pub trait MacroRunner {
     /// Runs `patch`, a call of a macro's fn on a call's forms; the expansion,
-    /// printed readably.
-    fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure>;
+    /// printed readably. `tables` are the compile's, for the questions the
+    /// macro's code asks while it runs (`resolve`, ...).
+    fn run_macro(&mut self, patch: &Patch, tables: &Namespaces) -> Result<String, MacroFailure>;
 }
 
 /// Why running a macro gave no expansion.
@@ -183,7 +184,7 @@ impl NamespaceLoader for NoRuntime {
 }
 
 impl MacroRunner for NoRuntime {
-    fn run_macro(&mut self, _patch: &Patch) -> Result<String, MacroFailure> {
+    fn run_macro(&mut self, _patch: &Patch, _tables: &Namespaces) -> Result<String, MacroFailure> {
         Err(MacroFailure::Threw {
             class: crate::error_class::NO_RUNTIME.into(),
             message: "user macros run on a runtime, and none is connected".into(),
@@ -589,8 +590,12 @@ pub(crate) mod tests {
     struct RecordingLoader(Vec<(String, RequireTarget, Reload)>);
 
     impl MacroRunner for RecordingLoader {
-        fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure> {
-            NoRuntime.run_macro(patch)
+        fn run_macro(
+            &mut self,
+            patch: &Patch,
+            tables: &Namespaces,
+        ) -> Result<String, MacroFailure> {
+            NoRuntime.run_macro(patch, tables)
         }
     }
 

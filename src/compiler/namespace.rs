@@ -224,8 +224,11 @@ impl Namespaces {
         let Some(namespace) = self.get(ns) else {
             return Vec::new();
         };
-        let mut refers: Vec<(String, Slot)> =
-            namespace.refers.iter().map(|(n, &s)| (n.clone(), s)).collect();
+        let mut refers: Vec<(String, Slot)> = namespace
+            .refers
+            .iter()
+            .map(|(n, &s)| (n.clone(), s))
+            .collect();
         if ns != CORE_NS
             && let Some(core) = self.get(CORE_NS)
         {
@@ -304,7 +307,10 @@ impl Namespaces {
         }
         let kept = |name: &str| {
             !filters.exclude.contains(name)
-                && filters.only.as_ref().is_none_or(|only| only.iter().any(|o| o == name))
+                && filters
+                    .only
+                    .as_ref()
+                    .is_none_or(|only| only.iter().any(|o| o == name))
         };
         let from_core = from == CORE_NS;
         for (name, slot) in publics.into_iter().filter(|(name, _)| kept(name)) {

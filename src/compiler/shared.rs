@@ -235,7 +235,7 @@ impl SharingHost<'_> {
 }
 
 impl MacroRunner for SharingHost<'_> {
-    fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure> {
+    fn run_macro(&mut self, patch: &Patch, tables: &Namespaces) -> Result<String, MacroFailure> {
         let index = self.next_expansion;
         self.next_expansion += 1;
         if let Some((wasm, known)) = self.expansions.get(index)
@@ -243,7 +243,7 @@ impl MacroRunner for SharingHost<'_> {
         {
             return known.clone();
         }
-        let result = self.host.run_macro(patch);
+        let result = self.host.run_macro(patch, tables);
         self.expansions.truncate(index);
         if !matches!(result, Err(MacroFailure::Interrupted)) {
             self.expansions.push((patch.wasm.clone(), result.clone()));
@@ -320,7 +320,11 @@ mod tests {
     }
 
     impl MacroRunner for SlowMacros {
-        fn run_macro(&mut self, _patch: &Patch) -> Result<String, MacroFailure> {
+        fn run_macro(
+            &mut self,
+            _patch: &Patch,
+            _tables: &Namespaces,
+        ) -> Result<String, MacroFailure> {
             self.runs += 1;
             std::thread::sleep(SLICE + Duration::from_millis(5));
             Ok(format!("(do {})", "1 ".repeat(5_000)))

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::compiler::form::{Form, FormKind, Symbol};
 use crate::compiler::namespace::{CORE_NS, Namespaces, ReferFilters, Slot};
+use crate::compiler::reader::Reader;
 use crate::compiler::{classes, constant, macros};
 
 /// One question, as the runtime's `ask` message carries it.
@@ -123,21 +124,39 @@ fn the_ns(namespaces: &Namespaces, ns: &str) -> Result<(), Refusal> {
     }
 }
 
-/// Answers a question about the symbol table (every question but `Load`,
-/// `Expand` and `Ran`, which the eval answers).
+/// Answers a question that only reads the symbol table (`find-var`,
+/// `ns-map`, `macroexpand-1`, ...); `None` for one that changes it, or is
+/// the eval's to answer (`Load`, `Ran`).
+pub(super) fn answer_read(
+    namespaces: &Namespaces,
+    question: &Question,
+) -> Option<Result<Value, Refusal>> {
+    Some(match question {
+        Question::Resolve { ns, sym, direct } => resolve(namespaces, ns, sym, *direct),
+        Question::Mappings { ns, kind } => {
+            the_ns(namespaces, ns).map(|()| json!({ "entries": mappings(namespaces, ns, *kind) }))
+        }
+        Question::Loaded => Ok(json!({ "names": loaded_libs(namespaces) })),
+        Question::Expand { ns, code } => expand_code(namespaces, ns, code),
+        _ => return None,
+    })
+}
+
+/// Answers a question about the symbol table, reading or changing it
+/// (every question but `Load` and `Ran`, which the eval answers).
 pub(super) fn answer_about_tables(
     namespaces: &mut Namespaces,
     question: &Question,
 ) -> Result<Value, Refusal> {
+    if let Some(answer) = answer_read(namespaces, question) {
+        return answer;
+    }
     match question {
-        Question::Resolve { ns, sym, direct } => resolve(namespaces, ns, sym, *direct),
-        Question::Mappings { ns, kind } => {
-            the_ns(namespaces, ns)?;
-            Ok(json!({ "entries": mappings(namespaces, ns, *kind) }))
-        }
         Question::Intern { ns, name } => {
             the_ns(namespaces, ns)?;
-            let fresh = namespaces.get(ns).is_none_or(|n| !n.vars.contains_key(name));
+            let fresh = namespaces
+                .get(ns)
+                .is_none_or(|n| !n.vars.contains_key(name));
             let slot = namespaces.intern(ns, name);
             let mut answer = var_entry(namespaces, slot);
             answer["fresh"] = json!(fresh);
@@ -178,10 +197,10 @@ pub(super) fn answer_about_tables(
                     Refusal::new(class, message)
                 })
         }
-        Question::Loaded => Ok(json!({ "names": loaded_libs(namespaces) })),
-        Question::Load { .. } | Question::Expand { .. } | Question::Ran { .. } => Err(
-            Refusal::new(ILLEGAL_STATE, "internal error: not a question about the tables"),
-        ),
+        _ => Err(Refusal::new(
+            ILLEGAL_STATE,
+            "internal error: not a question about the tables",
+        )),
     }
 }
 
@@ -248,7 +267,11 @@ fn mappings(namespaces: &Namespaces, ns: &str, kind: MappingKind) -> Vec<Value> 
             .collect(),
         MappingKind::Imports => imports(namespaces, ns),
         MappingKind::Map => {
-            let own = namespace.vars.iter().map(|(n, &s)| (n.clone(), s)).collect();
+            let own = namespace
+                .vars
+                .iter()
+                .map(|(n, &s)| (n.clone(), s))
+                .collect();
             let mut all = vars(own);
             all.extend(vars(namespaces.refers_of(ns)));
             all.extend(imports(namespaces, ns));
@@ -303,8 +326,10 @@ fn loaded_libs(namespaces: &Namespaces) -> Vec<String> {
     let mut names: Vec<String> = namespaces
         .names()
         .filter(|name| {
-            !matches!(*name, crate::DEFAULT_NS | CORE_NS | crate::compiler::namespace::RUNTIME_NS)
-                && namespaces.get(name).is_some_and(|n| !n.vars.is_empty())
+            !matches!(
+                *name,
+                crate::DEFAULT_NS | CORE_NS | crate::compiler::namespace::RUNTIME_NS
+            ) && namespaces.get(name).is_some_and(|n| !n.vars.is_empty())
         })
         .map(str::to_string)
         .collect();
@@ -312,10 +337,23 @@ fn loaded_libs(namespaces: &Namespaces) -> Vec<String> {
     names
 }
 
+/// One expansion of the form `code` (printed), read in `ns`.
+fn expand_code(namespaces: &Namespaces, ns: &str, code: &str) -> Result<Value, Refusal> {
+    let context = crate::compiler::read_context(namespaces, ns);
+    match Reader::new(code, 1, 1).next_form(&context) {
+        Ok(Some(form)) => expand(namespaces, ns, &form),
+        Ok(None) => Ok(json!({})),
+        Err(error) => Err(Refusal::new(
+            crate::error_class::READER_EXCEPTION,
+            error.message,
+        )),
+    }
+}
+
 /// What one expansion step of `form` in `ns` is: a user macro's var (the
 /// runtime calls its fn), a core macro's expansion, or nothing (not a macro
 /// call: the form is its own expansion).
-pub(super) fn expand(namespaces: &Namespaces, ns: &str, form: &Form) -> Result<Value, Refusal> {
+fn expand(namespaces: &Namespaces, ns: &str, form: &Form) -> Result<Value, Refusal> {
     let FormKind::List(items) = &form.kind else {
         return Ok(json!({}));
     };
@@ -358,13 +396,19 @@ fn expand_interop(form: &Form, symbol: &Symbol, args: &[Form]) -> Option<Form> {
     }
     let name = &symbol.name;
     let head = |name: &str| Form::new(FormKind::Symbol(Symbol::simple(name)), form.pos);
-    if let Some(method) = name.strip_prefix('.').filter(|m| !m.is_empty() && !m.starts_with('.')) {
+    if let Some(method) = name
+        .strip_prefix('.')
+        .filter(|m| !m.is_empty() && !m.starts_with('.'))
+    {
         let (target, rest) = args.split_first()?;
         let mut items = vec![head("."), target.clone(), head(method)];
         items.extend(rest.iter().cloned());
         return Some(Form::new(FormKind::List(items), form.pos));
     }
-    if let Some(class) = name.strip_suffix('.').filter(|c| !c.is_empty() && !c.ends_with('.')) {
+    if let Some(class) = name
+        .strip_suffix('.')
+        .filter(|c| !c.is_empty() && !c.ends_with('.'))
+    {
         let mut items = vec![head("new"), head(class)];
         items.extend(args.iter().cloned());
         return Some(Form::new(FormKind::List(items), form.pos));
@@ -377,7 +421,11 @@ pub(super) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if i <= chunk.len() {
@@ -441,7 +489,9 @@ mod tests {
             only: Some(vec!["map".into()]),
             ..ReferFilters::default()
         };
-        namespaces.refer_filtered("user", CORE_NS, &filters).unwrap();
+        namespaces
+            .refer_filtered("user", CORE_NS, &filters)
+            .unwrap();
         assert!(namespaces.resolve_var("user", &map).is_some());
     }
 

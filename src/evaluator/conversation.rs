@@ -11,19 +11,23 @@ use super::asks::{self, Question, Refusal};
 use super::{EvalEvent, EvalRun, Origin, record};
 use crate::bridge::{PatchRun, RuntimeEvent};
 use crate::compiler::Patch;
+use crate::compiler::namespace::Namespaces;
 use crate::compiler::reader::Reader;
 use crate::error_class;
 use crate::project::load::{LoadId, Loader, PatchRunner, RunOutcome};
 
 impl EvalRun<'_> {
-    /// Answers question `ask` of the code `run` runs. When the run ended
-    /// meanwhile (it threw, or went away, while the compiler waited for a
-    /// step), the event that ended it, for the caller to report.
+    /// Answers question `ask` of the code `run` runs. `tables` are those of
+    /// the compile this eval's run serves (a macro expanding, a file
+    /// loading), which holds the compiler meanwhile. When the run ended while
+    /// the compiler waited for a step, the event that ended it, for the caller
+    /// to report.
     pub(super) fn answer(
         &mut self,
         run: &mut PatchRun,
         ask: u32,
         request: Value,
+        tables: Option<&Namespaces>,
     ) -> Option<RuntimeEvent> {
         let question = match serde_json::from_value::<Question>(request) {
             Ok(question) => question,
@@ -33,39 +37,29 @@ impl EvalRun<'_> {
                 return None;
             }
         };
-        if self.compiling {
-            // This eval's own compile holds the compiler, waiting for this code.
-            let message = "code that runs while the compiler expands a macro or loads a file cannot ask the compiler (eval, resolve, find-var, ns-map, ...): it is busy with that expansion or load";
-            refuse(run, ask, error_class::UNSUPPORTED, message);
-            return None;
-        }
         match question {
-            Question::Load { ns, code } => return self.answer_load(run, ask, ns, code),
-            Question::Expand { ns, code } => {
-                let answer = self.expand(&ns, &code);
-                send(run, ask, answer);
+            Question::Load { .. } if self.compiling => {
+                // This eval's own compile holds the compiler, waiting for this code.
+                refuse(run, ask, error_class::UNSUPPORTED, BUSY_COMPILING);
             }
+            Question::Load { ns, code } => return self.answer_load(run, ask, ns, code),
             Question::Ran { .. } => {
                 let message = "internal error: no step of a question is running";
                 refuse(run, ask, error_class::UNSUPPORTED, message);
             }
-            question => {
-                let mut compiler = self.evaluator.compiler.lock();
-                let answer = asks::answer_about_tables(compiler.namespaces_mut(), &question);
-                send(run, ask, answer);
-            }
+            question if self.compiling => match tables {
+                Some(tables) => send(run, ask, answer_with_lent_tables(tables, &question)),
+                None => refuse(run, ask, error_class::UNSUPPORTED, BUSY_COMPILING),
+            },
+            question => send(run, ask, self.answer_under_lock(&question)),
         }
         None
     }
 
-    /// One expansion of the form `code` in `ns`.
-    fn expand(&self, ns: &str, code: &str) -> Result<Value, Refusal> {
-        let compiler = &self.evaluator.compiler;
-        let form = read_one(compiler, code, ns)?;
-        let Some(form) = form else {
-            return Ok(json!({}));
-        };
-        asks::expand(compiler.lock().namespaces(), ns, &form)
+    /// A question about the tables, answered under the compiler's lock.
+    fn answer_under_lock(&self, question: &Question) -> Result<Value, Refusal> {
+        let mut compiler = self.evaluator.compiler.lock();
+        asks::answer_about_tables(compiler.namespaces_mut(), question)
     }
 
     /// Compiles the forms of `code` in `ns`: each but the last is run as a
@@ -103,10 +97,11 @@ impl EvalRun<'_> {
                     }
                 };
                 if let Some(previous) = last.take() {
-                    match steps.run(&previous, None) {
+                    match steps.step(&previous, None, None) {
                         RunOutcome::Value(_) => {}
                         RunOutcome::Threw { class, message } => {
-                            steps.send(Ok(json!({"ok": false, "class": class, "message": message})));
+                            steps
+                                .send(Ok(json!({"ok": false, "class": class, "message": message})));
                             return steps.ended;
                         }
                         RunOutcome::Interrupted => return steps.ended,
@@ -117,7 +112,9 @@ impl EvalRun<'_> {
                 };
                 let compiled = {
                     let mut loader = Loader::new(&evaluator.project, &mut steps, origin);
-                    evaluator.compiler.compile(&mut ns, &form, None, &mut loader)
+                    evaluator
+                        .compiler
+                        .compile(&mut ns, &form, None, &mut loader)
                 };
                 match compiled {
                     Ok(patch) => last = Some(patch),
@@ -130,7 +127,8 @@ impl EvalRun<'_> {
                                 } => class.clone(),
                                 _ => error_class::COMPILER_EXCEPTION.to_string(),
                             };
-                            let answer = json!({"ok": false, "class": class, "message": error.message});
+                            let answer =
+                                json!({"ok": false, "class": class, "message": error.message});
                             steps.send(Ok(answer));
                         }
                         return steps.ended;
@@ -151,18 +149,19 @@ impl EvalRun<'_> {
     }
 }
 
-/// The first form of `code`, read in `ns`.
-fn read_one(
-    compiler: &crate::compiler::shared::SharedCompiler,
-    code: &str,
-    ns: &str,
-) -> Result<Option<crate::compiler::form::Form>, Refusal> {
-    compiler
-        .read(&mut Reader::new(code, 1, 1), ns)
-        .map_err(|error| Refusal {
-            class: error_class::READER_EXCEPTION,
-            message: error.message,
+/// Why code that runs while this eval's compile expands a macro or loads a file
+/// cannot have its question answered.
+const BUSY_COMPILING: &str = "code that runs while the compiler expands a macro or loads a file can read what names mean (resolve, find-var, ns-map, macroexpand, ...) but not compile (eval, load-string, a computed require) or change names (intern, ns-unmap, alias, refer): the compiler is busy with that expansion or load";
+
+/// A question asked while a compile holds the compiler and lends its tables:
+/// reads are answered from them; the rest must wait for no compile.
+fn answer_with_lent_tables(tables: &Namespaces, question: &Question) -> Result<Value, Refusal> {
+    asks::answer_read(tables, question).unwrap_or_else(|| {
+        Err(Refusal {
+            class: error_class::UNSUPPORTED,
+            message: BUSY_COMPILING.to_string(),
         })
+    })
 }
 
 fn send(run: &PatchRun, ask: u32, answer: Result<Value, Refusal>) {
@@ -180,15 +179,27 @@ fn refuse(run: &PatchRun, ask: u32, class: &'static str, message: &str) {
     run.answer(ask, refusal.to_answer());
 }
 
-/// A question asked while a load (`--main`, a reload) holds the compiler.
-pub(super) fn refuse_during_load(run: &PatchRun, ask: u32) {
-    let message = "code that runs while a namespace loads on every runtime (--main, a reload after a save) cannot ask the compiler (eval, resolve, find-var, ...): it is busy with the load";
-    refuse(run, ask, error_class::UNSUPPORTED, message);
+/// A question asked while a load (`--main`, a reload) holds the compiler and
+/// lends its tables: reads are answered from them.
+pub(super) fn answer_during_load(run: &PatchRun, ask: u32, request: Value, tables: &Namespaces) {
+    let answer = match serde_json::from_value::<Question>(request) {
+        Ok(question) => answer_with_lent_tables(tables, &question),
+        Err(error) => Err(Refusal {
+            class: error_class::UNSUPPORTED,
+            message: format!("the compiler does not know this question: {error}"),
+        }),
+    };
+    send(run, ask, answer);
 }
 
 /// A question asked by code being interrupted.
 pub(super) fn refuse_while_stopping(run: &PatchRun, ask: u32) {
-    refuse(run, ask, error_class::UNSUPPORTED, "the eval is being interrupted");
+    refuse(
+        run,
+        ask,
+        error_class::UNSUPPORTED,
+        "the eval is being interrupted",
+    );
 }
 
 /// Runs the patches a question needs run before its answer (a user macro's
@@ -212,8 +223,30 @@ impl Steps<'_, '_> {
         }
     }
 
+    /// Sends `patch` to run as the answer to the latest question and waits
+    /// for how it went; questions its code asks meanwhile are answered from
+    /// `tables` (those of the compile waiting for it) or, with none, from the
+    /// compiler's.
+    fn step(
+        &mut self,
+        patch: &Patch,
+        part_of: Option<&LoadId>,
+        tables: Option<&Namespaces>,
+    ) -> RunOutcome {
+        if self.ended.is_some() {
+            return RunOutcome::Interrupted;
+        }
+        let answer = json!({"run": asks::base64(&patch.wasm)});
+        send(self.run, self.ask, Ok(answer));
+        let outcome = self.outcome_of_step(tables);
+        if matches!(outcome, RunOutcome::Value(_)) {
+            record(&self.eval.evaluator.bridge, patch, part_of);
+        }
+        outcome
+    }
+
     /// Waits for the runtime's report of the step it was sent; output passes on.
-    fn outcome_of_step(&mut self) -> RunOutcome {
+    fn outcome_of_step(&mut self, tables: Option<&Namespaces>) -> RunOutcome {
         let timeout = self.eval.evaluator.eval_timeout;
         loop {
             let next = self
@@ -257,9 +290,21 @@ impl Steps<'_, '_> {
                                 RunOutcome::Threw { class, message }
                             };
                         }
-                        _ => {
-                            let message = "code that runs while the compiler expands a macro or loads a file for eval cannot ask the compiler again: it is busy with that";
-                            refuse(self.run, ask, error_class::UNSUPPORTED, message);
+                        Ok(question) => {
+                            let answer = match tables {
+                                Some(tables) => answer_with_lent_tables(tables, &question),
+                                None if matches!(question, Question::Load { .. }) => Err(Refusal {
+                                    class: error_class::UNSUPPORTED,
+                                    message: "a form of load-string cannot compile more code while the rest waits: eval it at the top level".into(),
+                                }),
+                                None => self.eval.answer_under_lock(&question),
+                            };
+                            send(self.run, ask, answer);
+                        }
+                        Err(error) => {
+                            let message =
+                                format!("the compiler does not know this question: {error}");
+                            refuse(self.run, ask, error_class::UNSUPPORTED, &message);
                         }
                     }
                 }
@@ -274,19 +319,7 @@ impl Steps<'_, '_> {
 }
 
 impl PatchRunner for Steps<'_, '_> {
-    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
-        if self.ended.is_some() {
-            return RunOutcome::Interrupted;
-        }
-        send(
-            self.run,
-            self.ask,
-            Ok(json!({"run": asks::base64(&patch.wasm)})),
-        );
-        let outcome = self.outcome_of_step();
-        if matches!(outcome, RunOutcome::Value(_)) {
-            record(&self.eval.evaluator.bridge, patch, part_of);
-        }
-        outcome
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>, tables: &Namespaces) -> RunOutcome {
+        self.step(patch, part_of, Some(tables))
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! Forms are read one at a time because a form can change how the next one
 //! reads and resolves (`ns`, `in-ns`, `def`). A failing form stops the eval;
-//! the forms before it keep their effect.
+//! the forms before it keep their effect. While a patch runs, the eval also
+//! answers the questions its code asks the compiler (`conversation`).
 
 mod asks;
 mod conversation;
@@ -19,6 +20,7 @@ use crate::bridge::{Bridge, PatchKind, PatchRun, RuntimeEvent};
 use crate::compiler::footprint::Footprint;
 use crate::compiler::form::Form;
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
+use crate::compiler::namespace::Namespaces;
 use crate::compiler::reader::Reader;
 use crate::compiler::shared::SharedCompiler;
 use crate::compiler::{CompileErrorKind, Patch, budget};
@@ -443,7 +445,7 @@ impl EvalRun<'_> {
         let kind = PatchKind::Eval {
             pretty: self.request.pretty,
         };
-        match self.run_patch(wasm, kind).await {
+        match self.run_patch(wasm, kind, None).await {
             Outcome::Value(value) => {
                 (self.on_event)(EvalEvent::Value {
                     value,
@@ -468,8 +470,14 @@ impl EvalRun<'_> {
     }
 
     /// Sends a patch to the session's runtime and passes on its output until
-    /// it ends, stopping it on interrupt or timeout.
-    async fn run_patch(&mut self, wasm: &[u8], kind: PatchKind) -> Outcome {
+    /// it ends, stopping it on interrupt or timeout. `tables` are those of
+    /// the compile the patch runs for (a macro, a required file's form).
+    async fn run_patch(
+        &mut self,
+        wasm: &[u8],
+        kind: PatchKind,
+        tables: Option<&Namespaces>,
+    ) -> Outcome {
         let bridge = &self.evaluator.bridge;
         let mut run = match bridge.run_patch(wasm, self.request.runtime, kind).await {
             Ok(run) => run,
@@ -488,18 +496,20 @@ impl EvalRun<'_> {
         loop {
             let next = if let Some(event) = ended_in_answer.take() {
                 Ok(Some(event))
-            } else { tokio::select! {
-                next = tokio::time::timeout_at(deadline, run.events.recv()) => next,
-                Ok(()) = &mut self.controls.interrupted => {
-                    stop(&mut run, self.on_event).await;
-                    (self.on_event)(EvalEvent::Interrupted);
-                    return Outcome::Interrupted;
+            } else {
+                tokio::select! {
+                    next = tokio::time::timeout_at(deadline, run.events.recv()) => next,
+                    Ok(()) = &mut self.controls.interrupted => {
+                        stop(&mut run, self.on_event).await;
+                        (self.on_event)(EvalEvent::Interrupted);
+                        return Outcome::Interrupted;
+                    }
+                    Some(text) = self.controls.stdin.recv() => {
+                        run.send_stdin(&text);
+                        continue;
+                    }
                 }
-                Some(text) = self.controls.stdin.recv() => {
-                    run.send_stdin(&text);
-                    continue;
-                }
-            }};
+            };
             let event = match next {
                 Ok(Some(event)) => event,
                 Ok(None) => RuntimeEvent::Error {
@@ -535,7 +545,7 @@ impl EvalRun<'_> {
                     continue;
                 }
                 RuntimeEvent::Ask { ask, request } => {
-                    ended_in_answer = self.answer(&mut run, ask, request);
+                    ended_in_answer = self.answer(&mut run, ask, request, tables);
                     continue;
                 }
                 RuntimeEvent::Value(value) => Outcome::Value(value),
@@ -564,12 +574,14 @@ struct SessionRunner<'r, 'a> {
 }
 
 impl PatchRunner for SessionRunner<'_, '_> {
-    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>, tables: &Namespaces) -> RunOutcome {
         // Code running (a macro, a required file's forms) is user code, under
         // the eval timeout and interruptible: not the compile's time.
         let ran = budget::not_counting_time(|| {
-            self.handle
-                .block_on(self.run.run_patch(&patch.wasm, PatchKind::Quiet))
+            self.handle.block_on(
+                self.run
+                    .run_patch(&patch.wasm, PatchKind::Quiet, Some(tables)),
+            )
         });
         match ran {
             Outcome::Value(printed) => {
@@ -623,13 +635,13 @@ fn record(bridge: &Bridge, patch: &Patch, part_of: Option<&LoadId>) {
 }
 
 impl PatchRunner for EveryRuntime<'_, '_> {
-    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome {
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>, tables: &Namespaces) -> RunOutcome {
         let bridge = &self.evaluator.bridge;
         let timeout = self.evaluator.eval_timeout;
         let runs = bridge
             .runtimes()
             .into_iter()
-            .map(|runtime| run_on(bridge, &patch.wasm, runtime.id, timeout));
+            .map(|runtime| run_on(bridge, &patch.wasm, runtime.id, timeout, tables));
         let results =
             budget::not_counting_time(|| self.handle.block_on(futures::future::join_all(runs)));
         let mut outcome = RunOutcome::Value("nil".to_string());
@@ -656,6 +668,7 @@ async fn run_on(
     wasm: &[u8],
     id: u64,
     timeout: Duration,
+    tables: &Namespaces,
 ) -> (Vec<EvalEvent>, RunOutcome) {
     let mut output = Vec::new();
     tracing::debug!(runtime = id, bytes = wasm.len(), "running a load's patch");
@@ -689,7 +702,9 @@ async fn run_on(
             RuntimeEvent::Error { class, message } => {
                 return (output, RunOutcome::Threw { class, message });
             }
-            RuntimeEvent::Ask { ask, .. } => conversation::refuse_during_load(&run, ask),
+            RuntimeEvent::Ask { ask, request } => {
+                conversation::answer_during_load(&run, ask, request, tables)
+            }
             RuntimeEvent::NeedInput | RuntimeEvent::RunTime(_) => {}
         }
     }

@@ -29,8 +29,9 @@ use super::source_paths::{SOURCE_EXTENSIONS, SourceFile, namespace_resource};
 pub trait PatchRunner {
     /// Runs `patch` and, when it succeeded, records it for runtimes that
     /// connect later: its definitions, or, when it is `part_of` loading a
-    /// file, the patch whatever it does.
-    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>) -> RunOutcome;
+    /// file, the patch whatever it does. `tables` are the compile's, for the
+    /// questions the patch's code asks while it runs (`resolve`, ...).
+    fn run(&mut self, patch: &Patch, part_of: Option<&LoadId>, tables: &Namespaces) -> RunOutcome;
 }
 
 /// One load of one file: a runtime that connects later gets every patch of
@@ -277,7 +278,7 @@ impl<'a> Loader<'a> {
         let mut ns = require.from.clone();
         let result = self
             .compile_file(namespaces, &mut ns, text)
-            .and_then(|()| self.run_queued());
+            .and_then(|()| self.run_queued(namespaces));
         self.pending.pop();
         result
     }
@@ -324,11 +325,11 @@ impl<'a> Loader<'a> {
     }
 
     /// Runs the current file's compiled forms, in order.
-    fn run_queued(&mut self) -> Result<(), CompileError> {
+    fn run_queued(&mut self, tables: &Namespaces) -> Result<(), CompileError> {
         let queued = std::mem::take(&mut self.pending_mut().queued);
         let load = self.pending_mut().load.clone();
         for (patch, ns, pos) in queued {
-            match self.runner.run(&patch, Some(&load)) {
+            match self.runner.run(&patch, Some(&load), tables) {
                 RunOutcome::Value(_) => {}
                 RunOutcome::Threw { class, message } => {
                     let short = class.rsplit('.').next().unwrap_or(&class);
@@ -505,9 +506,9 @@ impl NamespaceLoader for Loader<'_> {
 impl MacroRunner for Loader<'_> {
     /// A macro may be defined by a form of this file that has not run yet:
     /// run what is queued first.
-    fn run_macro(&mut self, patch: &Patch) -> Result<String, MacroFailure> {
+    fn run_macro(&mut self, patch: &Patch, tables: &Namespaces) -> Result<String, MacroFailure> {
         if !self.pending.is_empty()
-            && let Err(error) = self.run_queued()
+            && let Err(error) = self.run_queued(tables)
         {
             let message = error.message.clone();
             let interrupted = error.kind == CompileErrorKind::Interrupted;
@@ -520,7 +521,7 @@ impl MacroRunner for Loader<'_> {
                 },
             });
         }
-        match self.runner.run(patch, None) {
+        match self.runner.run(patch, None, tables) {
             RunOutcome::Value(printed) => Ok(printed),
             RunOutcome::Threw { class, message } => Err(MacroFailure::Threw { class, message }),
             RunOutcome::Interrupted => Err(MacroFailure::Interrupted),

@@ -317,10 +317,14 @@ fn refer_filters(forms: &[Form]) -> std::result::Result<ReferFilters, String> {
     let mut filters = ReferFilters::default();
     for pair in forms.chunks(2) {
         let [key, value] = pair else {
-            return Err("refer filters come in pairs: :exclude [...], :only [...], :rename {...}".into());
+            return Err(
+                "refer filters come in pairs: :exclude [...], :only [...], :rename {...}".into(),
+            );
         };
         match &key.kind {
-            FormKind::Keyword(k) if k.name == "exclude" => filters.exclude.extend(filter_names(value)?),
+            FormKind::Keyword(k) if k.name == "exclude" => {
+                filters.exclude.extend(filter_names(value)?)
+            }
             FormKind::Keyword(k) if k.name == "only" => filters.only = Some(filter_names(value)?),
             FormKind::Keyword(k) if k.name == "rename" => {
                 let FormKind::Map(entries) = &value.kind else {
@@ -342,7 +346,9 @@ fn refer_filters(forms: &[Form]) -> std::result::Result<ReferFilters, String> {
 /// The symbols of a refer filter's vector, by name.
 fn filter_names(form: &Form) -> std::result::Result<Vec<String>, String> {
     let (FormKind::Vector(items) | FormKind::List(items)) = &form.kind else {
-        return Err(format!("refer filters take a vector of symbols, not {form}"));
+        return Err(format!(
+            "refer filters take a vector of symbols, not {form}"
+        ));
     };
     items
         .iter()

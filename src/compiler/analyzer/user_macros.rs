@@ -79,7 +79,7 @@ impl Analyzer<'_> {
                 class,
             },
         };
-        let printed = match self.host.run_macro(&patch) {
+        let printed = match self.host.run_macro(&patch, self.namespaces) {
             Ok(printed) => printed,
             Err(MacroFailure::Threw { class, message }) => return Err(failed(class, message)),
             Err(MacroFailure::Interrupted) => {
