@@ -6,7 +6,7 @@
 // so that Clojure calls convert their arguments and results.
 
 import { nu, nullPointer, CljError } from './errors.js';
-import { Type, FN, NAME } from './types.js';
+import { Type, FN, NAME, classNamed } from './types.js';
 import { Dbl, MAX_LONG, MIN_LONG, longOfBig } from './numbers.js';
 import { prStr, toStr } from './print.js';
 import { Keyword, Sym, keyword } from './scalars.js';
@@ -98,12 +98,46 @@ export function jsCall(obj, method, args) {
 /** `(new Ctor args)`: a user type (deftype, defrecord) gets its arguments as they are. */
 export function jsNew(ctor, args) {
   if (ctor instanceof Type) {
-    if (ctor.ctor === null) throw new CljError('IllegalArgumentException', `No matching ctor found for class ${ctor.name}`);
+    if (ctor.ctor === null && ctor.isa(THROWABLE)) return newThrowable(ctor, args === null ? [] : toArray(args));
+    if (ctor.ctor === null) throw noCtor(ctor);
     return construct(ctor, args === null ? [] : toArray(args));
   }
   const host = toHost(ctor);
   if (typeof host !== 'function') throw new CljError('Error', `${prStr(ctor)} is not a constructor`);
   return fromHost(Reflect.construct(host, hostArgs(args)));
+}
+
+const THROWABLE = classNamed('java.lang.Throwable');
+const EXCEPTION_INFO = classNamed('clojure.lang.ExceptionInfo');
+const noCtor = (type) => new CljError('IllegalArgumentException', `No matching ctor found for class ${type.name}`);
+const isMessage = (x) => x === null || typeof x === 'string';
+const isCause = (x) => x === null || x instanceof Error;
+
+/**
+ * `(IllegalArgumentException. "bad")` and the other exception classes' constructors, as
+ * Java's: (), (message), (message, cause), (cause: its text becomes the message);
+ * AssertionError takes any value; ExceptionInfo takes (message, map) and (message, map, cause).
+ */
+function newThrowable(type, args) {
+  const [a, b, c] = args;
+  if (type === EXCEPTION_INFO) {
+    if ((args.length === 2 || args.length === 3) && isMessage(a) && b instanceof PMap && isCause(c ?? null)) {
+      return new CljError(type.name, a, b, c ?? null);
+    }
+    throw noCtor(type);
+  }
+  switch (args.length) {
+    case 0: return new CljError(type.name, null);
+    case 1:
+      if (a instanceof Error) return new CljError(type.name, toStr(a), null, a);
+      if (isMessage(a)) return new CljError(type.name, a);
+      if (type.name === 'java.lang.AssertionError') return new CljError(type.name, toStr(a));
+      break;
+    case 2:
+      if (isMessage(a) && isCause(b)) return new CljError(type.name, a, null, b);
+      break;
+  }
+  throw noCtor(type);
 }
 
 /** clj->js: maps to objects (keyword keys by name), collections to arrays, keywords to strings. */

@@ -275,3 +275,28 @@
 
 ;;; uris
 [(uri? "http://example.com") (uri? (#?(:clj java.net.URI. :cljs js/URL.) "http://example.com")) (uri? nil)]
+
+;;; exception-constructors-as-java-has-them
+(try (throw (IllegalArgumentException. "bad")) (catch IllegalArgumentException e (ex-message e)))
+
+(ex-message (Exception.))
+
+(ex-message (Exception. (Exception. "inner")))
+
+(ex-message (ex-cause (RuntimeException. "a" (Exception. "b"))))
+
+(str (Exception. "x"))
+
+(class (ArithmeticException. "x"))
+
+(ex-message (AssertionError. 5))
+
+(ex-data (clojure.lang.ExceptionInfo. "m" {:a 1}))
+
+(try (throw (IllegalStateException. "s")) (catch RuntimeException e [(class e) (ex-message e)]))
+
+;; error: No matching ctor found for class java.lang.Exception
+(Exception. 1)
+
+;; error: boom
+(throw (UnsupportedOperationException. "boom"))

@@ -1,7 +1,7 @@
 // clojure.core: atoms, volatiles, delays, vars' roots and metadata; exceptions.
 
 import { CljError, nu, illegalArgument } from '../errors.js';
-import { castError } from '../types.js';
+import { castError, classNamed, typeOf } from '../types.js';
 import { IS_MAP, RESET, SWAP, ADD_WATCH, REMOVE_WATCH } from '../core-protocols.js';
 import { keyword, lookupIn } from '../scalars.js';
 import { MapBuilder } from '../hashmap.js';
@@ -201,7 +201,8 @@ function exInfo(msg, data, cause) {
   return new CljError('ExceptionInfo', msg, data, cause);
 }
 core('ex-info', { 2: (m, d) => exInfo(m, d, null), 3: exInfo });
-core('ex-data', { 1: (e) => (e instanceof CljError && e.cls === 'ExceptionInfo' ? e.data : null) });
+const EXCEPTION_INFO = classNamed('clojure.lang.ExceptionInfo');
+core('ex-data', { 1: (e) => (e instanceof CljError && typeOf(e) === EXCEPTION_INFO ? e.data : null) });
 core('ex-message', {
   1: (e) => {
     if (e instanceof CljError) return e.cljMessage;
