@@ -22,7 +22,7 @@ import {
 } from './fns.js';
 import { jsGlobal, jsGet, jsSet, jsCall, jsNew, toHost } from './interop.js';
 import { poll } from './interrupts.js';
-import { libraries, coreLib } from './core/lib.js';
+import { libraries, coreLib, DECLARED } from './core/lib.js';
 import { dynamicVarChanged } from './core/repl.js';
 import { UUID, instant } from './core/values.js';
 import { longOf, zeroP, posP, negP, evenP, oddP } from './core/arith.js';
@@ -301,7 +301,7 @@ export class Runtime {
   /** The initial root of a var never seen before: the library value, else Unbound. */
   initialRoot(v) {
     const lib = libraries[v.ns];
-    if (lib !== undefined && Object.prototype.hasOwnProperty.call(lib, v.name)) return lib[v.name];
+    if (lib !== undefined && Object.prototype.hasOwnProperty.call(lib, v.name) && lib[v.name] !== DECLARED) return lib[v.name];
     return new Unbound(v);
   }
 

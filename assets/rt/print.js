@@ -71,7 +71,20 @@ export const readableChar = (c) => '\\' + (CHAR_NAMES[c] ?? c);
 export const hex = (o) => identityHash(o).toString(16);
 
 /** Prints `x` onto writer `w`. */
+/**
+ * A printer that takes the values it wants first (`print-method`'s methods, once code adds
+ * one): true when it printed `x`.
+ */
+let printOverride = null;
+export function setPrintOverride(override) { printOverride = override; }
+
 export function printTo(x, w) {
+  if (printOverride !== null && printOverride(x, w)) return;
+  printOwn(x, w);
+}
+
+/** `x` as the runtime prints it (its own IPrintWithWriter), its parts through `printTo`. */
+export function printOwn(x, w) {
   if (x === null || x === undefined) { w.write('nil'); return; }
   switch (typeof x) {
     case 'string': w.write(settings.readably ? quoteString(x) : x); return;

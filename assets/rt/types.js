@@ -270,9 +270,11 @@ Object.defineProperty(CljError.prototype, TYPE, {
 
 // The host constructors of the types above name those types (`js/String` is `string`);
 // `js/Object`, whose prototype every host value inherits, is Object.
+/** JS Dates are Clojure's instants: java.util.Date, as `js/Date` too. */
+export const DATE = defType('java.util.Date', ['java.lang.Comparable', 'java.io.Serializable'], { ctor: Date, aliases: ['js/Date'] });
 const hostTypes = new WeakMap([
   [Object, classNamed('java.lang.Object')], [Array, ARRAY], [String, STRING], [Boolean, BOOLEAN],
-  [Function, FUNCTION], [Number, classNamed('java.lang.Number')],
+  [Function, FUNCTION], [Number, classNamed('java.lang.Number')], [Date, DATE],
 ]);
 
 /** The Type of a host object: plain objects share one; others have one per constructor. */

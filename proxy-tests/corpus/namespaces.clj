@@ -279,3 +279,12 @@ in-x
 (defmacro mr-publics [] (count (ns-publics 'user)))
 
 (pos? (mr-publics))
+
+;;; destructure-for-macros-that-bind
+(defmacro ds-let [bindings & body] `(let* ~(destructure bindings) ~@body))
+
+(ds-let [[a b] [1 2] {:keys [c] :or {c 9}} {}] (+ a b c))
+
+(destructure '[x 1])
+
+(every? symbol? (take-nth 2 (destructure '[[p q] [1 2]])))

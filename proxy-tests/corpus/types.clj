@@ -821,3 +821,40 @@
 (derive ::kc-child ::kc-parent)
 
 [(kcached ::kc-child) (kcached [::kc-child])]
+
+;;; print-method-prints-a-type-its-own-way
+(defrecord PmPoint [x y])
+
+(defmethod print-method PmPoint [p w] (.write w (str "#pt[" (:x p) " " (:y p) "]")))
+
+(->PmPoint 1 2)
+
+[(->PmPoint 1 2) {:a (->PmPoint 3 4)}]
+
+[(pr-str (->PmPoint 5 6)) (str [(->PmPoint 7 8)])]
+
+(defmethod print-method ::pm-tagged [x w] (.write w "TAGGED"))
+
+(pr-str (with-meta [1] {:type ::pm-tagged}))
+
+(pr-str [1 "a" :b])
+
+;;; inst-is-a-protocol
+[(satisfies? Inst (java.util.Date. 0)) (inst? (java.util.Date. 0)) (class (java.util.Date. 0))]
+
+(extend-protocol Inst Long (inst-ms* [n] (* n 1000)))
+
+[(inst? 5) (inst-ms 5)]
+
+;;; bases-and-supers
+(bases clojure.lang.ExceptionInfo)
+
+(bases Object)
+
+(supers Object)
+
+(contains? (supers clojure.lang.PersistentVector) clojure.lang.IPersistentVector)
+
+(contains? (supers clojure.lang.ExceptionInfo) Exception)
+
+(bases nil)

@@ -27,16 +27,22 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "*assert*" "" "";
     "clojure.core" "*clojure-version*" "" "The version info for Clojure core, as a map containing :major :minor :incremental and :qualifier keys. Feature releases may increment :minor and/or :major, bugfix releases will increment :incremental. Possible values of :qualifier include \"GA\", \"SNAPSHOT\", \"RC-x\" \"BETA-x\"";
     "clojure.core" "*command-line-args*" "" "A sequence of the supplied command line arguments, or nil if none were supplied";
+    "clojure.core" "*data-readers*" "" "Map from reader tag symbols to data reader Vars.";
+    "clojure.core" "*default-data-reader-fn*" "" "When no data reader is found for a tag and *default-data-reader-fn* is non-nil, it will be called with two arguments, the tag and the value. If *default-data-reader-fn* is nil (the default), an exception will be thrown for the unknown tag.";
     "clojure.core" "*e" "" "bound in a repl thread to the most recent exception caught by the repl";
+    "clojure.core" "*err*" "" "A java.io.Writer object representing standard error for print operations.";
     "clojure.core" "*file*" "" "The path of the file being evaluated, as a String.";
     "clojure.core" "*flush-on-newline*" "" "When set to true, output will be flushed whenever a newline is printed.";
+    "clojure.core" "*in*" "" "A java.io.Reader object representing standard input for read operations.";
     "clojure.core" "*ns*" "" "A clojure.lang.Namespace object representing the current namespace.";
+    "clojure.core" "*out*" "" "A java.io.Writer object representing standard output for print operations.";
     "clojure.core" "*print-dup*" "" "When set to logical true, objects will be printed in a way that preserves their type when read in later.";
     "clojure.core" "*print-length*" "" "*print-length* controls how many items of each collection the printer will print. If it is bound to logical false, there is no limit. Otherwise, it must be bound to an integer indicating the maximum number of items of each collection to print. If a collection contains more items, the printer will print items up to the limit followed by '...' to represent the remaining items. The root binding is nil indicating no limit.";
     "clojure.core" "*print-level*" "" "*print-level* controls how many levels deep the printer will print nested objects. If it is bound to logical false, there is no limit. Otherwise, it must be bound to an integer indicating the maximum level to print. Each argument to print is at level 0; if an argument is a collection, its items are at level 1; and so on. If an object is a collection and is at a level greater than or equal to the value bound to *print-level*, the printer prints '#' to represent it. The root binding is nil indicating no limit.";
     "clojure.core" "*print-meta*" "" "If set to logical true, when printing an object, its metadata will also be printed in a form that can be read back by the reader.";
     "clojure.core" "*print-namespace-maps*" "" "*print-namespace-maps* controls whether the printer will print namespace map literal syntax. It defaults to false, but the REPL binds to true.";
     "clojure.core" "*print-readably*" "" "When set to logical false, strings and characters will be printed with non-alphanumeric characters converted to the appropriate escape sequences.";
+    "clojure.core" "*read-eval*" "" "Defaults to true (or value specified by system property, see below) ***This setting implies that the full power of the reader is in play, including syntax that can cause code to execute. It should never be used with untrusted sources. See also: clojure.edn/read.***";
     "clojure.core" "*unchecked-math*" "" "While bound to true, compilations of +, -, *, inc, dec and the coercions will be done without overflow checks. While bound to :warn-on-boxed, same behavior as true, and a warning is emitted when compilation uses boxed math. Default: false.";
     "clojure.core" "*warn-on-reflection*" "" "When set to true, the compiler will emit warnings when reflection is needed to resolve Java method calls or field accesses.";
     "clojure.core" "+" "([] [x] [x y] [x y & more])" "Returns the sum of nums. (+) returns 0. Does not auto-promote longs, will throw on overflow. See also: +'";
@@ -158,6 +164,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "IWatchable" "" "Protocol for types that can be watched.";
     "clojure.core" "IWithMeta" "" "Protocol for adding metadata to an object.";
     "clojure.core" "IWriter" "" "Protocol for writing.";
+    "clojure.core" "Inst" "" "";
     "clojure.core" "NaN?" "([num])" "Returns true if num is NaN, else false";
     "clojure.core" "Throwable->map" "([o])" "Constructs a data representation for a Throwable with keys: :cause - root cause message :phase - error phase :via - cause chain, with cause keys: :type - exception class symbol :message - exception message :data - ex-data :at - top stack element :trace - root cause stack elements";
     "clojure.core" "abs" "([a])" "Returns the absolute value of a. If a is Long/MIN_VALUE => Long/MIN_VALUE If a is a double and zero => +0.0 If a is a double and ##Inf or ##-Inf => ##Inf If a is a double and ##NaN => ##NaN";
@@ -180,6 +187,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "assoc-in" "([m [k & ks] v])" "Associates a value in a nested associative structure, where ks is a sequence of keys and v is the new value and returns a new nested structure. If any levels do not exist, hash-maps will be created.";
     "clojure.core" "associative?" "([coll])" "Returns true if coll implements Associative";
     "clojure.core" "atom" "([x] [x & options])" "Creates and returns an Atom with an initial value of x and zero or more options (in any order):";
+    "clojure.core" "bases" "([c])" "Returns the immediate superclass and direct interfaces of c, if any";
     "clojure.core" "bigint" "([x])" "Coerce to BigInt";
     "clojure.core" "biginteger" "([x])" "Coerce to BigInteger";
     "clojure.core" "bit-and" "([x y] [x y & more])" "Bitwise and";
@@ -245,12 +253,14 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "dec'" "([x])" "Returns a number one less than num. Supports arbitrary precision. See also: dec";
     "clojure.core" "decimal?" "([n])" "Returns true if n is a BigDecimal";
     "clojure.core" "dedupe" "([] [coll])" "Returns a lazy sequence removing consecutive duplicates in coll. Returns a transducer when no collection is provided.";
+    "clojure.core" "default-data-readers" "" "Default map of data reader functions provided by Clojure. May be overridden by binding *data-readers*.";
     "clojure.core" "delay?" "([x])" "returns true if x is a Delay created with delay";
     "clojure.core" "deliver" "([promise val])" "Delivers the supplied value to the promise, releasing any pending derefs. A subsequent call to deliver on a promise will have no effect.";
     "clojure.core" "denominator" "([r])" "Returns the denominator part of a Ratio.";
     "clojure.core" "deref" "([ref] [ref timeout-ms timeout-val])" "Also reader macro: @ref/@agent/@var/@atom/@delay/@future/@promise. Within a transaction, returns the in-transaction-value of ref, else returns the most-recently-committed value of ref. When applied to a var, agent or atom, returns its current state. When applied to a delay, forces it if not already forced. When applied to a future, will block if computation not complete. When applied to a promise, will block until a value is delivered. The variant taking a timeout can be used for blocking references (futures and promises), and will return timeout-val if the timeout (in milliseconds) is reached before a value is available. See also - realized?.";
     "clojure.core" "derive" "([tag parent] [h tag parent])" "Establishes a parent/child relationship between parent and tag. Parent must be a namespace-qualified symbol or keyword and child can be either a namespace-qualified symbol or keyword or a class. h must be a hierarchy obtained from make-hierarchy, if not supplied defaults to, and modifies, the global hierarchy.";
     "clojure.core" "descendants" "([tag] [h tag])" "Returns the immediate and indirect children of tag, through a relationship established via derive. h must be a hierarchy obtained from make-hierarchy, if not supplied defaults to the global hierarchy. Note: does not work on Java type inheritance relationships.";
+    "clojure.core" "destructure" "([bindings])" "";
     "clojure.core" "disj" "([set] [set key] [set key & ks])" "disj[oin]. Returns a new set of the same (hashed/sorted) type, that does not contain key(s).";
     "clojure.core" "disj!" "([set] [set key] [set key & ks])" "disj[oin]. Returns a transient set of the same (hashed/sorted) type, that does not contain key(s).";
     "clojure.core" "dissoc" "([map] [map key] [map key & ks])" "dissoc[iate]. Returns a new map of the same (hashed/sorted) type, that does not contain a mapping for key(s).";
@@ -435,6 +445,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "prefer-method" "([multifn dispatch-val-x dispatch-val-y])" "Causes the multimethod to prefer matches of dispatch-val-x over dispatch-val-y when there is a conflict";
     "clojure.core" "prefers" "([multifn])" "Given a multimethod, returns a map of preferred value -> set of other values";
     "clojure.core" "print" "([& more])" "Prints the object(s) to the output stream that is the current value of *out*. print and println produce output for human consumption.";
+    "clojure.core" "print-method" "" "";
     "clojure.core" "print-str" "([& xs])" "print to a string, returning it";
     "clojure.core" "printf" "([fmt & args])" "Prints formatted output, as per format";
     "clojure.core" "println" "([& more])" "Same as print followed by (newline)";
@@ -462,6 +473,8 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "re-matches" "([re s])" "Returns the match, if any, of string to pattern, using java.util.regex.Matcher.matches(). Uses re-groups to return the groups.";
     "clojure.core" "re-pattern" "([s])" "Returns an instance of java.util.regex.Pattern, for use, e.g. in re-matcher.";
     "clojure.core" "re-seq" "([re s])" "Returns a lazy sequence of successive matches of pattern in string, using java.util.regex.Matcher.find(), each such match processed with re-groups.";
+    "clojure.core" "read" "([] [stream] [stream eof-error? eof-value] [stream eof-error? eof-value recursive?] [opts stream])" "Reads the next object from stream, which must be an instance of java.io.PushbackReader or some derivee. stream defaults to the current value of *in*.";
+    "clojure.core" "read+string" "([] [stream] [stream eof-error? eof-value] [stream eof-error? eof-value recursive?] [opts stream])" "Like read, and taking the same args. stream must be a LineNumberingPushbackReader. Returns a vector containing the object read and the (whitespace-trimmed) string read.";
     "clojure.core" "read-line" "([])" "Reads the next line from stream that is the current value of *in* .";
     "clojure.core" "read-string" "([s] [opts s])" "Reads one object from the string s. Optionally include reader options, as specified in read.";
     "clojure.core" "reader-conditional" "([form splicing?])" "Construct a data representation of a reader conditional. If true, splicing? indicates read-cond-splicing.";
@@ -534,6 +547,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "subs" "([s start] [s start end])" "Returns the substring of s beginning at start inclusive, and ending at end (defaults to length of string), exclusive.";
     "clojure.core" "subseq" "([sc test key] [sc start-test start-key end-test end-key])" "sc must be a sorted collection, test(s) one of <, <=, > or >=. Returns a seq of those entries with keys ek for which (test (.. sc comparator (compare ek key)) 0) is true";
     "clojure.core" "subvec" "([v start] [v start end])" "Returns a persistent vector of the items in vector from start (inclusive) to end (exclusive). If end is not supplied, defaults to (count vector). This operation is O(1) and very fast, as the resulting vector shares structure with the original and no trimming is done.";
+    "clojure.core" "supers" "([class])" "Returns the immediate and indirect superclasses and interfaces of c, if any";
     "clojure.core" "swap!" "([atom f] [atom f x] [atom f x y] [atom f x y & args])" "Atomically swaps the value of atom to be: (apply f current-value-of-atom args). Note that f may be called multiple times, and thus should be free of side effects. Returns the value that was swapped in.";
     "clojure.core" "swap-vals!" "([atom f] [atom f x] [atom f x y] [atom f x y & args])" "Atomically swaps the value of atom to be: (apply f current-value-of-atom args). Note that f may be called multiple times, and thus should be free of side effects. Returns [old new], the value of the atom before and after the swap.";
     "clojure.core" "symbol" "([name] [ns name])" "Returns a Symbol with the given namespace and name. Arity-1 works on strings, keywords, and vars.";
@@ -578,6 +592,8 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "unchecked-subtract" "([x y])" "Returns the difference of x and y, both long. Note - uses a primitive operator subject to overflow.";
     "clojure.core" "unchecked-subtract-int" "([x y])" "Returns the difference of x and y, both int. Note - uses a primitive operator subject to overflow.";
     "clojure.core" "underive" "([tag parent] [h tag parent])" "Removes a parent/child relationship between parent and tag. h must be a hierarchy obtained from make-hierarchy, if not supplied defaults to, and modifies, the global hierarchy.";
+    "clojure.core" "unquote" "" "";
+    "clojure.core" "unquote-splicing" "" "";
     "clojure.core" "unreduced" "([x])" "If x is reduced?, returns (deref x), else returns x";
     "clojure.core" "unsigned-bit-shift-right" "([x n])" "Bitwise shift right, without sign-extension.";
     "clojure.core" "update" "([m k f] [m k f x] [m k f x y] [m k f x y z] [m k f x y z & more])" "'Updates' a value in an associative structure, where k is a key and f is a function that will take the old value and any supplied args and return the new value, and returns a new structure. If the key does not exist, nil is passed as the old value.";

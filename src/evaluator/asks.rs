@@ -26,6 +26,8 @@ pub(super) enum Question {
     Load { ns: String, code: String },
     /// One expansion of the form `code` (`macroexpand-1`).
     Expand { ns: String, code: String },
+    /// The plain bindings that bind the binding vector `code` (`destructure`).
+    Destructure { ns: String, code: String },
     /// What `sym` names in `ns` (`ns-resolve`); `direct`: only a var `ns`
     /// itself interns (`find-var`).
     Resolve {
@@ -138,6 +140,7 @@ pub(super) fn answer_read(
         }
         Question::Loaded => Ok(json!({ "names": loaded_libs(namespaces) })),
         Question::Expand { ns, code } => expand_code(namespaces, ns, code),
+        Question::Destructure { ns, code } => destructure(namespaces, ns, code),
         _ => return None,
     })
 }
@@ -348,6 +351,35 @@ fn expand_code(namespaces: &Namespaces, ns: &str, code: &str) -> Result<Value, R
             error.message,
         )),
     }
+}
+
+/// `destructure`: the binding vector `code` as the plain bindings `let*` takes.
+fn destructure(namespaces: &Namespaces, ns: &str, code: &str) -> Result<Value, Refusal> {
+    let context = crate::compiler::read_context(namespaces, ns);
+    let form = Reader::new(code, 1, 1)
+        .next_form(&context)
+        .map_err(|error| Refusal::new(crate::error_class::READER_EXCEPTION, error.message))?;
+    let Some(Form {
+        kind: FormKind::Vector(bindings),
+        pos,
+        ..
+    }) = form
+    else {
+        return Err(Refusal::new(
+            ILLEGAL_ARGUMENT,
+            "destructure takes a binding vector",
+        ));
+    };
+    if bindings.len() % 2 != 0 {
+        return Err(Refusal::new(
+            ILLEGAL_ARGUMENT,
+            "destructure takes an even number of forms in its binding vector",
+        ));
+    }
+    let plain = crate::compiler::destructure::plain_bindings(&bindings)
+        .map_err(|error| Refusal::new(ILLEGAL_ARGUMENT, error.message))?;
+    let vector = Form::new(FormKind::Vector(plain), pos);
+    Ok(json!({ "form": constant::quoted(&vector) }))
 }
 
 /// What one expansion step of `form` in `ns` is: a user macro's var (the

@@ -4,11 +4,14 @@
 // happens in the server, which the runtime cannot reach from here.
 
 import { CljError } from '../errors.js';
+import { castError } from '../types.js';
+import { TextReader } from '../interrupts.js';
+import { LocalVar } from '../refs.js';
 import { BigNum, dbl, longOfBig, makeRatio, MAX_LONG, MIN_LONG } from '../numbers.js';
 import { Sym, keyword, char } from '../scalars.js';
 import { listOf } from '../seqs.js';
 import { vectorOf } from '../vector.js';
-import { EMPTY_MAP } from '../hashmap.js';
+import { EMPTY_MAP, mapOf } from '../hashmap.js';
 import { EMPTY_SET } from '../set.js';
 import { toStr, CHAR_NAMES } from '../print.js';
 import { invoke1, invoke2 } from '../fns.js';
@@ -252,10 +255,18 @@ function number(token) {
   throw new CljError('NumberFormatException', `Invalid number: ${token}`);
 }
 
-/** The options map of clojure.edn/read-string: :eof, :readers, :default. */
+/**
+ * The options map of clojure.edn/read-string (:eof, :readers, :default), and of the core
+ * readers (`code`: :eof; the tags *data-readers* and *default-data-reader-fn* name).
+ */
 function optionsOf(opts, code) {
   const get = (k) => (opts === null ? null : opts.get(keyword(null, k), null));
-  return { readers: get('readers'), default: get('default'), eof: opts !== null && opts.containsKey(keyword(null, 'eof')) ? { value: get('eof') } : null, code };
+  const eof = opts !== null && opts.containsKey(keyword(null, 'eof')) ? { value: get('eof') } : null;
+  if (code) {
+    const readers = coreLib['*data-readers*'];
+    return { readers: readers === null || readers.count() === 0 ? null : readers, default: coreLib['*default-data-reader-fn*'] ?? null, eof, code };
+  }
+  return { readers: get('readers'), default: get('default'), eof, code };
 }
 
 /** Reads the first form of `text`; at the end of the text: the :eof value, else `whenEmpty()`. */
@@ -282,3 +293,75 @@ defn(coreLib, 'clojure.core', 'read-string', {
   1: (s) => readFirst(s, optionsOf(null, true), () => { throw eof(); }),
   2: (opts, s) => readFirst(s, optionsOf(opts, true), () => { throw eof(); }),
 });
+
+// --- read and read+string: a form at a time from a reader (*in*, or a PushbackReader) --------
+
+const isEofError = (e) => e instanceof CljError && typeof e.cljMessage === 'string' && e.cljMessage.startsWith('EOF while reading');
+
+/**
+ * The next form of `stream` and the text it was read from, taking more of the stream while
+ * the form is unfinished; at the end: the :eof value, or an EOF error.
+ */
+function readFrom(stream, opts, onEnd) {
+  if (!(stream instanceof TextReader)) throw castError(stream, 'java.io.PushbackReader');
+  for (;;) {
+    const text = stream.buffer;
+    const reader = new EdnReader(text, opts);
+    let form;
+    try {
+      form = reader.read(undefined);
+    } catch (e) {
+      if (isEofError(e) && stream.fill()) continue;
+      throw e;
+    }
+    if (form === undefined) {
+      if (stream.fill()) continue;
+      stream.buffer = '';
+      return [onEnd(), ''];
+    }
+    stream.buffer = text.slice(reader.i);
+    if (form === DISCARDED) continue;
+    return [form, text.slice(0, reader.i).trim()];
+  }
+}
+
+/** `read`'s arities: (), (stream), (stream eof-error? eof-value [recursive?]), (opts stream). */
+function readArities(pick) {
+  const endOf = (opts) => () => {
+    if (opts.eof !== null) return opts.eof.value;
+    throw new CljError('RuntimeException', 'EOF while reading');
+  };
+  const withEof = (stream, eofError, eofValue) => {
+    const opts = optionsOf(null, true);
+    return pick(readFrom(stream, opts, () => {
+      if (eofError !== null && eofError !== false) throw new CljError('RuntimeException', 'EOF while reading');
+      return eofValue;
+    }));
+  };
+  return {
+    0: () => { const opts = optionsOf(null, true); return pick(readFrom(coreLib['*in*'], opts, endOf(opts))); },
+    1: (stream) => { const opts = optionsOf(null, true); return pick(readFrom(stream, opts, endOf(opts))); },
+    2: (opts, stream) => { const o = optionsOf(opts, true); return pick(readFrom(stream, o, endOf(o))); },
+    3: withEof,
+    4: (stream, eofError, eofValue) => withEof(stream, eofError, eofValue),
+  };
+}
+defn(coreLib, 'clojure.core', 'read', readArities(([form]) => form));
+defn(coreLib, 'clojure.core', 'read+string', readArities(([form, text]) => vectorOf([form, text])));
+
+// default-data-readers: the tags the reader knows without *data-readers*, as Clojure's vars.
+const readerVar = (ns, name, f) => Object.assign(new LocalVar(), { ns, name, root: f });
+const readInstant = (s) => {
+  const d = typeof s === 'string' ? parseInstant(s) : null;
+  if (d === null) throw readerError(`Unrecognized date/time syntax: ${s}`);
+  return d;
+};
+const readUuid = (s) => {
+  const u = typeof s === 'string' ? uuidOf(s) : null;
+  if (u === null) throw new CljError('IllegalArgumentException', `Invalid UUID string: ${s}`);
+  return u;
+};
+coreLib['default-data-readers'] = mapOf(
+  new Sym(null, 'uuid'), readerVar('clojure.uuid', 'default-uuid-reader', readUuid),
+  new Sym(null, 'inst'), readerVar('clojure.instant', 'read-instant-date', readInstant),
+);

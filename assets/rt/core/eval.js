@@ -1,6 +1,7 @@
 // clojure.core: the fns that ask the compiler (rt/compiler-link.js). `eval` and
 // `load-string` compile code and run it; `macroexpand-1` and `macroexpand` expand a form
-// (a user macro's fn runs here, a core macro expands in the compiler); `require` and `use`
+// (a user macro's fn runs here, a core macro expands in the compiler), `destructure` a
+// binding vector; `require` and `use`
 // of a computed name load what they name; the namespace fns read and change the
 // compiler's symbol table, the one truth about what a name means: `find-var`,
 // `ns-resolve`, `resolve`, `intern`, `ns-map`, `ns-refers`, `ns-aliases`, `ns-imports`,
@@ -97,6 +98,11 @@ core('macroexpand', {
       current = next;
     }
   },
+});
+
+/** `destructure`: a binding vector as the plain bindings `let*` takes (the compiler's). */
+core('destructure', {
+  1: (bindings) => decodeConstant('destructure', askCompiler('destructure', { what: 'destructure', code: formText(bindings) }).form),
 });
 
 // --- loading -----------------------------------------------------------------------------

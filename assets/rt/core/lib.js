@@ -59,3 +59,9 @@ export const cstr = (name, arities) => defn(stringLib, 'clojure.string', name, a
 export const internal = (name, arities) => defn(internalLib, 'jank.runtime', name, arities);
 /** A clojure.core var whose value is not a fn (a protocol, *print-length*, ...). */
 export const coreValue = (name, value) => { coreLib[name] = value; return value; };
+
+/** A library var that is declared but has no root (Clojure's `unquote`): its var starts unbound. */
+export const DECLARED = Object.freeze({ declared: true });
+// syntax-quote's markers: the reader makes (unquote x) forms; nothing defines the vars.
+coreLib.unquote = DECLARED;
+coreLib['unquote-splicing'] = DECLARED;

@@ -12,6 +12,7 @@ import { seq, isSequential } from '../seqs.js';
 import { PVector, MapEntry, Subvec } from '../vector.js';
 import { Volatile, Delay, Var } from '../refs.js';
 import { Reduced } from '../reduced.js';
+import { toHost } from '../interop.js';
 import { core } from './lib.js';
 
 core('nil?', { 1: (x) => x === null });
@@ -69,5 +70,6 @@ core('type', {
     return t !== null && t !== undefined ? t : x === null ? null : typeOf(x);
   },
 });
-core('instance?', { 2: (c, x) => isInstance(c, x) });
+// a host constructor (`js/Date`) arrives wrapped for calls from Clojure: test against the constructor
+core('instance?', { 2: (c, x) => isInstance(typeof c === 'function' ? toHost(c) : c, x) });
 

@@ -12,8 +12,8 @@ import {
 } from '../refs.js';
 import { regex, reFind, reMatches, reSeq, Matcher } from '../regex.js';
 import { cljToJs, jsToClj, keywordizeOption } from '../interop.js';
-import { readLine } from '../interrupts.js';
-import { setOutput, writeOut } from '../output.js';
+import { readLine, IN } from '../interrupts.js';
+import { setOutput, writeOut, setOutWriter, OUT, ERR } from '../output.js';
 import { invoke0 } from '../fns.js';
 import { core, coreLib, defn, internal, libraries, stacktraceLib } from './lib.js';
 
@@ -77,6 +77,12 @@ export const DYNAMIC_DEFAULTS = {
   '*warn-on-reflection*': false,
   '*unchecked-math*': false,
   '*assert*': true,
+  '*out*': OUT,
+  '*err*': ERR,
+  '*in*': IN,
+  '*read-eval*': true,
+  '*data-readers*': mapOf(),
+  '*default-data-reader-fn*': null,
   '*1': null,
   '*2': null,
   '*3': null,
@@ -95,6 +101,7 @@ export function dynamicVarChanged(name, value) {
     case '*print-level*': settings.level = printLimit(value); break;
     case '*print-meta*': settings.meta = value !== null && value !== false; break;
     case '*print-namespace-maps*': settings.namespaceMaps = value !== null && value !== false; break;
+    case '*out*': setOutWriter(value); break;
   }
 }
 dynamicVarChanged('*print-namespace-maps*', true);

@@ -4,16 +4,17 @@
 // defrecord, reify, extend-type, defmulti and defmethod expand to.
 
 import { illegalArgument } from '../errors.js';
-import { Type, CLASS, defType, hostTypeFor, castError } from '../types.js';
+import { Type, CLASS, OBJECT, defType, hostTypeFor, castError, typeOf } from '../types.js';
 import {
   Protocol, METHOD, extend, satisfies, extendsType, extenders, redefine,
 } from '../protocol.js';
 import { CORE_PROTOCOLS, IPrintWithWriter } from '../core-protocols.js';
 import { implement } from '../protocol.js';
-import { printTagged, toStr } from '../print.js';
+import { printTagged, toStr, printOwn, setPrintOverride } from '../print.js';
 import { Keyword, keyword } from '../scalars.js';
 import { seq, next, listOf } from '../seqs.js';
 import { PMap } from '../hashmap.js';
+import { setOf } from '../set.js';
 import { Var } from '../refs.js';
 import { defineType, recordFromMap, resolveSpec } from '../deftype.js';
 import { toHost } from '../interop.js';
@@ -23,7 +24,7 @@ import {
   makeHierarchy, getGlobalHierarchy, setGlobalHierarchy,
 } from '../multi.js';
 import { named } from '../fns.js';
-import { core, coreValue, internal } from './lib.js';
+import { core, coreLib, coreValue, internal } from './lib.js';
 
 implement(CLASS, IPrintWithWriter, { '-pr-writer': (t, w) => w.write(t.name) });
 const PROTOCOL_TYPE = defType('clojure.lang.Protocol', ['java.lang.Object'], { ctor: Protocol });
@@ -60,6 +61,31 @@ function methodTable(m) {
   }
   return out;
 }
+
+// --- a class's supertypes ------------------------------------------------------------
+
+function classArg(c) {
+  if (!(c instanceof Type)) throw castError(c, 'java.lang.Class');
+  return c;
+}
+/** `bases`: a class's superclass (Object when it names none) and its interfaces; an interface's. */
+core('bases', {
+  1: (c) => {
+    if (c === null) return null;
+    const t = classArg(c);
+    const direct = [...t.supers];
+    if (t.kind === 'class' && t !== OBJECT && !direct.some((s) => s.kind === 'class')) direct.unshift(OBJECT);
+    return direct.length === 0 ? null : listOf(direct);
+  },
+});
+/** `supers`: every supertype of a class (Object included) or of an interface. */
+core('supers', {
+  1: (c) => {
+    const t = classArg(c);
+    const all = t.ancestors().filter((s) => s !== t && !(t.kind === 'interface' && s === OBJECT));
+    return all.length === 0 ? null : setOf(...all);
+  },
+});
 
 core('satisfies?', { 2: (p, x) => satisfies(checkProtocol(p), x) });
 core('extends?', { 2: (p, t) => extendsType(checkProtocol(p), typeArg(t)) });
@@ -170,6 +196,26 @@ internal('defmulti*', {
   vmin: 2,
 });
 internal('add-method', { 3: addMethod });
+
+// print-method: Clojure's printing multimethod, on a value's :type tag or its class. Its
+// :default method is the runtime's own printer; once code adds a method, printing (pr, str,
+// the REPL's values, nested values too) goes through it.
+const printDispatch = (x) => {
+  const m = x === null ? null : coreLib.meta(x);
+  const tag = m === null ? null : m.get(keyword('type'), null);
+  return tag instanceof Keyword ? tag : x === null ? null : typeOf(x);
+};
+const printMethod = multiFn('clojure.core/print-method', printDispatch, DEFAULT);
+const printByDefault = (x, w) => { printOwn(x, w); return null; };
+addMethod(printMethod, DEFAULT, printByDefault);
+coreLib['print-method'] = printMethod;
+setPrintOverride((x, w) => {
+  if (methodsOf(printMethod).count() < 2) return false;
+  const method = getMethod(printMethod, printDispatch(x));
+  if (method === null || method === printByDefault) return false;
+  method(x, w);
+  return true;
+});
 const checkMulti = (mf) => { if (!isMultiFn(mf)) throw castError(mf, 'clojure.lang.MultiFn'); return mf; };
 core('remove-method', { 2: (mf, dv) => removeMethod(checkMulti(mf), dv) });
 core('remove-all-methods', { 1: (mf) => removeAllMethods(checkMulti(mf)) });

@@ -3,7 +3,7 @@
 
 import { CljError, illegalArgument, nu } from '../errors.js';
 import { Type, defType, hostTypeFor, isInstance, castError, className } from '../types.js';
-import { implement } from '../protocol.js';
+import { Protocol, implement, satisfies } from '../protocol.js';
 import { IDeref, IPending, IFn, IEquiv, IHash, IPrintWithWriter, IComparable, ILookup } from '../core-protocols.js';
 import { javaStringHash } from '../hash.js';
 import { printRef } from '../reduced.js';
@@ -17,7 +17,7 @@ import { Dbl, Ratio, BigNum, isLong, makeRatio, doubleToString } from '../number
 import { Var } from '../refs.js';
 import { setLineSource } from '../interrupts.js';
 import { invoke0 } from '../fns.js';
-import { core, internal } from './lib.js';
+import { core, coreLib, internal } from './lib.js';
 
 // ---------------------------------------------------------------------------------------
 // Promises: delivered once; a runtime of one thread cannot wait for one, so deref of an
@@ -121,13 +121,14 @@ export function parseInstant(text) {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-core('inst?', { 1: (x) => x instanceof Date });
-const instMs = (x) => {
-  if (!(x instanceof Date)) throw illegalArgument(`No implementation of method: :inst-ms* of protocol: #'clojure.core/Inst found for class: ${className(x)}`);
-  return x.getTime();
-};
-core('inst-ms', { 1: instMs });
-core('inst-ms*', { 1: instMs });
+/** Clojure's `Inst` protocol: what `inst?` and `inst-ms` accept (a type may extend it). */
+export const INST = new Protocol('clojure.core/Inst', ['inst-ms*']);
+implement(DATE_TYPE, INST, { 'inst-ms*': (d) => d.getTime() });
+coreLib.Inst = INST;
+const instMs = INST.fn('inst-ms*');
+core('inst?', { 1: (x) => satisfies(INST, x) });
+core('inst-ms', { 1: (x) => instMs(x) });
+core('inst-ms*', { 1: (x) => instMs(x) });
 
 // ---------------------------------------------------------------------------------------
 // cast, rationalize, bound?
