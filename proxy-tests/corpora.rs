@@ -82,8 +82,7 @@ fn our_corpora_are_what_clojure_answers() {
 
 /// The portable `clojure.core` vars the server does not know yet, as the
 /// shared `core-coverage.py` counts them (the `info` op answers for the rest).
-/// BigDecimal is the one part of the numeric tower the runtime does not have.
-const NOT_YET_IN_CORE: &[&str] = &["bigdec"];
+const NOT_YET_IN_CORE: &[&str] = &[];
 
 #[test]
 fn the_server_knows_the_portable_clojure_core() {

@@ -8,6 +8,7 @@
 // |                    | box for an integral value (2.0, -0.0)                        |
 // | clojure.lang.BigInt | `BigNum` (a bigint inside)                                   |
 // | ratio              | `Ratio` (bigint numerator and denominator, reduced, den > 1) |
+// | BigDecimal         | `BigDec` (decimals.js: a bigint and a scale)                 |
 //
 // So most longs and most doubles are plain JS numbers, which JS code takes and gives as they
 // are, and arithmetic on them is JS arithmetic plus a check; long and double stay distinct:
@@ -21,6 +22,13 @@ import { IHash, IEquiv, IComparable, IPrintWithWriter } from './core-protocols.j
 import {
   hashLongBits, numberWords, bigintWords, javaDoubleHash, javaBigIntegerHash, javaLongHash,
 } from './hash.js';
+import {
+  BigDec, BIGDEC, addDecimals, subDecimals, mulDecimals, divDecimals, quotDecimals, remDecimals,
+  compareDecimals, negateDecimal, exactQuotient, decimalSignum, decimalToDouble, decimalToBigInt,
+  decimalToString, hashDecimal, javaDecimalHash,
+} from './decimals.js';
+
+export { BigDec };
 
 export const MAX_LONG = 9223372036854775807n;
 export const MIN_LONG = -9223372036854775808n;
@@ -69,11 +77,11 @@ export const wrapLong = (v) => longOfBig(BigInt.asIntN(64, v));
 
 export const isLong = (x) => (typeof x === 'number' ? Number.isInteger(x) : typeof x === 'bigint');
 export const isDouble = (x) => (typeof x === 'number' ? !Number.isInteger(x) : x instanceof Dbl);
-export const isNumber = (x) => typeof x === 'number' || typeof x === 'bigint' || x instanceof Dbl || x instanceof Ratio || x instanceof BigNum;
+export const isNumber = (x) => typeof x === 'number' || typeof x === 'bigint' || x instanceof Dbl || x instanceof Ratio || x instanceof BigNum || x instanceof BigDec;
 /** long or BigInt */
 export const isInteger = (x) => isLong(x) || x instanceof BigNum;
 
-/** Numeric category: 0 long, 1 BigInt, 2 ratio, 4 double. Throws for non-numbers. */
+/** Numeric category: 0 long, 1 BigInt, 2 ratio, 3 BigDecimal, 4 double. Throws for non-numbers. */
 export function cat(x) {
   switch (typeof x) {
     case 'number': return Number.isInteger(x) ? 0 : 4;
@@ -82,7 +90,15 @@ export function cat(x) {
   if (x instanceof Dbl) return 4;
   if (x instanceof BigNum) return 1;
   if (x instanceof Ratio) return 2;
+  if (x instanceof BigDec) return 3;
   throw castError(x, 'java.lang.Number');
+}
+
+/** The exact BigDecimal of a long, BigInt, ratio (when its expansion ends) or decimal. */
+export function toDecimal(x) {
+  if (x instanceof BigDec) return x;
+  if (x instanceof Ratio) return exactQuotient(x.num, x.den, 0);
+  return new BigDec(toBig(x), 0);
 }
 
 /** The bigint value of a long or BigInt. */
@@ -102,6 +118,7 @@ export function toDouble(x) {
   if (x instanceof Dbl) return x.v;
   if (x instanceof BigNum) return Number(x.v);
   if (x instanceof Ratio) return ratioToDouble(x.num, x.den);
+  if (x instanceof BigDec) return decimalToDouble(x);
   throw castError(x, 'java.lang.Number');
 }
 
@@ -155,6 +172,7 @@ export function isZero(x) {
   if (x instanceof Dbl) return x.v === 0;
   if (x instanceof BigNum) return x.v === 0n;
   if (x instanceof Ratio) return false;
+  if (x instanceof BigDec) return x.unscaled === 0n;
   throw castError(x, 'java.lang.Number');
 }
 
@@ -163,6 +181,7 @@ export function signum(x) {
   const c = cat(x);
   if (c === 4) { const v = toDouble(x); return v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN; }
   if (c === 2) return x.num > 0n ? 1 : -1;
+  if (c === 3) return decimalSignum(x);
   const v = toBig(x);
   return v > 0n ? 1 : v < 0n ? -1 : 0;
 }
@@ -171,9 +190,10 @@ export function signum(x) {
 // Arithmetic: a fast path for two plain numbers, then by category
 // ---------------------------------------------------------------------------------------
 
-function arith(a, b, longOp, bigOp, ratioOp, doubleOp) {
+function arith(a, b, longOp, bigOp, ratioOp, doubleOp, decimalOp) {
   const c = Math.max(cat(a), cat(b));
   if (c === 4) return dbl(doubleOp(toDouble(a), toDouble(b)));
+  if (c === 3) return decimalOp(toDecimal(a), toDecimal(b));
   if (c === 0) return longOfBig(longOp(toBig(a), toBig(b)));
   if (c === 1) return new BigNum(bigOp(toBig(a), toBig(b)));
   const [an, ad] = ratParts(a), [bn, bd] = ratParts(b);
@@ -187,7 +207,7 @@ export function add(a, b) {
     if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r : longOfBig(BigInt(a) + BigInt(b));
     return Number.isInteger(r) ? new Dbl(r) : r;
   }
-  return arith(a, b, (x, y) => x + y, (x, y) => x + y, (an, ad, bn, bd) => makeRatio(an * bd + bn * ad, ad * bd, true), (x, y) => x + y);
+  return arith(a, b, (x, y) => x + y, (x, y) => x + y, (an, ad, bn, bd) => makeRatio(an * bd + bn * ad, ad * bd, true), (x, y) => x + y, addDecimals);
 }
 
 /** Clojure `-` on two numbers. */
@@ -197,7 +217,7 @@ export function sub(a, b) {
     if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r + 0 : longOfBig(BigInt(a) - BigInt(b));
     return Number.isInteger(r) ? new Dbl(r) : r;
   }
-  return arith(a, b, (x, y) => x - y, (x, y) => x - y, (an, ad, bn, bd) => makeRatio(an * bd - bn * ad, ad * bd, true), (x, y) => x - y);
+  return arith(a, b, (x, y) => x - y, (x, y) => x - y, (an, ad, bn, bd) => makeRatio(an * bd - bn * ad, ad * bd, true), (x, y) => x - y, subDecimals);
 }
 
 /** Clojure `*` on two numbers. */
@@ -207,7 +227,7 @@ export function mul(a, b) {
     if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r + 0 : longOfBig(BigInt(a) * BigInt(b));
     return Number.isInteger(r) ? new Dbl(r) : r;
   }
-  return arith(a, b, (x, y) => x * y, (x, y) => x * y, (an, ad, bn, bd) => makeRatio(an * bn, ad * bd, true), (x, y) => x * y);
+  return arith(a, b, (x, y) => x * y, (x, y) => x * y, (an, ad, bn, bd) => makeRatio(an * bn, ad * bd, true), (x, y) => x * y, mulDecimals);
 }
 
 /**
@@ -218,6 +238,7 @@ export function div(a, b) {
   const c = Math.max(cat(a), cat(b));
   if (c === 4) return dbl(toDouble(a) / toDouble(b));
   if (isZero(b)) throw divideByZero();
+  if (c === 3) return divDecimals(toDecimal(a), toDecimal(b));
   if (c === 0) {
     if (typeof a === 'number' && typeof b === 'number' && a % b === 0) return a / b + 0;
     return makeRatio(toBig(a), toBig(b), false);
@@ -239,6 +260,7 @@ export function quot(a, b) {
     return wrapLong(toBig(a) / toBig(b)); // Long/MIN_VALUE / -1 wraps, as on the JVM
   }
   if (c === 1) return new BigNum(toBig(a) / toBig(b));
+  if (c === 3) return quotDecimals(toDecimal(a), toDecimal(b));
   const [an, ad] = ratParts(a), [bn, bd] = ratParts(b);
   return new BigNum((an * bd) / (ad * bn));
 }
@@ -256,6 +278,7 @@ export function rem(a, b) {
     return longOfBig(toBig(a) % toBig(b));
   }
   if (c === 1) return new BigNum(toBig(a) % toBig(b));
+  if (c === 3) return remDecimals(toDecimal(a), toDecimal(b));
   return sub(a, mul(quot(a, b), b));
 }
 
@@ -275,6 +298,7 @@ export function numCmp(a, b) {
     return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
   }
   if (c <= 1) { const x = toBig(a), y = toBig(b); return x < y ? -1 : x > y ? 1 : 0; }
+  if (c === 3) return compareDecimals(toDecimal(a), toDecimal(b));
   const [an, ad] = ratParts(a), [bn, bd] = ratParts(b);
   const l = an * bd, r = bn * ad;
   return l < r ? -1 : l > r ? 1 : 0;
@@ -298,6 +322,7 @@ export function negate(x) {
   if (x instanceof Dbl) return new Dbl(-x.v);
   if (x instanceof BigNum) return new BigNum(-x.v);
   if (x instanceof Ratio) return new Ratio(-x.num, x.den);
+  if (x instanceof BigDec) return negateDecimal(x);
   throw castError(x, 'java.lang.Number');
 }
 
@@ -322,6 +347,7 @@ export function toLong(x, what = 'long', lo = MIN_LONG, hi = MAX_LONG, charCode 
     return longOfNumber(Math.trunc(d));
   } else if (x instanceof BigNum) v = x.v;
   else if (x instanceof Ratio) v = x.num / x.den;
+  else if (x instanceof BigDec) v = decimalToBigInt(x);
   else if (charCode !== null && charCode(x) !== null) return charCode(x);
   else throw castError(x, 'java.lang.Number', 'Cannot invoke "java.lang.Number.doubleValue()" because "x" is null');
   if (v < lo || v > hi) {
@@ -339,6 +365,7 @@ export function toIndex(x) {
   if (x instanceof Dbl) return Math.trunc(x.v);
   if (x instanceof BigNum) return Number(x.v);
   if (x instanceof Ratio) return Number(x.num / x.den);
+  if (x instanceof BigDec) return Number(decimalToBigInt(x));
   throw castError(x, 'java.lang.Number');
 }
 
@@ -410,6 +437,7 @@ export function hashNumber(x) {
   if (typeof x === 'bigint') return hashLong(x);
   if (x instanceof Dbl) return javaDoubleHash(x.v);
   if (x instanceof BigNum) return fitsLong(x.v) ? hashLong(x.v) : javaBigIntegerHash(x.v);
+  if (x instanceof BigDec) return hashDecimal(x);
   return javaBigIntegerHash(x.num) ^ javaBigIntegerHash(x.den);
 }
 
@@ -424,6 +452,7 @@ export function javaNumberHash(x) {
     return javaDoubleHash(v) || (Object.is(v, -0) ? -2147483648 : 0);
   }
   if (x instanceof BigNum) return fitsLong(x.v) ? javaNumberHash(longOfBig(x.v)) : javaBigIntegerHash(x.v);
+  if (x instanceof BigDec) return javaDecimalHash(x);
   return javaBigIntegerHash(x.num) ^ javaBigIntegerHash(x.den);
 }
 
@@ -434,6 +463,7 @@ export function numberEquals(a, b) {
   if (ca <= 1 && cb <= 1) return toBig(a) === toBig(b);
   if (ca !== cb) return false;
   if (ca === 4) return toDouble(a) === toDouble(b);
+  if (ca === 3) return compareDecimals(a, b) === 0;
   return a.num === b.num && a.den === b.den;
 }
 
@@ -453,3 +483,4 @@ numberProtocols(LONG, longToString);
 numberProtocols(DOUBLE, (x) => printDouble(toDouble(x)));
 numberProtocols(RATIO, (x) => `${x.num}/${x.den}`);
 numberProtocols(BIGINT, (x) => `${x.v}N`);
+numberProtocols(BIGDEC, (x) => `${decimalToString(x)}M`);

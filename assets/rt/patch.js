@@ -23,6 +23,7 @@ import {
 import { jsGlobal, jsGet, jsSet, jsCall, jsNew, toHost } from './interop.js';
 import { poll } from './interrupts.js';
 import { libraries, coreLib, DECLARED } from './core/lib.js';
+import { parseDecimal } from './decimals.js';
 import { dynamicVarChanged } from './core/repl.js';
 import { UUID, instant } from './core/values.js';
 import { longOf, zeroP, posP, negP, evenP, oddP } from './core/arith.js';
@@ -344,6 +345,7 @@ export class Runtime {
       return dbl(typeof d === 'number' ? d : d === 'NaN' ? NaN : d === 'Infinity' ? Infinity : d === '-Infinity' ? -Infinity : Number(d));
     }
     if ('ratio' in c) return makeRatio(BigInt(c.ratio[0]), BigInt(c.ratio[1]), false);
+    if ('bigdec' in c) return parseDecimal(c.bigdec);
     if ('str' in c) return c.str;
     if ('char' in c) return char(c.char);
     if ('kw' in c) return keyword(c.ns ?? null, c.kw);

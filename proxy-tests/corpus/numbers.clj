@@ -129,3 +129,31 @@
 [(= 1 1N) (== 1 1N) (= (hash 1N) (hash 1)) (get {1 :a} 1N) {1N :a} (integer? 1N) (compare 1N 2) (max 1N 2)]
 
 [9223372036854775808 (- 9223372036854775808 1) (class (- 9223372036854775808 1)) (bigint 5) (class (bigint 5))]
+
+;;; bigdecimals-with-javas-exact-arithmetic
+[1.5M 1.50M 2M -0.5M 1E3M 1.5E-7M 0.000001M 123456789.123M]
+
+[(= 1.5M 1.50M) (== 1.5M 1.5) (= 1.5M 1.5) (= 1M 1) (hash 1.5M) (hash 1.50M) (hash 0.0M)]
+
+[(+ 1.5M 1) (+ 1.5M 1.0) (* 1.5M 2N) (+ 1/2 0.5M) (- 1.25M 0.25M) (* 0.1M 0.1M) (* 1.5M 1.5M)]
+
+[(/ 1.0M 2) (/ 6M 2M) (/ 1M 4) (/ 1.00M 2)]
+
+[(quot 7.5M 2) (rem 7.5M 2) (mod -7.5M 2)]
+
+;; error: Non-terminating decimal expansion; no exact representable decimal result.
+(/ 1M 3)
+
+;; error: Divide by zero
+(/ 1.5M 0)
+
+;;; bigdec-and-the-predicates
+[(bigdec 1) (bigdec 0.1) (bigdec 1/4) (bigdec 5N) (bigdec "1.50") (bigdec 1.5M) (bigdec 1e20) (bigdec 1.0E-10)]
+
+[(class 1.5M) (decimal? 1.5M) (rational? 1.5M) (integer? 1M) (float? 1.5M) (number? 1M)]
+
+[(double 1.5M) (long 2.7M) (int -2.7M) (zero? 0.00M) (pos? 0.1M) (neg? -1M) (- 1.5M) (inc 1.5M) (dec 1M)]
+
+[(max 1M 2) (compare 1.5M 2) (sort [3M 1.5M 2]) (rationalize 1.5M) (abs -1.5M) (str 1.5M) (pr-str 1.5M)]
+
+[(read-string "1.5M") (get {1.5M :a} 1.50M) (contains? #{1.0M} 1.00M)]

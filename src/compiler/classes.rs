@@ -322,6 +322,7 @@ pub const KNOWN_CLASSES: &[&str] = &[
     "java.lang.Throwable$JS",
     "java.lang.UnsupportedOperationException",
     "java.lang.VirtualMachineError",
+    "java.math.BigDecimal",
     "java.util.Collection",
     "java.util.Date",
     "java.util.List",

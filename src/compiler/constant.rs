@@ -19,9 +19,7 @@ pub fn quoted(form: &Form) -> Constant {
         FormKind::Int(i) => tagged("long", Value::String(i.to_string())),
         FormKind::BigInt(digits) => tagged("bigint", Value::String(digits.clone())),
         FormKind::Float(f) => double(*f),
-        // The analyzer refuses BigDecimal literals before they get here
-        // (the runtime has no exact value for them); NaN marks one that slipped through.
-        FormKind::BigDecimal(_) => double(f64::NAN),
+        FormKind::BigDecimal(digits) => tagged("bigdec", Value::String(digits.clone())),
         FormKind::Ratio(n, d) => json!({ "ratio": [n.to_string(), d.to_string()] }),
         FormKind::Char(c) => tagged("char", Value::String(c.to_string())),
         FormKind::Str(s) => tagged("str", Value::String(s.clone())),

@@ -188,6 +188,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "clojure.core" "associative?" "([coll])" "Returns true if coll implements Associative";
     "clojure.core" "atom" "([x] [x & options])" "Creates and returns an Atom with an initial value of x and zero or more options (in any order):";
     "clojure.core" "bases" "([c])" "Returns the immediate superclass and direct interfaces of c, if any";
+    "clojure.core" "bigdec" "([x])" "Coerce to BigDecimal";
     "clojure.core" "bigint" "([x])" "Coerce to BigInt";
     "clojure.core" "biginteger" "([x])" "Coerce to BigInteger";
     "clojure.core" "bit-and" "([x y] [x y & more])" "Bitwise and";

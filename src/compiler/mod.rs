@@ -530,10 +530,6 @@ pub(crate) mod tests {
             "Unable to resolve symbol: foo in this context"
         );
         assert_eq!(compile_error("(if)"), "Too few arguments to if");
-        assert_eq!(
-            compile_error("[1 '(2.5M)]"),
-            "BigDecimal literals (2.5M) are not supported by the built-in compiler yet"
-        );
         assert_eq!(compile_error("(if 1 2 3 4)"), "Too many arguments to if");
         assert_eq!(
             compile_error("(loop [a 1] (+ 1 (recur 2)))"),

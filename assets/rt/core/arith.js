@@ -5,8 +5,9 @@ import { castError, className } from '../types.js';
 import {
   add, sub, mul, div, quot, rem, mod, lt, gt, lte, gte, numEquiv, inc, dec, negate, isZero, signum,
   isLong, isDouble, isNumber, isInteger, toDouble, toLong, toBig, dbl, longOfBig, longOfNumber,
-  wrapLong, Ratio, BigNum, Dbl, MAX_LONG, MIN_LONG,
+  wrapLong, Ratio, BigNum, Dbl, BigDec, MAX_LONG, MIN_LONG, toDecimal, doubleToString,
 } from '../numbers.js';
+import { parseDecimal } from '../decimals.js';
 import { equiv, hasheq } from '../equality.js';
 import { toStr } from '../print.js';
 import { Char, charOfCode } from '../scalars.js';
@@ -148,8 +149,31 @@ core('nat-int?', { 1: (x) => isLong(x) && x >= 0 });
 core('float?', { 1: isDouble });
 core('double?', { 1: isDouble });
 core('ratio?', { 1: (x) => x instanceof Ratio });
-core('rational?', { 1: (x) => isInteger(x) || x instanceof Ratio });
-core('decimal?', { 1: () => false });
+core('rational?', { 1: (x) => isInteger(x) || x instanceof Ratio || x instanceof BigDec });
+core('decimal?', { 1: (x) => x instanceof BigDec });
+
+/**
+ * `bigdec`: a double by its shortest decimal text (BigDecimal.valueOf), a ratio exactly (or
+ * an ArithmeticException when its expansion does not end), an integer at scale 0, a string
+ * in Java's BigDecimal syntax.
+ */
+core('bigdec', {
+  1: (x) => {
+    if (x instanceof BigDec) return x;
+    if (isDouble(x)) {
+      const d = toDouble(x);
+      if (!Number.isFinite(d)) throw numberFormat(`Character ${d > 0 ? 'I' : d < 0 ? '-' : 'N'} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.`);
+      return parseDecimal(doubleToString(d));
+    }
+    if (isNumber(x)) return toDecimal(x);
+    if (typeof x === 'string') {
+      const d = parseDecimal(x);
+      if (d === null) throw numberFormat(`Character array is missing "exponent" mark 'e' or 'E'.`);
+      return d;
+    }
+    throw castError(x, 'java.lang.Number');
+  },
+});
 core('NaN?', { 1: (x) => { const v = toDouble(one(x)); return v !== v; } });
 core('infinite?', { 1: (x) => { const v = toDouble(one(x)); return v === Infinity || v === -Infinity; } });
 // Clojure returns a java.math.BigInteger (printed without N): a long when it fits here

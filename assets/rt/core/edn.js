@@ -16,6 +16,7 @@ import { EMPTY_SET } from '../set.js';
 import { toStr, CHAR_NAMES } from '../print.js';
 import { invoke1, invoke2 } from '../fns.js';
 import { uuidOf, parseInstant } from './values.js';
+import { parseDecimal } from '../decimals.js';
 import { defn, libraries, coreLib } from './lib.js';
 
 const readerError = (message) => new CljError('java.lang.RuntimeException', message);
@@ -249,7 +250,7 @@ function number(token) {
   if (m !== null) return makeRatio(BigInt(m[1]), BigInt(m[2]), false);
   m = FLOAT.exec(token);
   if (m !== null) {
-    if (m[3] !== undefined) throw new CljError('UnsupportedOperationException', `BigDecimal literals are not supported yet: ${token}`);
+    if (m[3] !== undefined) return parseDecimal(token.slice(0, -1));
     return dbl(Number(token));
   }
   throw new CljError('NumberFormatException', `Invalid number: ${token}`);

@@ -13,7 +13,8 @@ import { Sym, keyword } from '../scalars.js';
 import { toArray } from '../seqs.js';
 import { vectorOf } from '../vector.js';
 import { EMPTY_MAP, mapOf } from '../hashmap.js';
-import { Dbl, Ratio, BigNum, isLong, makeRatio, doubleToString } from '../numbers.js';
+import { Dbl, Ratio, BigNum, BigDec, isLong, makeRatio, doubleToString } from '../numbers.js';
+import { decimalParts } from '../decimals.js';
 import { Var } from '../refs.js';
 import { setLineSource } from '../interrupts.js';
 import { invoke0 } from '../fns.js';
@@ -155,6 +156,7 @@ function rationalizeDouble(d) {
 core('rationalize', {
   1: (x) => {
     if (isLong(x) || x instanceof Ratio || x instanceof BigNum) return x;
+    if (x instanceof BigDec) return makeRatio(...decimalParts(x), true);
     if (typeof x === 'number') return rationalizeDouble(x);
     if (x instanceof Dbl) return rationalizeDouble(x.v);
     throw castError(x, 'java.lang.Number');

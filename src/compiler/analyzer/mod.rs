@@ -231,17 +231,8 @@ impl Analyzer<'_> {
         self.core_call(form, constructor, args)
     }
 
-    /// A literal or quoted form as a constant, refusing what the runtime
-    /// cannot represent exactly (rather than giving a wrong value).
+    /// A literal or quoted form as a constant.
     fn constant(&self, form: &Form) -> Result<Node> {
-        if let Some(unsupported) = first_unsupported_literal(form) {
-            return Err(error(
-                unsupported,
-                format!(
-                    "BigDecimal literals ({unsupported}) are not supported by the built-in compiler yet"
-                ),
-            ));
-        }
         Ok(Node::Const(constant::quoted(form)))
     }
 
@@ -528,20 +519,6 @@ impl Analyzer<'_> {
         (var.ns == CORE_NS)
             .then(|| lookup(&var.name, argc))
             .flatten()
-    }
-}
-
-/// The first literal in `form` the runtime has no exact value for (BigDecimals).
-fn first_unsupported_literal(form: &Form) -> Option<&Form> {
-    match &form.kind {
-        FormKind::BigDecimal(_) => Some(form),
-        FormKind::List(items) | FormKind::Vector(items) | FormKind::Set(items) => {
-            items.iter().find_map(first_unsupported_literal)
-        }
-        FormKind::Map(entries) => entries.iter().find_map(|(k, v)| {
-            first_unsupported_literal(k).or_else(|| first_unsupported_literal(v))
-        }),
-        _ => None,
     }
 }
 
