@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Regenerates src/compiler/core_lib.rs: the vars the runtime library provides (assets/runtime.js's
-coreNames, read with node), each with its arglists and the first paragraph of its docstring as
+coreNames, read with node), each with its arglists, docstring, :added and :macro/:dynamic flag as
 Clojure 1.11 has them (read from Debian's clojure.jar with java). Vars Clojure lacks (the
 ClojureScript-style core protocols and their methods, jank.runtime's helpers) keep the entry the
 file has, or get one from the runtime's own protocol docs.
@@ -37,25 +37,29 @@ def clojure_meta(qualified):
   (let [sym (symbol line)
         v (try (find-var sym) (catch Exception _ nil))
         m (meta v)
-        para (fn [d] (when d (-> d (clojure.string/split #"\n\s*\n") first clojure.string/trim (clojure.string/replace #"\s+" " "))))]
-    (println (pr-str [line (boolean v) (if (:arglists m) (pr-str (:arglists m)) "") (or (para (:doc m)) "")]))))''' % path
+        flags (cond (:macro m) "macro" (:dynamic m) "dynamic" :else "")]
+    (println (pr-str [line (boolean v) (if (:arglists m) (pr-str (:arglists m)) "") (or (:doc m) "") (or (:added m) "") flags]))))''' % path
     out = subprocess.run(["java", "-cp", CP, "clojure.main", "-e", code], check=True, capture_output=True, text=True).stdout
     result = {}
     for line in out.splitlines():
-        m = re.match(r'\["(.*?)" (true|false) (".*?"(?<!\\)) (".*")\]$', line)
+        m = re.match(r'\["(.*?)" (true|false) ("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")\]$', line)
         if not m:
             continue
-        name, found, arglists, doc = m.group(1), m.group(2) == "true", json.loads(m.group(3)), json.loads(m.group(4))
+        name, found = m.group(1), m.group(2) == "true"
+        arglists, doc, added, flags = (json.loads(m.group(i)) for i in range(3, 7))
         if found:
-            result[name] = (arglists, doc)
+            result[name] = (arglists, doc, added, flags)
     return result
 
 def existing_entries():
     entries = {}
     if not os.path.exists(OUT):
         return entries
-    for m in re.finditer(r'^    "([^"]+)" "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)";$', open(OUT).read(), re.M):
-        entries[m.group(1) + "/" + m.group(2)] = (m.group(3), m.group(4))
+    field = r'"((?:[^"\\]|\\.)*)"'
+    row = r'^    "([^"]+)" ' + field + ' ' + field + ' ' + field + '(?: ' + field + ' ' + field + ')?;$'
+    unescape = lambda t: (t or "").replace('\\"', '"').replace('\\n', '\n').replace('\\\\', '\\')
+    for m in re.finditer(row, open(OUT).read(), re.M):
+        entries[m.group(1) + "/" + unescape(m.group(2))] = tuple(unescape(m.group(i)) for i in range(3, 7))
     return entries
 
 # What the compiler's macros expand to (not for users).
@@ -79,12 +83,21 @@ INTERNAL = {
 }
 
 def rust_str(s):
-    return s.replace("\\", "\\\\").replace('"', '\\"')
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+def compiler_macros():
+    """The core macros the compiler expands (src/compiler/macros/), and its own macro forms."""
+    names = set()
+    macros_dir = os.path.join(ROOT, "src/compiler/macros")
+    for f in sorted(os.listdir(macros_dir)):
+        names.update(re.findall(r'^\s+name: "([^"]+)",$', open(os.path.join(macros_dir, f)).read(), re.M))
+    return sorted(names | {"defonce", "defmacro", "ns"})
 
 def main():
     rt = runtime_names()
     names = [f"{ns}/{n}" for ns, ns_names in sorted(rt["names"].items()) for n in ns_names]
-    jvm = clojure_meta([n for n in names if not n.startswith("jank.runtime/")])
+    macro_names = ["clojure.core/" + m for m in compiler_macros()]
+    jvm = clojure_meta([n for n in names if not n.startswith("jank.runtime/")] + macro_names)
     old = existing_entries()
     protocol_docs = {}
     for pname, p in rt["protocols"].items():
@@ -95,21 +108,29 @@ def main():
     missing = []
     for q in names:
         ns, name = q.split("/", 1)  # "clojure.core//" is ("clojure.core", "/")
+        added, flags = "", ""
         if q in jvm:
-            arglists, doc = jvm[q]
+            arglists, doc, added, flags = jvm[q]
         elif q in INTERNAL:
             arglists, doc = INTERNAL[q]
         elif q in old:
-            arglists, doc = old[q]
+            arglists, doc, added, flags = old[q]
         elif q in protocol_docs:
             arglists, doc = protocol_docs[q]
         else:
             missing.append(q)
             arglists, doc = "", ""
-        rows.append(f'    "{ns}" "{rust_str(name)}" "{rust_str(arglists)}" "{rust_str(doc)}";')
+        rows.append(f'    "{ns}" "{rust_str(name)}" "{rust_str(arglists)}" "{rust_str(doc)}" "{rust_str(added)}" "{rust_str(flags)}";')
+    macro_rows = []
+    for q in macro_names:
+        if q in jvm and q.split("/", 1)[1] not in rt["names"]["clojure.core"]:
+            arglists, doc, added, flags = jvm[q]
+            macro_rows.append(f'    "clojure.core" "{rust_str(q.split("/", 1)[1])}" "{rust_str(arglists)}" "{rust_str(doc)}" "{rust_str(added)}" "{rust_str(flags)}";')
     src = open(OUT).read()
     head = src[: src.index("pub const CORE_VARS: &[CoreVar] = core_vars! {")]
-    open(OUT, "w").write(head + "pub const CORE_VARS: &[CoreVar] = core_vars! {\n" + "\n".join(rows) + "\n};\n")
+    open(OUT, "w").write(head + "pub const CORE_VARS: &[CoreVar] = core_vars! {\n" + "\n".join(rows) + "\n};\n\n"
+                         + "/// The compiler's core macros (`src/compiler/macros/`) as Clojure 1.11 documents them.\n"
+                         + "pub const CORE_MACROS: &[CoreVar] = core_vars! {\n" + "\n".join(macro_rows) + "\n};\n")
     classes = [c for c in rt["classes"] if not c.startswith("reify$")]
     open(CLASSES, "w").write(CLASSES_HEAD + "pub const KNOWN_CLASSES: &[&str] = &[\n" + "".join(f'    "{rust_str(c)}",\n' for c in classes) + "];\n")
     if missing:

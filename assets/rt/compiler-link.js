@@ -29,6 +29,9 @@ function theLink(what) {
   return link;
 }
 
+/** Whether running code can ask the compiler. */
+export const hasCompilerLink = () => link !== null;
+
 /** Asks the compiler `request` on behalf of the fn named `what`; the answer. */
 export function askCompiler(what, request) {
   return theLink(what).ask(request);

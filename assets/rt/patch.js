@@ -24,6 +24,7 @@ import { jsGlobal, jsGet, jsSet, jsCall, jsNew, toHost } from './interop.js';
 import { poll } from './interrupts.js';
 import { libraries, coreLib, DECLARED } from './core/lib.js';
 import { parseDecimal } from './decimals.js';
+import { coreMacroRoot } from './core/eval.js';
 import { dynamicVarChanged } from './core/repl.js';
 import { UUID, instant } from './core/values.js';
 import { longOf, zeroP, posP, negP, evenP, oddP } from './core/arith.js';
@@ -317,12 +318,12 @@ export class Runtime {
     if (this.table.length < needed) this.table.grow(needed - this.table.length, null);
     const codeNeeded = needed * CODE_STRIDE;
     if (this.code.length < codeNeeded) this.code.grow(codeNeeded - this.code.length, null);
-    for (const [slotRaw, ns, name] of meta.vars) {
+    for (const [slotRaw, ns, name, kind] of meta.vars) {
       const slot = Number(slotRaw);
       if (this.varsBySlot[slot] !== undefined) continue;
       const v = new Var(this, ns, name, slot);
       this.varsBySlot[slot] = v;
-      if (nu(this.table.get(slot)) === null) this.table.set(slot, this.initialRoot(v));
+      if (nu(this.table.get(slot)) === null) this.table.set(slot, kind === 'core-macro' ? coreMacroRoot(v) : this.initialRoot(v));
       this.varChanged(slot);
     }
   }

@@ -209,7 +209,21 @@ export class LocalVar extends Var {
 export const VAR_TYPE = defType('clojure.lang.Var', ['clojure.lang.ARef', 'clojure.lang.IFn', 'clojure.lang.IRef'], { ctor: Var });
 implement(VAR_TYPE, IDeref, { '-deref': (v) => v.deref() });
 implement(VAR_TYPE, IFn, { '-invoke': (v, ...args) => invokeArray(v.deref(), args) });
-implement(VAR_TYPE, IMeta, { '-meta': (v) => v.meta });
+/**
+ * The metadata of a var of the runtime's library (`#'map`), which no def gave it: the
+ * compiler knows it, and the core library installs how to ask.
+ */
+let libraryMeta = () => null;
+export function setLibraryMeta(lookup) { libraryMeta = lookup; }
+implement(VAR_TYPE, IMeta, {
+  '-meta': (v) => {
+    if (v.meta === null && v.ns !== null && !v.askedForMeta) {
+      v.askedForMeta = true;
+      v.meta = libraryMeta(v);
+    }
+    return v.meta;
+  },
+});
 implement(VAR_TYPE, IWatchable, {
   '-notify-watches': (v, old, x) => { notifyWatches(v, old, x); return null; },
   '-add-watch': addWatch,

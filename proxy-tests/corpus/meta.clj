@@ -116,3 +116,33 @@ mpa/c
 
 ;; error: Assert failed: (= 1 2)
 (test #'mth)
+
+;;; core-vars-carry-clojures-metadata
+(select-keys (meta #'map) [:arglists :doc :added :name])
+
+(str (:ns (meta #'map)))
+
+(:dynamic (meta #'*print-length*))
+
+(select-keys (meta #'clojure.string/join) [:arglists :name])
+
+;;; core-macros-are-vars
+(var when)
+
+(select-keys (meta #'when) [:arglists :doc :added :name :macro])
+
+(select-keys (meta #'defn) [:arglists :added :macro])
+
+(#'when '(when a b) nil 'a 'b)
+
+(resolve 'cond)
+
+;; error: Can't take value of a macro: #'clojure.core/when
+(map when [1])
+
+;;; a-core-macro-through-an-alias
+(require '[clojure.core :as cc])
+
+(cc/when true :yes)
+
+(cc/-> 1 inc)

@@ -11,7 +11,7 @@ use super::namespace::{CORE_NS, Namespaces, VarInfo};
 /// The `clojure.core` names the analyzer itself handles (they are neither
 /// runtime fns nor macros of the macro table), with Clojure 1.11's arglists
 /// and the first paragraph of its docstrings: name, arglists, doc, kind.
-const COMPILER_FORMS: &[(&str, &str, &str, &str)] = &[
+pub(super) const COMPILER_FORMS: &[(&str, &str, &str, &str)] = &[
     (
         "defonce",
         "([name expr])",

@@ -26,6 +26,10 @@ pub struct VarInfo {
     pub is_macro: bool,
     /// Defined `^:private` (`defn-`): other namespaces cannot name it.
     pub is_private: bool,
+    /// A core var's `:added` ("1.0"), as Clojure's metadata has it.
+    pub added: Option<String>,
+    /// A core var that is `:dynamic` in Clojure (`*out*`, `*print-length*`).
+    pub is_dynamic: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -95,9 +99,41 @@ impl Namespaces {
             // Vars that hold plain values (`*print-length*`) have no arglists.
             var.arglists = Some(entry.arglists.to_string()).filter(|a| !a.is_empty());
             var.doc = Some(entry.doc.to_string()).filter(|d| !d.is_empty());
+            var.added = Some(entry.added.to_string()).filter(|a| !a.is_empty());
+            var.is_dynamic = entry.flags == "dynamic";
         }
+        namespaces.intern_core_macros();
         namespaces.ensure(crate::DEFAULT_NS);
         namespaces
+    }
+
+    /// A `clojure.core` var for each macro the compiler expands (`when`,
+    /// `defn`, ...), as Clojure has one: `(var when)`, `(meta #'when)` and
+    /// `info` find it; calls of it still expand in the compiler.
+    fn intern_core_macros(&mut self) {
+        let compiler_macros = super::introspect::COMPILER_FORMS
+            .iter()
+            .filter(|(.., kind)| *kind == "macro")
+            .map(|&(name, arglists, doc, _)| (name, arglists, doc));
+        let table = super::macros::all().map(|m| (m.name, m.arglists, m.doc));
+        for (name, arglists, doc) in table.chain(compiler_macros) {
+            if self
+                .get(CORE_NS)
+                .is_some_and(|core| core.vars.contains_key(name))
+            {
+                continue;
+            }
+            // Clojure's own documentation of it, where the table has it.
+            let clojure = core_lib::CORE_MACROS.iter().find(|m| m.name == name);
+            let slot = self.intern(CORE_NS, name);
+            let var = &mut self.vars[slot as usize];
+            var.arglists = Some(clojure.map_or(arglists, |m| m.arglists).to_string());
+            var.doc = Some(clojure.map_or(doc, |m| m.doc).to_string()).filter(|d| !d.is_empty());
+            var.added = clojure
+                .map(|m| m.added.to_string())
+                .filter(|a| !a.is_empty());
+            var.is_macro = true;
+        }
     }
 
     pub fn exists(&self, ns: &str) -> bool {
@@ -135,6 +171,8 @@ impl Namespaces {
             file: None,
             is_macro: false,
             is_private: false,
+            added: None,
+            is_dynamic: false,
         });
         self.ensure(ns).vars.insert(name.to_string(), slot);
         slot

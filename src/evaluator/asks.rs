@@ -26,6 +26,8 @@ pub(super) enum Question {
     Load { ns: String, code: String },
     /// One expansion of the form `code` (`macroexpand-1`).
     Expand { ns: String, code: String },
+    /// The metadata of a library var (`(meta #'map)`): what the compiler knows.
+    VarMeta { ns: String, name: String },
     /// The plain bindings that bind the binding vector `code` (`destructure`).
     Destructure { ns: String, code: String },
     /// What `sym` names in `ns` (`ns-resolve`); `direct`: only a var `ns`
@@ -141,6 +143,7 @@ pub(super) fn answer_read(
         Question::Loaded => Ok(json!({ "names": loaded_libs(namespaces) })),
         Question::Expand { ns, code } => expand_code(namespaces, ns, code),
         Question::Destructure { ns, code } => destructure(namespaces, ns, code),
+        Question::VarMeta { ns, name } => Ok(var_meta(namespaces, ns, name)),
         _ => return None,
     })
 }
@@ -353,6 +356,51 @@ fn expand_code(namespaces: &Namespaces, ns: &str, code: &str) -> Result<Value, R
     }
 }
 
+/// A library var's metadata as Clojure has it: `:arglists`, `:doc`, `:added`,
+/// `:name`, `:ns`, and `:macro` or `:dynamic`; `{}` for a var the compiler
+/// does not know.
+fn var_meta(namespaces: &Namespaces, ns: &str, name: &str) -> Value {
+    let Some(&slot) = namespaces.get(ns).and_then(|n| n.vars.get(name)) else {
+        return json!({});
+    };
+    let var = namespaces.var(slot);
+    let keyword = |k: &str| {
+        constant::quoted(&Form::new(
+            FormKind::Keyword(Symbol::simple(k)),
+            Default::default(),
+        ))
+    };
+    let mut entries = Vec::new();
+    let arglists = var.arglists.as_deref().and_then(|text| {
+        Reader::new(text, 1, 1)
+            .next_form(&crate::compiler::read_context(namespaces, ns))
+            .ok()
+            .flatten()
+    });
+    if let Some(arglists) = arglists {
+        entries.extend([keyword("arglists"), constant::quoted(&arglists)]);
+    }
+    if let Some(doc) = &var.doc {
+        entries.extend([keyword("doc"), constant::string(doc)]);
+    }
+    if let Some(added) = &var.added {
+        entries.extend([keyword("added"), constant::string(added)]);
+    }
+    let name_symbol = Form::new(
+        FormKind::Symbol(Symbol::simple(&var.name)),
+        Default::default(),
+    );
+    entries.extend([keyword("name"), constant::quoted(&name_symbol)]);
+    entries.extend([keyword("ns"), constant::namespace(&var.ns)]);
+    if var.is_macro {
+        entries.extend([keyword("macro"), json!(true)]);
+    }
+    if var.is_dynamic {
+        entries.extend([keyword("dynamic"), json!(true)]);
+    }
+    json!({ "value": { "map": entries } })
+}
+
 /// `destructure`: the binding vector `code` as the plain bindings `let*` takes.
 fn destructure(namespaces: &Namespaces, ns: &str, code: &str) -> Result<Value, Refusal> {
     let context = crate::compiler::read_context(namespaces, ns);
@@ -398,17 +446,18 @@ fn expand(namespaces: &Namespaces, ns: &str, form: &Form) -> Result<Value, Refus
     if let Some(expansion) = expand_interop(form, symbol, args) {
         return Ok(json!({ "form": constant::quoted(&expansion) }));
     }
-    if let Some(slot) = namespaces.resolve_var(ns, symbol) {
-        if namespaces.var(slot).is_macro {
-            let var = namespaces.var(slot);
-            return Ok(json!({"macro": [slot, var.ns, var.name]}));
-        }
+    let Some(slot) = namespaces.resolve_var(ns, symbol) else {
+        return Ok(json!({}));
+    };
+    let var = namespaces.var(slot);
+    if !var.is_macro {
         return Ok(json!({}));
     }
-    if !matches!(symbol.ns.as_deref(), None | Some(CORE_NS)) {
-        return Ok(json!({}));
+    if var.ns != CORE_NS {
+        return Ok(json!({"macro": [slot, var.ns, var.name]}));
     }
-    let Some(expander) = macros::lookup(&symbol.name) else {
+    // A core macro expands here (defmacro, defonce and ns are the compiler's own forms).
+    let Some(expander) = macros::lookup(&var.name) else {
         return Ok(json!({}));
     };
     match expander(form, args) {

@@ -11,15 +11,15 @@ import { CljError } from '../errors.js';
 import { castError } from '../types.js';
 import { settings, prStr } from '../print.js';
 import { Sym, Keyword, keyword } from '../scalars.js';
-import { toArray, seq, first } from '../seqs.js';
+import { listOf, toArray, seq, first } from '../seqs.js';
 import { satisfies } from '../protocol.js';
 import { ISeq } from '../core-protocols.js';
 import { mapOf, hashMapOf, entryParts } from '../hashmap.js';
 import { TreeSet, emptyTreeMap } from '../sorted.js';
-import { Namespace, Var, namespaceNamed } from '../refs.js';
-import { invokeArray } from '../fns.js';
-import { askCompiler, compiledVar, decodeConstant } from '../compiler-link.js';
-import { core } from './lib.js';
+import { Namespace, Var, namespaceNamed, setLibraryMeta } from '../refs.js';
+import { invokeArray, named } from '../fns.js';
+import { askCompiler, compiledVar, decodeConstant, hasCompilerLink } from '../compiler-link.js';
+import { core, libraries } from './lib.js';
 
 /**
  * A form as the compiler reads it: printed readably, with its metadata, whatever the
@@ -69,6 +69,29 @@ core('load-string', {
     return load('load-string', s);
   },
 });
+
+// --- the library's vars: metadata, and the roots of the core macros -------------------------
+
+// Library vars (clojure.core/map) get no def, so no metadata: ask the compiler when code
+// reads it.
+setLibraryMeta((v) => {
+  if (libraries[v.ns] === undefined || !hasCompilerLink()) return null;
+  const answer = askCompiler('meta', { what: 'var-meta', ns: v.ns, name: v.name });
+  return answer.value === undefined ? null : decodeConstant('meta', answer.value);
+});
+
+/**
+ * The root of a core macro's var (`@#'when`): as Clojure's, a fn of `&form`, `&env` and the
+ * call's arguments, whose expansion the compiler makes.
+ */
+export function coreMacroRoot(v) {
+  const expand = (form, env, ...args) => {
+    const call = listOf([new Sym('clojure.core', v.name), ...args]);
+    const answer = askCompiler(v.name, { what: 'expand', code: formText(call) });
+    return answer.form !== undefined ? decodeConstant(v.name, answer.form) : call;
+  };
+  return named(`clojure.core/${v.name}`, expand);
+}
 
 // --- macroexpansion ----------------------------------------------------------------------
 

@@ -38,6 +38,11 @@ impl Analyzer<'_> {
             return Ok(node);
         }
         match self.namespaces.resolve_var(&self.ns, symbol) {
+            Some(slot) if self.namespaces.var(slot).is_macro => {
+                let var = self.namespaces.var(slot);
+                let message = format!("Can't take value of a macro: #'{}/{}", var.ns, var.name);
+                Err(error(form, message))
+            }
             Some(slot) => {
                 self.check_public(form, "")?;
                 Ok(Node::VarValue(slot))

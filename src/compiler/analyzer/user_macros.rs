@@ -10,22 +10,15 @@ use crate::compiler::{CompileError, CompileErrorKind, MacroFailure, macros};
 use super::{Analyzer, MAX_USER_MACRO_EXPANSIONS, Result, analyze_with_budget, error};
 
 impl Analyzer<'_> {
-    /// The expander when `symbol` names a core macro (and no var of the same
-    /// name in the current namespace shadows it).
+    /// The expander when `symbol` names a core macro: resolves to its
+    /// `clojure.core` var (unshadowed, not excluded, or through an alias).
     pub(super) fn macro_for(&self, symbol: &Symbol) -> Option<macros::Expander> {
-        match symbol.ns.as_deref() {
-            Some(CORE_NS) | None => {}
-            Some(_) => return None,
-        }
-        if symbol.ns.is_none()
-            && self
-                .namespaces
-                .get(&self.ns)
-                .is_some_and(|n| n.vars.contains_key(&symbol.name))
-        {
+        let slot = self.namespaces.resolve_var(&self.ns, symbol)?;
+        let var = self.namespaces.var(slot);
+        if var.ns != CORE_NS || !var.is_macro {
             return None;
         }
-        macros::lookup(&symbol.name)
+        macros::lookup(&var.name)
     }
 
     /// The var of a `defmacro` macro that `symbol` names, if it names one.

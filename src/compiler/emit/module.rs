@@ -187,7 +187,12 @@ impl ModuleBuilder {
             "table_size": table_size,
             "vars": self.vars.iter().map(|&slot| {
                 let var = namespaces.var(slot);
-                serde_json::json!([slot, var.ns, var.name])
+                // a core macro's var: the runtime makes its root an expander
+                if var.is_macro && var.ns == crate::compiler::namespace::CORE_NS {
+                    serde_json::json!([slot, var.ns, var.name, "core-macro"])
+                } else {
+                    serde_json::json!([slot, var.ns, var.name])
+                }
             }).collect::<Vec<_>>(),
             "consts": self.consts,
         });
