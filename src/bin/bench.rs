@@ -186,6 +186,12 @@ fn run(args: &Args) -> Result<()> {
     let compile = compile_times(args.compile_iters);
     print_section(&compile);
 
+    // How long a runtime takes to be ready: start to the first eval answered.
+    match start_up(args) {
+        Ok(text) => print_section(&text),
+        Err(e) => println!("Start-up: not measured: {e}\n"),
+    }
+
     // The Node runtime: latency, throughput, memory, 100,000 evals.
     let node = node_runtime(args, deadline)?;
     print_section(&node.text);
@@ -480,6 +486,58 @@ fn timed_eval(client: &mut Client, session: &str, code: &str) -> Result<(Duratio
 }
 
 // ---------------------------------------------------------------- measurements
+
+/// How many times each start-up is measured (the median is reported).
+const START_UPS: usize = 5;
+
+/// From starting to the first eval answered: the server with its headless Node
+/// runtime (process start, runtime load, connect, replay), and a page that
+/// Chromium opens on a running server (page load to first eval answered).
+fn start_up(args: &Args) -> Result<String> {
+    let mut node = Vec::new();
+    for _ in 0..START_UPS {
+        let started = Instant::now();
+        let server = start_server(args, &["--headless"])?;
+        first_answer(server.nrepl_port)?;
+        node.push(started.elapsed());
+    }
+    let mut page = Vec::new();
+    if !args.no_browser {
+        for _ in 0..START_UPS {
+            let server = start_server(args, &[])?;
+            let mut client = Client::try_connect(server.nrepl_port)?;
+            let session = client.try_clone_session()?;
+            let started = Instant::now();
+            let _browser = Browser::try_open(&args.chromium, &server.page_url)?;
+            timed_eval(&mut client, &session, "(+ 1 2)")?;
+            page.push(started.elapsed());
+        }
+    }
+    let median = |times: &mut Vec<Duration>| {
+        times.sort();
+        times.get(times.len() / 2).map_or("-".to_string(), |d| fmt_ms(*d))
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "## Start-up: to the first eval answered (median of {START_UPS})\n");
+    let _ = writeln!(out, "| runtime | from | first `(+ 1 2)` answered |");
+    let _ = writeln!(out, "|---------|------|--------------------------|");
+    let _ = writeln!(out, "| Node (`--headless`) | server start | {} |", median(&mut node));
+    if !args.no_browser {
+        let _ = writeln!(
+            out,
+            "| headless Chromium | opening the page (Chromium's own start included) | {} |",
+            median(&mut page)
+        );
+    }
+    Ok(out)
+}
+
+/// Evaluates `(+ 1 2)` as soon as the server listens (the eval waits for its runtime).
+fn first_answer(port: u16) -> Result<()> {
+    let mut client = Client::try_connect(port)?;
+    let session = client.try_clone_session()?;
+    timed_eval(&mut client, &session, "(+ 1 2)").map(drop)
+}
 
 /// Round trips of each `(code, expected value)` in turn, `n` times after `warmup`.
 fn latency(

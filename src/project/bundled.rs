@@ -9,6 +9,11 @@ use super::source_paths::SourceFile;
 /// Namespace, file below `lib/`, text.
 const BUNDLED: &[(&str, &str, &str)] = &[
     (
+        "clojure.data",
+        "clojure/data.cljc",
+        include_str!("../../lib/clojure/data.cljc"),
+    ),
+    (
         "clojure.pprint",
         "clojure/pprint.cljc",
         include_str!("../../lib/clojure/pprint.cljc"),
@@ -19,6 +24,11 @@ const BUNDLED: &[(&str, &str, &str)] = &[
         include_str!("../../lib/clojure/set.cljc"),
     ),
     (
+        "clojure.template",
+        "clojure/template.cljc",
+        include_str!("../../lib/clojure/template.cljc"),
+    ),
+    (
         "clojure.test",
         "clojure/test.cljc",
         include_str!("../../lib/clojure/test.cljc"),
@@ -27,6 +37,11 @@ const BUNDLED: &[(&str, &str, &str)] = &[
         "clojure.walk",
         "clojure/walk.cljc",
         include_str!("../../lib/clojure/walk.cljc"),
+    ),
+    (
+        "clojure.zip",
+        "clojure/zip.cljc",
+        include_str!("../../lib/clojure/zip.cljc"),
     ),
 ];
 
