@@ -307,6 +307,15 @@ export class Runtime {
     return new Unbound(v);
   }
 
+  /** Code of namespace `name` runs now: `*ns*` is that namespace, as the REPL's is in Clojure. */
+  enterNamespace(name) {
+    this.ns = name;
+    const ns = namespaceNamed(name);
+    coreLib['*ns*'] = ns;
+    const v = namespaceNamed('clojure.core').interns.get('*ns*');
+    if (v !== undefined && v.runtime === this) v.setRootSilently(ns);
+  }
+
   /** The Var of `slot` (`ns/name`), made if this runtime has not met it yet. */
   varFor(slot, ns, name) {
     if (this.varsBySlot[slot] === undefined) this.registerVars({ table_size: 0, vars: [[slot, ns, name]] });
@@ -389,7 +398,7 @@ export class Runtime {
   run(instance, meta, evalId) {
     const run = instance.exports.run;
     if (typeof run !== 'function') throw new Error('patch does not export run');
-    this.ns = meta.ns;
+    if (this.ns !== meta.ns) this.enterNamespace(meta.ns);
     return withEval(evalId, () => nu(run()));
   }
 

@@ -288,3 +288,20 @@ in-x
 (destructure '[x 1])
 
 (every? symbol? (take-nth 2 (destructure '[[p q] [1 2]])))
+
+;;; a-fn-reads-the-ns-of-the-code-that-calls-it
+(defn ns-now [] (str *ns*))
+
+(ns-now)
+
+(ns ns-elsewhere)
+
+(user/ns-now)
+
+(defmacro ns-of-expansion [] (str *ns*))
+
+(ns ns-third)
+
+(ns-elsewhere/ns-of-expansion)
+
+[(str *ns*) (ns-name *ns*)]

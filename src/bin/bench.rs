@@ -515,13 +515,22 @@ fn start_up(args: &Args) -> Result<String> {
     }
     let median = |times: &mut Vec<Duration>| {
         times.sort();
-        times.get(times.len() / 2).map_or("-".to_string(), |d| fmt_ms(*d))
+        times
+            .get(times.len() / 2)
+            .map_or("-".to_string(), |d| fmt_ms(*d))
     };
     let mut out = String::new();
-    let _ = writeln!(out, "## Start-up: to the first eval answered (median of {START_UPS})\n");
+    let _ = writeln!(
+        out,
+        "## Start-up: to the first eval answered (median of {START_UPS})\n"
+    );
     let _ = writeln!(out, "| runtime | from | first `(+ 1 2)` answered |");
     let _ = writeln!(out, "|---------|------|--------------------------|");
-    let _ = writeln!(out, "| Node (`--headless`) | server start | {} |", median(&mut node));
+    let _ = writeln!(
+        out,
+        "| Node (`--headless`) | server start | {} |",
+        median(&mut node)
+    );
     if !args.no_browser {
         let _ = writeln!(
             out,

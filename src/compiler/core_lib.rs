@@ -669,6 +669,7 @@ pub const CORE_VARS: &[CoreVar] = core_vars! {
     "jank.runtime" "protocol-method" "([protocol name])" "The fn that calls a protocol's method (defprotocol expands to it)." "" "";
     "jank.runtime" "record-from-map" "([type m])" "A record of the type from a map (map->R calls it)." "" "";
     "jank.runtime" "reify*" "([site specs])" "An instance of the reify form's type with its methods (reify expands to it)." "" "";
+    "jank.runtime" "source-text" "([sym])" "The text of the definition of what sym names, when it was loaded from a file (clojure.repl/source-fn calls it)." "" "";
     "jank.runtime" "time-call" "([thunk])" "Calls thunk, prints how long it took, returns its value (time expands to it)." "" "";
     "jank.runtime" "with-in-str*" "([text thunk])" "Calls thunk with read-line reading the lines of text (with-in-str expands to it)." "" "";
 };

@@ -65,6 +65,11 @@ pub(super) enum Question {
     },
     /// `loaded-libs`.
     Loaded,
+    /// `all-ns`: every namespace's name.
+    AllNamespaces,
+    /// The text of a var's definition (`clojure.repl/source`): what `sym`
+    /// names in `ns` (the eval answers: it reads the file).
+    Source { ns: String, sym: String },
     /// How the patch an earlier answer asked the runtime to run ended.
     Ran {
         ok: bool,
@@ -85,6 +90,9 @@ pub(super) enum MappingKind {
     Refers,
     Aliases,
     Imports,
+    /// The vars it interns (`ns-interns`), and the public ones (`ns-publics`).
+    Interns,
+    Publics,
 }
 
 /// An answer that is an error the runtime throws.
@@ -141,6 +149,11 @@ pub(super) fn answer_read(
             the_ns(namespaces, ns).map(|()| json!({ "entries": mappings(namespaces, ns, *kind) }))
         }
         Question::Loaded => Ok(json!({ "names": loaded_libs(namespaces) })),
+        Question::AllNamespaces => {
+            let mut names: Vec<&str> = namespaces.names().collect();
+            names.sort_unstable();
+            Ok(json!({ "names": names }))
+        }
         Question::Expand { ns, code } => expand_code(namespaces, ns, code),
         Question::Destructure { ns, code } => destructure(namespaces, ns, code),
         Question::VarMeta { ns, name } => Ok(var_meta(namespaces, ns, name)),
@@ -272,6 +285,14 @@ fn mappings(namespaces: &Namespaces, ns: &str, kind: MappingKind) -> Vec<Value> 
             .map(|(alias, target)| json!([alias, {"ns": target}]))
             .collect(),
         MappingKind::Imports => imports(namespaces, ns),
+        MappingKind::Interns | MappingKind::Publics => {
+            let interned = namespace.vars.iter().map(|(n, &s)| (n.clone(), s));
+            let public = |(_, slot): &(String, Slot)| !namespaces.var(*slot).is_private;
+            match kind {
+                MappingKind::Publics => vars(interned.filter(public).collect()),
+                _ => vars(interned.collect()),
+            }
+        }
         MappingKind::Map => {
             let own = namespace
                 .vars

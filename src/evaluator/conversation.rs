@@ -47,6 +47,15 @@ impl EvalRun<'_> {
                 let message = "internal error: no step of a question is running";
                 refuse(run, ask, error_class::UNSUPPORTED, message);
             }
+            Question::Source { ns, sym } => {
+                let answer = match tables {
+                    Some(tables) => self.source_text(tables, &ns, &sym),
+                    None => {
+                        self.source_text(self.evaluator.compiler.lock().namespaces(), &ns, &sym)
+                    }
+                };
+                send(run, ask, Ok(answer));
+            }
             question if self.compiling => match tables {
                 Some(tables) => send(run, ask, answer_with_lent_tables(tables, &question)),
                 None => refuse(run, ask, error_class::UNSUPPORTED, BUSY_COMPILING),
@@ -54,6 +63,28 @@ impl EvalRun<'_> {
             question => send(run, ask, self.answer_under_lock(&question)),
         }
         None
+    }
+
+    /// `{"text": ...}`, the definition of the var `sym` names in `ns`, when
+    /// it was loaded from a file the program may read; else `{}`.
+    fn source_text(&self, tables: &Namespaces, ns: &str, sym: &str) -> Value {
+        let symbol = match sym.split_once('/') {
+            Some((q, n)) if !q.is_empty() && !n.is_empty() => {
+                crate::compiler::form::Symbol::qualified(q, n)
+            }
+            _ => crate::compiler::form::Symbol::simple(sym),
+        };
+        let Some(slot) = tables.resolve_var(ns, &symbol) else {
+            return json!({});
+        };
+        let var = tables.var(slot);
+        let (Some(file), Some(at)) = (var.file.as_deref(), var.defined_at) else {
+            return json!({});
+        };
+        match self.evaluator.project.source_of(file, at.line, at.column) {
+            Some(text) => json!({ "text": text }),
+            None => json!({}),
+        }
     }
 
     /// A question about the tables, answered under the compiler's lock.

@@ -19,6 +19,11 @@ const BUNDLED: &[(&str, &str, &str)] = &[
         include_str!("../../lib/clojure/pprint.cljc"),
     ),
     (
+        "clojure.repl",
+        "clojure/repl.cljc",
+        include_str!("../../lib/clojure/repl.cljc"),
+    ),
+    (
         "clojure.set",
         "clojure/set.cljc",
         include_str!("../../lib/clojure/set.cljc"),
@@ -59,4 +64,12 @@ pub fn find(ns: &str) -> Option<(SourceFile, &'static str)> {
 /// The names of the bundled namespaces.
 pub fn names() -> impl Iterator<Item = &'static str> {
     BUNDLED.iter().map(|(name, ..)| *name)
+}
+
+/// The text of the bundled file at `relative` (`clojure/zip.cljc`).
+pub fn text_of(relative: &str) -> Option<&'static str> {
+    BUNDLED
+        .iter()
+        .find(|(_, path, _)| *path == relative)
+        .map(|(.., text)| *text)
 }

@@ -10,6 +10,7 @@ pub mod bundled;
 pub mod graph;
 pub mod load;
 pub mod source_paths;
+mod source_text;
 pub mod watch;
 
 use std::collections::BTreeSet;

@@ -19,7 +19,7 @@ import { TreeSet, emptyTreeMap } from '../sorted.js';
 import { Namespace, Var, namespaceNamed, setLibraryMeta } from '../refs.js';
 import { invokeArray, named } from '../fns.js';
 import { askCompiler, compiledVar, decodeConstant, hasCompilerLink } from '../compiler-link.js';
-import { core, libraries } from './lib.js';
+import { core, coreLib, internal, libraries } from './lib.js';
 
 /**
  * A form as the compiler reads it: printed readably, with its metadata, whatever the
@@ -181,6 +181,23 @@ function mappings(fnName, ns, kind) {
   return hashMapOf(entries.flatMap(([name, entry]) => [new Sym(null, name), entryValue(fnName, entry)]));
 }
 core('ns-map', { 1: (ns) => mappings('ns-map', ns, 'map') });
+// (ns-interns, ns-publics and all-ns answer from the runtime's own namespaces without a link)
+const runtimeInterns = { interns: coreLib['ns-interns'], publics: coreLib['ns-publics'] };
+core('ns-interns', { 1: (ns) => (hasCompilerLink() ? mappings('ns-interns', ns, 'interns') : runtimeInterns.interns(ns)) });
+core('ns-publics', { 1: (ns) => (hasCompilerLink() ? mappings('ns-publics', ns, 'publics') : runtimeInterns.publics(ns)) });
+const runtimeAllNs = coreLib['all-ns'];
+core('all-ns', {
+  0: () => {
+    if (!hasCompilerLink()) return runtimeAllNs();
+    const { names } = askCompiler('all-ns', { what: 'all-namespaces' });
+    return listOf(names.map((name) => namespaceNamed(name)));
+  },
+});
+
+/** `clojure.repl/source-fn`'s text: the definition of what `sym` names, or nil. */
+internal('source-text', {
+  1: (sym) => askCompiler('source', { what: 'source', sym: symbolName(sym) }).text ?? null,
+});
 core('ns-refers', { 1: (ns) => mappings('ns-refers', ns, 'refers') });
 core('ns-aliases', { 1: (ns) => mappings('ns-aliases', ns, 'aliases') });
 core('ns-imports', { 1: (ns) => mappings('ns-imports', ns, 'imports') });

@@ -462,7 +462,7 @@ impl Analyzer<'_> {
     }
 
     /// Whether code analyzed now runs when the patch runs (not in a fn it makes).
-    fn at_top_level(&self) -> bool {
+    pub(super) fn at_top_level(&self) -> bool {
         self.frames.len() == 1
     }
 

@@ -15,10 +15,13 @@ impl Analyzer<'_> {
         if symbol.ns.as_deref() == Some("js") {
             return Ok(Node::JsGlobal(symbol.name.clone()));
         }
-        // *ns* is the namespace this form is compiled in.
+        // *ns* is the namespace this form is compiled in while its top-level
+        // code runs; a fn reads the var, which is the namespace of the code
+        // running when it is called (a macro's: the namespace it expands in).
         if symbol.name == "*ns*"
             && matches!(symbol.ns.as_deref(), None | Some(CORE_NS))
             && !self.is_local("*ns*")
+            && self.at_top_level()
         {
             return Ok(Node::Const(constant::namespace(&self.ns)));
         }
