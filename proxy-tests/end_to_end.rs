@@ -104,6 +104,22 @@ fn runtime_errors_stop_the_eval_and_keep_earlier_forms() {
     assert!(err.contains("Unable to resolve symbol: never"), "{err}");
 }
 
+/// Where jank and JVM Clojure differ, jank's way (no JVM corpus can hold
+/// these): any value can be thrown, and `:default` catches everything.
+#[test]
+fn any_value_can_be_thrown_and_default_catches_it() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let caught = "[(try (throw :oops) (catch :default e [:caught e])) (try (/ 1 0) (catch :default e (ex-message e))) (try (throw {:a 1}) (catch Exception e :not-an-exception) (catch :default e e))]";
+    assert_eq!(
+        values(&client.eval(&session, caught)),
+        ["[[:caught :oops] \"Divide by zero\" {:a 1}]"]
+    );
+    let err = joined(&client.eval(&session, "(throw :oops)"), "err");
+    assert!(err.contains(":oops"), "{err}");
+}
+
 #[test]
 fn output_goes_to_the_eval_that_printed_it() {
     let server = headless();

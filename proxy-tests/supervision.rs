@@ -31,6 +31,8 @@ fn a_runtime_that_exits_is_back_within_5_s_with_its_definitions() {
         values(&client.eval(&session, "(defn kept [x] (* 2 x))")),
         ["#'user/kept"]
     );
+    // what eval defines is replayed too
+    client.eval(&session, "(eval '(defn kept-by-eval [x] (+ x 1)))");
     let first_node = server.children();
     let replies = client.eval(&session, "(js/process.exit 1)");
     let err = joined(&replies, "err");
@@ -43,6 +45,7 @@ fn a_runtime_that_exits_is_back_within_5_s_with_its_definitions() {
     // The next eval waits for the new runtime, which must be back within 5 s.
     patient_for(&mut client, Duration::from_secs(5));
     assert_eq!(values(&client.eval(&session, "(kept 21)")), ["42"]);
+    assert_eq!(values(&client.eval(&session, "(kept-by-eval 41)")), ["42"]);
     assert_ne!(server.children(), first_node, "a new Node process");
 }
 

@@ -23,6 +23,7 @@ CP = ":".join("/usr/share/java/" + j for j in ["clojure.jar", "spec.alpha.jar", 
 
 def runtime_names():
     script = ("import('file://%s/assets/runtime.js').then(m => console.log(JSON.stringify({names: m.coreNames, classes: m.classNames(), "
+              "fns: Object.fromEntries(Object.entries(m.libraries).map(([ns, lib]) => [ns, Object.keys(lib).filter(n => typeof lib[n] === 'function')])), "
               "protocols: Object.fromEntries(Object.entries(m.protocols.CORE_PROTOCOLS).map(([k, p]) => [k, {doc: p.doc, methods: [...p.syms.keys()]}]))})))") % ROOT
     out = subprocess.run(["node", "--input-type=module", "-e", script], check=True, capture_output=True, text=True).stdout
     return json.loads(out)
@@ -64,6 +65,7 @@ def existing_entries():
 
 # What the compiler's macros expand to (not for users).
 INTERNAL = {
+    "jank.runtime/cl-format": ("([writer format args])", "Common Lisp's format of args (a seq) by the format string, to writer: nil for a string, true for *out* (clojure.pprint/cl-format calls it)."),
     "jank.runtime/pretty-text": ("([x margin])", "x pretty printed within margin columns, as clojure.pprint/pprint prints it (without the final newline)."),
     "jank.runtime/local-var": ("([])", "A new var of no namespace, unbound (with-local-vars expands to it)."),
     "jank.runtime/add-method": ("([multifn dispatch-val f])", "Adds a method to a multimethod (defmethod expands to it)."),
@@ -79,6 +81,8 @@ INTERNAL = {
     "jank.runtime/protocol-method": ("([protocol name])", "The fn that calls a protocol's method (defprotocol expands to it)."),
     "jank.runtime/record-from-map": ("([type m])", "A record of the type from a map (map->R calls it)."),
     "jank.runtime/reify*": ("([site specs])", "An instance of the reify form's type with its methods (reify expands to it)."),
+    "jank.runtime/literal-set": ("([& xs])", "The set of a set literal's computed elements; equal ones are a Duplicate key error (set literals expand to it)."),
+    "jank.runtime/literal-map": ("([& kvs])", "The map of a map literal's computed entries; equal keys are a Duplicate key error (map literals expand to it)."),
     "jank.runtime/source-text": ("([sym])", "The text of the definition of what sym names, when it was loaded from a file (clojure.repl/source-fn calls it)."),
     "jank.runtime/with-in-str*": ("([text thunk])", "Calls thunk with read-line reading the lines of text (with-in-str expands to it)."),
 }
@@ -98,7 +102,7 @@ def main():
     rt = runtime_names()
     names = [f"{ns}/{n}" for ns, ns_names in sorted(rt["names"].items()) for n in ns_names]
     macro_names = ["clojure.core/" + m for m in compiler_macros()]
-    jvm = clojure_meta([n for n in names if not n.startswith("jank.runtime/")] + macro_names)
+    jvm = clojure_meta([n for n in names if not n.startswith(("jank.runtime/", "java.lang."))] + macro_names)
     old = existing_entries()
     protocol_docs = {}
     for pname, p in rt["protocols"].items():
@@ -114,6 +118,13 @@ def main():
             arglists, doc, added, flags = jvm[q]
         elif q in INTERNAL:
             arglists, doc = INTERNAL[q]
+        elif q.startswith("java.lang."):
+            cls, member = q[len("java.lang."):].split("/", 1)
+            is_method = member in rt["fns"].get(q.split("/", 1)[0], [])
+            arglists = "([& args])" if is_method else ""
+            kind = "method" if is_method else "field"
+            doc = (f"Java's static method {cls}.{member}, on JavaScript, taking and giving Clojure's values." if is_method
+                   else f"Java's static field {cls}.{member}, as a Clojure value.")
         elif q in old:
             arglists, doc, added, flags = old[q]
         elif q in protocol_docs:

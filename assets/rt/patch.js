@@ -356,6 +356,7 @@ export class Runtime {
     }
     if ('ratio' in c) return makeRatio(BigInt(c.ratio[0]), BigInt(c.ratio[1]), false);
     if ('bigdec' in c) return parseDecimal(c.bigdec);
+    if ('with-meta' in c) return coreLib['with-meta'](this.decodeConst(c['with-meta'][1]), this.decodeConst(c['with-meta'][0]));
     if ('str' in c) return c.str;
     if ('char' in c) return char(c.char);
     if ('kw' in c) return keyword(c.ns ?? null, c.kw);

@@ -34,6 +34,10 @@ export class Writer {
     this.parts.push(s);
     return null;
   }
+  // java.io.Writer's other methods, for code that writes to a StringWriter it was given
+  append(s) { this.write(s); return this; }
+  flush() { return null; }
+  close() { return null; }
   toString() { return this.parts.join(''); }
 }
 // user -pr-writer code writes with (-write writer "...")

@@ -2,9 +2,10 @@
   "A pretty printer for data. pprint lays collections out within
   *print-right-margin* columns the way Clojure's simple dispatch does (each
   collection a logical block whose items break onto their own lines when it
-  does not fit); print-table prints a sequence of maps as a table. Part of
-  jank-wasm-nrepl's bundled library, written for it: cl-format, code-dispatch
-  and custom dispatch tables are not provided, and say so.")
+  does not fit); print-table prints a sequence of maps as a table; cl-format is
+  Common Lisp's format. Part of jank-wasm-nrepl's bundled library, written for
+  it: code-dispatch, write and custom dispatch tables are not provided, and say
+  so.")
 
 (def ^:dynamic *print-right-margin*
   "Pretty printing will try to avoid anything going beyond this column.
@@ -67,13 +68,34 @@
   ([rows] (print-table (keys (first rows)) rows)))
 
 (defn- not-provided [what]
-  (throw (ex-info (str "clojure.pprint/" what " is not supported yet by jank-wasm-nrepl; pprint and print-table are")
+  (throw (ex-info (str "clojure.pprint/" what " is not supported yet by jank-wasm-nrepl; pprint, print-table and cl-format are")
                   {:var (symbol "clojure.pprint" what)})))
 
 (defn cl-format
-  "Common Lisp's format directives (not supported yet: this throws)."
+  "An implementation of a Common Lisp compatible format function, with Clojure's
+  output. cl-format formats its arguments to an output stream or string based on
+  the format control string given.
+
+  Writer is a java.io.Writer (a java.io.StringWriter or *out*), true to output to
+  *out*, or nil to output to a string; format-in is the format control string and
+  the remaining arguments are the data to be formatted. If writer is nil,
+  cl-format returns the formatted string; otherwise it returns nil.
+
+  For example:
+   (let [results [46 38 22]]
+     (cl-format true \"There ~[are~;is~:;are~]~:* ~d result~:p: ~{~d~^, ~}~%\"
+                (count results) results))
+  Prints to *out*:
+   There are 3 results: 46, 38, 22
+
+  Supported: ~A ~S (padding), ~D ~B ~O ~X (padding, ~: commas, ~@ sign), ~R (a
+  radix; English cardinals and ordinals; Roman numerals), ~F ~E ~$, ~% ~& ~| ~~,
+  ~C, ~P, ~*, ~?, ~[...~], ~{...~}, ~^, ~(...~), ~<newline>, ~T, and the
+  parameters V and #. Not supported yet (an error says so): ~<...~>
+  (justification and logical blocks), ~W, ~G, ~_ and ~I. See Common Lisp the
+  Language, 2nd edition, chapter 22, for the directives."
   [writer format-in & args]
-  (not-provided "cl-format"))
+  (jank.runtime/cl-format writer format-in args))
 
 (defn write
   "Writes an object with keyword options (not supported yet: this throws; use pprint)."

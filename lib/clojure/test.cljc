@@ -12,7 +12,9 @@
 (def ^:dynamic *report-counters* nil)
 (def ^:dynamic *testing-vars* (list))
 (def ^:dynamic *testing-contexts* (list))
-(def ^:dynamic *test-out* nil)
+;; where reports print: *out* as it is when this namespace loads (the eval's output), as
+;; Clojure's, so a with-out-str around a test does not take its report
+(def ^:dynamic *test-out* *out*)
 
 (defonce ^:private registry (atom {}))
 (defonce ^:private fixtures (atom {}))
@@ -33,11 +35,17 @@
 ;; ---------------------------------------------------------------------------
 ;; Reporting
 
+(def ^:dynamic ^:private *assertion-at*
+  "[file line] of the assertion that runs (is binds it)."
+  nil)
+
 (defn testing-vars-str
-  "Returns a string representation of the current test (Clojure's adds the
-  file and line; this one has none to add)."
+  "Returns a string representation of the current test. Renders names in
+  *testing-vars* as a list, then the source file and line of the current
+  assertion."
   [m]
-  (str (reverse *testing-vars*)))
+  (let [{:keys [file line]} m]
+    (str (reverse *testing-vars*) (when file (str " (" file ":" line ")")))))
 
 (defn testing-contexts-str
   "Returns a string representation of the current test context."
@@ -80,10 +88,18 @@
            (+ (:pass m) (:fail m) (:error m)) "assertions.")
   (println (:fail m) "failures," (:error m) "errors."))
 
+(defmacro with-test-out
+  "Runs body with *out* bound to the value of *test-out*."
+  [& body]
+  `(binding [*out* *test-out*]
+     ~@body))
+
 (defn do-report
   "Adds file and line information to a test result and calls report."
   [m]
-  (report m))
+  (let [[file line] *assertion-at*
+        m (if (and file (#{:fail :error} (:type m))) (merge {:file file :line line} m) m)]
+    (with-test-out (report m))))
 
 ;; ---------------------------------------------------------------------------
 ;; Assertions
@@ -150,11 +166,17 @@
         (catch :default t#
           (do-report {:type :error :message ~msg :expected '~form :actual t#}))))
 
+(defn- assertion
+  "The code of (is form msg), written at `whole` (its file and line reported)."
+  [form msg whole]
+  `(binding [*assertion-at* [(jank.runtime/source-file*) ~(:line (meta whole))]]
+     (try-expr ~msg ~form)))
+
 (defmacro is
   "Generic assertion macro. 'form' is any predicate test. 'msg' is an optional
   message to attach to the assertion."
-  ([form] `(is ~form nil))
-  ([form msg] `(try-expr ~msg ~form)))
+  ([form] (assertion form nil &form))
+  ([form msg] (assertion form msg &form)))
 
 (defmacro testing
   "Adds a new string to the list of testing contexts. May be nested, but must
@@ -261,6 +283,51 @@
     (let [summary (assoc @counters :type :summary)]
       (do-report summary)
       summary)))
+
+(defmacro run-test
+  "Runs a single test (a symbol naming a deftest's var), with its namespace's
+  fixtures; prints and returns the counts."
+  [test-symbol]
+  `(run-test-var (var ~test-symbol)))
+
+(defn- test-fn-of
+  "The test of var v: its :test metadata, or what deftest registered for it."
+  [v]
+  (let [m (meta v)]
+    (or (:test m)
+        (get-in @registry [(str (ns-name (:ns m))) (:name m)]))))
+
+(defn test-var
+  "If v has a test (deftest's, or :test metadata), runs it and reports; an
+  exception it throws is reported as an error."
+  [v]
+  (when-let [t (test-fn-of v)]
+    (run-one (fn [f] (f)) (:name (meta v)) t)))
+
+(defn test-vars
+  "Groups vars by their namespace and runs test-var on them with the
+  namespace's fixtures: :once around the group, :each around each test."
+  [vars]
+  (doseq [[ns-name group] (group-by #(str (ns-name (:ns (meta %)))) vars)
+          :let [{:keys [each once]} (get @fixtures ns-name)
+                each-fixture (compose each)]]
+    ((compose once)
+     (fn []
+       (doseq [v group
+               :let [t (test-fn-of v)]
+               :when t]
+         (run-one each-fixture (:name (meta v)) t))))))
+
+(defn test-all-vars
+  "Calls test-vars on every var interned in the namespace, with fixtures."
+  [ns]
+  (test-vars (vals (ns-interns ns))))
+
+(defn run-all-tests
+  "Runs all tests in all namespaces (those whose names match re, if given);
+  prints results and returns a map of counts."
+  ([] (apply run-tests* (all-ns)))
+  ([re] (apply run-tests* (filter #(re-matches re (name (ns-name %))) (all-ns)))))
 
 (defn successful?
   "Returns true if the given test summary indicates all tests were

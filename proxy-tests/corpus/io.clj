@@ -57,3 +57,8 @@
 
 ;; error: Attempting to call unbound fn: #'clojure.core/unquote
 (unquote 1)
+
+;;; pr-follows-print-readably
+(binding [*print-readably* false] [(pr-str "a" \b) (with-out-str (prn "x" \y))])
+
+(pr-str "a" \b)

@@ -77,6 +77,15 @@ impl Bridge {
                         RuntimeEvent::Error { class, message } => {
                             warn!(id = runtime.id, "replaying failed: {class}: {message}");
                         }
+                        // No eval answers questions to the compiler during a replay.
+                        RuntimeEvent::Ask { ask, .. } => run.answer(
+                            *ask,
+                            serde_json::json!({
+                                "ok": false,
+                                "class": crate::error_class::UNSUPPORTED,
+                                "message": "code replayed to a runtime that connects cannot ask the compiler (eval, resolve, find-var, ...)",
+                            }),
+                        ),
                         _ => {}
                     }
                     if event.is_final() {

@@ -13,6 +13,15 @@ use super::form::{Form, FormKind, Symbol};
 /// which made a deeply nested quoted form (nested syntax-quotes) cost its size
 /// times its depth.
 pub fn quoted(form: &Form) -> Constant {
+    // `'^:foo [1]` keeps its metadata, as Clojure's quote does
+    if let Some(meta) = &form.meta {
+        return json!({ "with-meta": [quoted(meta), without_meta(form)] });
+    }
+    without_meta(form)
+}
+
+/// `form` as a constant, without its own metadata.
+fn without_meta(form: &Form) -> Constant {
     match &form.kind {
         FormKind::Nil => Value::Null,
         FormKind::Bool(b) => Value::Bool(*b),

@@ -337,6 +337,10 @@ impl ReadContext for NsReadContext<'_> {
         if symbol.ns.is_none() && CLOJURE_SPECIAL_SYMBOLS.contains(&symbol.name.as_str()) {
             return symbol.clone();
         }
+        // a dotted name is a class name: it stays as written (`java.util.Date`)
+        if symbol.name.find('.').is_some_and(|i| i > 0) {
+            return symbol.clone();
+        }
         if let Some(ns) = &symbol.ns {
             let full = self.resolve_alias(ns).unwrap_or_else(|| ns.clone());
             return Symbol::qualified(full, symbol.name.clone());
@@ -344,12 +348,25 @@ impl ReadContext for NsReadContext<'_> {
         if macros::is_macro(&symbol.name) {
             return Symbol::qualified(CORE_NS, symbol.name.clone());
         }
+        // a deftype or defrecord of this namespace is its class (its var aside)
+        let own_class = format!("{}.{}", self.ns, symbol.name);
+        if self
+            .namespaces
+            .user_classes()
+            .any(|class| class == own_class)
+        {
+            return Symbol::simple(own_class);
+        }
         match self.namespaces.resolve_var(self.ns, symbol) {
             Some(slot) => {
                 let var = self.namespaces.var(slot);
                 Symbol::qualified(var.ns.clone(), var.name.clone())
             }
-            None => Symbol::qualified(self.ns, symbol.name.clone()),
+            // a class the namespace names (`String`): its full name, unqualified
+            None => match self.namespaces.class_full_name(self.ns, &symbol.name) {
+                Some(class) => Symbol::simple(class),
+                None => Symbol::qualified(self.ns, symbol.name.clone()),
+            },
         }
     }
 }

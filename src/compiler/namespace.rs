@@ -54,6 +54,10 @@ pub struct Namespaces {
     /// Bumped by every change (every `&mut` access), so that a compile made
     /// on a copy can tell whether the original changed meanwhile.
     version: u64,
+    /// `*assert*` as the compiler sees it: `assert` (and `:pre`/`:post`) check
+    /// only while it is true, as Clojure's macro decides when it expands.
+    /// `(set! *assert* false)` turns it off.
+    pub assertions: bool,
 }
 
 /// The namespace whose vars every namespace sees without qualification.
@@ -74,6 +78,21 @@ impl Namespaces {
             || self.user_classes.contains(name)
     }
 
+    /// The full name of the class `name` means in namespace `ns`, as Clojure's
+    /// imports have it: `java.lang.String` for `String`, `my.ns.Point` for a
+    /// deftype of `my.ns`.
+    pub fn class_full_name(&self, ns: &str, name: &str) -> Option<String> {
+        let own = format!("{ns}.{name}");
+        if self.user_classes.contains(&own) {
+            return Some(own);
+        }
+        let java_lang = format!("java.lang.{name}");
+        super::classes::KNOWN_CLASSES
+            .binary_search(&java_lang.as_str())
+            .is_ok()
+            .then_some(java_lang)
+    }
+
     /// The classes deftypes and defrecords made, by full name.
     pub fn user_classes(&self) -> impl Iterator<Item = &str> {
         self.user_classes.iter().map(String::as_str)
@@ -92,6 +111,7 @@ impl Namespaces {
             vars: Vec::new(),
             user_classes: Default::default(),
             version: 0,
+            assertions: true,
         };
         for entry in core_lib::CORE_VARS {
             let slot = namespaces.intern(entry.ns, entry.name);
@@ -192,12 +212,23 @@ impl Namespaces {
         self.vars.len() as u32
     }
 
-    /// The full namespace name an alias (or a full name) stands for in `current`.
+    /// The full namespace name an alias (or a full name) stands for in `current`;
+    /// a java.lang class's simple name (`Math` in `Math/abs`) stands for the
+    /// library namespace of its static members, as Clojure imports java.lang.
     pub fn resolve_ns_name(&self, current: &str, name: &str) -> Option<String> {
         if let Some(full) = self.get(current).and_then(|n| n.aliases.get(name)) {
             return Some(full.clone());
         }
-        self.exists(name).then(|| name.to_string())
+        if self.exists(name) {
+            return Some(name.to_string());
+        }
+        let class = format!("java.lang.{name}");
+        (!name.contains('.') && self.exists(&class)).then_some(class)
+    }
+
+    /// A namespace of a class's static members (`java.lang.Math`), not code's.
+    pub fn is_class_namespace(name: &str) -> bool {
+        name.starts_with("java.lang.")
     }
 
     /// Every namespace's name.

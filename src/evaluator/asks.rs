@@ -26,6 +26,9 @@ pub(super) enum Question {
     Load { ns: String, code: String },
     /// One expansion of the form `code` (`macroexpand-1`).
     Expand { ns: String, code: String },
+    /// The first form of `code` as the compiler's reader reads it in `ns`
+    /// (read-string of code only code has: `#()`, syntax-quote, `^meta`).
+    Read { ns: String, code: String },
     /// The metadata of a library var (`(meta #'map)`): what the compiler knows.
     VarMeta { ns: String, name: String },
     /// The plain bindings that bind the binding vector `code` (`destructure`).
@@ -150,13 +153,17 @@ pub(super) fn answer_read(
         }
         Question::Loaded => Ok(json!({ "names": loaded_libs(namespaces) })),
         Question::AllNamespaces => {
-            let mut names: Vec<&str> = namespaces.names().collect();
+            let mut names: Vec<&str> = namespaces
+                .names()
+                .filter(|name| !Namespaces::is_class_namespace(name))
+                .collect();
             names.sort_unstable();
             Ok(json!({ "names": names }))
         }
         Question::Expand { ns, code } => expand_code(namespaces, ns, code),
         Question::Destructure { ns, code } => destructure(namespaces, ns, code),
         Question::VarMeta { ns, name } => Ok(var_meta(namespaces, ns, name)),
+        Question::Read { ns, code } => read_form(namespaces, ns, code),
         _ => return None,
     })
 }
@@ -356,7 +363,8 @@ fn loaded_libs(namespaces: &Namespaces) -> Vec<String> {
             !matches!(
                 *name,
                 crate::DEFAULT_NS | CORE_NS | crate::compiler::namespace::RUNTIME_NS
-            ) && namespaces.get(name).is_some_and(|n| !n.vars.is_empty())
+            ) && !Namespaces::is_class_namespace(name)
+                && namespaces.get(name).is_some_and(|n| !n.vars.is_empty())
         })
         .map(str::to_string)
         .collect();
@@ -420,6 +428,24 @@ fn var_meta(namespaces: &Namespaces, ns: &str, name: &str) -> Value {
         entries.extend([keyword("dynamic"), json!(true)]);
     }
     json!({ "value": { "map": entries } })
+}
+
+/// `{"form": ..., "end": n}`: the first form of `code` and the UTF-16 length
+/// of the text it took (how the runtime counts); `{}` when there is none.
+fn read_form(namespaces: &Namespaces, ns: &str, code: &str) -> Result<Value, Refusal> {
+    let context = crate::compiler::read_context(namespaces, ns);
+    let mut reader = Reader::new(code, 1, 1);
+    match reader.next_form(&context) {
+        Ok(Some(form)) => {
+            let end = code[..reader.offset()].encode_utf16().count();
+            Ok(json!({ "form": constant::quoted(&form), "end": end }))
+        }
+        Ok(None) => Ok(json!({})),
+        Err(error) => Err(Refusal::new(
+            crate::error_class::READER_EXCEPTION,
+            error.message,
+        )),
+    }
 }
 
 /// `destructure`: the binding vector `code` as the plain bindings `let*` takes.

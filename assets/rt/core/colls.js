@@ -18,7 +18,7 @@ import {
   popBang, disjBang,
 } from '../colls.js';
 import { invoke1, invoke2, invokeArray } from '../fns.js';
-import { core } from './lib.js';
+import { core, internal } from './lib.js';
 
 core('list', { 0: () => EMPTY_LIST, va: listOf });
 core('list*', {
@@ -41,6 +41,35 @@ core('array-map', {
   },
 });
 core('hash-set', { 0: () => EMPTY_SET, va: (xs) => { const t = new SetBuilder(); for (const x of xs) t.conj(x); return t.persistent(); } });
+
+// Literals whose elements are computed (`#{a b}`, `{a 1 b 2}`): equal elements or keys are an
+// error, as Clojure's reader-built literals check (the constant ones are checked as read).
+const duplicateKey = (k) => illegalArgument(`Duplicate key: ${prStr(k)}`);
+internal('literal-set', {
+  va: (xs) => {
+    const t = new SetBuilder();
+    for (const x of xs) {
+      const before = t.count();
+      t.conj(x);
+      if (t.count() === before) throw duplicateKey(x);
+    }
+    return t.persistent();
+  },
+});
+internal('literal-map', {
+  va: (kvs) => {
+    const m = kvs.length <= 16 ? arrayMapOf(kvs) : hashMapOf(kvs);
+    if (m.count() * 2 !== kvs.length) {
+      const seen = new SetBuilder();
+      for (let i = 0; i < kvs.length; i += 2) {
+        const before = seen.count();
+        seen.conj(kvs[i]);
+        if (seen.count() === before) throw duplicateKey(kvs[i]);
+      }
+    }
+    return m;
+  },
+});
 core('set', {
   1: (c) => {
     if (c instanceof PSet && c._meta === null) return c;

@@ -17,9 +17,12 @@ import { toStr, CHAR_NAMES } from '../print.js';
 import { invoke1, invoke2 } from '../fns.js';
 import { uuidOf, parseInstant } from './values.js';
 import { parseDecimal } from '../decimals.js';
+import { askCompiler, decodeConstant, hasCompilerLink } from '../compiler-link.js';
 import { defn, libraries, coreLib } from './lib.js';
 
 const readerError = (message) => new CljError('java.lang.RuntimeException', message);
+/** Syntax only code has (`#()`, syntax-quote, `^meta`, ...): read-string asks the compiler's reader. */
+const codeOnly = (message) => Object.assign(readerError(message), { codeOnly: true });
 const eof = () => readerError('EOF while reading');
 
 const WHITESPACE = /[\s,]/;
@@ -67,7 +70,7 @@ class EdnReader {
       case "'": return this.prefixed('quote', 'quote');
       case '@': return this.prefixed('deref', 'clojure.core/deref');
       case '`': case '~': case '^':
-        throw readerError(`${c === '^' ? 'Metadata' : 'Syntax-quote'} is not supported when reading at run time; evaluate the code instead`);
+        throw codeOnly(`${c === '^' ? 'Metadata' : 'Syntax-quote'} is not supported when reading at run time; evaluate the code instead`);
       default:
         this.i--;
         return this.atom(this.token());
@@ -159,7 +162,7 @@ class EdnReader {
       return value;
     }
     if (/[A-Za-z]/.test(c)) return this.tagged(this.token());
-    throw readerError(`${{ '(': 'Anonymous fns', '"': 'Regexes', "'": 'Var quotes', '?': 'Reader conditionals', '=': 'Read-eval' }[c] ?? `#${c}`} not supported when reading at run time; evaluate the code instead`);
+    throw codeOnly(`${{ '(': 'Anonymous fns', '"': 'Regexes', "'": 'Var quotes', '?': 'Reader conditionals', '=': 'Read-eval' }[c] ?? `#${c}`} not supported when reading at run time; evaluate the code instead`);
   }
 
   set(items) {
@@ -276,12 +279,30 @@ function readFirst(text, opts, whenEmpty) {
   if (typeof text !== 'string') throw new CljError('ClassCastException', 'read-string needs a string');
   const reader = new EdnReader(text, opts);
   for (;;) {
-    const form = reader.read(undefined);
+    let form;
+    try {
+      form = reader.read(undefined);
+    } catch (e) {
+      if (!canAskTheCompiler(e, opts)) throw e;
+      const [read] = readByTheCompiler(text);
+      form = read;
+    }
     if (form === DISCARDED) continue;
     if (form !== undefined) return form;
     if (opts.eof !== null) return opts.eof.value;
     return whenEmpty();
   }
+}
+
+// Code read at run time (read-string, read) with syntax only code has goes to the compiler's
+// reader, which reads all of Clojure, when there is a link to it.
+const canAskTheCompiler = (e, opts) => e.codeOnly === true && opts.code && hasCompilerLink();
+
+/** The first form of `text` as the compiler reads it, and how much of `text` it took (undefined at the end). */
+function readByTheCompiler(text) {
+  const answer = askCompiler('read-string', { what: 'read', code: text });
+  if (answer.form === undefined) return [undefined, text.length];
+  return [decodeConstant('read-string', answer.form), answer.end];
 }
 
 export const ednLib = Object.create(null);
@@ -309,20 +330,27 @@ function readFrom(stream, opts, onEnd) {
     const text = stream.buffer;
     const reader = new EdnReader(text, opts);
     let form;
+    let end;
     try {
       form = reader.read(undefined);
+      end = reader.i;
     } catch (e) {
-      if (isEofError(e) && stream.fill()) continue;
-      throw e;
+      try {
+        if (!canAskTheCompiler(e, opts)) throw e;
+        [form, end] = readByTheCompiler(text);
+      } catch (inner) {
+        if (isEofError(inner) && stream.fill()) continue;
+        throw inner;
+      }
     }
     if (form === undefined) {
       if (stream.fill()) continue;
       stream.buffer = '';
       return [onEnd(), ''];
     }
-    stream.buffer = text.slice(reader.i);
+    stream.buffer = text.slice(end);
     if (form === DISCARDED) continue;
-    return [form, text.slice(0, reader.i).trim()];
+    return [form, text.slice(0, end).trim()];
   }
 }
 

@@ -47,7 +47,8 @@ core('reduce-kv', {
 core('reduced', { 1: (x) => new Reduced(x) });
 core('unreduced', { 1: (x) => (x instanceof Reduced ? x.v : x) });
 core('ensure-reduced', { 1: (x) => (x instanceof Reduced ? x : new Reduced(x)) });
-core('run!', { 2: (f, c) => { reduceFrom((acc, x) => { invoke1(f, x); return acc; }, null, c); return null; } });
+// (f's reduced value stops the walk, as Clojure's run!, which reduces with (fn [_ x] (f x)))
+core('run!', { 2: (f, c) => { reduceFrom((acc, x) => invoke1(f, x), null, c); return null; } });
 
 /** into: through a transient when the target has one. */
 function into(to, from) {

@@ -98,8 +98,9 @@ const DYNAMIC = keyword(null, 'dynamic');
 /** Whether a var can be bound: ^:dynamic in its metadata, or a library var named *like-this*. */
 function isDynamic(v) {
   if (v instanceof LocalVar) return true;
-  if (v.meta !== null) return lookupIn(v.meta, DYNAMIC, null) === true;
-  return libraries[v.ns] !== undefined && /^\*.+\*$/.test(v.name);
+  // (a library var's metadata, from the compiler, may lack the :dynamic the JVM sets apart)
+  if (libraries[v.ns] !== undefined && /^\*.+\*$/.test(v.name)) return true;
+  return v.meta !== null && lookupIn(v.meta, DYNAMIC, null) === true;
 }
 
 

@@ -147,18 +147,6 @@ stacktrace('print-cause-trace', { 1: printCauseTrace, 2: printCauseTrace });
 
 // --- what the macros expand to ------------------------------------------------------
 
-internal('capture-out', {
-  1: (thunk) => {
-    let text = '';
-    const previous = setOutput({ out: (s) => { text += s; } });
-    try {
-      invoke0(thunk);
-    } finally {
-      setOutput(previous);
-    }
-    return text;
-  },
-});
 internal('time-call', {
   1: (thunk) => {
     const started = performance.now();

@@ -13,7 +13,7 @@ import { invoke1 } from '../fns.js';
 import { globalRegex, matchResult, pattern } from '../regex.js';
 import { writeOut } from '../output.js';
 import { name, namespace } from '../colls.js';
-import { core, cstr } from './lib.js';
+import { core, coreLib, cstr } from './lib.js';
 
 core('str', {
   0: () => '',
@@ -80,12 +80,17 @@ core('gensym', { 0: () => new Sym(null, `G__${nextGensym()}`), 1: (p) => new Sym
 // --- printing ----------------------------------------------------------------------------
 
 const joinWith = (xs, f) => xs.map(f).join(' ');
-core('pr-str', { 0: () => '', 1: prStr, va: (xs) => joinWith(xs, prStr) });
-core('prn-str', { 0: () => '\n', va: (xs) => joinWith(xs, prStr) + '\n' });
+/** pr's text of x: readable unless *print-readably* is bound false, as Clojure's pr. */
+const pr = (x) => {
+  const readably = coreLib['*print-readably*'];
+  return readably === false || readably === null ? printStr(x) : prStr(x);
+};
+core('pr-str', { 0: () => '', 1: pr, va: (xs) => joinWith(xs, pr) });
+core('prn-str', { 0: () => '\n', va: (xs) => joinWith(xs, pr) + '\n' });
 core('print-str', { 0: () => '', 1: printStr, va: (xs) => joinWith(xs, printStr) });
 core('println-str', { 0: () => '\n', va: (xs) => joinWith(xs, printStr) + '\n' });
-core('pr', { 0: () => null, va: (xs) => { writeOut(joinWith(xs, prStr)); return null; } });
-core('prn', { 0: () => { writeOut('\n'); return null; }, va: (xs) => { writeOut(joinWith(xs, prStr) + '\n'); return null; } });
+core('pr', { 0: () => null, va: (xs) => { writeOut(joinWith(xs, pr)); return null; } });
+core('prn', { 0: () => { writeOut('\n'); return null; }, va: (xs) => { writeOut(joinWith(xs, pr) + '\n'); return null; } });
 core('print', { 0: () => null, va: (xs) => { writeOut(joinWith(xs, printStr)); return null; } });
 core('println', { 0: () => { writeOut('\n'); return null; }, va: (xs) => { writeOut(joinWith(xs, printStr) + '\n'); return null; } });
 core('newline', { 0: () => { writeOut('\n'); return null; } });

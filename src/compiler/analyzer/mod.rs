@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use super::ast::{Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
 use super::footprint::{FootprintBuilder, Resource};
-use super::form::{Form, FormKind, Pos, Symbol};
+use super::form::{self, Form, FormKind, Pos, Symbol};
 use super::namespace::{CORE_NS, Namespaces, RUNTIME_NS};
 use super::{CompileError, CompileHost};
 
@@ -199,18 +199,14 @@ impl Analyzer<'_> {
             FormKind::Vector(items) => {
                 self.analyze_collection(form, items.iter().collect(), "vector")
             }
+            // (computed elements or keys that are equal are an error, as Clojure's)
             FormKind::Set(items) => {
-                self.analyze_collection(form, items.iter().collect(), "hash-set")
+                self.analyze_collection(form, items.iter().collect(), "jank.runtime/literal-set")
             }
+            // small literal maps keep their order, big ones hash, as Clojure's
             FormKind::Map(entries) => {
                 let items = entries.iter().flat_map(|(k, v)| [k, v]).collect();
-                // As Clojure's: small literal maps keep their order, big ones hash.
-                let constructor = if entries.len() <= 8 {
-                    "array-map"
-                } else {
-                    "hash-map"
-                };
-                self.analyze_collection(form, items, constructor)
+                self.analyze_collection(form, items, "jank.runtime/literal-map")
             }
             _ => self.constant(form),
         }
@@ -238,10 +234,14 @@ impl Analyzer<'_> {
 
     /// A call of `clojure.core/name` (which the runtime always has).
     fn core_call(&self, form: &Form, name: &str, args: Vec<Node>) -> Result<Node> {
+        let symbol = match name.split_once('/') {
+            Some((ns, name)) => Symbol::qualified(ns, name),
+            None => Symbol::simple(name),
+        };
         let slot = self
             .namespaces
-            .resolve_var(CORE_NS, &Symbol::simple(name))
-            .ok_or_else(|| error(form, format!("the runtime lacks clojure.core/{name}")))?;
+            .resolve_var(CORE_NS, &symbol)
+            .ok_or_else(|| error(form, format!("the runtime lacks {symbol}")))?;
         self.invoke(form, Node::VarValue(slot), args)
     }
 
@@ -364,6 +364,38 @@ impl Analyzer<'_> {
         tail: bool,
     ) -> Result<Option<Node>> {
         match head.name.as_str() {
+            // (source-file*): the name of the file being compiled, as a stack
+            // trace names it (clojure.test's reports say where an assertion is)
+            "source-file*" => {
+                let name = self
+                    .file
+                    .as_deref()
+                    .and_then(|f| f.rsplit(['/', '\\']).next())
+                    .filter(|f| !f.is_empty())
+                    .unwrap_or("NO_SOURCE_FILE");
+                Ok(Some(Node::Const(constant::string(name))))
+            }
+            // (assert* test message): what `assert` expands to
+            "assert*" => {
+                let [test, message] = args else {
+                    return Err(error(form, "assert* takes a test and a message"));
+                };
+                if !self.namespaces.assertions {
+                    return Ok(Some(Node::Nil));
+                }
+                let pos = form.pos;
+                let error = form::call(pos, "jank.runtime/assertion-error", vec![message.clone()]);
+                let check = form::call(
+                    pos,
+                    "if",
+                    vec![
+                        test.clone(),
+                        form::nil(pos),
+                        form::call(pos, "throw", vec![error]),
+                    ],
+                );
+                self.analyze(&check, tail).map(Some)
+            }
             // (field* obj "name")
             "field*" => {
                 let [obj, name] = args else {
@@ -418,6 +450,15 @@ impl Analyzer<'_> {
     }
 
     fn analyze_invoke(&mut self, form: &Form, head: &Form, args: &[Form]) -> Result<Node> {
+        // `(Long/MAX_VALUE)`: a static field in call position is its value, as in Clojure
+        if args.is_empty()
+            && let Some(symbol) = head.as_symbol().filter(|s| s.ns.is_some())
+            && let Some(slot) = self.namespaces.resolve_var(&self.ns, symbol)
+            && Namespaces::is_class_namespace(&self.namespaces.var(slot).ns)
+            && self.namespaces.var(slot).arglists.is_none()
+        {
+            return Ok(Node::VarValue(slot));
+        }
         let qualified;
         let args = match self.qualify_type_name(head, args) {
             Some(with_name) => {

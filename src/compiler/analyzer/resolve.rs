@@ -289,6 +289,14 @@ impl Analyzer<'_> {
                     format!("Unable to resolve symbol: {symbol} in this context"),
                 )
             })?;
+        // (set! *assert* false): later asserts compile to nothing, as in Clojure
+        let var = self.namespaces.var(slot);
+        if var.ns == CORE_NS
+            && var.name == "*assert*"
+            && let FormKind::Bool(on) = value.kind
+        {
+            self.namespaces.assertions = on;
+        }
         let value = self.analyze(value, false)?;
         Ok(Node::SetVar {
             slot,

@@ -148,9 +148,29 @@ fn macro_invocation(call: &Form, ns: &str, name: &str) -> Form {
         FormKind::List(items) => &items[1..],
         _ => &[],
     };
-    let mut items = vec![the_var, quote(pos, call.clone()), nil(pos)];
+    let mut items = vec![the_var, quote(pos, with_position(call)), nil(pos)];
     items.extend(args.iter().map(|arg| quote(pos, arg.clone())));
     Form::new(FormKind::List(items), pos)
+}
+
+/// The call as `&form` sees it: with `:line` and `:column` metadata, as
+/// Clojure's reader gives the lists it reads (the call's own metadata kept).
+fn with_position(call: &Form) -> Form {
+    let pos = call.pos;
+    let number = |n: u32| Form::new(FormKind::Int(i64::from(n)), pos);
+    let keyword = |k: &str| Form::new(FormKind::Keyword(Symbol::simple(k)), pos);
+    let mut entries = vec![
+        (keyword("line"), number(pos.line)),
+        (keyword("column"), number(pos.column)),
+    ];
+    if let Some(meta) = &call.meta
+        && let FormKind::Map(own) = &meta.kind
+    {
+        entries.extend(own.iter().cloned());
+    }
+    let mut positioned = call.clone();
+    positioned.meta = Some(Box::new(Form::new(FormKind::Map(entries), pos)));
+    positioned
 }
 
 /// A macro's `:arglists` (`'([&form &env a])`) as Clojure shows them: `'([a])`.

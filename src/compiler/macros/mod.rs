@@ -394,11 +394,11 @@ pub(crate) mod tests {
         expands_to("(->> x (f 1) g)", "(g (f 1 x))");
         expands_to(
             "(cond-> x a inc b (* 2))",
-            "(let* [cond__1 x cond__1 (if a (inc cond__1) cond__1) cond__1 (if b (* cond__1 2) cond__1)] cond__1)",
+            "(let* [cond__1 x cond__1 (if a (inc cond__1) cond__1)] (if b (* cond__1 2) cond__1))",
         );
         expands_to(
             "(cond->> x a (map inc))",
-            "(let* [cond__1 x cond__1 (if a (map inc cond__1) cond__1)] cond__1)",
+            "(let* [cond__1 x] (if a (map inc cond__1) cond__1))",
         );
         expands_to(
             "(some-> x :a (f 1))",

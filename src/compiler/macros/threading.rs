@@ -101,8 +101,9 @@ pub(super) fn expand_cond_thread_last(form: &Form, args: &[Form]) -> Result<Form
     expand_cond_thread(form, args, "cond->>", true)
 }
 
-/// `(cond-> x test step ...)`: `(let* [g x, g (if test (-> g step) g), ...] g)`, every test
-/// evaluated (no short circuit).
+/// `(cond-> x test step ...)`: `(let* [g x, g (if test (-> g step) g), ...] last-if)`, every
+/// test evaluated (no short circuit); the last step is the body, as in Clojure, so a `recur`
+/// step is in tail position.
 pub(super) fn expand_cond_thread(
     form: &Form,
     args: &[Form],
@@ -118,16 +119,19 @@ pub(super) fn expand_cond_thread(
     let pos = form.pos;
     let value = gensym(pos, "cond");
     let mut bindings = vec![value.clone(), init.clone()];
-    for pair in clauses.chunks(2) {
-        let threaded = thread_step(value.clone(), &pair[1], last);
+    let mut steps: Vec<Form> = clauses
+        .chunks(2)
+        .map(|pair| {
+            let threaded = thread_step(value.clone(), &pair[1], last);
+            call(pos, "if", vec![pair[0].clone(), threaded, value.clone()])
+        })
+        .collect();
+    let body = steps.pop().unwrap_or_else(|| value.clone());
+    for step in steps {
         bindings.push(value.clone());
-        bindings.push(call(
-            pos,
-            "if",
-            vec![pair[0].clone(), threaded, value.clone()],
-        ));
+        bindings.push(step);
     }
-    Ok(call(pos, "let*", vec![vector(pos, bindings), value]))
+    Ok(call(pos, "let*", vec![vector(pos, bindings), body]))
 }
 
 pub(super) fn expand_some_thread_first(form: &Form, args: &[Form]) -> Result<Form> {

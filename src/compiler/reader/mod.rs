@@ -135,6 +135,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The byte offset of the next unread char of the source.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
     /// Where the reader stands between two forms, to read the next one again
     /// from there after giving up on it part way (`rewind`).
     pub fn checkpoint(&self) -> Checkpoint {

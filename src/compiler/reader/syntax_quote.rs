@@ -212,9 +212,18 @@ impl<'c> SyntaxQuoter<'c> {
         if let Some(base) = sym.name.strip_suffix('#') {
             return self.gensym(base);
         }
-        // `Foo.` (constructor call) and `.method` are host interop names: they stay as written.
-        if sym.name.ends_with('.') || sym.name.starts_with('.') {
+        // `.method` is a host interop name: it stays as written.
+        if sym.name.starts_with('.') {
             return sym;
+        }
+        // `Foo.` (a constructor call): the class part resolved as a class name
+        // (`String.` is `java.lang.String.`), anything else as written.
+        if let Some(class) = sym.name.strip_suffix('.').filter(|c| !c.is_empty()) {
+            let resolved = self.ctx.qualify_for_syntax_quote(&Symbol::simple(class));
+            return match resolved.ns {
+                None => Symbol::simple(format!("{}.", resolved.name)),
+                Some(_) => sym,
+            };
         }
         self.ctx.qualify_for_syntax_quote(&sym)
     }
