@@ -818,3 +818,41 @@ fn code_the_compiler_cannot_answer_is_told_why() {
     // And the runtime is fine afterwards.
     assert_eq!(values(&client.eval(&session, "(eval '(* 6 7))")), ["42"]);
 }
+
+/// cider-nrepl's `macroexpand` op of a form that uses a user macro expands it
+/// on the runtime, where the macro's fn is.
+#[test]
+fn the_macroexpand_op_expands_user_macros_on_the_runtime() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    client.eval(
+        &session,
+        "(defmacro unless [t & body] `(if ~t nil (do ~@body)))",
+    );
+    let expand = |client: &mut testkit::Client, code: &str, expander: &str| {
+        let replies = client.request(&[
+            ("op", "macroexpand"),
+            ("code", code),
+            ("expander", expander),
+            ("session", &session),
+        ]);
+        replies
+            .iter()
+            .find_map(|r| testkit::text(r, "expansion"))
+            .unwrap_or_else(|| panic!("no expansion: {replies:?}"))
+    };
+    assert_eq!(
+        expand(&mut client, "(unless a b)", "macroexpand-1"),
+        "(if a nil (do b))"
+    );
+    assert_eq!(
+        expand(&mut client, "(when x (unless a b))", "macroexpand-all"),
+        "(if x (do (if a nil (do b))))"
+    );
+    // core macros still expand in the compiler
+    assert_eq!(
+        expand(&mut client, "(when a b)", "macroexpand"),
+        "(if a (do b))"
+    );
+}

@@ -231,6 +231,22 @@ impl Evaluator {
         introspect::lookup(self.compiler.lock().namespaces(), ns, symbol)
     }
 
+    /// Whether expanding the first form of `code` in `ns` may need a user
+    /// macro, whose fn only the runtime can run: a symbol in it names one.
+    pub fn expansion_needs_runtime(&self, ns: &str, code: &str) -> bool {
+        let Ok(Some(form)) = self.compiler.read(&mut Reader::new(code, 1, 1), ns) else {
+            return false;
+        };
+        let compiler = self.compiler.lock();
+        let namespaces = compiler.namespaces();
+        names_a_user_macro(&form, &|symbol| {
+            namespaces.resolve_var(ns, symbol).is_some_and(|slot| {
+                let var = namespaces.var(slot);
+                var.is_macro && var.ns != crate::compiler::namespace::CORE_NS
+            })
+        })
+    }
+
     /// The expansion of the first form of `code`, printed.
     pub fn macroexpand(&self, ns: &str, code: &str, expander: &str) -> Result<String, String> {
         let form = self
@@ -785,5 +801,23 @@ impl SourceName {
 
     fn at_line(&self, line: u32) -> String {
         format!("{}:{line}", self.0)
+    }
+}
+
+/// Whether `form` holds a symbol `is_user_macro` says names a user macro.
+fn names_a_user_macro(
+    form: &Form,
+    is_user_macro: &dyn Fn(&crate::compiler::form::Symbol) -> bool,
+) -> bool {
+    use crate::compiler::form::FormKind;
+    match &form.kind {
+        FormKind::Symbol(symbol) => is_user_macro(symbol),
+        FormKind::List(items) | FormKind::Vector(items) | FormKind::Set(items) => items
+            .iter()
+            .any(|item| names_a_user_macro(item, is_user_macro)),
+        FormKind::Map(entries) => entries.iter().any(|(k, v)| {
+            names_a_user_macro(k, is_user_macro) || names_a_user_macro(v, is_user_macro)
+        }),
+        _ => false,
     }
 }
