@@ -48,13 +48,12 @@ impl EvalRun<'_> {
                 refuse(run, ask, error_class::UNSUPPORTED, message);
             }
             Question::Source { ns, sym } => {
-                let answer = match tables {
-                    Some(tables) => self.source_text(tables, &ns, &sym),
-                    None => {
-                        self.source_text(self.evaluator.compiler.lock().namespaces(), &ns, &sym)
-                    }
+                let site = match tables {
+                    Some(tables) => definition_site(tables, &ns, &sym),
+                    // (the lock is let go before the file is read)
+                    None => definition_site(self.evaluator.compiler.lock().namespaces(), &ns, &sym),
                 };
-                send(run, ask, Ok(answer));
+                send(run, ask, Ok(self.source_text(site)));
             }
             question if self.compiling => match tables {
                 Some(tables) => send(run, ask, answer_with_lent_tables(tables, &question)),
@@ -65,23 +64,12 @@ impl EvalRun<'_> {
         None
     }
 
-    /// `{"text": ...}`, the definition of the var `sym` names in `ns`, when
-    /// it was loaded from a file the program may read; else `{}`.
-    fn source_text(&self, tables: &Namespaces, ns: &str, sym: &str) -> Value {
-        let symbol = match sym.split_once('/') {
-            Some((q, n)) if !q.is_empty() && !n.is_empty() => {
-                crate::compiler::form::Symbol::qualified(q, n)
-            }
-            _ => crate::compiler::form::Symbol::simple(sym),
-        };
-        let Some(slot) = tables.resolve_var(ns, &symbol) else {
-            return json!({});
-        };
-        let var = tables.var(slot);
-        let (Some(file), Some(at)) = (var.file.as_deref(), var.defined_at) else {
-            return json!({});
-        };
-        match self.evaluator.project.source_of(file, at.line, at.column) {
+    /// `{"text": ...}`, the definition at `site` (a file and position), when
+    /// the program may read that file; else `{}`.
+    fn source_text(&self, site: Option<(String, crate::compiler::form::Pos)>) -> Value {
+        let text =
+            site.and_then(|(file, at)| self.evaluator.project.source_of(&file, at.line, at.column));
+        match text {
             Some(text) => json!({ "text": text }),
             None => json!({}),
         }
@@ -178,6 +166,23 @@ impl EvalRun<'_> {
             steps.ended
         })
     }
+}
+
+/// Where the var `sym` names in `ns` was defined: its file and position, when
+/// it was loaded from one.
+fn definition_site(
+    tables: &Namespaces,
+    ns: &str,
+    sym: &str,
+) -> Option<(String, crate::compiler::form::Pos)> {
+    let symbol = match sym.split_once('/') {
+        Some((q, n)) if !q.is_empty() && !n.is_empty() => {
+            crate::compiler::form::Symbol::qualified(q, n)
+        }
+        _ => crate::compiler::form::Symbol::simple(sym),
+    };
+    let var = tables.var(tables.resolve_var(ns, &symbol)?);
+    Some((var.file.clone()?, var.defined_at?))
 }
 
 /// Why code that runs while this eval's compile expands a macro or loads a file
