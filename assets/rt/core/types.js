@@ -117,11 +117,10 @@ const methodNames = (v) => (v === null ? [] : [...v].map((x) => toStr(x)));
 /** The fn that calls a protocol's method (what `foo` of `(defprotocol P (foo [x]))` is). */
 internal('protocol-method', {
   2: (p, name) => {
+    // the method's dispatch fn itself (one per protocol and method, as the var is), named
+    // after the var (it prints as user$foo): no wrapper between a call and its dispatch
     const f = checkProtocol(p).fn(toStr(name));
-    // each var gets its own fn, named after it (errors name `user/foo`)
-    const g = named(`${p.name.slice(0, p.name.indexOf('/'))}/${name}`, function (...args) { return f(...args); });
-    g[METHOD] = f[METHOD];
-    return g;
+    return named(`${p.name.slice(0, p.name.indexOf('/'))}/${name}`, f);
   },
 });
 
