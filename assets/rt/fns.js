@@ -78,11 +78,10 @@ const NO_CAPTURES = [];
 
 /** The JS function of a compiled fn: dispatches on the argument count to `info`'s arities. */
 function makeFn(info) {
-  const fixed = info.fixed;
   const f = function (a, b, c, d) {
     if (currentEval === null && info.evalId !== null) return callAsCallback(f, info, arguments);
     const n = arguments.length;
-    const code = fixed[n];
+    const code = info.fixed[n];
     if (code !== undefined) {
       switch (n) {
         case 0: return nu(code(f));
@@ -111,14 +110,25 @@ export function fnNew(name, ncaptures = 0, ns = 'user') {
     anon: qname === null,
     ns,
     id: ++fnIds,
-    fixed: [],
+    // the arities: given by fn_arity, or shared with the fns made before at the same place
+    fixed: NO_ARITIES,
     maxFixed: -1,
     variadic: null,
     vreq: 0,
+    shared: false,
+    shape: null,
     caps: ncaptures > 0 ? new Array(ncaptures).fill(null) : NO_CAPTURES,
     evalId: currentEval,
   });
 }
+const NO_ARITIES = [];
+
+/**
+ * The arities of the fns one `fn` form makes, kept on the code of its first arity (which
+ * is that form's alone): every fn the form makes after the first shares them, so making a
+ * closure costs an object, not a table.
+ */
+const ARITIES = Symbol('jank.arities');
 
 function fnSlow(f, info, args) {
   const n = args.length;
@@ -141,6 +151,23 @@ function fnSlow(f, info, args) {
 export function fnArity(fn, nparams, variadic, code) {
   const info = fn[FN];
   if (info === undefined) throw new Error('fn_arity: not a fn made by fn_new');
+  if (info.fixed === NO_ARITIES) {
+    const made = code[ARITIES];
+    if (made !== undefined) {
+      // a later fn of the same form: its arities are the first one's
+      info.fixed = made.fixed;
+      info.maxFixed = made.maxFixed;
+      info.variadic = made.variadic;
+      info.vreq = made.vreq;
+      info.shared = true;
+      return fn;
+    }
+    info.fixed = [];
+    // (a shape of its own, not this fn's info: the code would keep its captures alive)
+    info.shape = { fixed: info.fixed, maxFixed: -1, variadic: null, vreq: 0 };
+    code[ARITIES] = info.shape;
+  }
+  if (info.shared) return fn;
   if (variadic) {
     info.variadic = code;
     info.vreq = typeof code.length === 'number' && code.length === nparams + 2 ? nparams : nparams - 1;
@@ -148,6 +175,7 @@ export function fnArity(fn, nparams, variadic, code) {
     info.fixed[nparams] = code;
     if (nparams > info.maxFixed) info.maxFixed = nparams;
   }
+  Object.assign(info.shape, { maxFixed: info.maxFixed, variadic: info.variadic, vreq: info.vreq });
   return fn;
 }
 
