@@ -6,7 +6,7 @@
 // Shared by the browser page (page.js) and the Node runtime (node-main.mjs).
 
 import {
-  Runtime, prStr, prettyText, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
+  Runtime, prStr, printWith, prettyText, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
   setCallbackErrorReporter, setCompilerLink,
 } from './runtime.js';
 import { sideModuleInfo, createEmscriptenHost } from './emscripten-host.js';
@@ -16,6 +16,9 @@ const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulat
 const BATCH_MAGIC = 'JWRB'; // after the eval id: a replay batch rather than one patch
 const QUIET_MAGIC = 'JWRQ'; // after the eval id: a patch whose value does not become *1
 const PRETTY_MAGIC = 'JWRP'; // after the eval id: a u32 right margin, then a patch whose value prints pretty
+// A value prints at most this many characters: past them (an infinite seq, a huge value) it is
+// cut off with a marker, instead of printing until memory runs out.
+const PRINT_QUOTA = 1024 * 1024;
 
 // The buffer shared with the control worker (control.js): Int32 0 is the interrupt flag (the id
 // of the eval to stop, 0 for none), Int32 1 a generation bumped on every change, Int32 2 the
@@ -272,13 +275,26 @@ export function connect(url, options = {}) {
     try {
       const v = await runtime.loadPatch(bytes, id);
       if (recordOutcome) runtime.recordOutcome(v);
-      const value = margin === null ? prStr(v) : prettyText(v, margin);
+      const value = printValue(v, margin);
       return { id, ok: true, value, source: runtime.lastSource };
     } catch (e) {
       if (recordOutcome) runtime.recordOutcome(null, e);
       const info = errorInfo(e);
       return { id, ok: false, cls: info.cls, message: info.message ?? prStr(e), source: runtime.lastSource };
     }
+  }
+
+  /**
+   * A value's text for the eval's answer: as pr-str prints it (or pprint within `margin`),
+   * cut off past PRINT_QUOTA characters with a marker and a line on err saying so.
+   */
+  function printValue(v, margin) {
+    const { text, truncated } = printWith(v, true, PRINT_QUOTA);
+    if (truncated) {
+      writer('err')(`(the value was cut off after ${PRINT_QUOTA} characters of printing)\n`);
+      return `${text}...`;
+    }
+    return margin === null ? text : prettyText(v, margin);
   }
 
   /** A replay batch: each patch in order; failures reported as `err` lines, then the count. */

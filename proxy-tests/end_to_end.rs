@@ -856,3 +856,24 @@ fn the_macroexpand_op_expands_user_macros_on_the_runtime() {
         "(if a (do b))"
     );
 }
+
+/// An infinite value is printed up to the print quota and cut off with a
+/// marker (and a line on err), instead of printing until the runtime dies.
+#[test]
+fn an_infinite_value_is_cut_off() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.eval(&session, "(range)");
+    let value = values(&replies).concat();
+    assert!(
+        value.starts_with("(0 1 2 3") && value.ends_with("..."),
+        "{}",
+        &value[..60.min(value.len())]
+    );
+    assert!(
+        joined(&replies, "err").contains("cut off after"),
+        "{replies:?}"
+    );
+    assert_eq!(values(&client.eval(&session, "(first *1)")), ["0"]);
+}
