@@ -1,11 +1,12 @@
 // clojure.core: the fns that ask the compiler (rt/compiler-link.js). `eval` and
 // `load-string` compile code and run it; `macroexpand-1` and `macroexpand` expand a form
-// (a user macro's fn runs here, a core macro expands in the compiler), `destructure` a
-// binding vector; `require` and `use`
-// of a computed name load what they name; the namespace fns read and change the
-// compiler's symbol table, the one truth about what a name means: `find-var`,
-// `ns-resolve`, `resolve`, `intern`, `ns-map`, `ns-refers`, `ns-aliases`, `ns-imports`,
-// `ns-unmap`, `ns-unalias`, `alias`, `refer`, `loaded-libs`.
+// (a user macro's fn runs here, a core macro expands in the compiler); `destructure`
+// rewrites a binding vector; `require` and `use` of a computed name load what they name;
+// the namespace fns read and change the compiler's symbol table, the one truth about what
+// a name means: `find-var`, `ns-resolve`, `resolve`, `intern`, `ns-map`, `ns-refers`,
+// `ns-aliases`, `ns-imports`, `ns-interns`, `ns-publics`, `ns-unmap`, `ns-unalias`, `alias`,
+// `refer`, `loaded-libs`, `all-ns`; library vars get their metadata from it, and the core
+// macros' vars their expanders.
 
 import { CljError } from '../errors.js';
 import { castError } from '../types.js';
