@@ -6,7 +6,7 @@
 // Shared by the browser page (page.js) and the Node runtime (node-main.mjs).
 
 import {
-  Runtime, prStr, printWith, prettyText, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
+  Runtime, prStr, printWith, printForm, prettyText, errorInfo, setOutput, setSignal, setLineSource, CljError, currentEvalId,
   setCallbackErrorReporter, setCompilerLink,
 } from './runtime.js';
 import { sideModuleInfo, createEmscriptenHost } from './emscripten-host.js';
@@ -19,6 +19,8 @@ const PRETTY_MAGIC = 'JWRP'; // after the eval id: a u32 right margin, then a pa
 // A value prints at most this many characters: past them (an infinite seq, a huge value) it is
 // cut off with a marker, instead of printing until memory runs out.
 const PRINT_QUOTA = 1024 * 1024;
+// What the compiler reads back (a macro's expansion) may be longer, but is bounded too.
+const FORM_QUOTA = 16 * 1024 * 1024;
 
 // The buffer shared with the control worker (control.js): Int32 0 is the interrupt flag (the id
 // of the eval to stop, 0 for none), Int32 1 a generation bumped on every change, Int32 2 the
@@ -133,7 +135,7 @@ function makeCompilerLink(buffer, postToControl, runtime, evalId) {
   const patchBytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   const runStep = (base64) => {
     try {
-      return { ok: true, value: prStr(runtime.loadPatchSync(patchBytes(base64), evalId())) };
+      return { ok: true, value: printForm(runtime.loadPatchSync(patchBytes(base64), evalId()), FORM_QUOTA).text };
     } catch (e) {
       const info = errorInfo(e);
       return { ok: false, class: info.cls, message: info.message ?? prStr(e) };
@@ -275,7 +277,8 @@ export function connect(url, options = {}) {
     try {
       const v = await runtime.loadPatch(bytes, id);
       if (recordOutcome) runtime.recordOutcome(v);
-      const value = printValue(v, margin);
+      // code the compiler runs for itself (a macro): its value is a form to read back
+      const value = recordOutcome ? printValue(v, margin) : printCode(v);
       return { id, ok: true, value, source: runtime.lastSource };
     } catch (e) {
       if (recordOutcome) runtime.recordOutcome(null, e);
@@ -295,6 +298,12 @@ export function connect(url, options = {}) {
       return `${text}...`;
     }
     return margin === null ? text : prettyText(v, margin);
+  }
+
+  /** A form the compiler reads back (a macro's expansion), cut off past FORM_QUOTA characters. */
+  function printCode(v) {
+    const { text, truncated } = printForm(v, FORM_QUOTA);
+    return truncated ? `${text} ...` : text;
   }
 
   /** A replay batch: each patch in order; failures reported as `err` lines, then the count. */
@@ -343,9 +352,10 @@ export function connect(url, options = {}) {
     try { onEval(result, evalOut); } catch { /* ignore UI errors */ }
   }
 
-  // Evals run one at a time, in arrival order.
+  // Evals run one at a time, in arrival order; so do the context switches between them.
   let queue = Promise.resolve();
   const enqueue = (data) => { queue = queue.then(() => runEval(data)).catch(() => {}); };
+  const enqueueContext = (context) => { queue = queue.then(() => runtime.enterContext(context)).catch(() => {}); };
 
   onStatus('connecting', { url });
   try {
@@ -378,6 +388,7 @@ export function connect(url, options = {}) {
       let message = null;
       try { message = JSON.parse(ev.data); } catch { /* not for us */ }
       if (message && message.op === 'welcome') onStatus('welcome', { id: message.id });
+      if (message && message.op === 'context' && typeof message.context === 'string') enqueueContext(message.context);
       if (message && message.op === 'timings') onTimings(message);
       if (message && (message.op === 'reload-failed' || message.op === 'reloaded')) onReload(message);
       return;

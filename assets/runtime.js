@@ -47,7 +47,7 @@ export {
   MAX_LONG, MIN_LONG, doubleToString, toDouble,
 } from './rt/numbers.js';
 export { equiv, hasheq, compare, javaHash } from './rt/equality.js';
-export { prStr, printStr, toStr, printWith } from './rt/print.js';
+export { prStr, printStr, toStr, printWith, printForm } from './rt/print.js';
 export { prettyText } from './rt/pretty.js';
 export { Keyword, Sym, Char, keyword, symbol, char } from './rt/scalars.js';
 export {

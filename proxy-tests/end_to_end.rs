@@ -877,3 +877,29 @@ fn an_infinite_value_is_cut_off() {
     );
     assert_eq!(values(&client.eval(&session, "(first *1)")), ["0"]);
 }
+
+/// Each nREPL session has its own REPL vars on the shared runtime, as nREPL
+/// binds them per session: `*1`, `*e`, `*print-length*`.
+#[test]
+fn sessions_keep_their_own_repl_vars() {
+    let server = headless();
+    let mut client = server.client();
+    let a = client.clone_session();
+    let b = client.clone_session();
+    client.eval(&a, ":from-a");
+    client.eval(&b, ":from-b");
+    assert_eq!(values(&client.eval(&a, "*1")), [":from-a"]);
+    assert_eq!(values(&client.eval(&b, "*1")), [":from-b"]);
+    client.eval(&a, "(set! *print-length* 2)");
+    assert_eq!(values(&client.eval(&a, "(range 5)")), ["(0 1 ...)"]);
+    assert_eq!(values(&client.eval(&b, "(range 5)")), ["(0 1 2 3 4)"]);
+    client.eval(&a, "(/ 1 0)");
+    assert_eq!(values(&client.eval(&b, "*e")), ["nil"]);
+    assert_eq!(
+        values(&client.eval(&a, "(ex-message *e)")),
+        ["\"Divide by zero\""]
+    );
+    // a macro's expansion reaches the compiler whole, whatever the session prints
+    client.eval(&a, "(defmacro five [] '(+ 1 2 3 4 5))");
+    assert_eq!(values(&client.eval(&a, "(five)")), ["15"]);
+}

@@ -25,7 +25,19 @@ import { poll } from './interrupts.js';
 import { libraries, coreLib, DECLARED } from './core/lib.js';
 import { parseDecimal } from './decimals.js';
 import { coreMacroRoot } from './core/eval.js';
-import { dynamicVarChanged } from './core/repl.js';
+import { dynamicVarChanged, DYNAMIC_DEFAULTS } from './core/repl.js';
+
+/**
+ * The REPL vars each context (an nREPL session) has its own values of, as nREPL binds them
+ * per session. (*assert* stays one: the compiler reads it when it compiles.)
+ */
+const CONTEXT_VARS = [
+  '*1', '*2', '*3', '*e', '*print-length*', '*print-level*', '*print-meta*', '*print-readably*',
+  '*print-namespace-maps*', '*warn-on-reflection*', '*unchecked-math*', '*data-readers*',
+  '*default-data-reader-fn*', '*read-eval*',
+];
+/** How many contexts' REPL vars are kept (more than the server lets sessions be, by default). */
+const MAX_CONTEXTS = 1024;
 import { UUID, instant } from './core/values.js';
 import { longOf, zeroP, posP, negP, evenP, oddP } from './core/arith.js';
 
@@ -194,6 +206,9 @@ export class Runtime {
 
     this.varsBySlot = [];
     this.ns = 'user';
+    /** The context of the running evals (`enterContext`), and the REPL vars of the others. */
+    this.context = null;
+    this.contexts = new Map();
     this.rt = this.makeRtImports();
     const dispatcher = buildDispatcher(this.rt);
     this.code = dispatcher.table;
@@ -278,6 +293,27 @@ export class Runtime {
    * Records an eval's outcome for the REPL vars: a value shifts *1 *2 *3, an error sets *e.
    * (Per runtime, not per session: a runtime is usually one editor's.)
    */
+  /**
+   * The evals that follow run in `context` (an nREPL session): the REPL vars it set (`*1`,
+   * `*e`, `*print-length*`, ...) are put back, and the last context's kept, as nREPL keeps
+   * them per session.
+   */
+  enterContext(context) {
+    if (context === this.context) return;
+    if (this.context !== null) {
+      // kept for the most recent contexts only (a client without a session makes one per eval)
+      this.contexts.delete(this.context);
+      this.contexts.set(this.context, CONTEXT_VARS.map((name) => coreLib[name]));
+      if (this.contexts.size > MAX_CONTEXTS) this.contexts.delete(this.contexts.keys().next().value);
+    }
+    const kept = this.contexts.get(context);
+    CONTEXT_VARS.forEach((name, i) => {
+      const value = kept === undefined ? DYNAMIC_DEFAULTS[name] : kept[i];
+      if (coreLib[name] !== value) this.setCoreRoot(name, value);
+    });
+    this.context = context;
+  }
+
   recordOutcome(value, error) {
     if (error !== undefined) {
       this.setCoreRoot('*e', error);

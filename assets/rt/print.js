@@ -242,6 +242,21 @@ export function printWith(x, readably, quota = Infinity) {
   }
 }
 
+/**
+ * A form as code that reads it back needs it (a macro's expansion for the compiler, a form
+ * for eval): readable, with its metadata, whatever the print settings of the code that made
+ * it; `{text, truncated}` past `quota` characters.
+ */
+export function printForm(x, quota = Infinity) {
+  const saved = { ...settings };
+  Object.assign(settings, { length: null, level: null, meta: true, namespaceMaps: false });
+  try {
+    return printWith(x, true, quota);
+  } finally {
+    Object.assign(settings, saved);
+  }
+}
+
 /** pr-str of one value: readable text, as Clojure prints it. */
 export function prStr(x) { return printWith(x, true).text; }
 

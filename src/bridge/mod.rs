@@ -127,6 +127,9 @@ struct RuntimeConn {
     control_connected: Notify,
     /// Evals sent to this runtime that have not finished, by eval id.
     pending: Mutex<HashMap<u32, mpsc::UnboundedSender<RuntimeEvent>>>,
+    /// The context (an nREPL session) of the last eval sent: the runtime keeps
+    /// the REPL's dynamic vars (`*1`, `*print-length*`, ...) per context.
+    context: Mutex<Option<String>>,
     /// False until the patch log has been replayed to it.
     ready: AtomicBool,
     /// Its process, when the supervisor started it.
@@ -220,11 +223,15 @@ pub struct RuntimeInfo {
 /// What a patch sent to a runtime is, for the REPL state it leaves and how
 /// its value is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PatchKind {
+pub enum PatchKind<'c> {
     /// A form the user evaluated: its value (or exception) becomes `*1` (or
     /// `*e`). Its value is printed as `pr-str` prints it, or, with `pretty`,
-    /// as `clojure.pprint/pprint` does within that many columns.
-    Eval { pretty: Option<u32> },
+    /// as `clojure.pprint/pprint` does within that many columns. It runs in
+    /// `context` (the session's REPL vars), when given.
+    Eval {
+        pretty: Option<u32>,
+        context: Option<&'c str>,
+    },
     /// Code the compiler runs on the user's behalf (a user macro, a loaded
     /// file's forms): `*1`, `*2`, `*3` and `*e` stay as they are.
     Quiet,
@@ -291,6 +298,23 @@ impl PatchRun {
     /// running fails with the reason.
     pub fn end_runtime(&self, why: &str) -> String {
         self.runtime.end(why)
+    }
+}
+
+/// Tells `runtime` that the evals that follow run in `context`, unless the
+/// last one did (the message goes ahead of the eval's frame on the same socket).
+fn enter_context(runtime: &RuntimeConn, context: &str) {
+    let mut current = runtime.context.lock();
+    if current.as_deref() == Some(context) {
+        return;
+    }
+    let message = serde_json::json!({"op": "context", "context": context});
+    if runtime
+        .outgoing
+        .send(Message::text(message.to_string()))
+        .is_ok()
+    {
+        *current = Some(context.to_string());
     }
 }
 
@@ -435,19 +459,27 @@ impl Bridge {
         &self,
         wasm: &[u8],
         target: Option<u64>,
-        kind: PatchKind,
+        kind: PatchKind<'_>,
     ) -> Result<PatchRun, BridgeError> {
         let runtime = self.wait_for_runtime(target).await?;
+        if let PatchKind::Eval {
+            context: Some(context),
+            ..
+        } = kind
+        {
+            enter_context(&runtime, context);
+        }
         Ok(self.send_frame(runtime, |frame| {
             match kind {
                 PatchKind::Quiet => frame.extend_from_slice(QUIET_MAGIC),
                 PatchKind::Eval {
                     pretty: Some(margin),
+                    ..
                 } => {
                     frame.extend_from_slice(PRETTY_MAGIC);
                     frame.extend_from_slice(&margin.to_le_bytes());
                 }
-                PatchKind::Eval { pretty: None } => {}
+                PatchKind::Eval { pretty: None, .. } => {}
             }
             frame.extend_from_slice(wasm)
         }))
@@ -602,6 +634,7 @@ impl Bridge {
             control: Mutex::new(None),
             control_connected: Notify::new(),
             pending: Mutex::new(HashMap::new()),
+            context: Mutex::new(None),
             ready: AtomicBool::new(false),
             lifeline,
             end_reason: OnceLock::new(),

@@ -50,6 +50,9 @@ pub struct EvalRequest {
     /// Print values as `clojure.pprint/pprint` does within this many columns
     /// (the nREPL print middleware asked for a pretty printer), not as `pr-str`.
     pub pretty: Option<u32>,
+    /// Whose REPL vars (`*1`, `*e`, `*print-length*`, ...) the forms see and
+    /// set: the nREPL session's id; `None` for the runtime's current ones.
+    pub context: Option<String>,
 }
 
 /// Where an eval's time went, summed over its forms (`--timings`).
@@ -460,6 +463,7 @@ impl EvalRun<'_> {
     async fn run_form(&mut self, wasm: &[u8], ns: &str, line: u32) -> bool {
         let kind = PatchKind::Eval {
             pretty: self.request.pretty,
+            context: self.request.context.as_deref(),
         };
         match self.run_patch(wasm, kind, None).await {
             Outcome::Value(value) => {
@@ -491,7 +495,7 @@ impl EvalRun<'_> {
     async fn run_patch(
         &mut self,
         wasm: &[u8],
-        kind: PatchKind,
+        kind: PatchKind<'_>,
         tables: Option<&Namespaces>,
     ) -> Outcome {
         let bridge = &self.evaluator.bridge;

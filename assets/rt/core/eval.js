@@ -10,7 +10,7 @@
 
 import { CljError } from '../errors.js';
 import { castError } from '../types.js';
-import { settings, prStr } from '../print.js';
+import { printForm, prStr } from '../print.js';
 import { Sym, Keyword, keyword } from '../scalars.js';
 import { listOf, toArray, seq, first } from '../seqs.js';
 import { satisfies } from '../protocol.js';
@@ -26,15 +26,7 @@ import { core, coreLib, internal, libraries } from './lib.js';
  * A form as the compiler reads it: printed readably, with its metadata, whatever the
  * print settings of the code that evaluates it.
  */
-function formText(form) {
-  const saved = { ...settings };
-  Object.assign(settings, { length: null, level: null, meta: true, readably: true, namespaceMaps: false });
-  try {
-    return prStr(form);
-  } finally {
-    Object.assign(settings, saved);
-  }
-}
+const formText = (form) => printForm(form).text;
 
 const nsName = (x) => {
   if (x instanceof Namespace) return x.name;

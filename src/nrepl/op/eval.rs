@@ -100,6 +100,7 @@ impl Eval {
                 late_output: Some(late_output_sink(ctx, request, &session.id)),
                 timings: wants_timings,
                 pretty: pretty_margin(request),
+                context: Some(session.id.clone()),
             };
             let mut controls = session.start_eval(
                 request.id().and_then(|id| id.as_str()).map(str::to_string),

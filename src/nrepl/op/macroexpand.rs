@@ -65,6 +65,7 @@ impl Macroexpand {
             late_output: None,
             timings: false,
             pretty: None,
+            context: Some(session.id.clone()),
         };
         let id = request.id().and_then(|id| id.as_str()).map(str::to_string);
         let mut controls = session.start_eval(id, ctx.attachments.client);
