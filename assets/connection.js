@@ -15,7 +15,9 @@ const OPEN = 1;
 const FLUSH_AT = 16 * 1024; // send buffered output once this much has accumulated
 const BATCH_MAGIC = 'JWRB'; // after the eval id: a replay batch rather than one patch
 const QUIET_MAGIC = 'JWRQ'; // after the eval id: a patch whose value does not become *1
-const PRETTY_MAGIC = 'JWRP'; // after the eval id: a u32 right margin, then a patch whose value prints pretty
+// after the eval id: a u32 right margin (0: pr-str) and a u32 print quota (0: PRINT_QUOTA),
+// then a patch whose value prints so
+const VALUE_MAGIC = 'JWRV';
 // A value prints at most this many characters: past them (an infinite seq, a huge value) it is
 // cut off with a marker, instead of printing until memory runs out.
 const PRINT_QUOTA = 1024 * 1024;
@@ -262,7 +264,7 @@ export function connect(url, options = {}) {
    * Runs one patch (or side module): {ok, value} or {ok: false, cls, message}. The value is
    * printed as pr-str prints it, or as pprint does within `margin` columns.
    */
-  async function runPatch(bytes, id, recordOutcome, margin = null) {
+  async function runPatch(bytes, id, recordOutcome, margin = null, quota = null) {
     runtime.lastSource = null;
     const side = sideModuleInfo(bytes);
     if (side !== null) {
@@ -278,8 +280,8 @@ export function connect(url, options = {}) {
       const v = await runtime.loadPatch(bytes, id);
       if (recordOutcome) runtime.recordOutcome(v);
       // code the compiler runs for itself (a macro): its value is a form to read back
-      const value = recordOutcome ? printValue(v, margin) : printCode(v);
-      return { id, ok: true, value, source: runtime.lastSource };
+      if (!recordOutcome) return { id, ok: true, value: printCode(v), source: runtime.lastSource };
+      return { id, ok: true, ...printValue(v, margin, quota), source: runtime.lastSource };
     } catch (e) {
       if (recordOutcome) runtime.recordOutcome(null, e);
       const info = errorInfo(e);
@@ -288,16 +290,18 @@ export function connect(url, options = {}) {
   }
 
   /**
-   * A value's text for the eval's answer: as pr-str prints it (or pprint within `margin`),
-   * cut off past PRINT_QUOTA characters with a marker and a line on err saying so.
+   * `{value, truncated}`: a value's text for the eval's answer, as pr-str prints it (or pprint
+   * within `margin`). Past the client's print `quota` it is cut off there and said to be (as
+   * nREPL's print middleware does); past PRINT_QUOTA, with a marker and a line on err.
    */
-  function printValue(v, margin) {
-    const { text, truncated } = printWith(v, true, PRINT_QUOTA);
+  function printValue(v, margin, quota) {
+    const { text, truncated } = printWith(v, true, quota ?? PRINT_QUOTA);
+    if (truncated && quota !== null) return { value: text, truncated: true };
     if (truncated) {
       writer('err')(`(the value was cut off after ${PRINT_QUOTA} characters of printing)\n`);
-      return `${text}...`;
+      return { value: `${text}...`, truncated: false };
     }
-    return margin === null ? text : prettyText(v, margin);
+    return { value: margin === null ? text : prettyText(v, margin), truncated: false };
   }
 
   /** A form the compiler reads back (a macro's expansion), cut off past FORM_QUOTA characters. */
@@ -339,14 +343,16 @@ export function connect(url, options = {}) {
     const started = performance.now();
     const kind = magic(u8);
     const batch = kind === BATCH_MAGIC;
+    const word = (offset) => new DataView(u8.buffer, u8.byteOffset + offset, 4).getUint32(0, true);
     const result = batch ? await runBatch(u8, id)
       : kind === QUIET_MAGIC ? await runPatch(u8.subarray(8), id, false)
-        : kind === PRETTY_MAGIC && u8.length >= 12
-          ? await runPatch(u8.subarray(12), id, true, new DataView(u8.buffer, u8.byteOffset + 8, 4).getUint32(0, true))
+        : kind === VALUE_MAGIC && u8.length >= 16
+          ? await runPatch(u8.subarray(16), id, true, word(8) || null, word(12) || null)
           : await runPatch(u8.subarray(4), id, true);
     result.runMs = performance.now() - started;
     flush();
     if (!batch) send({ op: 'timing', id, run_us: Math.round(result.runMs * 1000) });
+    if (result.ok && result.truncated) send({ op: 'truncated', id });
     if (result.ok) send({ op: 'value', id, value: result.value });
     else send({ op: 'error', id, class: result.cls, message: result.message });
     try { onEval(result, evalOut); } catch { /* ignore UI errors */ }

@@ -903,3 +903,31 @@ fn sessions_keep_their_own_repl_vars() {
     client.eval(&a, "(defmacro five [] '(+ 1 2 3 4 5))");
     assert_eq!(values(&client.eval(&a, "(five)")), ["15"]);
 }
+
+/// nREPL's print quota, when a client sends one: the value is cut off there and
+/// the reply says so, as nREPL's print middleware does.
+#[test]
+fn a_client_s_print_quota_cuts_values_off() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let replies = client.request(&[
+        ("op", "eval"),
+        ("code", "(range 100)"),
+        ("session", &session),
+        ("nrepl.middleware.print/quota", "10"),
+    ]);
+    assert_eq!(values(&replies), ["(0 1 2 3 4"], "{replies:?}");
+    assert!(
+        all_statuses(&replies).contains(&"nrepl.middleware.print/truncated".to_string()),
+        "{replies:?}"
+    );
+    let replies = client.request(&[
+        ("op", "eval"),
+        ("code", "(range 3)"),
+        ("session", &session),
+        ("nrepl.middleware.print/quota", "10"),
+    ]);
+    assert_eq!(values(&replies), ["(0 1 2)"]);
+    assert_eq!(all_statuses(&replies), ["done"]);
+}

@@ -231,6 +231,9 @@ pub enum PatchKind<'c> {
     Eval {
         pretty: Option<u32>,
         context: Option<&'c str>,
+        /// At most this many characters of the printed value (nREPL's print
+        /// quota); past it the value is cut off and the runtime says so.
+        quota: Option<u32>,
     },
     /// Code the compiler runs on the user's behalf (a user macro, a loaded
     /// file's forms): `*1`, `*2`, `*3` and `*e` stay as they are.
@@ -240,9 +243,11 @@ pub enum PatchKind<'c> {
 /// What follows the eval id in the frame of a `PatchKind::Quiet` patch (where
 /// a patch starts with `\0asm`).
 pub const QUIET_MAGIC: &[u8; 4] = b"JWRQ";
-/// What follows the eval id in the frame of an eval whose value is printed
-/// pretty; the right margin follows as a little-endian `u32`, then the patch.
-pub const PRETTY_MAGIC: &[u8; 4] = b"JWRP";
+/// What follows the eval id in the frame of an eval whose value prints other
+/// than plainly: two little-endian `u32`s follow, the right margin to pretty
+/// print within (0: `pr-str`) and the print quota in characters (0: the
+/// runtime's own limit), then the patch.
+pub const VALUE_MAGIC: &[u8; 4] = b"JWRV";
 
 /// One patch running on one runtime: its reports, and the controls of the run.
 pub struct PatchRun {
@@ -473,13 +478,15 @@ impl Bridge {
             match kind {
                 PatchKind::Quiet => frame.extend_from_slice(QUIET_MAGIC),
                 PatchKind::Eval {
-                    pretty: Some(margin),
+                    pretty: None,
+                    quota: None,
                     ..
-                } => {
-                    frame.extend_from_slice(PRETTY_MAGIC);
-                    frame.extend_from_slice(&margin.to_le_bytes());
+                } => {}
+                PatchKind::Eval { pretty, quota, .. } => {
+                    frame.extend_from_slice(VALUE_MAGIC);
+                    frame.extend_from_slice(&pretty.unwrap_or(0).to_le_bytes());
+                    frame.extend_from_slice(&quota.unwrap_or(0).to_le_bytes());
                 }
-                PatchKind::Eval { pretty: None, .. } => {}
             }
             frame.extend_from_slice(wasm)
         }))

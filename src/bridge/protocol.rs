@@ -39,6 +39,10 @@ pub enum IncomingMessage {
     NeedInput {
         id: u32,
     },
+    /// The value that follows was cut off at the eval's print quota.
+    Truncated {
+        id: u32,
+    },
     /// The running code asks the compiler something and waits for the
     /// answer (`eval`, `find-var`, ...: docs/patch-abi.md); `ask` numbers it.
     Ask {
@@ -74,6 +78,8 @@ pub enum RuntimeEvent {
     },
     /// The running code waits for input (`read-line`).
     NeedInput,
+    /// The value that follows is cut off at the eval's print quota.
+    Truncated,
     /// The runtime's own measure of the run, in microseconds (just before the outcome).
     RunTime(u64),
     /// The running code waits for the answer to question `ask`
@@ -100,6 +106,7 @@ impl IncomingMessage {
             IncomingMessage::Err { id, text } => (id, RuntimeEvent::Err(text)),
             IncomingMessage::Value { id, value } => (id, RuntimeEvent::Value(value)),
             IncomingMessage::NeedInput { id } => (id, RuntimeEvent::NeedInput),
+            IncomingMessage::Truncated { id } => (id, RuntimeEvent::Truncated),
             IncomingMessage::Ask { id, ask, request } => (id, RuntimeEvent::Ask { ask, request }),
             IncomingMessage::Timing { id, run_us } => (id, RuntimeEvent::RunTime(run_us)),
             IncomingMessage::Error { id, class, message } => {

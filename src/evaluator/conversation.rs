@@ -310,7 +310,7 @@ impl Steps<'_, '_> {
                 RuntimeEvent::Out(text) => (self.eval.on_event)(EvalEvent::Out(text)),
                 RuntimeEvent::Err(text) => (self.eval.on_event)(EvalEvent::Err(text)),
                 RuntimeEvent::NeedInput => (self.eval.on_event)(EvalEvent::NeedInput),
-                RuntimeEvent::RunTime(_) => {}
+                RuntimeEvent::RunTime(_) | RuntimeEvent::Truncated => {}
                 RuntimeEvent::Ask { ask, request } => {
                     match serde_json::from_value::<Question>(request) {
                         Ok(Question::Ran {

@@ -53,6 +53,9 @@ pub struct EvalRequest {
     /// Whose REPL vars (`*1`, `*e`, `*print-length*`, ...) the forms see and
     /// set: the nREPL session's id; `None` for the runtime's current ones.
     pub context: Option<String>,
+    /// At most this many characters of each printed value (nREPL's
+    /// `nrepl.middleware.print/quota`); `None` for the runtime's own limit.
+    pub print_quota: Option<u32>,
 }
 
 /// Where an eval's time went, summed over its forms (`--timings`).
@@ -85,6 +88,8 @@ pub enum EvalEvent {
     Interrupted,
     /// The running code waits for input: the client should send `stdin`.
     NeedInput,
+    /// The next value is cut off at the request's print quota.
+    Truncated,
 }
 
 /// How the user steers a running eval.
@@ -464,6 +469,7 @@ impl EvalRun<'_> {
         let kind = PatchKind::Eval {
             pretty: self.request.pretty,
             context: self.request.context.as_deref(),
+            quota: self.request.print_quota,
         };
         match self.run_patch(wasm, kind, None).await {
             Outcome::Value(value) => {
@@ -558,6 +564,10 @@ impl EvalRun<'_> {
                 }
                 RuntimeEvent::NeedInput => {
                     (self.on_event)(EvalEvent::NeedInput);
+                    continue;
+                }
+                RuntimeEvent::Truncated => {
+                    (self.on_event)(EvalEvent::Truncated);
                     continue;
                 }
                 RuntimeEvent::RunTime(micros) => {
@@ -725,7 +735,7 @@ async fn run_on(
             RuntimeEvent::Ask { ask, request } => {
                 conversation::answer_during_load(&run, ask, request, tables)
             }
-            RuntimeEvent::NeedInput | RuntimeEvent::RunTime(_) => {}
+            RuntimeEvent::NeedInput | RuntimeEvent::Truncated | RuntimeEvent::RunTime(_) => {}
         }
     }
 }

@@ -101,6 +101,10 @@ impl Eval {
                 timings: wants_timings,
                 pretty: pretty_margin(request),
                 context: Some(session.id.clone()),
+                print_quota: request
+                    .int("nrepl.middleware.print/quota")
+                    .and_then(|q| u32::try_from(q).ok())
+                    .filter(|&q| q > 0),
             };
             let mut controls = session.start_eval(
                 request.id().and_then(|id| id.as_str()).map(str::to_string),
@@ -108,7 +112,13 @@ impl Eval {
             );
             let ns_before = ns.clone();
             let mut file_value: Option<String> = None;
+            // the next value is cut off at the print quota (nREPL's print middleware says so)
+            let mut truncated = false;
             let mut on_event = |event: EvalEvent| {
+                if let EvalEvent::Truncated = event {
+                    truncated = true;
+                    return;
+                }
                 if self.whole_file {
                     match &event {
                         EvalEvent::Value { value, .. } => {
@@ -120,6 +130,14 @@ impl Eval {
                     }
                 }
                 ctx.send(match event {
+                    EvalEvent::Value { value, ns } if std::mem::take(&mut truncated) => reply()
+                        .str("value", &value)
+                        .str("ns", &ns)
+                        .set(
+                            "nrepl.middleware.print/truncated-keys",
+                            Frame::List(vec![Frame::str("value")]),
+                        )
+                        .status(&["nrepl.middleware.print/truncated"]),
                     EvalEvent::Value { value, ns } => reply().str("value", &value).str("ns", &ns),
                     EvalEvent::Out(text) => reply().str("out", &text),
                     EvalEvent::Err(text) => reply().str("err", &text),
@@ -129,6 +147,7 @@ impl Eval {
                         .status(&["eval-error"]),
                     EvalEvent::Interrupted => reply().status(&["interrupted"]),
                     EvalEvent::NeedInput => reply().status(&["need-input"]),
+                    EvalEvent::Truncated => return,
                 });
             };
             let timings = ctx

@@ -66,6 +66,7 @@ impl Macroexpand {
             timings: false,
             pretty: None,
             context: Some(session.id.clone()),
+            print_quota: None,
         };
         let id = request.id().and_then(|id| id.as_str()).map(str::to_string);
         let mut controls = session.start_eval(id, ctx.attachments.client);
