@@ -307,9 +307,10 @@ impl PatchRun {
 }
 
 /// Tells `runtime` that the evals that follow run in `context`, unless the
-/// last one did (the message goes ahead of the eval's frame on the same socket).
-fn enter_context(runtime: &RuntimeConn, context: &str) {
-    let mut current = runtime.context.lock();
+/// last one did (the message goes ahead of the eval's frame on the same
+/// socket); `current` is the runtime's context, locked by the caller until the
+/// frame is sent too, so that another session's eval cannot come between.
+fn enter_context(runtime: &RuntimeConn, current: &mut Option<String>, context: &str) {
     if current.as_deref() == Some(context) {
         return;
     }
@@ -467,14 +468,15 @@ impl Bridge {
         kind: PatchKind<'_>,
     ) -> Result<PatchRun, BridgeError> {
         let runtime = self.wait_for_runtime(target).await?;
+        let mut current = runtime.context.lock();
         if let PatchKind::Eval {
             context: Some(context),
             ..
         } = kind
         {
-            enter_context(&runtime, context);
+            enter_context(&runtime, &mut current, context);
         }
-        Ok(self.send_frame(runtime, |frame| {
+        let run = self.send_frame(runtime.clone(), |frame| {
             match kind {
                 PatchKind::Quiet => frame.extend_from_slice(QUIET_MAGIC),
                 PatchKind::Eval {
@@ -489,7 +491,9 @@ impl Bridge {
                 }
             }
             frame.extend_from_slice(wasm)
-        }))
+        });
+        drop(current);
+        Ok(run)
     }
 
     /// Sends a binary frame, the eval id and what `body` writes after it, as a
