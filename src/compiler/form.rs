@@ -75,6 +75,14 @@ impl Symbol {
             name: name.into(),
         }
     }
+
+    /// `ns/name` as a qualified symbol, anything else (`name`, `/`) as a simple one.
+    pub fn parse(text: &str) -> Self {
+        match text.split_once('/') {
+            Some((ns, name)) if !ns.is_empty() && !name.is_empty() => Symbol::qualified(ns, name),
+            _ => Symbol::simple(text),
+        }
+    }
 }
 
 impl fmt::Display for Symbol {
@@ -290,11 +298,7 @@ fn print_string(s: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 
 /// A symbol form; `ns/name` gives a qualified symbol.
 pub fn symbol(pos: Pos, name: &str) -> Form {
-    let symbol = match name.split_once('/') {
-        Some((ns, local)) if !ns.is_empty() && !local.is_empty() => Symbol::qualified(ns, local),
-        _ => Symbol::simple(name),
-    };
-    Form::new(FormKind::Symbol(symbol), pos)
+    Form::new(FormKind::Symbol(Symbol::parse(name)), pos)
 }
 
 /// `(head args...)` as a list form at `pos`.

@@ -298,10 +298,7 @@ fn parse_symbol(text: &str) -> Option<Symbol> {
     if text.is_empty() {
         return None;
     }
-    Some(match text.split_once('/') {
-        Some((ns, name)) if !ns.is_empty() && !name.is_empty() => Symbol::qualified(ns, name),
-        _ => Symbol::simple(text),
-    })
+    Some(Symbol::parse(text))
 }
 
 fn var_kind(var: &VarInfo) -> &'static str {

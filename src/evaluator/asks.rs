@@ -232,7 +232,7 @@ pub(super) fn answer_about_tables(
 
 /// `ns-resolve` (and with `direct`, `find-var`).
 fn resolve(namespaces: &Namespaces, ns: &str, sym: &str, direct: bool) -> Result<Value, Refusal> {
-    let symbol = parse_symbol(sym);
+    let symbol = Symbol::parse(sym);
     if direct {
         let Some(var_ns) = &symbol.ns else {
             return Err(Refusal::new(
@@ -263,14 +263,6 @@ fn resolve(namespaces: &Namespaces, ns: &str, sym: &str, direct: bool) -> Result
         return Ok(json!({ "value": constant::class(&class_name) }));
     }
     Ok(json!({}))
-}
-
-/// `a/b`, `b`, or `/`.
-fn parse_symbol(sym: &str) -> Symbol {
-    match sym.split_once('/') {
-        Some((ns, name)) if !ns.is_empty() && !name.is_empty() => Symbol::qualified(ns, name),
-        _ => Symbol::simple(sym),
-    }
 }
 
 /// `[name, {var}|{value}|{ns}]` for each mapping of `kind` in `ns`.

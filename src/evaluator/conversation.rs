@@ -175,12 +175,7 @@ fn definition_site(
     ns: &str,
     sym: &str,
 ) -> Option<(String, crate::compiler::form::Pos)> {
-    let symbol = match sym.split_once('/') {
-        Some((q, n)) if !q.is_empty() && !n.is_empty() => {
-            crate::compiler::form::Symbol::qualified(q, n)
-        }
-        _ => crate::compiler::form::Symbol::simple(sym),
-    };
+    let symbol = crate::compiler::form::Symbol::parse(sym);
     let var = tables.var(tables.resolve_var(ns, &symbol)?);
     Some((var.file.clone()?, var.defined_at?))
 }

@@ -234,10 +234,7 @@ impl Analyzer<'_> {
 
     /// A call of `clojure.core/name` (which the runtime always has).
     fn core_call(&self, form: &Form, name: &str, args: Vec<Node>) -> Result<Node> {
-        let symbol = match name.split_once('/') {
-            Some((ns, name)) => Symbol::qualified(ns, name),
-            None => Symbol::simple(name),
-        };
+        let symbol = Symbol::parse(name);
         let slot = self
             .namespaces
             .resolve_var(CORE_NS, &symbol)
