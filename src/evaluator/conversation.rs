@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use super::asks::{self, Question, Refusal};
-use super::{EvalEvent, EvalRun, Origin, record};
+use super::{EvalEvent, EvalRun, Origin, record, runtime_went_away, timed_out};
 use crate::bridge::{PatchRun, RuntimeEvent};
 use crate::compiler::Patch;
 use crate::compiler::namespace::Namespaces;
@@ -285,19 +285,12 @@ impl Steps<'_, '_> {
                 .block_on(tokio::time::timeout(timeout, self.run.events.recv()));
             let event = match next {
                 Ok(Some(event)) => event,
-                Ok(None) => RuntimeEvent::Error {
-                    class: error_class::RUNTIME_DISCONNECTED.into(),
-                    message: "the runtime went away during the eval".into(),
-                },
+                Ok(None) => runtime_went_away(),
                 Err(_) => {
-                    let message = format!(
-                        "Eval timed out after {} s (see --eval-timeout)",
-                        timeout.as_secs_f64()
-                    );
                     self.run.interrupt();
                     return RunOutcome::Threw {
                         class: error_class::TIMEOUT.into(),
-                        message,
+                        message: timed_out(timeout),
                     };
                 }
             };

@@ -538,18 +538,12 @@ impl EvalRun<'_> {
             };
             let event = match next {
                 Ok(Some(event)) => event,
-                Ok(None) => RuntimeEvent::Error {
-                    class: error_class::RUNTIME_DISCONNECTED.into(),
-                    message: "the runtime went away during the eval".into(),
-                },
+                Ok(None) => runtime_went_away(),
                 Err(_) => {
                     stop(&mut run, self.on_event).await;
                     RuntimeEvent::Error {
                         class: error_class::TIMEOUT.into(),
-                        message: format!(
-                            "Eval timed out after {} s (see --eval-timeout)",
-                            self.evaluator.eval_timeout.as_secs_f64()
-                        ),
+                        message: timed_out(self.evaluator.eval_timeout),
                     }
                 }
             };
@@ -738,6 +732,22 @@ async fn run_on(
             RuntimeEvent::NeedInput | RuntimeEvent::Truncated | RuntimeEvent::RunTime(_) => {}
         }
     }
+}
+
+/// What a run's events end with when its runtime goes away.
+fn runtime_went_away() -> RuntimeEvent {
+    RuntimeEvent::Error {
+        class: error_class::RUNTIME_DISCONNECTED.into(),
+        message: "the runtime went away during the eval".into(),
+    }
+}
+
+/// The message of an eval that ran past `--eval-timeout`.
+fn timed_out(timeout: Duration) -> String {
+    format!(
+        "Eval timed out after {} s (see --eval-timeout)",
+        timeout.as_secs_f64()
+    )
 }
 
 /// How long a runtime has to stop after an interrupt before we give up on it.
