@@ -118,30 +118,26 @@ javaClass('Math', {
 });
 function negateIfNegative(x) { return numCmp(x, 0) < 0 ? negate(x) : x; }
 
-javaClass('Long', {
-  MAX_VALUE: longOfBig(MAX_LONG),
-  MIN_VALUE: longOfBig(MIN_LONG),
-  parseLong: method({ 1: (s) => parseInteger(s, 10, MIN_LONG, MAX_LONG), 2: (s, r) => parseInteger(s, r, MIN_LONG, MAX_LONG) }),
-  valueOf: method({ 1: (x) => (typeof x === 'string' ? parseInteger(x, 10, MIN_LONG, MAX_LONG) : number(x)) }),
+/**
+ * What Long and Integer share, for a two's-complement integer of `bits` within [lo, hi]: its
+ * bounds, `parse` (parseLong, parseInt) in a radix, valueOf, and its digits.
+ */
+const integerMembers = (parse, bits, lo, hi) => ({
+  MAX_VALUE: longOfBig(hi),
+  MIN_VALUE: longOfBig(lo),
+  [parse]: method({ 1: (s) => parseInteger(s, 10, lo, hi), 2: (s, r) => parseInteger(s, r, lo, hi) }),
+  valueOf: method({ 1: (x) => (typeof x === 'string' ? parseInteger(x, 10, lo, hi) : number(x)) }),
   toString: method({ 1: (x) => longDigits(x), 2: longDigits }),
-  toBinaryString: method({ 1: (x) => unsignedDigits(x, 64, 2) }),
-  toHexString: method({ 1: (x) => unsignedDigits(x, 64, 16) }),
-  toOctalString: method({ 1: (x) => unsignedDigits(x, 64, 8) }),
+  toBinaryString: method({ 1: (x) => unsignedDigits(x, bits, 2) }),
+  toHexString: method({ 1: (x) => unsignedDigits(x, bits, 16) }),
+  toOctalString: method({ 1: (x) => unsignedDigits(x, bits, 8) }),
+});
+javaClass('Long', {
+  ...integerMembers('parseLong', 64, MIN_LONG, MAX_LONG),
   signum: method({ 1: (x) => Math.sign(numCmp(number(x), 0)) }),
   sum: method({ 2: (a, b) => add(a, b) }),
 });
-const INT_MAX = 2147483647n;
-const INT_MIN = -2147483648n;
-javaClass('Integer', {
-  MAX_VALUE: Number(INT_MAX),
-  MIN_VALUE: Number(INT_MIN),
-  parseInt: method({ 1: (s) => parseInteger(s, 10, INT_MIN, INT_MAX), 2: (s, r) => parseInteger(s, r, INT_MIN, INT_MAX) }),
-  valueOf: method({ 1: (x) => (typeof x === 'string' ? parseInteger(x, 10, INT_MIN, INT_MAX) : number(x)) }),
-  toString: method({ 1: (x) => longDigits(x), 2: longDigits }),
-  toBinaryString: method({ 1: (x) => unsignedDigits(x, 32, 2) }),
-  toHexString: method({ 1: (x) => unsignedDigits(x, 32, 16) }),
-  toOctalString: method({ 1: (x) => unsignedDigits(x, 32, 8) }),
-});
+javaClass('Integer', integerMembers('parseInt', 32, -2147483648n, 2147483647n));
 javaClass('Double', {
   MAX_VALUE: dbl(Number.MAX_VALUE),
   MIN_VALUE: dbl(Number.MIN_VALUE),
