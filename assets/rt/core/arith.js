@@ -258,12 +258,12 @@ core('parse-long', {
     return v > MAX_LONG || v < MIN_LONG ? null : longOfBig(v);
   },
 });
-core('parse-double', {
-  1: (s) => {
-    const t = parseArg(s).trim();
-    if (!/^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?)$/.test(t)) return null;
-    return dbl(Number(t.replace(/[dDfF]$/, '')));
-  },
-});
+/** Java's Double.parseDouble of `text` (hex syntax aside), or null where it would throw. */
+export function parseJavaDouble(text) {
+  const t = text.trim();
+  if (!/^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?)$/.test(t)) return null;
+  return dbl(Number(t.replace(/[dDfF]$/, '')));
+}
+core('parse-double', { 1: (s) => parseJavaDouble(parseArg(s)) });
 core('parse-boolean', { 1: (s) => { parseArg(s); return s === 'true' ? true : s === 'false' ? false : null; } });
 

@@ -17,6 +17,7 @@ import { satisfies } from '../protocol.js';
 import { ISeq } from '../core-protocols.js';
 import { mapOf, hashMapOf, entryParts } from '../hashmap.js';
 import { TreeSet, emptyTreeMap } from '../sorted.js';
+import { contains } from '../colls.js';
 import { Namespace, Var, namespaceNamed, setLibraryMeta } from '../refs.js';
 import { invokeArray, named } from '../fns.js';
 import { askCompiler, compiledVar, decodeConstant, hasCompilerLink } from '../compiler-link.js';
@@ -160,12 +161,6 @@ core('resolve', {
   1: (sym) => resolveIn('resolve', null, sym),
   2: (env, sym) => (env !== null && contains(env, sym) ? null : resolveIn('resolve', null, sym)),
 });
-function contains(env, sym) {
-  return toArray(seq(env)).some((entry) => {
-    const [k] = entryParts(entry);
-    return k instanceof Sym && k.fqn === sym.fqn;
-  });
-}
 
 // --- namespace mappings ------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import { castError } from '../types.js';
 import { Char, char } from '../scalars.js';
 import { toStr } from '../print.js';
 import { toArray, seq } from '../seqs.js';
+import { parseJavaDouble } from './arith.js';
 import { defn, libraries } from './lib.js';
 
 /** The library namespace of java.lang class `name`, with its fns and values. */
@@ -55,13 +56,11 @@ function parseInteger(text, radix, lo, hi) {
   return longOfBig(v);
 }
 
-/** Java's Double.parseDouble: decimal and hex syntax aside, what JS reads, and Infinity/NaN. */
+/** Java's Double.parseDouble: parse-double's reading, throwing where that gives nil. */
 function parseDouble(text) {
-  const trimmed = typeof text === 'string' ? text.trim() : null;
-  if (trimmed === null || !/^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?)$/.test(trimmed)) {
-    throw numberFormat(toStr(text));
-  }
-  return dbl(Number(trimmed.replace(/[dDfF]$/, '')));
+  const d = typeof text === 'string' ? parseJavaDouble(text) : null;
+  if (d === null) throw numberFormat(toStr(text));
+  return d;
 }
 
 /** A long's digits in `radix` (Java's Long.toString(x, radix)). */
