@@ -295,13 +295,16 @@ export function connect(url, options = {}) {
    * nREPL's print middleware does); past PRINT_QUOTA, with a marker and a line on err.
    */
   function printValue(v, margin, quota) {
+    // (pretty first: only a value past the quota is printed a second time, to cut it off)
+    const pretty = margin === null ? null : prettyText(v, margin, true, quota ?? PRINT_QUOTA);
+    if (pretty !== null) return { value: pretty, truncated: false };
     const { text, truncated } = printWith(v, true, quota ?? PRINT_QUOTA);
     if (truncated && quota !== null) return { value: text, truncated: true };
     if (truncated) {
       writer('err')(`(the value was cut off after ${PRINT_QUOTA} characters of printing)\n`);
       return { value: `${text}...`, truncated: false };
     }
-    return { value: margin === null ? text : prettyText(v, margin), truncated: false };
+    return { value: text, truncated: false };
   }
 
   /** A form the compiler reads back (a macro's expansion), cut off past FORM_QUOTA characters. */

@@ -36,13 +36,23 @@ class Block {
 }
 
 /** Builds the token stream of a value, under the print settings in effect. */
+/** Thrown by Tokens whose text passes its quota; caught where pretty printing started. */
+const OVER_QUOTA = Symbol('pretty print quota exceeded');
+
 class Tokens {
-  constructor() {
+  constructor(quota = Infinity) {
     this.kinds = [];
     this.items = [];
     this.block = null;
+    this.left = quota; // characters of text still allowed
   }
-  text(s) { if (s !== '') { this.kinds.push(TEXT); this.items.push(s); } }
+  text(s) {
+    if (s === '') return;
+    this.left -= s.length;
+    if (this.left < 0) throw OVER_QUOTA;
+    this.kinds.push(TEXT);
+    this.items.push(s);
+  }
   newline() { this.kinds.push(NEWLINE); this.items.push(this.block); }
   start(prefix, suffix, indentOffset = 0) {
     this.block = new Block(this.block, prefix, suffix, indentOffset);
@@ -243,15 +253,19 @@ function layout(tokens, margin) {
 
 /**
  * `x` pretty printed within `margin` columns (clojure.pprint's *print-right-margin*), with
- * the print settings in effect; `readably` as *print-readably*. No newline at the end.
+ * the print settings in effect; `readably` as *print-readably*. No newline at the end; null
+ * when its text (the layout's spaces and newlines aside) would pass `quota` characters.
  */
-export function prettyText(x, margin, readably = true) {
+export function prettyText(x, margin, readably = true, quota = Infinity) {
   const saved = settings.readably;
   settings.readably = readably;
   try {
-    const tokens = new Tokens();
+    const tokens = new Tokens(quota);
     write(x, tokens);
     return layout(tokens, margin);
+  } catch (e) {
+    if (e === OVER_QUOTA) return null;
+    throw e;
   } finally {
     settings.readably = saved;
   }
