@@ -931,3 +931,51 @@ fn a_client_s_print_quota_cuts_values_off() {
     assert_eq!(values(&replies), ["(0 1 2)"]);
     assert_eq!(all_statuses(&replies), ["done"]);
 }
+
+/// With `nrepl.middleware.print/stream?` a value comes in messages of
+/// `buffer-size` characters, then one with its `ns`; `out` comes in messages of
+/// at most 1,024 characters. The shapes are what Debian's nREPL 1.0 sends.
+#[test]
+fn values_stream_in_buffer_sized_messages_and_output_in_1024_character_ones() {
+    let server = headless();
+    let mut client = server.client();
+    let session = client.clone_session();
+    let stream = |quota: &'static str| {
+        let mut request = vec![
+            ("op", "eval"),
+            ("code", "(apply str (repeat 3000 \"a\"))"),
+            ("session", session.as_str()),
+            ("nrepl.middleware.print/stream?", "1"),
+            ("nrepl.middleware.print/buffer-size", "1000"),
+        ];
+        if !quota.is_empty() {
+            request.push(("nrepl.middleware.print/quota", quota));
+        }
+        request
+    };
+    let replies = client.request(&stream(""));
+    let sizes: Vec<usize> = values(&replies).iter().map(String::len).collect();
+    assert_eq!(sizes, [1000, 1000, 1000, 2], "{replies:?}");
+    assert_eq!(joined(&replies, "ns"), "user");
+    assert!(
+        replies
+            .iter()
+            .all(|m| !(m.contains_key(&b"ns"[..]) && m.contains_key(&b"value"[..]))),
+        "the ns comes in a message of its own: {replies:?}"
+    );
+    let replies = client.request(&stream("2500"));
+    let sizes: Vec<usize> = values(&replies).iter().map(String::len).collect();
+    assert_eq!(sizes, [1000, 1000, 500], "{replies:?}");
+    assert_eq!(
+        all_statuses(&replies),
+        ["nrepl.middleware.print/truncated", "done"]
+    );
+    let replies = client.eval(&session, "(do (print (apply str (repeat 5000 \"a\"))) 1)");
+    let outs: Vec<usize> = replies
+        .iter()
+        .filter(|m| m.contains_key(&b"out"[..]))
+        .map(|m| joined(std::slice::from_ref(m), "out").len())
+        .collect();
+    assert_eq!(outs, [1024, 1024, 1024, 1024, 904]);
+    assert_eq!(values(&replies), ["1"]);
+}

@@ -67,6 +67,48 @@ fn a_runtime_that_runs_out_of_memory_says_so_and_comes_back() {
     assert_eq!(values(&client.eval(&session, "kept")), [":still-here"]);
 }
 
+/// A walk to the end of a lazy seq (reduce, count, into, run!, doseq, ...)
+/// keeps only the step it is at, as Clojure's does: ten million elements held
+/// at once need well over the 64 MiB heap given here.
+#[test]
+fn walks_over_lazy_seqs_do_not_hold_the_head() {
+    let server = headless(&["--node-heap-mb", "64"]);
+    let mut client = server.client();
+    let session = client.clone_session();
+    let seq = "(map inc (range 10000000))";
+    client.eval(&session, "(defn total [s] (reduce + s))");
+    let cases = [
+        (format!("(reduce + {seq})"), "50000005000000"),
+        (format!("(let [s {seq}] (reduce + 0 s))"), "50000005000000"),
+        (format!("(total {seq})"), "50000005000000"),
+        (format!("(count {seq})"), "10000000"),
+        (format!("(last {seq})"), "10000000"),
+        (format!("(into #{{}} (take 2) {seq})"), "#{1 2}"),
+        (
+            format!("(transduce (filter odd?) + {seq})"),
+            "25000000000000",
+        ),
+        (format!("(some #{{10000000}} {seq})"), "10000000"),
+        (
+            format!("(let [a (atom 0)] (run! #(swap! a max %) {seq}) @a)"),
+            "10000000",
+        ),
+        (
+            format!("(let [a (atom 0)] (doseq [x {seq}] (reset! a x)) @a)"),
+            "10000000",
+        ),
+    ];
+    for (code, value) in cases {
+        let replies = client.eval(&session, &code);
+        assert_eq!(
+            values(&replies),
+            [value],
+            "{code}: {}",
+            joined(&replies, "err")
+        );
+    }
+}
+
 /// Code that never reaches a `recur` cannot be interrupted; past the eval
 /// timeout and the interrupt's grace the runtime is ended and a new one
 /// started, so the next eval works within the timeout plus 5 s.

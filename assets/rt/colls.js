@@ -15,6 +15,7 @@ import { isInteger, toIndex } from './numbers.js';
 import { char } from './scalars.js';
 import { seq, next, EMPTY_LIST, PList, IndexedSeq } from './seqs.js';
 import { EMPTY_MAP } from './hashmap.js';
+import { Handed } from './reduced.js';
 
 implement(STRING, ICounted, { '-count': (s) => s.length });
 implement(STRING, IIndexed, {
@@ -52,16 +53,23 @@ export function count(x) {
   if (x === null || x === undefined) return 0;
   const f = x[COUNT];
   if (f !== undefined) return f(x);
+  return countHanded(new Handed(x));
+}
+
+/** count of the value in `handed`: a seq is walked without keeping its head. */
+export function countHanded(handed) {
+  let x = handed.take();
+  if (x === null || x === undefined) return 0;
+  if (x[COUNT] !== undefined) return x[COUNT](x);
   if (x instanceof globalThis.Map || x instanceof globalThis.Set) return x.size;
   let n = 0;
-  let s;
   try {
-    s = seq(x);
+    x = seq(x);
   } catch {
     throw unsupportedOperation(`count not supported on this type: ${simpleName(typeOf(x))}`);
   }
-  for (; s !== null; s = next(s)) {
-    if (s[COUNT] !== undefined) return n + s[COUNT](s);
+  for (; x !== null; x = next(x)) {
+    if (x[COUNT] !== undefined) return n + x[COUNT](x);
     n++;
   }
   return n;

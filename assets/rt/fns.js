@@ -11,6 +11,7 @@ import { FN, NAME, FUNCTION, castError, errorInfo } from './types.js';
 import { implement } from './protocol.js';
 import { IFn, IMeta, IWithMeta, INVOKE } from './core-protocols.js';
 import { IndexedSeq, Cons, seq, first, next, toArray } from './seqs.js';
+import { Handed } from './reduced.js';
 
 export { FN, NAME };
 
@@ -185,6 +186,16 @@ export function fnCapture(fn, i, v) {
   return fn;
 }
 
+/**
+ * A fn of one arity with its captured values, made in one call (the ABI's fn_closure0..3):
+ * fn_new, fn_arity and a fn_capture for each, for the commonest shape of fn.
+ */
+export function fnClosure(name, ns, nparams, variadic, code, caps) {
+  const f = fnNew(name, 0, ns);
+  if (caps.length > 0) f[FN].caps = caps;
+  return fnArity(f, nparams, variadic, code);
+}
+
 /** Read captured local i of the running fn (the ABI's fn_captured). */
 export function fnCaptured(self, i) {
   return self[FN].caps[i];
@@ -234,6 +245,41 @@ export function invoke1(f, a) { return typeof f === 'function' ? nu(f(a)) : invo
 export function invoke2(f, a, b) { return typeof f === 'function' ? nu(f(a, b)) : invokeObj(f, [a, b]); }
 export function invoke3(f, a, b, c) { return typeof f === 'function' ? nu(f(a, b, c)) : invokeObj(f, [a, b, c]); }
 export function invoke4(f, a, b, c, d) { return typeof f === 'function' ? nu(f(a, b, c, d)) : invokeObj(f, [a, b, c, d]); }
+
+// ---------------------------------------------------------------------------------------
+// Handing over a walked seq (docs/patch-abi.md, "Handing over a seq")
+// ---------------------------------------------------------------------------------------
+
+/**
+ * On a clojure.core fn that walks its last argument to the end (reduce, count, ...): its
+ * arities by argument count, each taking that argument as a `Handed`. A compiled call hands
+ * the seq over (`hand_over`) and calls `invoke_takingN`, so that no frame between the caller
+ * and the walk keeps the seq's head: `(reduce + (map inc (range 1e8)))` runs in constant
+ * memory, as in Clojure.
+ */
+export const TAKES_HANDED = Symbol('jank.takesHanded');
+let handedOver = null;
+/** The `hand_over` import: the value the next `invoke_takingN` passes last. */
+export function handOver(x) { handedOver = x; }
+function takeHandedOver() { const h = new Handed(handedOver); handedOver = null; return h; }
+/** The `invoke_takingN` imports: f called with its n - 1 arguments and the handed-over value. */
+export function invokeTaking1(f) {
+  const h = takeHandedOver(), t = f?.[TAKES_HANDED]?.[1];
+  return t !== undefined ? nu(t(h)) : invoke1(f, h.take());
+}
+export function invokeTaking2(f, a) {
+  const h = takeHandedOver(), t = f?.[TAKES_HANDED]?.[2];
+  return t !== undefined ? nu(t(a, h)) : invoke2(f, a, h.take());
+}
+export function invokeTaking3(f, a, b) {
+  const h = takeHandedOver(), t = f?.[TAKES_HANDED]?.[3];
+  return t !== undefined ? nu(t(a, b, h)) : invoke3(f, a, b, h.take());
+}
+export function invokeTaking4(f, a, b, c) {
+  const h = takeHandedOver(), t = f?.[TAKES_HANDED]?.[4];
+  return t !== undefined ? nu(t(a, b, c, h)) : invoke4(f, a, b, c, h.take());
+}
+
 /** Call f with the given arguments, with Clojure's rules for what is callable. */
 export function invoke(f, ...args) { return invokeArray(f, args); }
 

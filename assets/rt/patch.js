@@ -17,8 +17,8 @@ import { equiv } from './equality.js';
 import { regex } from './regex.js';
 import { Var, Unbound, namespaceNamed } from './refs.js';
 import {
-  fnNew, fnArity, fnCapture, fnCaptured, fnInfo, withEval, invoke0, invoke1, invoke2, invoke3,
-  invoke4, invokeArray,
+  fnNew, fnClosure, fnArity, fnCapture, fnCaptured, fnInfo, withEval, invoke0, invoke1, invoke2, invoke3,
+  invoke4, invokeArray, handOver, invokeTaking1, invokeTaking2, invokeTaking3, invokeTaking4,
 } from './fns.js';
 import { jsGlobal, jsGet, jsSet, jsCall, jsNew, toHost } from './interop.js';
 import { poll } from './interrupts.js';
@@ -45,6 +45,7 @@ import { longOf, zeroP, posP, negP, evenP, oddP } from './core/arith.js';
 export const rtImportNames = [
   'vars', 'truthy',
   ...Array.from({ length: 21 }, (_, i) => `invoke${i}`),
+  'hand_over', 'invoke_taking1', 'invoke_taking2', 'invoke_taking3', 'invoke_taking4',
   ...Array.from({ length: 21 }, (_, i) => `dispatch${i}`),
   'add', 'sub', 'mul', 'div', 'lt', 'gt', 'lte', 'gte', 'num_eq', 'equiv',
   'lt_test', 'gt_test', 'lte_test', 'gte_test', 'num_eq_test', 'equiv_test',
@@ -53,7 +54,8 @@ export const rtImportNames = [
   'long_divide_by_zero',
   'quot', 'rem', 'mod', 'zero', 'pos', 'neg', 'even', 'odd',
   'zero_test', 'pos_test', 'neg_test', 'even_test', 'odd_test',
-  'fn_new', 'fn_arity', 'fn_capture', 'fn_captured', 'throw',
+  'fn_new', 'fn_closure0', 'fn_closure1', 'fn_closure2', 'fn_closure3', 'fn_arity', 'fn_capture',
+  'fn_captured', 'throw',
   'var_changed', 'var_meta', 'is_unbound', 'try_catch', 'poll', 'field_get', 'field_set',
   'js_global', 'js_get', 'js_set', 'js_call', 'js_new',
 ];
@@ -127,7 +129,7 @@ function buildDispatcher(invokes) {
     ]),
     ...wasmSection(10, [
       ...arities.map((n) => body(n, [0x10, ...leb(n)])),
-      ...arities.map((n) => body(n, [0x20, ...leb(n + 1), 0x11, ...leb(n), 0x00])),
+      ...arities.map((n) => body(n, [0x20, ...leb(n + 1), 0x13, ...leb(n), 0x00])),
     ]),
   ];
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), { rt: invokes });
@@ -237,6 +239,11 @@ export class Runtime {
       vars: this.table,
       truthy: (x) => (x === null || x === false || x === undefined ? 0 : 1),
       invoke0, invoke1, invoke2, invoke3, invoke4,
+      hand_over: handOver,
+      invoke_taking1: invokeTaking1,
+      invoke_taking2: invokeTaking2,
+      invoke_taking3: invokeTaking3,
+      invoke_taking4: invokeTaking4,
       add, sub, mul, div, lt, gt, lte, gte, num_eq: numEquiv, equiv,
       lt_test: (a, b) => (lt(a, b) ? 1 : 0),
       gt_test: (a, b) => (gt(a, b) ? 1 : 0),
@@ -265,6 +272,10 @@ export class Runtime {
       even_test: (x) => (evenP(x) ? 1 : 0),
       odd_test: (x) => (oddP(x) ? 1 : 0),
       fn_new: (name, ncaptures) => fnNew(name, ncaptures, this.ns),
+      fn_closure0: (name, np, va, code) => fnArity(fnNew(name, 0, this.ns), np, va, code),
+      fn_closure1: (name, np, va, code, a) => fnClosure(name, this.ns, np, va, code, [nu(a)]),
+      fn_closure2: (name, np, va, code, a, b) => fnClosure(name, this.ns, np, va, code, [nu(a), nu(b)]),
+      fn_closure3: (name, np, va, code, a, b, c) => fnClosure(name, this.ns, np, va, code, [nu(a), nu(b), nu(c)]),
       fn_arity: fnArity,
       fn_capture: fnCapture,
       fn_captured: fnCaptured,

@@ -1,4 +1,5 @@
-// `reduced`: the wrapper a reducing function returns to stop a reduction early.
+// `reduced`: the wrapper a reducing function returns to stop a reduction early, and `Handed`,
+// the box a walked seq is handed over in.
 
 import { defType } from './types.js';
 import { implement } from './protocol.js';
@@ -24,6 +25,18 @@ export function printRef(cls, o, value, w, status = ':ready') {
   w.write(']');
 }
 implement(REDUCED, IPrintWithWriter, { '-pr-writer': (r, w) => printRef('clojure.lang.Reduced', r, r.v, w) });
+
+/**
+ * A value handed to a fn outside its arguments, so that no frame keeps it: a seq a fn walks
+ * to its end (reduce, count, ...) is taken out with `take()`, and the walk lets go of each
+ * step as it passes it (a parameter stays alive as long as its frame, whatever the fn does).
+ */
+export class Handed {
+  constructor(v) { this.v = v; }
+  /** The value, without letting go of it (to ask what it is). */
+  peek() { return this.v; }
+  take() { const v = this.v; this.v = null; return v; }
+}
 
 export const isReduced = (x) => x instanceof Reduced;
 export const unreduced = (x) => (x instanceof Reduced ? x.v : x);

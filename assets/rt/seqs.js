@@ -21,7 +21,7 @@ import { equiv, hasheq, javaHash } from './equality.js';
 import { printSeq, prStr } from './print.js';
 import { add, lt, gt, signum, isLong, numEquiv } from './numbers.js';
 import { char } from './scalars.js';
-import { Reduced } from './reduced.js';
+import { Reduced, Handed } from './reduced.js';
 
 // ---------------------------------------------------------------------------------------
 // Walking any seqable
@@ -109,10 +109,15 @@ export function hashUnordered(coll) {
 
 /** Reduces a seq with f(acc, x) from `acc`, walking chunks whole; a Reduced stops it (unwrapped). */
 export function reduceSeq(s, f, acc) {
+  return reduceHanded(new Handed(s), f, acc);
+}
+
+/** reduceSeq of the seq of the value in `handed`, keeping only the step it is at (not the head). */
+export function reduceHanded(handed, f, acc) {
+  let s = seq(handed.take());
   while (s !== null) {
     if (s[CHUNKED_SEQ] === true) {
-      const c = s[CHUNKED_FIRST](s);
-      acc = c.reduceFrom(f, acc);
+      acc = s[CHUNKED_FIRST](s).reduceFrom(f, acc);
       if (acc instanceof Reduced) return acc.v;
       s = seq(s[CHUNKED_REST](s));
     } else {

@@ -66,3 +66,41 @@ bn
 
 ;;; the-file-at-the-repl
 [*file* (let [f (fn [] *file*)] (f))]
+
+;;; locals-let-go-only-after-their-last-read
+(let [s (map inc (range 5))] [(count s) (reduce + s) (last s) (into [] s)])
+
+(let [s (map inc (range 5))] (if (odd? (count s)) (reduce + s) (count s)))
+
+(let [s (range 3)] (when (seq s) (reduce + s)) (vec s))
+
+(defn reads-twice [s] (let [n (count s)] [n (reduce + s) (some #{2} s)]))
+
+(reads-twice (map inc (range 3)))
+
+(let [s [1 2 3]] (loop [i 0 acc []] (if (< i 3) (recur (inc i) (conj acc (reduce + s))) acc)))
+
+(let [s (list 1 2)] (letfn [(f [] (count s)) (g [] (f))] [(g) (reduce + s)]))
+
+(let [s (range 4) f (fn [] (reduce + s))] [(f) (f) (count s)])
+
+(let [s (range 4) seen (atom nil)] [(try (count s) (finally (reset! seen (reduce + s)))) @seen])
+
+(let [x (range 3)] (defonce clearing-once (reduce + x)) [clearing-once (count x)])
+
+(let [xs (range 5)] (cond (empty? xs) :empty (> (count xs) 3) (reduce + xs) :else (last xs)))
+
+(let [s (range 3)] (case (count s) 3 (reduce + s) :other))
+
+(let [s (range 3)] [(reduce + s) s])
+
+(let [s (range 3) out (atom [])] (doseq [x s] (swap! out conj (count s))) @out)
+
+(let [s (map inc (range 3))] (reduce + (reduce conj [] s)))
+
+(let [s (range 3)] (every? #(< % (count s)) s))
+
+;;; a-redefined-walking-fn-gets-the-seq
+(with-redefs [reduce (fn [f c] [:redefined (count c)])] (reduce + (map inc (range 3))))
+
+(with-redefs [last (fn [c] [:redefined (first c)])] (let [s (map inc (range 3))] (last s)))

@@ -155,6 +155,31 @@ impl Intrinsic {
     }
 }
 
+/// The `clojure.core` fns, with their argument counts, that walk their last
+/// argument to the end (`Node::ConsumingCall`). The runtime's own list is the
+/// `consumes(...)` calls of `assets/rt/core/*.js`; a call of a fn it does not
+/// list is an ordinary call.
+pub const CONSUMING_CORE_FNS: &[(&str, &[usize])] = &[
+    ("reduce", &[2, 3]),
+    ("transduce", &[3, 4]),
+    ("into", &[2, 3]),
+    ("run!", &[2]),
+    ("dorun", &[1, 2]),
+    ("count", &[1]),
+    ("last", &[1]),
+    ("some", &[2]),
+    ("every?", &[2]),
+    ("not-every?", &[2]),
+    ("not-any?", &[2]),
+];
+
+/// Whether `(name ...)` with `argc` arguments is a consuming call.
+pub fn is_consuming_core_fn(name: &str, argc: usize) -> bool {
+    CONSUMING_CORE_FNS
+        .iter()
+        .any(|(consumer, counts)| *consumer == name && counts.contains(&argc))
+}
+
 #[derive(Clone, Debug)]
 pub enum Node {
     /// A literal or quoted value.
@@ -263,6 +288,15 @@ pub enum Node {
         f: Box<Node>,
         args: Vec<Node>,
     },
+    /// A call of a `clojure.core` fn that walks its last argument to the end
+    /// (`reduce`, `count`, `into`, ...; `CONSUMING_CORE_FNS`): where that
+    /// argument is a value no local keeps, the call hands it over outside its
+    /// arguments, so that no frame holds the head of a lazy seq while it is
+    /// walked (docs/patch-abi.md, "Handing over a seq").
+    ConsumingCall {
+        f: Box<Node>,
+        args: Vec<Node>,
+    },
     Intrinsic {
         op: Intrinsic,
         args: Vec<Node>,
@@ -339,7 +373,7 @@ impl Node {
             }
             Node::Recur { args, .. } | Node::Intrinsic { args, .. } => args.iter().for_each(f),
             Node::Fn(function) => function.captures.iter().for_each(f),
-            Node::Invoke { f: callee, args } => {
+            Node::Invoke { f: callee, args } | Node::ConsumingCall { f: callee, args } => {
                 f(callee);
                 args.iter().for_each(f);
             }

@@ -15,10 +15,11 @@ import { TreeMap, TreeSet, emptyTreeMap } from '../sorted.js';
 import {
   count, get, nth, conj, assoc, dissoc, contains, find, peek, pop, disj, empty, meta, withMeta,
   rseq, entryKey, entryVal, keys, transient, conjBang, persistentBang, assocBang, dissocBang,
-  popBang, disjBang,
+  popBang, disjBang, countHanded,
 } from '../colls.js';
+import { Handed } from '../reduced.js';
 import { invoke1, invoke2, invokeArray } from '../fns.js';
-import { core, internal } from './lib.js';
+import { core, consumes, internal } from './lib.js';
 
 core('list', { 0: () => EMPTY_LIST, va: listOf });
 core('list*', {
@@ -115,6 +116,7 @@ core('comparator', { 1: (pred) => (a, b) => (truthy(invoke2(pred, a, b)) ? -1 : 
 // --- reading --------------------------------------------------------------------------
 
 core('count', { 1: count });
+consumes('count', { 1: countHanded });
 core('first', { 1: first });
 core('second', { 1: (x) => first(next(x)) });
 core('ffirst', { 1: (x) => first(first(x)) });
@@ -123,14 +125,18 @@ core('fnext', { 1: (x) => first(next(x)) });
 core('nnext', { 1: (x) => next(next(x)) });
 core('rest', { 1: rest });
 core('next', { 1: next });
+/** (last coll) of the value in `handed`, walking without keeping the head. */
+function lastHanded(handed) {
+  let s = handed.take();
+  if (s instanceof PVector) return s.peek();
+  let l = null;
+  for (s = seq(s); s !== null; s = next(s)) l = s[FIRST](s);
+  return l;
+}
 core('last', {
-  1: (x) => {
-    if (x instanceof PVector) return x.peek();
-    let s = seq(x), l = null;
-    for (; s !== null; s = next(s)) l = s[FIRST](s);
-    return l;
-  },
+  1: (x) => lastHanded(new Handed(x)),
 });
+consumes('last', { 1: lastHanded });
 core('butlast', {
   1: (x) => {
     const a = toArray(x);

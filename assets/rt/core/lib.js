@@ -5,7 +5,7 @@
 
 import { nu, arityError } from '../errors.js';
 import { NAME } from '../types.js';
-import { APPLY_ARRAY, argumentsArray } from '../fns.js';
+import { APPLY_ARRAY, TAKES_HANDED, argumentsArray } from '../fns.js';
 
 /** clojure.core: name -> value (JS functions with Clojure semantics). */
 export const coreLib = Object.create(null);
@@ -55,6 +55,12 @@ export function defn(lib, ns, name, arities) {
 }
 
 export const core = (name, arities) => defn(coreLib, 'clojure.core', name, arities);
+/**
+ * Marks clojure.core's `name` as a fn that walks its last argument to the end: `arities`
+ * ({n: f}) take that argument as a `Handed` (fns.js, TAKES_HANDED), for compiled calls that
+ * hand it over so that no frame keeps the seq's head.
+ */
+export const consumes = (name, arities) => { coreLib[name][TAKES_HANDED] = arities; };
 export const cstr = (name, arities) => defn(stringLib, 'clojure.string', name, arities);
 export const internal = (name, arities) => defn(internalLib, 'jank.runtime', name, arities);
 /** A clojure.core var whose value is not a fn (a protocol, *print-length*, ...). */

@@ -8,32 +8,45 @@ import {
 } from '../core-protocols.js';
 import { gte, lte } from '../numbers.js';
 import { compare } from '../equality.js';
-import { seq, next, toArray, reduceSeq, EMPTY_LIST, IndexedSeq, lazySeq, Cons } from '../seqs.js';
+import { seq, next, toArray, reduceHanded, EMPTY_LIST, IndexedSeq, lazySeq, Cons } from '../seqs.js';
 import { EMPTY_VECTOR, vectorOf } from '../vector.js';
-import { Reduced } from '../reduced.js';
+import { Reduced, Handed } from '../reduced.js';
 import { conj, count, nth } from '../colls.js';
 import { invoke0, invoke1, invoke2, invoke3, invokeArray } from '../fns.js';
-import { core } from './lib.js';
+import { core, consumes } from './lib.js';
 import { comparator } from './colls.js';
 import { rfArity, map1, mapN, filter } from './seqfns.js';
 
+// The fns here that walk a seq to its end also take it handed over (fns.js, TAKES_HANDED),
+// and then let go of each step as they pass it: reduce, run!, into, transduce, some, every?,
+// not-every?, not-any?.
+
 /** (reduce f init coll): IReduce when the collection has it, else its seq. */
-export function reduceFrom(f, init, coll) {
-  if (coll === null || coll === undefined) return init;
-  const r = coll[REDUCE];
-  if (r !== undefined) return r(coll, f, init);
-  return reduceSeq(seq(coll), (acc, x) => invoke2(f, acc, x), init);
+export function reduceFrom(f, init, coll) { return reduceFromHanded(f, init, new Handed(coll)); }
+
+/** The collection's own reduce (IReduce), if it has one. */
+const reduceMethod = (coll) => (coll === null || coll === undefined ? undefined : coll[REDUCE]);
+
+function reduceFromHanded(f, init, handed) {
+  const r = reduceMethod(handed.peek());
+  if (r !== undefined) return r(handed.take(), f, init);
+  return reduceHanded(handed, (acc, x) => invoke2(f, acc, x), init);
 }
 
 /** (reduce f coll): the first element starts it; an empty coll gives (f). */
-function reduceNoInit(f, coll) {
-  if (coll !== null && coll !== undefined && coll[REDUCE] !== undefined) return coll[REDUCE](coll, f);
-  const s = seq(coll);
+function reduceNoInitHanded(f, handed) {
+  const r = reduceMethod(handed.peek());
+  if (r !== undefined) return r(handed.take(), f);
+  let s = seq(handed.take());
   if (s === null) return invoke0(f);
-  return reduceSeq(next(s), (acc, x) => invoke2(f, acc, x), s[FIRST](s));
+  const init = s[FIRST](s);
+  const rest = new Handed(next(s));
+  s = null; // the head, let go of before the walk
+  return reduceHanded(rest, (acc, x) => invoke2(f, acc, x), init);
 }
 
-core('reduce', { 2: reduceNoInit, 3: reduceFrom });
+core('reduce', { 2: (f, coll) => reduceNoInitHanded(f, new Handed(coll)), 3: reduceFrom });
+consumes('reduce', { 2: reduceNoInitHanded, 3: reduceFromHanded });
 core('reduce-kv', {
   3: (f, init, m) => {
     if (m === null) return init;
@@ -48,48 +61,55 @@ core('reduced', { 1: (x) => new Reduced(x) });
 core('unreduced', { 1: (x) => (x instanceof Reduced ? x.v : x) });
 core('ensure-reduced', { 1: (x) => (x instanceof Reduced ? x : new Reduced(x)) });
 // (f's reduced value stops the walk, as Clojure's run!, which reduces with (fn [_ x] (f x)))
-core('run!', { 2: (f, c) => { reduceFrom((acc, x) => invoke1(f, x), null, c); return null; } });
+const runHanded = (f, handed) => { reduceFromHanded((acc, x) => invoke1(f, x), null, handed); return null; };
+core('run!', { 2: (f, c) => runHanded(f, new Handed(c)) });
+consumes('run!', { 2: runHanded });
 
 /** into: through a transient when the target has one. */
-function into(to, from) {
+function into(to, from) { return intoHanded(to, new Handed(from)); }
+function intoHanded(to, from) {
   if (to !== null && to[AS_TRANSIENT] !== undefined) {
-    const t = reduceFrom((acc, x) => acc[CONJ_BANG](acc, x), to[AS_TRANSIENT](to), from);
+    const t = reduceFromHanded((acc, x) => acc[CONJ_BANG](acc, x), to[AS_TRANSIENT](to), from);
     const p = t[PERSISTENT_BANG](t);
     const m = to._meta ?? null;
     return m === null || p._meta === m ? p : withMetaLike(p, m);
   }
-  return reduceFrom((acc, x) => conj(acc, x), to, from);
+  return reduceFromHanded((acc, x) => conj(acc, x), to, from);
 }
 const withMetaLike = (coll, m) => { const c = Object.create(Object.getPrototypeOf(coll)); Object.assign(c, coll); c._meta = m; c._hash = null; return c; };
 
 const conjRf = rfArity(() => EMPTY_VECTOR, (acc) => acc, (acc, x) => conj(acc, x));
 const conjBangRf = rfArity(() => null, (acc) => acc, (acc, x) => acc[CONJ_BANG](acc, x));
 
-function transduce(xf, f, init, coll) {
+function transduceHanded(xf, f, init, coll) {
   const rf = invoke1(xf, f);
-  const acc = reduceFrom(rf, init, coll);
+  const acc = reduceFromHanded(rf, init, coll);
   return invoke1(rf, acc);
+}
+function intoTransducedHanded(to, xf, from) {
+  if (to !== null && to[AS_TRANSIENT] !== undefined) {
+    const t = transduceHanded(xf, conjBangRf, to[AS_TRANSIENT](to), from);
+    return t[PERSISTENT_BANG](t);
+  }
+  return transduceHanded(xf, conjRf, to, from);
 }
 core('into', {
   0: () => EMPTY_VECTOR,
   1: (to) => to,
   2: into,
-  3: (to, xf, from) => {
-    if (to !== null && to[AS_TRANSIENT] !== undefined) {
-      const t = transduce(xf, conjBangRf, to[AS_TRANSIENT](to), from);
-      return t[PERSISTENT_BANG](t);
-    }
-    return transduce(xf, conjRf, to, from);
-  },
+  3: (to, xf, from) => intoTransducedHanded(to, xf, new Handed(from)),
 });
+consumes('into', { 2: intoHanded, 3: intoTransducedHanded });
+const transduce3Handed = (xf, f, coll) => transduceHanded(xf, f, invoke0(f), coll);
 core('transduce', {
-  3: (xf, f, coll) => transduce(xf, f, invoke0(f), coll),
+  3: (xf, f, coll) => transduce3Handed(xf, f, new Handed(coll)),
   va: (xs) => {
     if (xs.length !== 4) throw arityError(xs.length, 'clojure.core/transduce');
-    return transduce(xs[0], xs[1], xs[2], xs[3]);
+    return transduceHanded(xs[0], xs[1], xs[2], new Handed(xs[3]));
   },
   vmin: 4,
 });
+consumes('transduce', { 3: transduce3Handed, 4: transduceHanded });
 function completing(f, cf) {
   return rfArity(() => invoke0(f), (x) => invoke1(cf, x), (acc, x) => invoke2(f, acc, x));
 }
@@ -141,16 +161,21 @@ core('mapv', {
   vmin: 3,
 });
 core('filterv', { 2: (p, c) => into(EMPTY_VECTOR, filter(p, c, true)) });
-core('some', {
-  2: (p, c) => {
-    for (let s = seq(c); s !== null; s = next(s)) { const v = invoke1(p, s[FIRST](s)); if (truthy(v)) return v; }
-    return null;
-  },
-});
-const every = (p, c) => { for (let s = seq(c); s !== null; s = next(s)) if (!truthy(invoke1(p, s[FIRST](s)))) return false; return true; };
-core('every?', { 2: every });
-core('not-every?', { 2: (p, c) => !every(p, c) });
-core('not-any?', { 2: (p, c) => { for (let s = seq(c); s !== null; s = next(s)) if (truthy(invoke1(p, s[FIRST](s)))) return false; return true; } });
+/** The first truthy (p x) of the seq in `handed` (nil when none), keeping only the step it is at. */
+function someHanded(p, handed) {
+  for (let s = seq(handed.take()); s !== null; s = next(s)) { const v = invoke1(p, s[FIRST](s)); if (truthy(v)) return v; }
+  return null;
+}
+function everyHanded(p, handed) {
+  for (let s = seq(handed.take()); s !== null; s = next(s)) if (!truthy(invoke1(p, s[FIRST](s)))) return false;
+  return true;
+}
+const notEveryHanded = (p, handed) => !everyHanded(p, handed);
+const notAnyHanded = (p, handed) => !truthy(someHanded(p, handed));
+for (const [name, handedArity] of [['some', someHanded], ['every?', everyHanded], ['not-every?', notEveryHanded], ['not-any?', notAnyHanded]]) {
+  core(name, { 2: (p, c) => handedArity(p, new Handed(c)) });
+  consumes(name, { 2: handedArity });
+}
 const byKey = (better) => ({
   2: (k, x) => x,
   va: (xs) => {

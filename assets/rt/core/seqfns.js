@@ -17,10 +17,10 @@ import {
 } from '../seqs.js';
 import { vectorOf } from '../vector.js';
 import { MapBuilder } from '../hashmap.js';
-import { Reduced } from '../reduced.js';
+import { Reduced, Handed } from '../reduced.js';
 import { get } from '../colls.js';
 import { invoke0, invoke1, invoke2, invokeArray } from '../fns.js';
-import { core, internal } from './lib.js';
+import { core, consumes, internal } from './lib.js';
 import { sortedParts } from './colls.js';
 
 const isChunked = (s) => s !== null && s[CHUNKED_SEQ] === true;
@@ -498,10 +498,18 @@ core('doall', {
   1: (c) => { for (let s = seq(c); s !== null; s = next(s)); return c; },
   2: (n, c) => { let s = seq(c); for (let i = countArg(n); i > 0 && s !== null; i--) s = next(s); return c; },
 });
+/** (dorun coll) and (dorun n coll) of the seq in `handed`, keeping only the step it is at. */
+const dorunHanded = (handed) => { for (let s = seq(handed.take()); s !== null; s = next(s)); return null; };
+function dorunNHanded(n, handed) {
+  let s = seq(handed.take());
+  for (let i = countArg(n); i > 0 && s !== null; i--) s = next(s);
+  return null;
+}
 core('dorun', {
-  1: (c) => { for (let s = seq(c); s !== null; s = next(s)); return null; },
-  2: (n, c) => { let s = seq(c); for (let i = countArg(n); i > 0 && s !== null; i--) s = next(s); return null; },
+  1: (c) => dorunHanded(new Handed(c)),
+  2: (n, c) => dorunNHanded(n, new Handed(c)),
 });
+consumes('dorun', { 1: dorunHanded, 2: dorunNHanded });
 function reductions(f, init, coll) {
   if (init instanceof Reduced) return listOf([init.v]);
   return new Cons(init, lazySeq(() => {

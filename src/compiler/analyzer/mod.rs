@@ -12,11 +12,11 @@
 
 use std::collections::HashMap;
 
-use super::ast::{Intrinsic, LocalId, Node, TopLevel};
+use super::ast::{self, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
 use super::footprint::{FootprintBuilder, Resource};
 use super::form::{self, Form, FormKind, Pos, Symbol};
-use super::namespace::{CORE_NS, Namespaces, RUNTIME_NS};
+use super::namespace::{CORE_NS, Namespaces, RUNTIME_NS, VarInfo};
 use super::{CompileError, CompileHost};
 
 mod control;
@@ -494,8 +494,15 @@ impl Analyzer<'_> {
             self.footprint.define(Resource::Effect(key));
         }
         self.check_public(head, "#'")?;
+        let consuming = self.is_core_fn(head, |name| ast::is_consuming_core_fn(name, args.len()));
         let f = self.analyze(head, false)?;
         let args = self.analyze_args(args.iter())?;
+        if consuming {
+            return Ok(Node::ConsumingCall {
+                f: Box::new(f),
+                args,
+            });
+        }
         self.invoke(form, f, args)
     }
 
@@ -548,15 +555,24 @@ impl Analyzer<'_> {
         argc: usize,
         lookup: fn(&str, usize) -> Option<Intrinsic>,
     ) -> Option<Intrinsic> {
+        let var = self.core_var_named_by(head)?;
+        lookup(&var.name, argc)
+    }
+
+    /// Whether `head` resolves to a `clojure.core` var whose name `is` accepts.
+    fn is_core_fn(&self, head: &Form, is: impl Fn(&str) -> bool) -> bool {
+        self.core_var_named_by(head)
+            .is_some_and(|var| is(&var.name))
+    }
+
+    /// The `clojure.core` var `head` names (not a local of that name).
+    fn core_var_named_by(&self, head: &Form) -> Option<&VarInfo> {
         let symbol = head.as_symbol()?;
         if symbol.ns.is_none() && self.is_local(&symbol.name) {
             return None;
         }
         let slot = self.namespaces.resolve_var(&self.ns, symbol)?;
-        let var = self.namespaces.var(slot);
-        (var.ns == CORE_NS)
-            .then(|| lookup(&var.name, argc))
-            .flatten()
+        Some(self.namespaces.var(slot)).filter(|var| var.ns == CORE_NS)
     }
 }
 

@@ -4,6 +4,7 @@
 //! (docs/patch-abi.md). Vars are read and written through the shared table,
 //! which is what makes redefinitions visible to earlier callers.
 
+mod clearing;
 mod longs;
 mod module;
 
@@ -13,8 +14,10 @@ use super::ast::{Constant, FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
 use super::constant;
 use super::footprint::{Footprint, FootprintBuilder, Resource};
 use super::namespace::{Namespaces, Slot};
+use clearing::LastReads;
 use longs::{LocalKind, LongLocals, literal_long};
-use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder};
+use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder, call_defined};
+use std::collections::HashMap;
 
 const E: ValType = ValType::EXTERNREF;
 const I64: ValType = ValType::I64;
@@ -35,9 +38,14 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
         footprint: top_level.footprint.clone(),
     };
     let longs = LongLocals::infer(&top_level.body, &[]);
-    emitter
-        .functions
-        .push(FunctionEmitter::new(0, top_level.local_count, 0, longs));
+    let last_reads = LastReads::find(&top_level.body, &[]);
+    emitter.functions.push(FunctionEmitter::new(
+        0,
+        top_level.local_count,
+        0,
+        longs,
+        last_reads,
+    ));
     emitter.emit(&top_level.body);
     let run = emitter.functions.pop().expect("pushed above");
     let type_index = emitter.module.type_of(vec![], vec![E]);
@@ -55,6 +63,25 @@ struct Emitter {
     /// The functions being emitted; nested fns push one.
     functions: Vec<FunctionEmitter>,
     footprint: FootprintBuilder,
+}
+
+/// The wasm function of one arity of a fn the emitter made.
+#[derive(Clone, Copy, Debug)]
+struct ArityCode {
+    params: usize,
+    variadic: bool,
+    /// Its index among the patch's defined functions.
+    function: u32,
+}
+
+/// The arity of `arities` a call with `argc` arguments runs directly: a fixed
+/// one of that many parameters (a variadic one goes through the runtime,
+/// which builds its rest seq).
+fn fixed_arity(arities: &[ArityCode], argc: usize) -> Option<u32> {
+    arities
+        .iter()
+        .find(|arity| !arity.variadic && arity.params == argc)
+        .map(|arity| arity.function)
 }
 
 /// A `loop` (or fn arity) that `recur` jumps back to.
@@ -79,6 +106,11 @@ struct FunctionEmitter {
     params: u32,
     /// The locals that hold primitive longs.
     longs: LongLocals,
+    /// The reads after which a local's value is let go of.
+    last_reads: LastReads,
+    /// The locals bound (by `let` or `letfn`, never rebound) to a fn made
+    /// here, with its arities: calls of them go straight to the arity's code.
+    known_fns: HashMap<LocalId, Vec<ArityCode>>,
     /// Scratch locals the emitter added after the `LocalId`s, by type.
     scratch: Vec<ValType>,
     /// Scratch locals free for reuse.
@@ -86,7 +118,13 @@ struct FunctionEmitter {
 }
 
 impl FunctionEmitter {
-    fn new(local_base: u32, local_count: u32, params: u32, longs: LongLocals) -> Self {
+    fn new(
+        local_base: u32,
+        local_count: u32,
+        params: u32,
+        longs: LongLocals,
+        last_reads: LastReads,
+    ) -> Self {
         FunctionEmitter {
             body: Vec::new(),
             local_base,
@@ -95,6 +133,8 @@ impl FunctionEmitter {
             local_count,
             params,
             longs,
+            last_reads,
+            known_fns: HashMap::new(),
             scratch: Vec::new(),
             free_scratch: Vec::new(),
         }
@@ -181,7 +221,7 @@ impl Emitter {
         match node {
             Node::Const(value) => self.emit_const(value),
             Node::Nil => self.emit_nil(),
-            Node::Local(id) => self.emit_local(*id),
+            Node::Local(id) => self.emit_read(node, *id),
             Node::Captured(index) => self.emit_captured(*index),
             Node::SelfRef => self.emit_self(),
             Node::VarValue(slot) => {
@@ -222,8 +262,11 @@ impl Emitter {
             Node::Let { bindings, body } => self.emit_let(bindings, body),
             Node::Loop { bindings, body } => self.emit_loop(bindings, body),
             Node::Recur { targets, args } => self.emit_recur(targets, args),
-            Node::Fn(function) => self.emit_fn(function),
+            Node::Fn(function) => {
+                self.emit_fn(function);
+            }
             Node::Invoke { f, args } => self.emit_invoke(f, args),
+            Node::ConsumingCall { f, args } => self.emit_consuming_call(f, args),
             Node::Intrinsic { op, args } => self.emit_intrinsic(*op, args),
         }
     }
@@ -235,6 +278,23 @@ impl Emitter {
 
     fn emit_nil(&mut self) {
         self.push(Instruction::RefNull(HeapType::EXTERN));
+    }
+
+    /// A read of a local in the code (`node`): the last one lets go of the
+    /// value (`clearing`).
+    fn emit_read(&mut self, node: &Node, id: LocalId) {
+        self.emit_local(id);
+        if self.lets_go(node, id) {
+            let index = self.out().local(id);
+            self.push(Instruction::RefNull(HeapType::EXTERN));
+            self.push(Instruction::LocalSet(index));
+        }
+    }
+
+    /// Whether `node`, a read of boxed local `id`, is its last.
+    fn lets_go(&mut self, node: &Node, id: LocalId) -> bool {
+        let out = self.out();
+        out.last_reads.contains(node) && !out.longs.contains(id)
     }
 
     fn emit_local(&mut self, id: LocalId) {
@@ -350,9 +410,10 @@ impl Emitter {
     /// still nil), then stores the finished fns into those captures.
     fn emit_letfn(&mut self, bindings: &[(LocalId, FnNode)], body: &Node) {
         for (id, function) in bindings {
-            self.emit_fn(function);
+            let arities = self.emit_fn(function);
             let index = self.out().local(*id);
             self.push(Instruction::LocalSet(index));
+            self.out().known_fns.insert(*id, arities);
         }
         let letfn_locals: Vec<LocalId> = bindings.iter().map(|(id, _)| *id).collect();
         for (id, function) in bindings {
@@ -418,11 +479,23 @@ impl Emitter {
         self.emit(ret);
     }
 
-    fn emit_bindings(&mut self, bindings: &[(LocalId, Node)]) {
+    /// Binds each local to its value. `for_good`: the locals are never
+    /// bound again (a `let`'s, not a `loop`'s), so those given a fn made here
+    /// are known fns.
+    fn emit_bindings(&mut self, bindings: &[(LocalId, Node)], for_good: bool) {
         for (id, value) in bindings {
-            self.emit_for_local(*id, value);
+            let arities = match value {
+                Node::Fn(function) if for_good => Some(self.emit_fn(function)),
+                _ => {
+                    self.emit_for_local(*id, value);
+                    None
+                }
+            };
             let index = self.out().local(*id);
             self.push(Instruction::LocalSet(index));
+            if let Some(arities) = arities {
+                self.out().known_fns.insert(*id, arities);
+            }
         }
     }
 
@@ -435,12 +508,12 @@ impl Emitter {
     }
 
     fn emit_let(&mut self, bindings: &[(LocalId, Node)], body: &Node) {
-        self.emit_bindings(bindings);
+        self.emit_bindings(bindings, true);
         self.emit(body);
     }
 
     fn emit_loop(&mut self, bindings: &[(LocalId, Node)], body: &Node) {
-        self.emit_bindings(bindings);
+        self.emit_bindings(bindings, false);
         self.emit_recur_target(body);
     }
 
@@ -542,19 +615,30 @@ impl Emitter {
     /// Emits each arity as a function of its own, then the code that makes the
     /// fn value: `fn_new`, one `fn_arity` per arity, one `fn_capture` per
     /// captured value.
-    fn emit_fn(&mut self, function: &FnNode) {
+    fn emit_fn(&mut self, function: &FnNode) -> Vec<ArityCode> {
         let arity_functions: Vec<(u32, &FnArity)> = function
             .arities
             .iter()
             .map(|arity| (self.emit_arity(arity), arity))
             .collect();
+        let codes: Vec<ArityCode> = arity_functions
+            .iter()
+            .map(|&(function, arity)| ArityCode {
+                params: arity.params.len(),
+                variadic: arity.variadic,
+                function,
+            })
+            .collect();
         match &function.name {
             Some(name) => self.emit_const(&constant::string(name)),
             None => self.emit_nil(),
         }
+        if let ([code], Some(name)) = (&codes[..], FN_CLOSURE_NAMES.get(function.captures.len())) {
+            return self.emit_closure(code, &function.captures, name, codes.clone());
+        }
         self.push(Instruction::I32Const(function.captures.len() as i32));
         self.call_runtime("fn_new", vec![E, ValType::I32], vec![E]);
-        for (index, arity) in arity_functions {
+        for &(index, arity) in &arity_functions {
             self.push(Instruction::I32Const(arity.params.len() as i32));
             self.push(Instruction::I32Const(i32::from(arity.variadic)));
             self.push(Instruction::RefFunc(index));
@@ -569,6 +653,28 @@ impl Emitter {
             self.emit(capture);
             self.call_runtime("fn_capture", vec![E, ValType::I32, E], vec![E]);
         }
+        codes
+    }
+
+    /// The rest of a one-arity fn with few captures (its name is on the
+    /// stack): one `fn_closureK` call makes it whole.
+    fn emit_closure(
+        &mut self,
+        code: &ArityCode,
+        captures: &[Node],
+        import: &'static str,
+        codes: Vec<ArityCode>,
+    ) -> Vec<ArityCode> {
+        self.push(Instruction::I32Const(code.params as i32));
+        self.push(Instruction::I32Const(i32::from(code.variadic)));
+        self.push(Instruction::RefFunc(code.function));
+        for capture in captures {
+            self.emit(capture);
+        }
+        let mut params = vec![E, ValType::I32, ValType::I32, ValType::FUNCREF];
+        params.extend(std::iter::repeat_n(E, captures.len()));
+        self.call_runtime(import, params, vec![E]);
+        codes
     }
 
     /// One arity as a wasm function `(self, params...) -> value`; returns its
@@ -576,8 +682,14 @@ impl Emitter {
     fn emit_arity(&mut self, arity: &FnArity) -> u32 {
         let params = arity.params.len() as u32;
         let longs = LongLocals::infer(&arity.body, &arity.params);
-        self.functions
-            .push(FunctionEmitter::new(1, arity.local_count, params, longs));
+        let last_reads = LastReads::find(&arity.body, &arity.params);
+        self.functions.push(FunctionEmitter::new(
+            1,
+            arity.local_count,
+            params,
+            longs,
+            last_reads,
+        ));
         self.emit_recur_target(&arity.body);
         let code = self.functions.pop().expect("pushed above");
         let type_index = self.module.type_of(vec![E; params as usize + 1], vec![E]);
@@ -588,12 +700,92 @@ impl Emitter {
         if let Node::VarValue(slot) = f {
             return self.emit_var_call(*slot, args);
         }
+        if self.emit_known_fn_call(f, args) {
+            return;
+        }
         self.emit(f);
         for arg in args {
             self.emit(arg);
         }
         let name = INVOKE_NAMES[args.len()];
         self.call_runtime(name, vec![E; args.len() + 1], vec![E]);
+    }
+
+    /// A call of a fn whose code the emitter knows, with an arity for `args`:
+    /// a fn made right there (`((fn [x] ..) 1)`) or a local bound to one
+    /// (`(let [f (fn ..)] (f 1))`, `letfn`). It calls that arity's function
+    /// directly, with the fn as `self`, and no call into the runtime. Returns
+    /// false, having emitted nothing, for any other call.
+    fn emit_known_fn_call(&mut self, f: &Node, args: &[Node]) -> bool {
+        let function = match f {
+            Node::Fn(function) => {
+                let has_arity = function
+                    .arities
+                    .iter()
+                    .any(|arity| !arity.variadic && arity.params.len() == args.len());
+                if !has_arity {
+                    return false;
+                }
+                let arities = self.emit_fn(function);
+                fixed_arity(&arities, args.len()).expect("checked above")
+            }
+            Node::Local(id) => {
+                let known = self.out().known_fns.get(id);
+                let Some(function) = known.and_then(|arities| fixed_arity(arities, args.len()))
+                else {
+                    return false;
+                };
+                self.emit(f);
+                function
+            }
+            _ => return false,
+        };
+        for arg in args {
+            self.emit(arg);
+        }
+        self.push(call_defined(function));
+        true
+    }
+
+    /// A call of a fn that walks its last argument (`Node::ConsumingCall`):
+    /// when nothing else holds that value (a computed one, or a local's last
+    /// read) it goes to `hand_over` and the call is `invoke_takingN` of the
+    /// other arguments, so that no frame, ours or the runtime's, keeps the
+    /// seq's head while the fn walks it.
+    fn emit_consuming_call(&mut self, f: &Node, args: &[Node]) {
+        let Some((walked, others)) = args.split_last() else {
+            return self.emit_invoke(f, args);
+        };
+        if !self.only_the_call_holds(walked) {
+            return self.emit_invoke(f, args);
+        }
+        self.emit(f);
+        for arg in others {
+            self.emit(arg);
+        }
+        self.emit(walked);
+        self.call_runtime("hand_over", vec![E], vec![]);
+        self.call_runtime(
+            INVOKE_TAKING_NAMES[others.len()],
+            vec![E; args.len()],
+            vec![E],
+        );
+    }
+
+    /// Whether the value of `node` is held by nothing but the call it goes
+    /// to: not a constant, a var's root, a capture or a local read again later.
+    fn only_the_call_holds(&mut self, node: &Node) -> bool {
+        match node {
+            Node::Local(id) => self.lets_go(node, *id),
+            Node::Const(_)
+            | Node::Nil
+            | Node::Captured(_)
+            | Node::SelfRef
+            | Node::VarValue(_)
+            | Node::TheVar(_)
+            | Node::JsGlobal(_) => false,
+            _ => true,
+        }
     }
 
     fn emit_field_get(&mut self, obj: &Node, field: &str) {
@@ -721,7 +913,7 @@ impl Emitter {
                 self.emit_long(ret);
             }
             Node::Let { bindings, body } => {
-                self.emit_bindings(bindings);
+                self.emit_bindings(bindings, true);
                 self.emit_long(body);
             }
             // `recur` or `throw`: no value comes back
@@ -1034,6 +1226,18 @@ const DISPATCH_NAMES: [&str; 21] = [
     "dispatch18",
     "dispatch19",
     "dispatch20",
+];
+
+/// The runtime's one-call makers of a one-arity fn, by number of captures.
+const FN_CLOSURE_NAMES: [&str; 4] = ["fn_closure0", "fn_closure1", "fn_closure2", "fn_closure3"];
+
+/// The runtime's calls that take their last argument handed over
+/// (`emit_consuming_call`), by the number of the others.
+const INVOKE_TAKING_NAMES: [&str; 4] = [
+    "invoke_taking1",
+    "invoke_taking2",
+    "invoke_taking3",
+    "invoke_taking4",
 ];
 
 /// The runtime's call imports by argument count.

@@ -209,6 +209,15 @@ impl ModuleBuilder {
 /// Stands for the countdown global's index until `finish` knows it.
 const COUNTDOWN_PLACEHOLDER: u32 = u32::MAX;
 
+/// `call` operands at or above this are defined functions (their index among
+/// them added), below it imports: `finish` moves the first past the imports.
+const DEFINED_CALL_BASE: u32 = 1 << 30;
+
+/// A `call` of the defined function `index` (as `add_function` numbered it).
+pub fn call_defined(index: u32) -> Instruction<'static> {
+    Instruction::Call(DEFINED_CALL_BASE + index)
+}
+
 fn relocate(
     instruction: &Instruction<'static>,
     imported: u32,
@@ -216,6 +225,9 @@ fn relocate(
 ) -> Instruction<'static> {
     match instruction {
         Instruction::RefFunc(index) => Instruction::RefFunc(index + imported),
+        Instruction::Call(index) if *index >= DEFINED_CALL_BASE => {
+            Instruction::Call(index - DEFINED_CALL_BASE + imported)
+        }
         Instruction::GlobalGet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalGet(countdown),
         Instruction::GlobalSet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalSet(countdown),
         other => other.clone(),

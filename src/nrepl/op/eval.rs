@@ -2,6 +2,12 @@
 //! runtime, and stream back `out`/`err`, one `value` (with `ns`) per form, and
 //! the error of the first form that fails; then `done`. `load-file` is the
 //! same with the file's contents as the code.
+//!
+//! As nREPL's session output and print middleware do, `out`/`err` text goes
+//! in messages of at most 1,024 characters, and a request with
+//! `nrepl.middleware.print/stream?` gets each value in messages of
+//! `nrepl.middleware.print/buffer-size` characters (1,024 by default), then
+//! one with its `ns`.
 
 use super::Context;
 use tokio::sync::mpsc;
@@ -111,6 +117,7 @@ impl Eval {
                 ctx.attachments.client,
             );
             let ns_before = ns.clone();
+            let value_chunks = value_chunk_chars(request);
             let mut file_value: Option<String> = None;
             // the next value is cut off at the print quota (nREPL's print middleware says so)
             let mut truncated = false;
@@ -129,6 +136,21 @@ impl Eval {
                         _ => {}
                     }
                 }
+                match event {
+                    EvalEvent::Value { value, ns } if value_chunks.is_some() => {
+                        let chunk_chars = value_chunks.expect("checked");
+                        for chunk in text_chunks(&value, chunk_chars) {
+                            ctx.send(reply().str("value", chunk));
+                        }
+                        if std::mem::take(&mut truncated) {
+                            ctx.send(reply().status(&["nrepl.middleware.print/truncated"]));
+                        }
+                        return ctx.send(reply().str("ns", &ns));
+                    }
+                    EvalEvent::Out(text) => return send_output(ctx, reply, "out", &text),
+                    EvalEvent::Err(text) => return send_output(ctx, reply, "err", &text),
+                    _ => {}
+                }
                 ctx.send(match event {
                     EvalEvent::Value { value, ns } if std::mem::take(&mut truncated) => reply()
                         .str("value", &value)
@@ -139,8 +161,7 @@ impl Eval {
                         )
                         .status(&["nrepl.middleware.print/truncated"]),
                     EvalEvent::Value { value, ns } => reply().str("value", &value).str("ns", &ns),
-                    EvalEvent::Out(text) => reply().str("out", &text),
-                    EvalEvent::Err(text) => reply().str("err", &text),
+                    EvalEvent::Out(_) | EvalEvent::Err(_) => return,
                     EvalEvent::Exception { ex, root_ex } => reply()
                         .str("ex", &ex)
                         .str("root-ex", &root_ex)
@@ -257,16 +278,66 @@ fn late_output_sink(
             let Some(replies) = replies.upgrade() else {
                 return; // the connection is gone
             };
-            let reply = Reply::to(&request, Some(&session));
-            let reply = match event {
-                RuntimeEvent::Out(text) => reply.str("out", &text),
-                RuntimeEvent::Err(text) => reply.str("err", &text),
+            let (key, text) = match &event {
+                RuntimeEvent::Out(text) => ("out", text),
+                RuntimeEvent::Err(text) => ("err", text),
                 _ => continue,
             };
-            replies.send(&reply.into_frame());
+            for chunk in text_chunks(text, OUTPUT_CHUNK_CHARS) {
+                let reply = Reply::to(&request, Some(&session)).str(key, chunk);
+                replies.send(&reply.into_frame());
+            }
         }
     });
     sink
+}
+
+/// The most characters of `out` or `err` one message carries (nREPL's session
+/// output buffer).
+const OUTPUT_CHUNK_CHARS: usize = 1024;
+
+/// nREPL print middleware's default `buffer-size`.
+const DEFAULT_BUFFER_SIZE: usize = 1024;
+
+/// Sends `text` as `key` (`out` or `err`) messages of at most
+/// `OUTPUT_CHUNK_CHARS` characters.
+fn send_output(ctx: &Context, reply: impl Fn() -> Reply, key: &str, text: &str) {
+    for chunk in text_chunks(text, OUTPUT_CHUNK_CHARS) {
+        ctx.send(reply().str(key, chunk));
+    }
+}
+
+/// With `nrepl.middleware.print/stream?`, how many characters each message
+/// of a value carries (`nrepl.middleware.print/buffer-size`).
+fn value_chunk_chars(request: &Request) -> Option<usize> {
+    if !request.flag("nrepl.middleware.print/stream?") {
+        return None;
+    }
+    let size = request
+        .int("nrepl.middleware.print/buffer-size")
+        .and_then(|size| usize::try_from(size).ok())
+        .filter(|&size| size > 0)
+        .unwrap_or(DEFAULT_BUFFER_SIZE);
+    Some(size)
+}
+
+/// `text` cut into pieces of at most `chars` characters (at least one piece,
+/// empty for empty text).
+fn text_chunks(text: &str, chars: usize) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.char_indices().nth(chars) {
+            Some((cut, _)) => {
+                rest = Some(&current[cut..]);
+                Some(&current[..cut])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
 }
 
 /// A 1-based line or column from the request; editors send them for code
