@@ -114,6 +114,18 @@ fn a_client_that_does_not_read_is_dropped_and_server_memory_stays_bounded() {
             .collect(),
     );
     flooder.write_all(&eval.encode()).unwrap();
+    // The flood runs before the other eval is sent (else that one may run first and the
+    // flood never stop): its first line has come. From here on the flooder reads nothing.
+    flooder
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut first = vec![0u8; 4096];
+    let mut seen = Vec::new();
+    while !String::from_utf8_lossy(&seen).contains(&line) {
+        let n = flooder.read(&mut first).expect("the flood's first output");
+        assert!(n > 0, "the server closed the flooder before it printed");
+        seen.extend_from_slice(&first[..n]);
+    }
     // The runtime runs one eval at a time: this answers once the flood is stopped.
     other
         .stream
@@ -140,7 +152,12 @@ fn a_client_that_does_not_read_is_dropped_and_server_memory_stays_bounded() {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let mut sink = vec![0u8; 1 << 20];
+    let draining = Instant::now();
     loop {
+        assert!(
+            draining.elapsed() < Duration::from_secs(30),
+            "the flooder is still being sent output"
+        );
         match flooder.read(&mut sink) {
             Ok(0) => break,
             Ok(_) => {}

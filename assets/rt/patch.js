@@ -2,7 +2,7 @@
 // table, the code table with its dispatcher, each patch's constants and imports, try/catch.
 
 import { nu, CljError, overflow, divideByZero } from './errors.js';
-import { Type, classNamed, castError, isInstance } from './types.js';
+import { Type, classNamed, castError, isInstance, FIXED_ARITIES } from './types.js';
 import { count, nth } from './colls.js';
 import { Sym, char, keyword, lookupIn } from './scalars.js';
 import { listOf } from './seqs.js';
@@ -86,6 +86,47 @@ const wasmSection = (id, items) => {
   const body = [...leb(items.length), ...items.flat()];
   return [id, ...leb(body.length), ...body];
 };
+
+/**
+ * Code-table entries for fns implemented in JS: a var whose value is a library fn (`defn` in
+ * core/lib.js) or a protocol method gets (FIXED_ARITIES), for each fixed arity n it has, an entry that is that arity itself, a JS
+ * function of (self, a1..an) exported from a module of its own: a var call of it then goes
+ * from the dispatcher straight into the arity, with no trampoline, invoke_n or arity switch
+ * in between. Built on first use, kept on the fn.
+ */
+const LIBRARY_ENTRIES = Symbol('jank.libraryEntries');
+const ENTRY_CALLS = [
+  (f) => () => nu(f()),
+  (f) => (self, a) => nu(f(nu(a))),
+  (f) => (self, a, b) => nu(f(nu(a), nu(b))),
+  (f) => (self, a, b, c) => nu(f(nu(a), nu(b), nu(c))),
+];
+const entryModules = [];
+function entryModule(n) {
+  if (entryModules[n] !== undefined) return entryModules[n];
+  const EXTERNREF = 0x6f;
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...wasmSection(1, [[0x60, ...leb(n + 1), ...Array(n + 1).fill(EXTERNREF), 1, EXTERNREF]]),
+    ...wasmSection(2, [[...wasmName('rt'), ...wasmName('f'), 0x00, 0x00]]),
+    ...wasmSection(7, [[...wasmName('f'), 0x00, 0x00]]),
+  ];
+  entryModules[n] = new WebAssembly.Module(new Uint8Array(bytes));
+  return entryModules[n];
+}
+/** The code-table entry of library fn `f` for n arguments, or undefined when it has none. */
+function libraryEntry(f, n) {
+  const arities = typeof f === 'function' ? f[FIXED_ARITIES] : undefined;
+  const arity = arities === undefined ? undefined : arities[n];
+  if (arity === undefined) return undefined;
+  let entries = f[LIBRARY_ENTRIES];
+  if (entries === undefined) entries = f[LIBRARY_ENTRIES] = [];
+  if (entries[n] === undefined) {
+    const call = ENTRY_CALLS[n](arity);
+    entries[n] = new WebAssembly.Instance(entryModule(n), { rt: { f: call } }).exports.f;
+  }
+  return entries[n];
+}
 
 /**
  * The dispatcher: a small module, built here, that owns the code table (one entry per var
@@ -220,16 +261,18 @@ export class Runtime {
 
   /**
    * Points var `slot`'s code-table entries at its value's wasm code for each fixed arity it
-   * has, and at the trampolines otherwise. Runs whenever a var gets a new root.
+   * has (a library fn's own arities, `libraryEntry`), and at the trampolines otherwise. Runs whenever a var gets a new root.
    */
   varChanged(slot) {
     const v = this.varsBySlot[slot];
     // the runtime reads some clojure.core vars (*print-length* ...): follow set! and binding
     if (v !== undefined && v.ns === 'clojure.core') dynamicVarChanged(v.name, nu(this.table.get(slot)));
-    const info = fnInfo(this.table.get(slot));
+    const value = this.table.get(slot);
+    const info = fnInfo(value);
     const base = slot * CODE_STRIDE;
     for (let n = 0; n < CODE_STRIDE; n++) {
-      const own = info === null ? undefined : info.fixed[n];
+      let own = info === null ? undefined : info.fixed[n];
+      if (info === null && n < ENTRY_CALLS.length) own = libraryEntry(value, n);
       this.code.set(base + n, own !== undefined ? own : this.trampolines[n]);
     }
   }

@@ -13,7 +13,8 @@
 
 import { illegalArgument, nu } from './errors.js';
 import {
-  Type, TYPE, NIL, LONG, DOUBLE, OBJECT, PLAIN_OBJECT, installSites, typeOf, className,
+  Type, TYPE, NIL, LONG, DOUBLE, OBJECT, PLAIN_OBJECT, FN, FIXED_ARITIES, installSites, typeOf,
+  className,
 } from './types.js';
 
 /** Every protocol, so that a type defined later gets their methods installed. */
@@ -89,9 +90,12 @@ export function noImplementation(protocol, method, x) {
 }
 
 function dispatchFn(protocol, name, sym) {
+  const implFor = (x) => {
+    const impl = x === null || x === undefined ? protocol.resolve(NIL, name) : x[sym];
+    return impl === undefined ? fallback(protocol, name, x) : impl;
+  };
   const f = function (x, a, b, c) {
-    let impl = x === null || x === undefined ? protocol.resolve(NIL, name) : x[sym];
-    if (impl === undefined) impl = fallback(protocol, name, x);
+    const impl = implFor(x);
     switch (arguments.length) {
       case 1: return nu(impl(x));
       case 2: return nu(impl(x, a));
@@ -101,6 +105,21 @@ function dispatchFn(protocol, name, sym) {
     }
   };
   f[METHOD] = { protocol, name };
+  // (a compiled method is called at its wasm code for the arity, past its JS wrapper)
+  f[FIXED_ARITIES] = {
+    1: (x) => {
+      const impl = implFor(x), code = impl[FN]?.fixed[1];
+      return nu(code !== undefined ? code(impl, x) : impl(x));
+    },
+    2: (x, a) => {
+      const impl = implFor(x), code = impl[FN]?.fixed[2];
+      return nu(code !== undefined ? code(impl, x, a) : impl(x, a));
+    },
+    3: (x, a, b) => {
+      const impl = implFor(x), code = impl[FN]?.fixed[3];
+      return nu(code !== undefined ? code(impl, x, a, b) : impl(x, a, b));
+    },
+  };
   return f;
 }
 

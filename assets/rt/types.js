@@ -325,6 +325,12 @@ export function isInstance(type, x) {
  * one at about 1 (making closures is that much cheaper).
  */
 export const FN = '__jankFn';
+/**
+ * On a fn implemented in JS (a library fn, a protocol method): its fixed arities as JS
+ * functions of exactly their arguments, {0: f0, ..., 3: f3}, which compiled code's var calls
+ * reach directly (patch.js, `libraryEntry`).
+ */
+export const FIXED_ARITIES = Symbol('jank.fixedArities');
 /** The qualified name of a core fn implemented in JS ("clojure.core/inc"). */
 export const NAME = Symbol('jank.name');
 

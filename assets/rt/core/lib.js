@@ -4,7 +4,7 @@
 // (core/*.js) define their fns with `defn`.
 
 import { nu, arityError } from '../errors.js';
-import { NAME } from '../types.js';
+import { NAME, FIXED_ARITIES } from '../types.js';
 import { APPLY_ARRAY, TAKES_HANDED, argumentsArray } from '../fns.js';
 
 /** clojure.core: name -> value (JS functions with Clojure semantics). */
@@ -44,6 +44,7 @@ export function defn(lib, ns, name, arities) {
     throw arityError(n, qn);
   };
   f[NAME] = qn;
+  f[FIXED_ARITIES] = { 0: a0, 1: a1, 2: a2, 3: a3 };
   if (va !== undefined) {
     f[APPLY_ARRAY] = (args) => {
       if (args.length < vmin) throw arityError(args.length, qn);

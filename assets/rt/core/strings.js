@@ -19,6 +19,7 @@ core('str', {
   0: () => '',
   1: toStr,
   2: (a, b) => toStr(a) + toStr(b),
+  3: (a, b, c) => toStr(a) + toStr(b) + toStr(c),
   va: (xs) => {
     let s = '';
     for (const x of xs) s += toStr(x);
