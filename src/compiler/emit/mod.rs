@@ -8,6 +8,8 @@ mod clearing;
 mod longs;
 mod module;
 
+use std::collections::HashMap;
+
 use wasm_encoder::{BlockType, HeapType, Instruction, ValType};
 
 use super::ast::{Constant, FnArity, FnNode, Intrinsic, LocalId, Node, TopLevel};
@@ -17,7 +19,6 @@ use super::namespace::{Namespaces, Slot};
 use clearing::LastReads;
 use longs::{LocalKind, LongLocals, literal_long};
 use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder, call_defined};
-use std::collections::HashMap;
 
 const E: ValType = ValType::EXTERNREF;
 const I64: ValType = ValType::I64;
@@ -634,7 +635,8 @@ impl Emitter {
             None => self.emit_nil(),
         }
         if let ([code], Some(name)) = (&codes[..], FN_CLOSURE_NAMES.get(function.captures.len())) {
-            return self.emit_closure(code, &function.captures, name, codes.clone());
+            self.emit_closure(*code, &function.captures, name);
+            return codes;
         }
         self.push(Instruction::I32Const(function.captures.len() as i32));
         self.call_runtime("fn_new", vec![E, ValType::I32], vec![E]);
@@ -658,13 +660,7 @@ impl Emitter {
 
     /// The rest of a one-arity fn with few captures (its name is on the
     /// stack): one `fn_closureK` call makes it whole.
-    fn emit_closure(
-        &mut self,
-        code: &ArityCode,
-        captures: &[Node],
-        import: &'static str,
-        codes: Vec<ArityCode>,
-    ) -> Vec<ArityCode> {
+    fn emit_closure(&mut self, code: ArityCode, captures: &[Node], import: &'static str) {
         self.push(Instruction::I32Const(code.params as i32));
         self.push(Instruction::I32Const(i32::from(code.variadic)));
         self.push(Instruction::RefFunc(code.function));
@@ -674,7 +670,6 @@ impl Emitter {
         let mut params = vec![E, ValType::I32, ValType::I32, ValType::FUNCREF];
         params.extend(std::iter::repeat_n(E, captures.len()));
         self.call_runtime(import, params, vec![E]);
-        codes
     }
 
     /// One arity as a wasm function `(self, params...) -> value`; returns its
