@@ -25,6 +25,14 @@
 //! the compile server module compiles through a small C++ function, declared
 //! with cpp/raw, that describes the error chain with its notes.
 //!
+//! The server module runs jank's nREPL server with `*compile-files*` bound
+//! to false: it is true while the module is compiled, jank's `future` conveys
+//! thread bindings to the thread serving each client (`runtime/core.cpp`),
+//! and `eval_string` writes the C++ of whatever it evaluates while it is true
+//! (`runtime/context_dynamic.cpp`), which would put the C++ of the nREPL eval
+//! itself over the eval module's. `compile_module` binds it to true for the
+//! compile it does.
+//!
 //! If jank dies, the next eval starts a new one and first replays the evals
 //! compiled so far (evaluated only), so it knows their vars again.
 
@@ -116,7 +124,11 @@ namespace jank_wasm::compile_server
 (defn compile! [module]
   (cpp/jank_wasm.compile_server.compile module))
 
-(jank.nrepl.server.core/-main)
+;; This module is being compiled, so *compile-files* is true here, and the
+;; server's client threads (futures) inherit it: every nREPL eval would then
+;; write its own C++ over jank-wasm-eval.cpp. compile_module binds it again.
+(binding [*compile-files* false]
+  (jank.nrepl.server.core/-main))
 "#;
 
 /// The jank command with the user's extra arguments (`--jank-arg`).
