@@ -277,10 +277,29 @@ fn patch_is_built_and_loaded_in_node() {
         ":none",
         "the session goes on after a throw"
     );
-    // A new runtime gets the side modules that defined vars replayed.
+    // A new runtime gets the side modules replayed.
     repl.restart_node();
     assert_eq!(repl.value("(ggg 10)"), "59");
     assert_eq!(repl.value("(multi 1)"), "1");
+}
+
+#[test]
+fn a_new_runtime_gets_every_eval_replayed_in_order() {
+    let mut repl = JankRepl::node();
+    repl.value("(def a 1)");
+    repl.value("(def b (inc a))");
+    repl.value("(def a 10)");
+    // Defines c, though not by a top-level def: only its loader knows.
+    repl.value("(do (def c (+ a b)))");
+    assert_eq!(repl.value("(str a \" \" b \" \" c)"), "\"10 2 12\"");
+    repl.restart_node();
+    // b was computed from the a of the first eval, which a later one
+    // replaced: the new runtime must run that one too, before b's.
+    assert_eq!(
+        repl.value("(str a \" \" b \" \" c)"),
+        "\"10 2 12\"",
+        "the new runtime is where the old one was"
+    );
 }
 
 #[test]

@@ -35,7 +35,7 @@ mod process;
 pub mod top_forms;
 pub mod wasm;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ use parking_lot::Mutex;
 
 use tracing::{debug, info};
 
-use crate::compiler::namespace::Slot;
+use crate::compiler::footprint::Footprint;
 use crate::config::Config;
 use build::{BuildError, BuilderOptions, PatchBuilder};
 use jank::{CompileServer, JankCompileError};
@@ -97,8 +97,13 @@ pub struct EvalPatch {
     pub wasm: Arc<Vec<u8>>,
     /// The namespace the session is in after the eval.
     pub ns_after: String,
-    /// Slots of the vars it defines, for the patch log (replay on reconnect).
-    pub defines: Vec<Slot>,
+    /// For the patch log (replay on reconnect): every patch of this path is
+    /// replayed, in order (`Footprint::always_replayed`). Its loader runs all
+    /// the eval's forms, not only its `def`s: an eval that defines nothing
+    /// by name (`(do (def x 1))`, a `defmethod`, an `extend`) must reach a
+    /// new runtime too, and an older definition that a later one replaced
+    /// may have been read meanwhile (`(def b (inc a))`).
+    pub footprint: Footprint,
 }
 
 /// The toolchain, set up once at start.
@@ -117,9 +122,8 @@ pub struct JankToolchain {
 #[derive(Default)]
 struct State {
     namespaces: HashSet<String>,
-    /// Patch-log slots by var (`ns/name`): our own numbering, the built-in
-    /// compiler's registry is not used on this path.
-    slots: HashMap<String, Slot>,
+    /// How many patches were built (each gets its own patch-log effect).
+    patches: u64,
 }
 
 impl JankToolchain {
@@ -207,7 +211,7 @@ impl JankToolchain {
         self.jank.lock().remember(module.text.clone());
         Ok(Some(EvalPatch {
             wasm,
-            defines: self.record(ns, &module),
+            footprint: self.record(ns, &module),
             ns_after: module.ns_after,
         }))
     }
@@ -292,26 +296,20 @@ impl JankToolchain {
         )))
     }
 
-    /// Remembers what a built eval defines; its vars' patch-log slots.
-    fn record(&self, ns: &str, module: &module_source::EvalModule) -> Vec<Slot> {
+    /// Remembers the namespaces a built eval uses; its patch-log footprint.
+    fn record(&self, ns: &str, module: &module_source::EvalModule) -> Footprint {
         let mut state = self.state.lock();
         state.namespaces.insert(ns.to_string());
         state.namespaces.insert(module.ns_after.clone());
-        let mut slots = Vec::new();
         for qualified in &module.defines {
             if let Some((var_ns, _)) = qualified.split_once('/') {
                 state.namespaces.insert(var_ns.to_string());
             }
-            let next = FIRST_SLOT + state.slots.len() as Slot;
-            slots.push(*state.slots.entry(qualified.clone()).or_insert(next));
         }
-        slots
+        state.patches += 1;
+        Footprint::always_replayed(format!("jank toolchain patch {}", state.patches))
     }
 }
-
-/// Patch-log slots of this path start here (the numbers only need to be
-/// distinct from one another).
-const FIRST_SLOT: Slot = 1 << 30;
 
 /// jank's C++ plus the patch's entry, and the patch's id (a digest of the
 /// source and the build's identity, so equal patches share it and their
