@@ -9,8 +9,9 @@ jank's API as jank declares it. It compiles (-fsyntax-only) the function with
 jank's real jtl/ headers (string_builder, immutable_string, ptr, result),
 jank/error.hpp and jank/read/source.hpp, and small stubs for what those
 headers pull in from third-party libraries (bdwgc, folly, boost, immer) and
-for jank/runtime/context.hpp, whose `compile_module` declaration the stub
-copies from the checkout (and fails if it is no longer there). jank needs
+for jank/runtime/context.hpp and ns.hpp, whose declarations of what the
+function uses (`compile_module`, `all_ns`, a namespace's `symbol_counter`)
+the stubs copy, after checking that the checkout still has them. jank needs
 clang 19; an older clang (Debian 12 has 14) gets one fix in a copy of the
 headers: `static_assert(false, ...)` in a template, which clang before 17
 rejects even when uninstantiated.
@@ -57,7 +58,20 @@ inline void *operator new(std::size_t s, GCPlacement) { return GC_malloc(s); }
 """,
 }
 
-COMPILE_MODULE = "jtl::result<void, error_ref> compile_module(jtl::immutable_string const &module);"
+# What the C++ uses of jank/runtime/context.hpp and ns.hpp, as they declare it.
+CONTEXT_DECLARATIONS = [
+    "jtl::result<void, error_ref> compile_module(jtl::immutable_string const &module);",
+    "native_vector<ns_ref> all_ns() const;",
+]
+NS_DECLARATIONS = ["std::atomic_uint64_t symbol_counter{};"]
+
+
+def check_declared(include, header, declarations):
+    with open(os.path.join(include, header), encoding="utf-8") as f:
+        text = " ".join(f.read().split())
+    for declaration in declarations:
+        if declaration not in text:
+            sys.exit(f"jank's {header} no longer declares `{declaration}`")
 
 
 def server_cpp():
@@ -75,9 +89,8 @@ def main():
         sys.exit(__doc__)
     include = os.path.join(sys.argv[1], "compiler+runtime/include/cpp")
     clang = sys.argv[2] if len(sys.argv) > 2 else shutil.which("clang++") or "/usr/lib/llvm-14/bin/clang++"
-    with open(os.path.join(include, "jank/runtime/context.hpp"), encoding="utf-8") as f:
-        if COMPILE_MODULE not in " ".join(f.read().split()):
-            sys.exit(f"jank's context.hpp no longer declares `{COMPILE_MODULE}`")
+    check_declared(include, "jank/runtime/context.hpp", CONTEXT_DECLARATIONS)
+    check_declared(include, "jank/runtime/ns.hpp", NS_DECLARATIONS)
     with tempfile.TemporaryDirectory() as work:
         headers = os.path.join(work, "include")
         shutil.copytree(include, headers)
@@ -88,9 +101,12 @@ def main():
             f.write(text)
         stubs = os.path.join(work, "stubs")
         STUBS["jank/runtime/context.hpp"] = (
-            "#pragma once\n/* Stub: compile_module as jank/runtime/context.hpp declares it. */\n"
-            "#include <jtl/result.hpp>\n#include <jank/error.hpp>\n"
-            "namespace jank::runtime\n{\n  struct context\n  {\n    " + COMPILE_MODULE + "\n  };\n"
+            "#pragma once\n/* Stub: what jank/runtime/context.hpp and ns.hpp declare, as they do. */\n"
+            "#include <atomic>\n#include <jtl/result.hpp>\n#include <jank/error.hpp>\n"
+            "namespace jank::runtime\n{\n"
+            "  struct ns\n  {\n    " + "\n    ".join(NS_DECLARATIONS) + "\n  };\n"
+            "  /* jank's is oref<ns>, a pointer-like handle. */\n  using ns_ref = ns *;\n"
+            "  struct context\n  {\n    " + "\n    ".join(CONTEXT_DECLARATIONS) + "\n  };\n"
             "  extern context *__rt_ctx;\n}\n")
         for name, text in STUBS.items():
             path = os.path.join(stubs, name)

@@ -16,7 +16,9 @@
 //! 3. an entry with a name unique to the patch, appended to jank's C++: it
 //!    calls the module's `jank_load_*` (which interns the vars by name and
 //!    runs the forms) and returns the printed value of the last form;
-//! 4. `build::PatchBuilder`: clang + wasm-ld as emcc would run them, cached;
+//! 4. `build::PatchBuilder`: clang + wasm-ld as emcc would run them, cached
+//!    by `patch_key` (the C++ without what differs between two compiles of
+//!    one eval: jank's counters, its working directory);
 //! 5. `main_module::MainModule::missing_imports`: refuse a patch that would
 //!    abort the runtime.
 //!
@@ -31,6 +33,7 @@ mod jank;
 pub mod main_module;
 pub mod module_source;
 mod nrepl_client;
+pub mod patch_key;
 mod process;
 pub mod top_forms;
 pub mod wasm;
@@ -228,11 +231,17 @@ impl JankToolchain {
             jank.compile(&module.text)
                 .map_err(|error| self.jank_failure(error, &module_file, eval))?
         };
-        let (full, id) = patch_source(&self.builder, &cpp, module.value_var.as_deref())
-            .map_err(compile_failure)?;
+        let jank_dir = self.jank.lock().dir().to_string_lossy().into_owned();
+        let patch = patch_source(
+            &self.builder,
+            &cpp,
+            module.value_var.as_deref(),
+            &[jank_dir.as_str()],
+        )
+        .map_err(compile_failure)?;
         let built = self
             .builder
-            .build(&full, &id)
+            .build_as(&patch.text, &patch.id, &patch.key)
             .map_err(|error| compile_failure(self.build_message(error)))?;
         self.check_imports(&built.wasm)?;
         Ok(built.wasm)
@@ -311,15 +320,29 @@ impl JankToolchain {
     }
 }
 
-/// jank's C++ plus the patch's entry, and the patch's id (a digest of the
-/// source and the build's identity, so equal patches share it and their
-/// cached build). The entry calls the module's loader, which interns the
-/// vars and runs the forms, and returns the printed value of `value_var`.
+/// A patch's C++, ready to build.
+#[derive(Clone, Debug)]
+pub struct PatchSource {
+    /// jank's C++ and the entry.
+    pub text: String,
+    /// Names the entry and the patch's symbols: a digest of `key` and the
+    /// build's identity, so patches with one key share it (and their build).
+    pub id: String,
+    /// What the build is cached by (`patch_key`): the text with the entry's
+    /// name, jank's per-compile counters and its working directory taken out.
+    pub key: String,
+}
+
+/// jank's C++ plus the patch's entry. The entry calls the module's loader,
+/// which interns the vars and runs the forms, and returns the printed value
+/// of `value_var`. `work_dirs` are jank's working directory, as it may
+/// appear in the C++ (for the key).
 pub fn patch_source(
     builder: &PatchBuilder,
     cpp: &str,
     value_var: Option<&str>,
-) -> Result<(String, String), String> {
+    work_dirs: &[&str],
+) -> Result<PatchSource, String> {
     let load = load_function(cpp).ok_or_else(|| {
         "jank's C++ has no `extern \"C\" void jank_load_...()` module loader".to_string()
     })?;
@@ -336,8 +359,13 @@ pub fn patch_source(
             entry = build::entry_name(id),
         )
     };
-    let id = builder.patch_id(&with_entry(""));
-    Ok((with_entry(&id), id))
+    let key = patch_key::key_text(&with_entry(""), work_dirs);
+    let id = builder.patch_id(&key);
+    Ok(PatchSource {
+        text: with_entry(&id),
+        id,
+        key,
+    })
 }
 
 /// The flags a patch is compiled with (`BASE_FLAGS`, jank's, the user's, `LAST_FLAGS`).
