@@ -640,6 +640,15 @@ mod tests {
     }
 
     #[test]
+    fn janks_nrepl_server_runs_without_compile_files() {
+        // Else every nREPL eval writes its own C++ over the eval's (module doc).
+        assert!(
+            SERVER_SOURCE
+                .contains("(binding [*compile-files* false]\n  (jank.nrepl.server.core/-main))")
+        );
+    }
+
+    #[test]
     fn the_compile_server_moves_the_counters_by_the_keys_stride() {
         let stride = super::super::patch_key::COUNTER_STRIDE;
         assert!(
