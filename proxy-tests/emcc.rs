@@ -252,6 +252,8 @@ fn patch_is_built_and_loaded_in_node() {
     assert_eq!(repl.value("(defn ggg [v] (+ v 49))"), "#'user/ggg");
     assert_eq!(repl.value("(ggg 10)"), "59");
     let replies = repl.eval("(println \"from a side module\" (ggg 1)) (str \"a\" 1)");
+    // Printed once: jank printed it too, while compiling, but that goes to
+    // the server's debug log, not to the eval's output.
     assert_eq!(
         joined(&replies, "out"),
         "from a side module 50\n",
@@ -277,10 +279,29 @@ fn patch_is_built_and_loaded_in_node() {
         ":none",
         "the session goes on after a throw"
     );
-    // A new runtime gets the side modules that defined vars replayed.
+    // A new runtime gets the side modules replayed.
     repl.restart_node();
     assert_eq!(repl.value("(ggg 10)"), "59");
     assert_eq!(repl.value("(multi 1)"), "1");
+}
+
+#[test]
+fn a_new_runtime_gets_every_eval_replayed_in_order() {
+    let mut repl = JankRepl::node();
+    repl.value("(def a 1)");
+    repl.value("(def b (inc a))");
+    repl.value("(def a 10)");
+    // Defines c, though not by a top-level def: only its loader knows.
+    repl.value("(do (def c (+ a b)))");
+    assert_eq!(repl.value("(str a \" \" b \" \" c)"), "\"10 2 12\"");
+    repl.restart_node();
+    // b was computed from the a of the first eval, which a later one
+    // replaced: the new runtime must run that one too, before b's.
+    assert_eq!(
+        repl.value("(str a \" \" b \" \" c)"),
+        "\"10 2 12\"",
+        "the new runtime is where the old one was"
+    );
 }
 
 #[test]
@@ -404,6 +425,36 @@ fn patches_are_reused_across_runs() {
         assert_eq!(repl.value("(defn kept [] :cached)"), "#'user/kept");
         assert_eq!(count(), 1, "run {run}: one patch in the cache");
     }
+}
+
+#[test]
+fn an_eval_compiled_again_comes_from_the_cache() {
+    // jank numbers what it makes with a counter that only grows: the
+    // compile server moves it to a new base for each compile, and the cache
+    // keys on the C++ with the numbers counted from that base.
+    let cache = tempfile::tempdir().expect("a cache directory");
+    let count = || std::fs::read_dir(cache.path()).map_or(0, |d| d.count());
+    let server = jank_server_caching_in(cache.path(), &["--headless"]);
+    let mut repl = JankRepl::with(server, None, None);
+    assert_eq!(
+        repl.value("(defn kept [x] (let [y x] (str y :cached)))"),
+        "#'user/kept"
+    );
+    repl.value("(defn kept [x] (let [y x] (str y :other)))");
+    assert_eq!(repl.value("(kept 1)"), "\"1:other\"");
+    assert_eq!(count(), 3);
+    assert_eq!(
+        repl.value("(defn kept [x] (let [y x] (str y :cached)))"),
+        "#'user/kept"
+    );
+    assert_eq!(
+        repl.value("(kept 1)"),
+        "\"1:cached\"",
+        "the cached patch ran again"
+    );
+    assert_eq!(count(), 3, "both evals came from the cache");
+    assert_eq!(repl.value("(kept 2)"), "\"2:cached\"");
+    assert_eq!(count(), 4, "a different eval is a different patch");
 }
 
 /// The double's `print-cflags`, filtered as the server filters it.
@@ -592,12 +643,12 @@ fn the_double_follows_janks_command_line() {
         .expect("jank's default output path");
     for shape in [
         "#include <jank/prelude.hpp>\nnamespace ok {",
-        "jank::runtime::var_ref clojure_core_in_ns_",
+        "jank::runtime::var_ref clojure_core_SLASH_in_ns_",
         "extern \"C\" jank::runtime::object_ref jank_load_ok_0(jank::runtime::object_ref const jank_load_ok)",
         "extern \"C\" void jank_load_ok(){jank_ns_intern_c(\"ok\");jank_ns_set_symbol_counter(\"ok\", ",
         "GC_add_roots(&ok::",
         "(_jank_var_owned(\"ok/x\"))",
-        "new (&ok::clojure_core_in_ns_",
+        "new (&ok::clojure_core_SLASH_in_ns_",
     ] {
         assert!(cpp.contains(shape), "{shape} in:\n{cpp}");
     }
@@ -733,7 +784,8 @@ fn a_jank_throw_in_a_patch_is_caught_by_the_bundle() {
     let builder = PatchBuilder::new(commands, dir.path(), BuilderOptions::default());
     // What jank writes for a `throw`: cpp_processor.cpp throws an object_ref.
     let cpp = "#include <jank/prelude.hpp>\nextern \"C\" void jank_load_thrower(){ throw static_cast<jank::runtime::object_ref>(_jank_string(\"from a patch\")); }\n";
-    let (source, id) = patch_source(&builder, cpp, None).expect("a loader");
+    let patch = patch_source(&builder, cpp, None, &[]).expect("a loader");
+    let (source, id) = (patch.text, patch.id);
     let built = builder.build(&source, &id).expect("the patch builds");
     std::fs::write(dir.path().join("patch.wasm"), built.wasm.as_slice()).unwrap();
     let entry = jank_wasm_nrepl::toolchain::build::entry_name(&id);

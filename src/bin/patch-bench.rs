@@ -155,9 +155,14 @@ fn plain_emcc(
     );
     let mut times = Vec::new();
     for n in 0..options.runs {
-        let (source, _) = patch_source(&builder, &variant(cpp, n), Some("user/jank-wasm-value__"))?;
+        let source = patch_source(
+            &builder,
+            &variant(cpp, n),
+            Some("user/jank-wasm-value__"),
+            &[],
+        )?;
         let file = dir.join("plain.cpp");
-        std::fs::write(&file, source).map_err(|e| e.to_string())?;
+        std::fs::write(&file, source.text).map_err(|e| e.to_string())?;
         let started = Instant::now();
         command_output(
             Command::new(&options.emcc)
@@ -180,8 +185,15 @@ fn cold_builds(
     for n in 0..options.runs {
         // Between evals there is time (the user types): let the spare processes load.
         std::thread::sleep(Duration::from_millis(400));
-        let (source, id) = patch_source(builder, &variant(cpp, n), Some("user/jank-wasm-value__"))?;
-        let built = builder.build(&source, &id).map_err(|e| e.to_string())?;
+        let patch = patch_source(
+            builder,
+            &variant(cpp, n),
+            Some("user/jank-wasm-value__"),
+            &[],
+        )?;
+        let built = builder
+            .build(&patch.text, &patch.id)
+            .map_err(|e| e.to_string())?;
         assert!(!built.cached);
         times.push(built.took);
     }
@@ -193,11 +205,15 @@ fn cached_builds(
     builder: &PatchBuilder,
     cpp: &str,
 ) -> Result<Vec<Duration>, String> {
-    let (source, id) = patch_source(builder, cpp, Some("user/jank-wasm-value__"))?;
-    builder.build(&source, &id).map_err(|e| e.to_string())?;
+    let patch = patch_source(builder, cpp, Some("user/jank-wasm-value__"), &[])?;
+    builder
+        .build(&patch.text, &patch.id)
+        .map_err(|e| e.to_string())?;
     let mut times = Vec::new();
     for _ in 0..options.runs {
-        let built = builder.build(&source, &id).map_err(|e| e.to_string())?;
+        let built = builder
+            .build(&patch.text, &patch.id)
+            .map_err(|e| e.to_string())?;
         assert!(built.cached);
         times.push(built.took);
     }

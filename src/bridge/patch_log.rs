@@ -300,6 +300,20 @@ mod tests {
     }
 
     #[test]
+    fn always_replayed_patches_all_run_in_order_past_compaction() {
+        let mut log = PatchLog::default();
+        let patches: Vec<Arc<Vec<u8>>> = (0..100u8).map(patch).collect();
+        for (n, wasm) in patches.iter().enumerate() {
+            log.record(
+                &Footprint::always_replayed(format!("jank toolchain patch {n}")),
+                wasm.clone(),
+                None,
+            );
+        }
+        assert_eq!(log.replay(), patches);
+    }
+
+    #[test]
     fn keeps_the_latest_definition_of_each_var_in_order() {
         let mut log = PatchLog::default();
         log.record(&fp(&[1], &[], &[]), patch(1), None); // (defn g ...)

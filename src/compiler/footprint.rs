@@ -37,10 +37,13 @@ pub struct Footprint {
 }
 
 impl Footprint {
-    /// A footprint that only defines `vars` (the jank toolchain's patches).
-    pub fn defining_vars(vars: impl IntoIterator<Item = Slot>) -> Footprint {
+    /// A footprint that replay never drops: it defines `effect`, which no
+    /// other patch defines again. The jank toolchain's patches have these:
+    /// their loader runs every form of the eval, and what those read and
+    /// change only jank knows, so replay runs every one, in order.
+    pub fn always_replayed(effect: String) -> Footprint {
         Footprint {
-            defines: vars.into_iter().map(Resource::Var).collect(),
+            defines: vec![Resource::Effect(effect)],
             ..Footprint::default()
         }
     }

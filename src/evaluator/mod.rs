@@ -17,7 +17,6 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::bridge::{Bridge, PatchKind, PatchRun, RuntimeEvent};
-use crate::compiler::footprint::Footprint;
 use crate::compiler::form::Form;
 use crate::compiler::introspect::{self, Candidate, SymbolInfo};
 use crate::compiler::namespace::Namespaces;
@@ -384,7 +383,7 @@ impl EvalRun<'_> {
             *ns = patch.ns_after;
             self.evaluator
                 .bridge
-                .record_definitions(&Footprint::defining_vars(patch.defines), patch.wasm);
+                .record_definitions(&patch.footprint, patch.wasm);
         }
     }
 

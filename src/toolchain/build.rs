@@ -180,8 +180,14 @@ impl PatchBuilder {
 
     /// Builds `source` (C++ defining `entry_name(id)`) into a side module.
     pub fn build(&self, source: &str, id: &str) -> Result<Built, BuildError> {
+        self.build_as(source, id, source)
+    }
+
+    /// Builds `source` as `build` does, cached by `key_text`: text equal for
+    /// sources that build to modules that do the same (src/toolchain/patch_key.rs).
+    pub fn build_as(&self, source: &str, id: &str, key_text: &str) -> Result<Built, BuildError> {
         let started = Instant::now();
-        let key = digest(&[&self.inner.identity, id, source]);
+        let key = digest(&[&self.inner.identity, id, key_text]);
         if let Some(wasm) = self.cached(&key) {
             return Ok(Built {
                 wasm,

@@ -25,6 +25,14 @@
 //! the compile server module compiles through a small C++ function, declared
 //! with cpp/raw, that describes the error chain with its notes.
 //!
+//! The server module runs jank's nREPL server with `*compile-files*` bound
+//! to false: it is true while the module is compiled, jank's `future` conveys
+//! thread bindings to the thread serving each client (`runtime/core.cpp`),
+//! and `eval_string` writes the C++ of whatever it evaluates while it is true
+//! (`runtime/context_dynamic.cpp`), which would put the C++ of the nREPL eval
+//! itself over the eval module's. `compile_module` binds it to true for the
+//! compile it does.
+//!
 //! If jank dies, the next eval starts a new one and first replays the evals
 //! compiled so far (evaluated only), so it knows their vars again.
 
@@ -59,8 +67,10 @@ const OUTPUT_NAME: &str = "jank-wasm-eval.cpp";
 /// The module the long-lived jank compiles: jank's nREPL server, plus the
 /// function each eval's compile goes through. Its C++ uses jank's own API:
 /// `runtime::context::compile_module` (what `compile-module` and
-/// `clojure.core/compile` call), `error::base` (kind, message, notes,
-/// cause) and `jtl::string_builder`.
+/// `clojure.core/compile` call), `all_ns` and each namespace's
+/// `symbol_counter`, `error::base` (kind, message, notes, cause) and
+/// `jtl::string_builder`; tools/check-compile-server-cpp.py type-checks it
+/// against a checkout of jank's headers.
 const SERVER_SOURCE: &str = r#";; Written by jank-wasm-nrepl (src/toolchain/jank.rs): jank's nREPL server,
 ;; and the compile function the toolchain calls for every eval.
 (ns jank-wasm.compile-server
@@ -81,6 +91,28 @@ namespace jank_wasm::compile_server
     field(out, digits.release());
   }
 
+  /* Moves every namespace's symbol counter up to one base, the next
+   * multiple of the stride above them all: the names jank makes in the next
+   * compile are then the base plus a count from the compile's start, so
+   * equal evals get equal names past the base (the patch cache's key,
+   * src/toolchain/patch_key.rs). Counters only grow: jank's JIT names stay
+   * unique. */
+  inline void move_counters_to_next_base()
+  {
+    jtl::u64 constexpr stride{ 1000000000000ull };
+    auto const namespaces{ jank::runtime::__rt_ctx->all_ns() };
+    jtl::u64 highest{};
+    for(auto const &ns : namespaces)
+    {
+      jtl::u64 const count{ ns->symbol_counter.load() };
+      highest = count > highest ? count : highest;
+    }
+    for(auto const &ns : namespaces)
+    {
+      ns->symbol_counter.store((highest / stride + 1) * stride);
+    }
+  }
+
   /* Compiles `module` as `jank compile-module` does. Empty when it worked;
    * else, for the error and each of its causes, the netstrings `error`,
    * kind, message, then for each note `note`, file, line, column, end
@@ -88,6 +120,7 @@ namespace jank_wasm::compile_server
   inline jtl::immutable_string compile(jtl::immutable_string const &module)
   {
     jtl::string_builder out;
+    move_counters_to_next_base();
     auto const result{ jank::runtime::__rt_ctx->compile_module(module) };
     if(result.is_ok())
     {
@@ -116,7 +149,11 @@ namespace jank_wasm::compile_server
 (defn compile! [module]
   (cpp/jank_wasm.compile_server.compile module))
 
-(jank.nrepl.server.core/-main)
+;; This module is being compiled, so *compile-files* is true here, and the
+;; server's client threads (futures) inherit it: every nREPL eval would then
+;; write its own C++ over jank-wasm-eval.cpp. compile_module binds it again.
+(binding [*compile-files* false]
+  (jank.nrepl.server.core/-main))
 "#;
 
 /// The jank command with the user's extra arguments (`--jank-arg`).
@@ -132,7 +169,9 @@ pub struct Jank {
 impl Jank {
     /// `extra` may give the module path as `--module-path DIRS` (jank's own
     /// form) or `--module-path=DIRS` (which jank itself would take for a
-    /// command); it goes after the toolchain's own module directory.
+    /// command); it goes after the toolchain's own module directory, each
+    /// relative entry made absolute against the server's working directory
+    /// (jank runs in its own).
     pub fn new(program: PathBuf, extra: &[String]) -> Jank {
         let mut args = Vec::new();
         let mut module_path = Vec::new();
@@ -150,6 +189,12 @@ impl Jank {
                 args.push(arg.clone());
             }
         }
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let module_path = module_path
+            .into_iter()
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| cwd.join(entry).to_string_lossy().into_owned())
+            .collect();
         Jank {
             program,
             args,
@@ -255,9 +300,13 @@ impl CompileServer {
         std::fs::create_dir_all(server_file.parent().unwrap_or(&modules))
             .and_then(|()| std::fs::write(&server_file, SERVER_SOURCE))
             .map_err(|e| format!("cannot write jank's compile server module: {e}"))?;
+        // jank makes its module path canonical and names files by it
+        // (`loader_dynamic.cpp`): in its errors and in each var's metadata.
+        let dir = std::fs::canonicalize(dir)
+            .map_err(|e| format!("cannot find jank's working directory: {e}"))?;
         let mut server = CompileServer {
             jank,
-            dir: dir.to_path_buf(),
+            dir,
             running: None,
             history: Vec::new(),
         };
@@ -317,6 +366,12 @@ impl CompileServer {
     /// Where the eval module's file is (for positions in jank's errors).
     pub fn module_file(&self) -> PathBuf {
         self.dir.join("modules").join(EVAL_MODULE_FILE)
+    }
+
+    /// jank's working directory, canonical (as jank's module loader names
+    /// the files in it).
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Remembers an eval that was sent, for a new jank to replay.
@@ -551,13 +606,16 @@ mod tests {
         let jank = Jank::new(
             PathBuf::from("jank"),
             &[
-                "--module-path=src:lib".into(),
+                "--module-path=src:/abs/lib".into(),
                 "-O2".into(),
                 "--module-path".into(),
                 "more".into(),
             ],
         );
-        assert_eq!(jank.module_path, ["src", "lib", "more"]);
+        // jank runs in its own directory: relative entries are the server's.
+        let cwd = std::env::current_dir().unwrap();
+        let at = |p: &str| cwd.join(p).to_string_lossy().into_owned();
+        assert_eq!(jank.module_path, [at("src"), "/abs/lib".into(), at("more")]);
         assert_eq!(jank.args, ["-O2"]);
         let command = jank.compile_server_command(Path::new("/w"));
         let args: Vec<String> = command
@@ -570,7 +628,7 @@ mod tests {
             [
                 "-O2",
                 "--module-path",
-                "/w/modules:src:lib:more",
+                &format!("/w/modules:{}:/abs/lib:{}", at("src"), at("more")),
                 "compile-module",
                 "--output-target",
                 "cpp",
@@ -578,6 +636,24 @@ mod tests {
                 "jank-wasm-eval.cpp",
                 "jank-wasm.compile-server"
             ]
+        );
+    }
+
+    #[test]
+    fn janks_nrepl_server_runs_without_compile_files() {
+        // Else every nREPL eval writes its own C++ over the eval's (module doc).
+        assert!(
+            SERVER_SOURCE
+                .contains("(binding [*compile-files* false]\n  (jank.nrepl.server.core/-main))")
+        );
+    }
+
+    #[test]
+    fn the_compile_server_moves_the_counters_by_the_keys_stride() {
+        let stride = super::super::patch_key::COUNTER_STRIDE;
+        assert!(
+            SERVER_SOURCE.contains(&format!("stride{{ {stride}ull }}")),
+            "the stride in SERVER_SOURCE is patch_key's"
         );
     }
 

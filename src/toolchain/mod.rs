@@ -16,7 +16,9 @@
 //! 3. an entry with a name unique to the patch, appended to jank's C++: it
 //!    calls the module's `jank_load_*` (which interns the vars by name and
 //!    runs the forms) and returns the printed value of the last form;
-//! 4. `build::PatchBuilder`: clang + wasm-ld as emcc would run them, cached;
+//! 4. `build::PatchBuilder`: clang + wasm-ld as emcc would run them, cached
+//!    by `patch_key` (the C++ without what differs between two compiles of
+//!    one eval: jank's counters, its working directory);
 //! 5. `main_module::MainModule::missing_imports`: refuse a patch that would
 //!    abort the runtime.
 //!
@@ -31,11 +33,12 @@ mod jank;
 pub mod main_module;
 pub mod module_source;
 mod nrepl_client;
+pub mod patch_key;
 mod process;
 pub mod top_forms;
 pub mod wasm;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,7 +46,7 @@ use parking_lot::Mutex;
 
 use tracing::{debug, info};
 
-use crate::compiler::namespace::Slot;
+use crate::compiler::footprint::Footprint;
 use crate::config::Config;
 use build::{BuildError, BuilderOptions, PatchBuilder};
 use jank::{CompileServer, JankCompileError};
@@ -97,8 +100,13 @@ pub struct EvalPatch {
     pub wasm: Arc<Vec<u8>>,
     /// The namespace the session is in after the eval.
     pub ns_after: String,
-    /// Slots of the vars it defines, for the patch log (replay on reconnect).
-    pub defines: Vec<Slot>,
+    /// For the patch log (replay on reconnect): every patch of this path is
+    /// replayed, in order (`Footprint::always_replayed`). Its loader runs all
+    /// the eval's forms, not only its `def`s: an eval that defines nothing
+    /// by name (`(do (def x 1))`, a `defmethod`, an `extend`) must reach a
+    /// new runtime too, and an older definition that a later one replaced
+    /// may have been read meanwhile (`(def b (inc a))`).
+    pub footprint: Footprint,
 }
 
 /// The toolchain, set up once at start.
@@ -117,9 +125,8 @@ pub struct JankToolchain {
 #[derive(Default)]
 struct State {
     namespaces: HashSet<String>,
-    /// Patch-log slots by var (`ns/name`): our own numbering, the built-in
-    /// compiler's registry is not used on this path.
-    slots: HashMap<String, Slot>,
+    /// How many patches were built (each gets its own patch-log effect).
+    patches: u64,
 }
 
 impl JankToolchain {
@@ -207,7 +214,7 @@ impl JankToolchain {
         self.jank.lock().remember(module.text.clone());
         Ok(Some(EvalPatch {
             wasm,
-            defines: self.record(ns, &module),
+            footprint: self.record(ns, &module),
             ns_after: module.ns_after,
         }))
     }
@@ -224,11 +231,17 @@ impl JankToolchain {
             jank.compile(&module.text)
                 .map_err(|error| self.jank_failure(error, &module_file, eval))?
         };
-        let (full, id) = patch_source(&self.builder, &cpp, module.value_var.as_deref())
-            .map_err(compile_failure)?;
+        let jank_dir = self.jank.lock().dir().to_string_lossy().into_owned();
+        let patch = patch_source(
+            &self.builder,
+            &cpp,
+            module.value_var.as_deref(),
+            &[jank_dir.as_str()],
+        )
+        .map_err(compile_failure)?;
         let built = self
             .builder
-            .build(&full, &id)
+            .build_as(&patch.text, &patch.id, &patch.key)
             .map_err(|error| compile_failure(self.build_message(error)))?;
         self.check_imports(&built.wasm)?;
         Ok(built.wasm)
@@ -292,36 +305,44 @@ impl JankToolchain {
         )))
     }
 
-    /// Remembers what a built eval defines; its vars' patch-log slots.
-    fn record(&self, ns: &str, module: &module_source::EvalModule) -> Vec<Slot> {
+    /// Remembers the namespaces a built eval uses; its patch-log footprint.
+    fn record(&self, ns: &str, module: &module_source::EvalModule) -> Footprint {
         let mut state = self.state.lock();
         state.namespaces.insert(ns.to_string());
         state.namespaces.insert(module.ns_after.clone());
-        let mut slots = Vec::new();
         for qualified in &module.defines {
             if let Some((var_ns, _)) = qualified.split_once('/') {
                 state.namespaces.insert(var_ns.to_string());
             }
-            let next = FIRST_SLOT + state.slots.len() as Slot;
-            slots.push(*state.slots.entry(qualified.clone()).or_insert(next));
         }
-        slots
+        state.patches += 1;
+        Footprint::always_replayed(format!("jank toolchain patch {}", state.patches))
     }
 }
 
-/// Patch-log slots of this path start here (the numbers only need to be
-/// distinct from one another).
-const FIRST_SLOT: Slot = 1 << 30;
+/// A patch's C++, ready to build.
+#[derive(Clone, Debug)]
+pub struct PatchSource {
+    /// jank's C++ and the entry.
+    pub text: String,
+    /// Names the entry and the patch's symbols: a digest of `key` and the
+    /// build's identity, so patches with one key share it (and their build).
+    pub id: String,
+    /// What the build is cached by (`patch_key`): the text with the entry's
+    /// name, jank's per-compile counters and its working directory taken out.
+    pub key: String,
+}
 
-/// jank's C++ plus the patch's entry, and the patch's id (a digest of the
-/// source and the build's identity, so equal patches share it and their
-/// cached build). The entry calls the module's loader, which interns the
-/// vars and runs the forms, and returns the printed value of `value_var`.
+/// jank's C++ plus the patch's entry. The entry calls the module's loader,
+/// which interns the vars and runs the forms, and returns the printed value
+/// of `value_var`. `work_dirs` are jank's working directory, as it may
+/// appear in the C++ (for the key).
 pub fn patch_source(
     builder: &PatchBuilder,
     cpp: &str,
     value_var: Option<&str>,
-) -> Result<(String, String), String> {
+    work_dirs: &[&str],
+) -> Result<PatchSource, String> {
     let load = load_function(cpp).ok_or_else(|| {
         "jank's C++ has no `extern \"C\" void jank_load_...()` module loader".to_string()
     })?;
@@ -338,8 +359,13 @@ pub fn patch_source(
             entry = build::entry_name(id),
         )
     };
-    let id = builder.patch_id(&with_entry(""));
-    Ok((with_entry(&id), id))
+    let key = patch_key::key_text(&with_entry(""), work_dirs);
+    let id = builder.patch_id(&key);
+    Ok(PatchSource {
+        text: with_entry(&id),
+        id,
+        key,
+    })
 }
 
 /// The flags a patch is compiled with (`BASE_FLAGS`, jank's, the user's, `LAST_FLAGS`).
