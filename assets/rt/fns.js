@@ -192,7 +192,7 @@ export function fnCapture(fn, i, v) {
  */
 export function fnClosure(name, ns, nparams, variadic, code, caps) {
   const f = fnNew(name, 0, ns);
-  if (caps.length > 0) f[FN].caps = caps;
+  f[FN].caps = caps;
   return fnArity(f, nparams, variadic, code);
 }
 

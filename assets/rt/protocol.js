@@ -13,7 +13,7 @@
 
 import { illegalArgument, nu } from './errors.js';
 import {
-  Type, TYPE, NIL, LONG, DOUBLE, OBJECT, PLAIN_OBJECT, FN, FIXED_ARITIES, installSites, typeOf,
+  Type, TYPE, NIL, LONG, DOUBLE, OBJECT, PLAIN_OBJECT, FIXED_ARITIES, installSites, typeOf,
   className,
 } from './types.js';
 
@@ -105,20 +105,10 @@ function dispatchFn(protocol, name, sym) {
     }
   };
   f[METHOD] = { protocol, name };
-  // (a compiled method is called at its wasm code for the arity, past its JS wrapper)
   f[FIXED_ARITIES] = {
-    1: (x) => {
-      const impl = implFor(x), code = impl[FN]?.fixed[1];
-      return nu(code !== undefined ? code(impl, x) : impl(x));
-    },
-    2: (x, a) => {
-      const impl = implFor(x), code = impl[FN]?.fixed[2];
-      return nu(code !== undefined ? code(impl, x, a) : impl(x, a));
-    },
-    3: (x, a, b) => {
-      const impl = implFor(x), code = impl[FN]?.fixed[3];
-      return nu(code !== undefined ? code(impl, x, a, b) : impl(x, a, b));
-    },
+    1: (x) => nu(implFor(x)(x)),
+    2: (x, a) => nu(implFor(x)(x, a)),
+    3: (x, a, b) => nu(implFor(x)(x, a, b)),
   };
   return f;
 }

@@ -617,17 +617,13 @@ impl Emitter {
     /// fn value: `fn_new`, one `fn_arity` per arity, one `fn_capture` per
     /// captured value.
     fn emit_fn(&mut self, function: &FnNode) -> Vec<ArityCode> {
-        let arity_functions: Vec<(u32, &FnArity)> = function
+        let codes: Vec<ArityCode> = function
             .arities
             .iter()
-            .map(|arity| (self.emit_arity(arity), arity))
-            .collect();
-        let codes: Vec<ArityCode> = arity_functions
-            .iter()
-            .map(|&(function, arity)| ArityCode {
+            .map(|arity| ArityCode {
                 params: arity.params.len(),
                 variadic: arity.variadic,
-                function,
+                function: self.emit_arity(arity),
             })
             .collect();
         match &function.name {
@@ -640,10 +636,8 @@ impl Emitter {
         }
         self.push(Instruction::I32Const(function.captures.len() as i32));
         self.call_runtime("fn_new", vec![E, ValType::I32], vec![E]);
-        for &(index, arity) in &arity_functions {
-            self.push(Instruction::I32Const(arity.params.len() as i32));
-            self.push(Instruction::I32Const(i32::from(arity.variadic)));
-            self.push(Instruction::RefFunc(index));
+        for &code in &codes {
+            self.push_arity(code);
             self.call_runtime(
                 "fn_arity",
                 vec![E, ValType::I32, ValType::I32, ValType::FUNCREF],
@@ -658,12 +652,18 @@ impl Emitter {
         codes
     }
 
-    /// The rest of a one-arity fn with few captures (its name is on the
-    /// stack): one `fn_closureK` call makes it whole.
-    fn emit_closure(&mut self, code: ArityCode, captures: &[Node], import: &'static str) {
+    /// An arity as `fn_arity` and `fn_closureK` take it: its parameter
+    /// count, whether it is variadic, its code.
+    fn push_arity(&mut self, code: ArityCode) {
         self.push(Instruction::I32Const(code.params as i32));
         self.push(Instruction::I32Const(i32::from(code.variadic)));
         self.push(Instruction::RefFunc(code.function));
+    }
+
+    /// The rest of a one-arity fn with few captures (its name is on the
+    /// stack): one `fn_closureK` call makes it whole.
+    fn emit_closure(&mut self, code: ArityCode, captures: &[Node], import: &'static str) {
+        self.push_arity(code);
         for capture in captures {
             self.emit(capture);
         }

@@ -136,19 +136,19 @@ impl Eval {
                         _ => {}
                     }
                 }
-                match event {
-                    EvalEvent::Value { value, ns } if value_chunks.is_some() => {
-                        let chunk_chars = value_chunks.expect("checked");
-                        for chunk in text_chunks(&value, chunk_chars) {
-                            ctx.send(reply().str("value", chunk));
-                        }
-                        if std::mem::take(&mut truncated) {
-                            ctx.send(reply().status(&["nrepl.middleware.print/truncated"]));
-                        }
-                        return ctx.send(reply().str("ns", &ns));
+                if let (EvalEvent::Value { value, ns }, Some(chunk_chars)) = (&event, value_chunks)
+                {
+                    for chunk in text_chunks(value, chunk_chars) {
+                        ctx.send(reply().str("value", chunk));
                     }
-                    EvalEvent::Out(text) => return send_output(ctx, reply, "out", &text),
-                    EvalEvent::Err(text) => return send_output(ctx, reply, "err", &text),
+                    if std::mem::take(&mut truncated) {
+                        ctx.send(reply().status(&["nrepl.middleware.print/truncated"]));
+                    }
+                    return ctx.send(reply().str("ns", ns));
+                }
+                match &event {
+                    EvalEvent::Out(text) => return send_output(ctx, reply, "out", text),
+                    EvalEvent::Err(text) => return send_output(ctx, reply, "err", text),
                     _ => {}
                 }
                 ctx.send(match event {
