@@ -2,7 +2,7 @@
 // table, the code table with its dispatcher, each patch's constants and imports, try/catch.
 
 import { nu, CljError, overflow, divideByZero } from './errors.js';
-import { Type, classNamed, castError, isInstance, FIXED_ARITIES } from './types.js';
+import { Type, classNamed, castError, isInstance, FIXED_ARITIES, CODE_ENTRIES } from './types.js';
 import { count, nth } from './colls.js';
 import { Sym, char, keyword, lookupIn } from './scalars.js';
 import { listOf } from './seqs.js';
@@ -22,6 +22,7 @@ import {
 } from './fns.js';
 import { jsGlobal, jsGet, jsSet, jsCall, jsNew, toHost } from './interop.js';
 import { poll } from './interrupts.js';
+import { DirectCalls, varCallImports } from './direct.js';
 import { libraries, coreLib, DECLARED } from './core/lib.js';
 import { parseDecimal } from './decimals.js';
 import { coreMacroRoot } from './core/eval.js';
@@ -58,6 +59,7 @@ export const rtImportNames = [
   'fn_captured', 'throw',
   'var_changed', 'var_meta', 'is_unbound', 'try_catch', 'poll', 'field_get', 'field_set',
   'js_global', 'js_get', 'js_set', 'js_call', 'js_new',
+  'var_call0', 'var_call1', 'var_call2', 'var_call3',
 ];
 
 /**
@@ -122,7 +124,7 @@ function libraryEntry(f, n) {
   let entries = f[LIBRARY_ENTRIES];
   if (entries === undefined) entries = f[LIBRARY_ENTRIES] = [];
   if (entries[n] === undefined) {
-    const call = ENTRY_CALLS[n](arity);
+    const call = f[CODE_ENTRIES]?.[n] ?? ENTRY_CALLS[n](arity);
     entries[n] = new WebAssembly.Instance(entryModule(n), { rt: { f: call } }).exports.f;
   }
   return entries[n];
@@ -252,7 +254,8 @@ export class Runtime {
     /** The context of the running evals (`enterContext`), and the REPL vars of the others. */
     this.context = null;
     this.contexts = new Map();
-    this.rt = this.makeRtImports();
+    this.direct = new DirectCalls(this.table);
+    this.rt = { ...this.makeRtImports(), ...varCallImports(this.table) };
     const dispatcher = buildDispatcher(this.rt);
     this.code = dispatcher.table;
     this.trampolines = dispatcher.trampolines;
@@ -267,6 +270,7 @@ export class Runtime {
     const v = this.varsBySlot[slot];
     // the runtime reads some clojure.core vars (*print-length* ...): follow set! and binding
     if (v !== undefined && v.ns === 'clojure.core') dynamicVarChanged(v.name, nu(this.table.get(slot)));
+    this.direct.varChanged(slot);
     const value = this.table.get(slot);
     const info = fnInfo(value);
     const base = slot * CODE_STRIDE;
@@ -483,7 +487,7 @@ export class Runtime {
     meta.consts.forEach((c, i) => {
       k[String(i)] = new WebAssembly.Global({ value: 'externref', mutable: false }, this.decodeConst(c));
     });
-    return { meta, imports: { rt: this.rt, k } };
+    return { meta, imports: { rt: this.rt, k, direct: this.direct.importsFor(module) } };
   }
 
   run(instance, meta, evalId) {

@@ -13,7 +13,7 @@
 
 import { illegalArgument, nu } from './errors.js';
 import {
-  Type, TYPE, NIL, LONG, DOUBLE, OBJECT, PLAIN_OBJECT, FIXED_ARITIES, installSites, typeOf,
+  Type, TYPE, NIL, LONG, DOUBLE, OBJECT, PLAIN_OBJECT, FIXED_ARITIES, CODE_ENTRIES, FN, installSites, typeOf,
   className,
 } from './types.js';
 
@@ -109,6 +109,23 @@ function dispatchFn(protocol, name, sym) {
     1: (x) => nu(implFor(x)(x)),
     2: (x, a) => nu(implFor(x)(x, a)),
     3: (x, a, b) => nu(implFor(x)(x, a, b)),
+  };
+  // From compiled code, an implementation that is a compiled fn runs its arity's code
+  // directly: no arity switch, no JS frame between the dispatch and the method.
+  const codeOf = (impl, n) => (typeof impl === 'function' ? impl[FN]?.fixed[n] : undefined);
+  f[CODE_ENTRIES] = {
+    1: (self, x) => {
+      const impl = implFor(x), code = codeOf(impl, 1);
+      return code !== undefined ? code(impl, x) : nu(impl(x));
+    },
+    2: (self, x, a) => {
+      const impl = implFor(x), code = codeOf(impl, 2);
+      return code !== undefined ? code(impl, x, a) : nu(impl(x, a));
+    },
+    3: (self, x, a, b) => {
+      const impl = implFor(x), code = codeOf(impl, 3);
+      return code !== undefined ? code(impl, x, a, b) : nu(impl(x, a, b));
+    },
   };
   return f;
 }

@@ -331,6 +331,11 @@ export const FN = '__jankFn';
  * reach directly (patch.js, `libraryEntry`).
  */
 export const FIXED_ARITIES = Symbol('jank.fixedArities');
+/**
+ * On a fn implemented in JS: code-table entries of its own, {1: e1, ...}, JS functions of
+ * (self, a1..an) that never return undefined; preferred to wrapping FIXED_ARITIES.
+ */
+export const CODE_ENTRIES = Symbol('jank.codeEntries');
 /** The qualified name of a core fn implemented in JS ("clojure.core/inc"). */
 export const NAME = Symbol('jank.name');
 

@@ -104,3 +104,26 @@ bn
 (with-redefs [reduce (fn [f c] [:redefined (count c)])] (reduce + (map inc (range 3))))
 
 (with-redefs [last (fn [c] [:redefined (first c)])] (let [s (map inc (range 3))] (last s)))
+
+;;; a-core-fn-redefined-is-seen-by-callers-compiled-before
+(defn second-of [v] (second v))
+
+(defn take-two [v] [(first v) (nth v 1) (str (count v))])
+
+[(second-of [1 2 3]) (take-two [1 2 3])]
+
+(with-redefs [second last first (fn [v] [:first (count v)])] [(second-of [1 2 3]) (take-two [1 2 3])])
+
+[(second-of [1 2 3]) (take-two [1 2 3])]
+
+(defn shout [s] (clojure.string/upper-case s))
+
+(def original-upper-case clojure.string/upper-case)
+
+(alter-var-root #'clojure.string/upper-case (fn [f] (fn [s] (str (f s) "!"))))
+
+(shout "hi")
+
+(alter-var-root #'clojure.string/upper-case (constantly original-upper-case))
+
+(shout "hi")

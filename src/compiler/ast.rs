@@ -401,6 +401,19 @@ pub struct FnArity {
     pub local_count: u32,
 }
 
+impl FnNode {
+    /// Whether the fn's code reads the fn itself (by its own name), directly
+    /// or as a capture of a fn made inside it.
+    pub fn refers_to_itself(&self) -> bool {
+        fn reads_self(node: &Node) -> bool {
+            let mut found = matches!(node, Node::SelfRef);
+            node.for_each_child(|child| found = found || reads_self(child));
+            found
+        }
+        self.arities.iter().any(|arity| reads_self(&arity.body))
+    }
+}
+
 /// A whole top-level form, compiled as the patch's `run` function.
 #[derive(Clone, Debug)]
 pub struct TopLevel {

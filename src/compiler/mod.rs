@@ -472,6 +472,31 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn library_fns_are_called_directly_behind_a_guard() {
+        let mut compiler = Compiler::new();
+        let code = "(defn f [x] x) (fn [v] [(first v) (f v) (str 1 2 3 4) (nth v 0 nil)])";
+        let patch = compile_all(&mut compiler, code).unwrap().remove(1);
+        let imports = imports_of(&patch.wasm);
+        let slot = |name: &str| {
+            let symbol = form::Symbol::simple(name);
+            compiler.namespaces().resolve_var("user", &symbol).unwrap()
+        };
+        let direct = |name: &str| imports.contains(&("direct".to_string(), name.to_string()));
+        let (first, nth, str) = (slot("first"), slot("nth"), slot("str"));
+        // each library fn's arity, and its guard
+        assert!(direct(&format!("{first}/1")) && direct(&format!("{first}")), "{imports:?}");
+        assert!(direct(&format!("{nth}/3")) && direct(&format!("{nth}")), "{imports:?}");
+        assert!(
+            imports.iter().any(|(_, name)| name == "var_call1"),
+            "{imports:?}"
+        );
+        // a user's fn, and more arguments than a direct call takes, go through the var
+        assert!(!direct(&format!("{}/1", slot("f"))), "{imports:?}");
+        assert!(!direct(&format!("{str}/4")), "{imports:?}");
+        assert!(imports.iter().any(|(_, name)| name == "dispatch4"));
+    }
+
+    #[test]
     fn a_long_loop_runs_in_wasm_and_polls_through_the_countdown() {
         let mut compiler = Compiler::new();
         let code = "(loop [i 0] (if (< i 3) (recur (inc i)) [:a \"s\" (:k {:k i})]))";
@@ -487,9 +512,15 @@ pub(crate) mod tests {
             !rt("lt_test") && !rt("inc") && !rt("truthy") && !rt("lt"),
             "{imports:?}"
         );
-        // The countdown comes after the constants, whose globals keep indices 0..n.
-        let last = imports.last().unwrap();
-        assert_eq!(last, &("rt".to_string(), "countdown".to_string()));
+        // The countdown comes right after the constants, whose globals keep indices 0..n.
+        let after_consts = imports
+            .iter()
+            .skip_while(|(module, _)| module != "k")
+            .find(|(module, _)| module != "k");
+        assert_eq!(
+            after_consts,
+            Some(&("rt".to_string(), "countdown".to_string()))
+        );
         let patch = compile_all(&mut compiler, "(+ 1 2)").unwrap().remove(0);
         assert!(
             !imports_of(&patch.wasm)

@@ -34,6 +34,7 @@ pub struct Emitted {
 /// Emits the patch for `top_level`, compiled in namespace `ns`.
 pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Emitted {
     let mut emitter = Emitter {
+        namespaces,
         module: ModuleBuilder::default(),
         functions: Vec::new(),
         footprint: top_level.footprint.clone(),
@@ -59,7 +60,9 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
     }
 }
 
-struct Emitter {
+struct Emitter<'a> {
+    /// What the compiler knows of the vars (which are the runtime library's).
+    namespaces: &'a Namespaces,
     module: ModuleBuilder,
     /// The functions being emitted; nested fns push one.
     functions: Vec<FunctionEmitter>,
@@ -83,6 +86,22 @@ fn fixed_arity(arities: &[ArityCode], argc: usize) -> Option<u32> {
         .iter()
         .find(|arity| !arity.variadic && arity.params == argc)
         .map(|arity| arity.function)
+}
+
+/// A read of a field of a local (`this.field` in a deftype method), which has
+/// no effect but its value.
+fn is_field_read(value: &Node) -> bool {
+    matches!(value, Node::FieldGet { obj, .. } if matches!(**obj, Node::Local(_)))
+}
+
+/// Whether local `id` is read by any of the `later` bindings or by `body`.
+fn read_after(id: LocalId, later: &[(LocalId, Node)], body: &Node) -> bool {
+    fn reads(node: &Node, id: LocalId) -> bool {
+        let mut found = matches!(node, Node::Local(read) if *read == id);
+        node.for_each_child(|child| found = found || reads(child, id));
+        found
+    }
+    later.iter().any(|(_, value)| reads(value, id)) || reads(body, id)
 }
 
 /// A `loop` (or fn arity) that `recur` jumps back to.
@@ -184,7 +203,7 @@ impl FunctionEmitter {
     }
 }
 
-impl Emitter {
+impl Emitter<'_> {
     fn out(&mut self) -> &mut FunctionEmitter {
         self.functions.last_mut().expect("always inside a function")
     }
@@ -483,8 +502,12 @@ impl Emitter {
     /// Binds each local to its value. `for_good`: the locals are never
     /// bound again (a `let`'s, not a `loop`'s), so those given a fn made here
     /// are known fns.
-    fn emit_bindings(&mut self, bindings: &[(LocalId, Node)], for_good: bool) {
-        for (id, value) in bindings {
+    fn emit_bindings(&mut self, bindings: &[(LocalId, Node)], body: &Node, for_good: bool) {
+        for (i, (id, value)) in bindings.iter().enumerate() {
+            if for_good && is_field_read(value) && !read_after(*id, &bindings[i + 1..], body) {
+                // a deftype method binds every field; reading one costs a call
+                continue;
+            }
             let arities = match value {
                 Node::Fn(function) if for_good => Some(self.emit_fn(function)),
                 _ => {
@@ -509,12 +532,12 @@ impl Emitter {
     }
 
     fn emit_let(&mut self, bindings: &[(LocalId, Node)], body: &Node) {
-        self.emit_bindings(bindings, true);
+        self.emit_bindings(bindings, body, true);
         self.emit(body);
     }
 
     fn emit_loop(&mut self, bindings: &[(LocalId, Node)], body: &Node) {
-        self.emit_bindings(bindings, false);
+        self.emit_bindings(bindings, body, false);
         self.emit_recur_target(body);
     }
 
@@ -617,15 +640,7 @@ impl Emitter {
     /// fn value: `fn_new`, one `fn_arity` per arity, one `fn_capture` per
     /// captured value.
     fn emit_fn(&mut self, function: &FnNode) -> Vec<ArityCode> {
-        let codes: Vec<ArityCode> = function
-            .arities
-            .iter()
-            .map(|arity| ArityCode {
-                params: arity.params.len(),
-                variadic: arity.variadic,
-                function: self.emit_arity(arity),
-            })
-            .collect();
+        let codes = self.emit_arities(function);
         match &function.name {
             Some(name) => self.emit_const(&constant::string(name)),
             None => self.emit_nil(),
@@ -650,6 +665,19 @@ impl Emitter {
             self.call_runtime("fn_capture", vec![E, ValType::I32, E], vec![E]);
         }
         codes
+    }
+
+    /// The code of each of `function`'s arities.
+    fn emit_arities(&mut self, function: &FnNode) -> Vec<ArityCode> {
+        function
+            .arities
+            .iter()
+            .map(|arity| ArityCode {
+                params: arity.params.len(),
+                variadic: arity.variadic,
+                function: self.emit_arity(arity),
+            })
+            .collect()
     }
 
     /// An arity as `fn_arity` and `fn_closureK` take it: its parameter
@@ -721,7 +749,15 @@ impl Emitter {
                 if !has_arity {
                     return false;
                 }
-                let arities = self.emit_fn(function);
+                // a fn that reads neither captures nor itself is never made:
+                // its code runs with nil as `self`
+                let arities = if function.captures.is_empty() && !function.refers_to_itself() {
+                    let arities = self.emit_arities(function);
+                    self.emit_nil();
+                    arities
+                } else {
+                    self.emit_fn(function)
+                };
                 fixed_arity(&arities, args.len()).expect("checked above")
             }
             Node::Local(id) => {
@@ -834,6 +870,9 @@ impl Emitter {
     /// JS frame sits between two compiled fns, and a redefinition is seen at
     /// the next call.
     fn emit_var_call(&mut self, slot: Slot, args: &[Node]) {
+        if self.is_library_fn(slot) && args.len() <= MAX_DIRECT_ARITY {
+            return self.emit_direct_call(slot, args);
+        }
         self.note_read(slot);
         self.emit_var_value(slot);
         for arg in args {
@@ -846,6 +885,42 @@ impl Emitter {
         let mut params = vec![E; arity + 1];
         params.push(ValType::I32);
         self.call_runtime(DISPATCH_NAMES[arity], params, vec![E]);
+    }
+
+    /// Whether var `slot` is one of the runtime library's fns (`clojure.core`,
+    /// `clojure.string`), which compiled code may call directly.
+    fn is_library_fn(&self, slot: Slot) -> bool {
+        let var = self.namespaces.var(slot);
+        var.defined_at.is_none()
+            && !var.is_dynamic
+            && !var.is_macro
+            && var.arglists.is_some()
+            && DIRECT_NAMESPACES.contains(&var.ns.as_str())
+    }
+
+    /// A call of a library fn: straight into the import `direct "slot/n"` (the
+    /// runtime links it to the fn's JS arity) while the guard `direct "slot"`
+    /// says the var still holds that fn, else through the var as any call
+    /// (`var_callN`), so a redefinition is seen at once (docs/patch-abi.md).
+    fn emit_direct_call(&mut self, slot: Slot, args: &[Node]) {
+        self.note_read(slot);
+        self.module.use_var(slot);
+        for arg in args {
+            self.emit(arg);
+        }
+        let arity = args.len();
+        let guard = self.module.direct_guard(slot);
+        self.push(Instruction::GlobalGet(guard));
+        let block = self.module.type_of(vec![E; arity], vec![E]);
+        self.push(Instruction::If(BlockType::FunctionType(block)));
+        let direct = self.module.direct_fn(slot, arity);
+        self.push(Instruction::Call(direct));
+        self.push(Instruction::Else);
+        self.push(Instruction::I32Const(slot as i32));
+        let mut params = vec![E; arity];
+        params.push(ValType::I32);
+        self.call_runtime(VAR_CALL_NAMES[arity], params, vec![E]);
+        self.push(Instruction::End);
     }
 
     /// Tells the runtime a var has a new root, so it re-points the var's code entries.
@@ -873,7 +948,7 @@ impl Emitter {
 
 /// Primitive longs (see `longs`): `emit_long` leaves an `i64` where
 /// `emit` leaves a boxed value.
-impl Emitter {
+impl Emitter<'_> {
     /// `node`, of kind `Long` or `Never`, as an `i64`.
     fn emit_long(&mut self, node: &Node) {
         match node {
@@ -908,7 +983,7 @@ impl Emitter {
                 self.emit_long(ret);
             }
             Node::Let { bindings, body } => {
-                self.emit_bindings(bindings, true);
+                self.emit_bindings(bindings, body, true);
                 self.emit_long(body);
             }
             // `recur` or `throw`: no value comes back
@@ -1199,6 +1274,13 @@ const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 const POLL_EVERY: i32 = 1024;
 
 /// The runtime's var-call dispatchers by argument count.
+/// The library namespaces whose fns compiled code calls directly.
+const DIRECT_NAMESPACES: &[&str] = &["clojure.core", "clojure.string"];
+/// The most arguments of a direct call (the runtime's fns have fixed arities 0 to 3).
+const MAX_DIRECT_ARITY: usize = 3;
+const VAR_CALL_NAMES: [&str; MAX_DIRECT_ARITY + 1] =
+    ["var_call0", "var_call1", "var_call2", "var_call3"];
+
 const DISPATCH_NAMES: [&str; 21] = [
     "dispatch0",
     "dispatch1",

@@ -31,14 +31,25 @@ pub struct DefinedFunction {
 pub struct ModuleBuilder {
     types: Vec<Signature>,
     type_index: HashMap<Signature, u32>,
-    imports: Vec<(&'static str, u32)>,
-    import_index: HashMap<&'static str, u32>,
+    imports: Vec<(FnImport, u32)>,
+    import_index: HashMap<FnImport, u32>,
+    /// The vars whose direct-call guard the patch imports, in import order.
+    guards: Vec<Slot>,
+    guard_index: HashMap<Slot, u32>,
     consts: Vec<Constant>,
     const_index: HashMap<String, u32>,
     functions: Vec<DefinedFunction>,
     vars: BTreeSet<Slot>,
     /// Whether a `recur` counts down the runtime's `countdown` global.
     uses_countdown: bool,
+}
+
+/// An imported function: a runtime import (`rt`), or a library fn's arity
+/// that direct calls reach (`direct "slot/n"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum FnImport {
+    Runtime(&'static str),
+    Direct(Slot, usize),
 }
 
 /// Code-table entries per var: one per positional arity 0..=20 (docs/patch-abi.md).
@@ -64,14 +75,35 @@ impl ModuleBuilder {
         params: Vec<ValType>,
         results: Vec<ValType>,
     ) -> u32 {
-        if let Some(&index) = self.import_index.get(name) {
+        self.import_fn(FnImport::Runtime(name), params, results)
+    }
+
+    /// The function index of library fn `slot`'s arity `n` (docs/patch-abi.md,
+    /// "Direct calls of library fns").
+    pub fn direct_fn(&mut self, slot: Slot, n: usize) -> u32 {
+        self.import_fn(FnImport::Direct(slot, n), vec![E; n], vec![E])
+    }
+
+    fn import_fn(&mut self, import: FnImport, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
+        if let Some(&index) = self.import_index.get(&import) {
             return index;
         }
         let type_index = self.type_of(params, results);
         let index = self.imports.len() as u32;
-        self.imports.push((name, type_index));
-        self.import_index.insert(name, index);
+        self.imports.push((import, type_index));
+        self.import_index.insert(import, index);
         index
+    }
+
+    /// The placeholder global index of var `slot`'s direct-call guard (an
+    /// imported mutable i32, after the countdown: `finish` gives its index).
+    pub fn direct_guard(&mut self, slot: Slot) -> u32 {
+        let next = self.guards.len() as u32;
+        let index = *self.guard_index.entry(slot).or_insert(next);
+        if index == next {
+            self.guards.push(slot);
+        }
+        GUARD_PLACEHOLDER_BASE + index
     }
 
     /// The global index of a constant, adding it on first use.
@@ -120,8 +152,12 @@ impl ModuleBuilder {
         module.section(&types);
 
         let mut imports = ImportSection::new();
-        for (name, type_index) in &self.imports {
-            imports.import("rt", name, EntityType::Function(*type_index));
+        for (import, type_index) in &self.imports {
+            let function = EntityType::Function(*type_index);
+            match import {
+                FnImport::Runtime(name) => imports.import("rt", name, function),
+                FnImport::Direct(slot, n) => imports.import("direct", &format!("{slot}/{n}"), function),
+            };
         }
         imports.import(
             "rt",
@@ -150,8 +186,17 @@ impl ModuleBuilder {
             };
             imports.import("rt", "countdown", EntityType::Global(global));
         }
+        for slot in &self.guards {
+            let global = GlobalType {
+                val_type: ValType::I32,
+                mutable: true,
+                shared: false,
+            };
+            imports.import("direct", &slot.to_string(), EntityType::Global(global));
+        }
         module.section(&imports);
         let countdown = self.consts.len() as u32;
+        let first_guard = countdown + u32::from(self.uses_countdown);
 
         let mut functions = FunctionSection::new();
         for function in &self.functions {
@@ -175,7 +220,7 @@ impl ModuleBuilder {
         for function in &self.functions {
             let mut body = Function::new_with_locals_types(function.locals.iter().copied());
             for instruction in &function.body {
-                body.instruction(&relocate(instruction, imported, countdown));
+                body.instruction(&relocate(instruction, imported, countdown, first_guard));
             }
             code.function(&body);
         }
@@ -218,10 +263,15 @@ pub fn call_defined(index: u32) -> Instruction<'static> {
     Instruction::Call(DEFINED_CALL_BASE + index)
 }
 
+/// Direct-call guards stand for their globals as this plus their number
+/// until `finish` knows where the globals start.
+const GUARD_PLACEHOLDER_BASE: u32 = 1 << 30;
+
 fn relocate(
     instruction: &Instruction<'static>,
     imported: u32,
     countdown: u32,
+    first_guard: u32,
 ) -> Instruction<'static> {
     match instruction {
         Instruction::RefFunc(index) => Instruction::RefFunc(index + imported),
@@ -230,6 +280,9 @@ fn relocate(
         }
         Instruction::GlobalGet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalGet(countdown),
         Instruction::GlobalSet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalSet(countdown),
+        Instruction::GlobalGet(index) if (GUARD_PLACEHOLDER_BASE..COUNTDOWN_PLACEHOLDER).contains(index) => {
+            Instruction::GlobalGet(index - GUARD_PLACEHOLDER_BASE + first_guard)
+        }
         other => other.clone(),
     }
 }

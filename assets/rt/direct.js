@@ -1,0 +1,88 @@
+// Direct calls of library fns (docs/patch-abi.md, "Direct calls of library fns"): a patch's
+// call of a clojure.core or clojure.string fn imports that fn's JS arity itself, as
+// `direct "slot/n"`, and a guard, `direct "slot"`, an i32 global that is 1 while the var
+// still holds the fn the arities were taken from. While it is, the call is one wasm-to-JS
+// call with no dispatcher in between; once the var is given another root (def, with-redefs,
+// alter-var-root) the guard is 0 and compiled code calls through the var again, so callers
+// compiled earlier see the change at once.
+
+import { nu } from './errors.js';
+import { FIXED_ARITIES } from './types.js';
+import { invoke0, invoke1, invoke2, invoke3 } from './fns.js';
+
+/** A fixed arity of a library fn as a direct import: nil is null, never undefined. */
+const NIL_SAFE = [
+  (f) => () => nu(f()),
+  (f) => (a) => nu(f(a)),
+  (f) => (a, b) => nu(f(a, b)),
+  (f) => (a, b, c) => nu(f(a, b, c)),
+];
+
+/** The `rt` imports of a call through the var, for when a guard is 0: (a1..an, slot). */
+export function varCallImports(table) {
+  return {
+    var_call0: (slot) => invoke0(table.get(slot)),
+    var_call1: (a, slot) => invoke1(table.get(slot), a),
+    var_call2: (a, b, slot) => invoke2(table.get(slot), a, b),
+    var_call3: (a, b, c, slot) => invoke3(table.get(slot), a, b, c),
+  };
+}
+
+/** The direct imports of one runtime, made on first use and kept for every later patch. */
+export class DirectCalls {
+  constructor(table) {
+    this.table = table;
+    /** slot -> the value the slot's direct imports were made from */
+    this.origins = new Map();
+    /** slot -> its guard (a WebAssembly.Global) */
+    this.guards = new Map();
+    /** "slot/n" -> the import */
+    this.fns = new Map();
+  }
+
+  /** The `direct` import object of a compiled module. */
+  importsFor(module) {
+    const direct = {};
+    for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
+      if (from !== 'direct') continue;
+      direct[name] = kind === 'global' ? this.guard(Number(name)) : this.fn(name);
+    }
+    return direct;
+  }
+
+  /** The value var `slot` held when its first direct import was made. */
+  origin(slot) {
+    if (!this.origins.has(slot)) this.origins.set(slot, this.table.get(slot));
+    return this.origins.get(slot);
+  }
+
+  guard(slot) {
+    let guard = this.guards.get(slot);
+    if (guard === undefined) {
+      guard = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+      this.guards.set(slot, guard);
+      this.varChanged(slot);
+    }
+    return guard;
+  }
+
+  fn(name) {
+    let f = this.fns.get(name);
+    if (f === undefined) {
+      const [slot, n] = name.split('/').map(Number);
+      const origin = this.origin(slot);
+      const arity = typeof origin === 'function' ? origin[FIXED_ARITIES]?.[n] : undefined;
+      // without a JS arity of its own (a variadic-only fn, a value that is not a fn), the
+      // import calls the fn the var held, as any call of it would
+      f = arity !== undefined ? NIL_SAFE[n](arity) : NIL_SAFE[n]((...args) => [invoke0, invoke1, invoke2, invoke3][n](origin, ...args));
+      this.fns.set(name, f);
+    }
+    return f;
+  }
+
+  /** Var `slot` has a new root: direct calls go on only while it is their origin again. */
+  varChanged(slot) {
+    const guard = this.guards.get(slot);
+    if (guard !== undefined) guard.value = this.table.get(slot) === this.origin(slot) ? 1 : 0;
+  }
+}
