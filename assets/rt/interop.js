@@ -53,18 +53,28 @@ export function fromHost(x) {
   return x;
 }
 
-const hostArgs = (args) => (args === null ? [] : toArray(args).map(toHost));
+function hostArgs(args) {
+  if (args === null) return [];
+  const array = toArray(args);
+  for (let i = 0; i < array.length; i++) array[i] = toHost(array[i]);
+  return array;
+}
+
+/** `js/a.b.c` paths, split once. */
+const globalPaths = new Map();
 
 /** `js/a.b.c`: walks globalThis; a function found on an object is bound to it. */
 export function jsGlobal(path) {
   let parent = undefined;
   let value = globalThis;
-  for (const part of String(path).split('.')) {
+  let parts = globalPaths.get(path);
+  if (parts === undefined) globalPaths.set(path, (parts = String(path).split('.')));
+  for (const part of parts) {
     if (value === null || value === undefined) throw new CljError('Error', `js/${path} is not defined`);
     parent = value;
     value = value[part];
   }
-  if (value === undefined && !(String(path).split('.').pop() in (parent ?? {}))) {
+  if (value === undefined && !(parts[parts.length - 1] in (parent ?? {}))) {
     throw new CljError('Error', `js/${path} is not defined`);
   }
   if (typeof value === 'function' && parent !== globalThis && !value.prototype) return fromHost(value.bind(parent));
@@ -72,21 +82,22 @@ export function jsGlobal(path) {
 }
 
 /** The JS object interop acts on (a wrapped host function is unwrapped). */
-function hostTarget(obj, what) {
-  if (obj === null || obj === undefined) throw nullPointer(`Cannot ${what} of nil`);
+function hostTarget(obj, what, name) {
+  // (the message is built only when it is needed: interop calls are hot)
+  if (obj === null || obj === undefined) throw nullPointer(`Cannot ${what} ${name} of nil`);
   return toHost(obj);
 }
 
-export function jsGet(obj, prop) { return fromHost(hostTarget(obj, `read property ${prop}`)[prop]); }
+export function jsGet(obj, prop) { return fromHost(hostTarget(obj, 'read property', prop)[prop]); }
 
 export function jsSet(obj, prop, value) {
-  hostTarget(obj, `set property ${prop}`)[prop] = toHost(value);
+  hostTarget(obj, 'set property', prop)[prop] = toHost(value);
   return value;
 }
 
 /** `(.method obj args)`; with no args and no such method, a field's value (as Clojure's (.x r)). */
 export function jsCall(obj, method, args) {
-  const target = hostTarget(obj, `call method ${method}`);
+  const target = hostTarget(obj, 'call method', method);
   const f = target[method];
   if (typeof f !== 'function') {
     if (args === null && f !== undefined) return fromHost(f);

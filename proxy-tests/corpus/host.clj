@@ -300,3 +300,8 @@
 
 ;; error: boom
 (throw (UnsupportedOperationException. "boom"))
+
+;;; a-host-method-called-through-its-global-path
+[(#?(:clj Math/abs :cljs js/Math.abs) -3) (#?(:clj Math/max :cljs js/Math.max) 1 5) (pos? (#?(:clj System/currentTimeMillis :cljs js/Date.now)))]
+
+(let [f (fn [x] (#?(:clj Math/abs :cljs js/Math.abs) x))] (mapv f [-1 2 -3]))

@@ -63,6 +63,11 @@ fn tagged(tag: &str, value: Value) -> Constant {
     Value::Object(object)
 }
 
+/// The empty vector.
+pub fn empty_vector() -> Constant {
+    tagged("vec", Value::Array(Vec::new()))
+}
+
 /// A string constant.
 pub fn string(s: &str) -> Constant {
     tagged("str", Value::String(s.to_string()))

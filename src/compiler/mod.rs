@@ -484,8 +484,14 @@ pub(crate) mod tests {
         let direct = |name: &str| imports.contains(&("direct".to_string(), name.to_string()));
         let (first, nth, str) = (slot("first"), slot("nth"), slot("str"));
         // each library fn's arity, and its guard
-        assert!(direct(&format!("{first}/1")) && direct(&format!("{first}")), "{imports:?}");
-        assert!(direct(&format!("{nth}/3")) && direct(&format!("{nth}")), "{imports:?}");
+        assert!(
+            direct(&format!("{first}/1")) && direct(&format!("{first}")),
+            "{imports:?}"
+        );
+        assert!(
+            direct(&format!("{nth}/3")) && direct(&format!("{nth}")),
+            "{imports:?}"
+        );
         assert!(
             imports.iter().any(|(_, name)| name == "var_call1"),
             "{imports:?}"

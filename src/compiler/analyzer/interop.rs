@@ -2,6 +2,7 @@
 //! `(. obj method)`, `js-args`, and type names written the way Clojure code writes them.
 
 use crate::compiler::ast::Node;
+use crate::compiler::constant;
 use crate::compiler::footprint::Resource;
 use crate::compiler::form::{Form, FormKind, Symbol};
 use crate::compiler::namespace::RUNTIME_NS;
@@ -46,6 +47,26 @@ impl Analyzer<'_> {
             return Ok(Some(Node::JsCall {
                 obj,
                 method: name[1..].to_string(),
+                args,
+            }));
+        }
+        // (js/Math.abs x): a method call on js/Math, as it is written, not the method bound
+        // to its object anew at each call
+        if head.ns.as_deref() == Some("js")
+            && let Some((path, method)) = name.rsplit_once('.')
+            && !path.is_empty()
+            && !method.is_empty()
+        {
+            let obj = Box::new(Node::JsGlobal(path.to_string()));
+            // never nil: with no arguments, a property that is not a function is an error
+            // here, not its value (as `(.x obj)` would give)
+            let args = match args.is_empty() {
+                true => Box::new(Node::Const(constant::empty_vector())),
+                false => Box::new(self.analyze_js_args(form, args)?),
+            };
+            return Ok(Some(Node::JsCall {
+                obj,
+                method: method.to_string(),
                 args,
             }));
         }

@@ -156,7 +156,9 @@ impl ModuleBuilder {
             let function = EntityType::Function(*type_index);
             match import {
                 FnImport::Runtime(name) => imports.import("rt", name, function),
-                FnImport::Direct(slot, n) => imports.import("direct", &format!("{slot}/{n}"), function),
+                FnImport::Direct(slot, n) => {
+                    imports.import("direct", &format!("{slot}/{n}"), function)
+                }
             };
         }
         imports.import(
@@ -280,7 +282,9 @@ fn relocate(
         }
         Instruction::GlobalGet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalGet(countdown),
         Instruction::GlobalSet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalSet(countdown),
-        Instruction::GlobalGet(index) if (GUARD_PLACEHOLDER_BASE..COUNTDOWN_PLACEHOLDER).contains(index) => {
+        Instruction::GlobalGet(index)
+            if (GUARD_PLACEHOLDER_BASE..COUNTDOWN_PLACEHOLDER).contains(index) =>
+        {
             Instruction::GlobalGet(index - GUARD_PLACEHOLDER_BASE + first_guard)
         }
         other => other.clone(),
