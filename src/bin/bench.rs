@@ -139,6 +139,14 @@ struct Args {
     #[arg(long, value_name = "PATH", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools/nrepl-bench.py"))]
     nrepl_bench: PathBuf,
 
+    /// Skip running the compiled-code workloads against ClojureScript and nbb.
+    #[arg(long)]
+    no_perf_suite: bool,
+
+    /// The suite of compiled-code workloads (it installs cherry and nbb with npm).
+    #[arg(long, value_name = "PATH", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools/perf-suite.py"))]
+    perf_suite: PathBuf,
+
     /// Stop (reporting what was measured) after this many seconds in all.
     #[arg(long, default_value_t = 900)]
     time_limit: u64,
@@ -148,6 +156,10 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
     if argv.get(1).map(String::as_str) == Some("--serve") {
         return serve(&argv[2..]);
+    }
+    // the perf suite starts "its" server with the server's own flags
+    if std::env::var_os(SERVE_ENV).is_some() {
+        return serve(&argv[1..]);
     }
     let mut args = Args::parse();
     if args.quick {
@@ -211,8 +223,46 @@ fn run(args: &Args) -> Result<()> {
             Err(e) => println!("JVM nREPL: not measured: {e}\n"),
         }
     }
+    if !args.no_perf_suite {
+        match perf_suite(args) {
+            Ok(text) => print_section(&text),
+            Err(e) => println!("Compiled code against ClojureScript and nbb: not measured: {e}\n"),
+        }
+    }
     println!("{}", node.targets);
     Ok(())
+}
+
+/// Makes this executable run as the server (as `--serve` does) for a child
+/// that starts it with only the server's flags.
+const SERVE_ENV: &str = "JANK_WASM_NREPL_BENCH_SERVE";
+
+/// `../shared/tools/perf-suite.py` with this executable as the server: the
+/// compiled-code workloads timed in our Node runtime, in ClojureScript
+/// compiled by cherry and in nbb, as its Markdown table and summary line.
+fn perf_suite(args: &Args) -> Result<String> {
+    if !args.perf_suite.exists() {
+        return Err(format!("{} not found", args.perf_suite.display()));
+    }
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let output = Command::new("python3")
+        .arg(&args.perf_suite)
+        .arg("--bin")
+        .arg(&me)
+        .env(SERVE_ENV, "1")
+        // its peers (cherry, nbb) go under this project's target/perf-peers
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("python3: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("the suite failed ({})", output.status));
+    }
+    let table = String::from_utf8_lossy(&output.stdout);
+    Ok(format!(
+        "**Compiled code against ClojureScript (cherry) and nbb** (`perf-suite.py`; each workload timed inside its runtime, best of 3):\n\n{}",
+        table.trim_end()
+    ))
 }
 
 fn print_section(text: &str) {
