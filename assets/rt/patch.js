@@ -44,14 +44,14 @@ import { longOf, zeroP, posP, negP, evenP, oddP } from './core/arith.js';
 
 /** The names of module "rt"'s imports (besides the `vars` table). */
 export const rtImportNames = [
-  'vars', 'truthy',
+  'vars', 'small_longs', 'truthy',
   ...Array.from({ length: 21 }, (_, i) => `invoke${i}`),
   'hand_over', 'invoke_taking1', 'invoke_taking2', 'invoke_taking3', 'invoke_taking4',
   ...Array.from({ length: 21 }, (_, i) => `dispatch${i}`),
   'add', 'sub', 'mul', 'div', 'lt', 'gt', 'lte', 'gte', 'num_eq', 'equiv',
   'lt_test', 'gt_test', 'lte_test', 'gte_test', 'num_eq_test', 'equiv_test',
   'inc', 'dec', 'keyword_get', 'keyword_get_or', 'countdown',
-  'long', 'long_box', 'long_box_big', 'long_unbox', 'long_overflow', 'divide_by_zero',
+  'long', 'long_box', 'long_box_big', 'long_unbox', 'long_of', 'long_overflow', 'divide_by_zero',
   'long_divide_by_zero',
   'quot', 'rem', 'mod', 'zero', 'pos', 'neg', 'even', 'odd',
   'zero_test', 'pos_test', 'neg_test', 'even_test', 'odd_test',
@@ -67,6 +67,15 @@ export const rtImportNames = [
  * and calls `poll` at zero. One for every patch, so a loop's count carries across patches.
  */
 const pollCountdown = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+
+/**
+ * The boxed small longs compiled code takes its longs from (docs/patch-abi.md): entry i is
+ * the long SMALL_LONG_MIN + i, so boxing one costs no call into JS.
+ */
+const SMALL_LONG_MIN = -1024;
+const SMALL_LONG_COUNT = 32768;
+const smallLongs = new WebAssembly.Table({ element: 'externref', initial: SMALL_LONG_COUNT });
+for (let i = 0; i < SMALL_LONG_COUNT; i++) smallLongs.set(i, SMALL_LONG_MIN + i);
 
 /** Entries per var in the code table: one per positional arity, 0..20 (docs/patch-abi.md). */
 export const CODE_STRIDE = 21;
@@ -284,6 +293,7 @@ export class Runtime {
   makeRtImports() {
     const rt = {
       vars: this.table,
+      small_longs: smallLongs,
       truthy: (x) => (x === null || x === false || x === undefined ? 0 : 1),
       invoke0, invoke1, invoke2, invoke3, invoke4,
       hand_over: handOver,
@@ -307,6 +317,8 @@ export class Runtime {
       long_box: (safeInteger) => safeInteger,
       long_box_big: (big) => big,
       long_unbox: (x) => BigInt(longOf(x)),
+      // a speculated arity's check of an argument: the long it is, as a safe integer, or NaN
+      long_of: (x) => (typeof x === 'number' && Number.isInteger(x) ? x : NaN),
       long_overflow: () => { throw overflow(); },
       divide_by_zero: () => { throw divideByZero(); },
       // Java's message for a primitive long division by zero (Clojure's quot and rem of longs)

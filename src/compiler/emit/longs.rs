@@ -7,7 +7,9 @@
 //! Clojure's own rule for primitive locals (a `loop` whose `recur` passes a
 //! non-long gets a boxed local). Such arithmetic and comparisons then run in
 //! wasm, with Clojure's overflow checks, and a value is boxed only where it
-//! leaves for the runtime. Fn parameters stay boxed: callers pass any value.
+//! leaves for the runtime. Fn parameters are boxed (callers pass any value),
+//! but an arity whose code does arithmetic on its parameters gets a second
+//! version of its code for when they are longs (`speculate`).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -49,6 +51,31 @@ impl LongLocals {
     /// that is not a long, until nothing changes: what remains only ever
     /// holds longs, whichever order the code runs in.
     pub fn infer(body: &Node, params: &[LocalId]) -> LongLocals {
+        LongLocals::infer_assuming(body, params, &[])
+    }
+
+    /// For a fn arity worth it, the parameters its code is compiled for as
+    /// primitive longs, with the locals that then are: a second version of
+    /// the code, run when the arguments of those parameters are longs (the
+    /// emitter checks on entry), so that `(defn fib [n] (if (< n 2) ...))`
+    /// compares and subtracts in wasm. A parameter is a candidate when an
+    /// arithmetic or a comparison takes it as an operand, and it stays one
+    /// when every `recur` passes it a long; worth it is two such uses or more.
+    pub fn speculate(body: &Node, params: &[LocalId]) -> Option<(Vec<LocalId>, LongLocals)> {
+        let mut uses = Vec::new();
+        numeric_operands(body, params, &mut uses);
+        if uses.len() < 2 {
+            return None;
+        }
+        uses.sort_by_key(|id| id.0);
+        uses.dedup();
+        let longs = LongLocals::infer_assuming(body, params, &uses);
+        let assumed: Vec<LocalId> = uses.into_iter().filter(|id| longs.contains(*id)).collect();
+        (!assumed.is_empty()).then_some((assumed, longs))
+    }
+
+    /// `infer`, with parameters `assumed` to come in as longs.
+    fn infer_assuming(body: &Node, params: &[LocalId], assumed: &[LocalId]) -> LongLocals {
         let mut assignments = Vec::new();
         collect_assignments(body, &mut assignments);
         let mut longs = LongLocals {
@@ -57,6 +84,7 @@ impl LongLocals {
                 .filter(|a| a.binds)
                 .map(|a| a.local)
                 .filter(|id| !params.contains(id))
+                .chain(assumed.iter().copied())
                 .collect(),
             kinds: RefCell::default(),
         };
@@ -84,6 +112,11 @@ impl LongLocals {
             }
         }
         longs
+    }
+
+    /// The primitive-long locals, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = LocalId> + '_ {
+        self.locals.iter().copied()
     }
 
     pub fn contains(&self, id: LocalId) -> bool {
@@ -185,6 +218,23 @@ fn collect_assignments<'a>(node: &'a Node, out: &mut Vec<Assignment<'a>>) {
         }
         _ => node.for_each_child(|child| collect_assignments(child, out)),
     }
+}
+
+/// The parameters (one entry per use) that an arithmetic or comparison of
+/// this function takes as an operand.
+fn numeric_operands(node: &Node, params: &[LocalId], out: &mut Vec<LocalId>) {
+    if let Node::Intrinsic { op, args } = node
+        && (op.is_long_arithmetic() || op.is_comparison())
+    {
+        for arg in args {
+            if let Node::Local(id) = arg
+                && params.contains(id)
+            {
+                out.push(*id);
+            }
+        }
+    }
+    node.for_each_child(|child| numeric_operands(child, params, out));
 }
 
 /// Calls `f` on each local of this function that `node` reads.

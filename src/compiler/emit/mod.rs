@@ -24,6 +24,9 @@ const E: ValType = ValType::EXTERNREF;
 const I64: ValType = ValType::I64;
 /// The shared var table is the patch's only table.
 const VARS_TABLE: u32 = 0;
+/// The runtime's table of boxed small longs (`("rt", "small_longs")`): entry
+/// i holds the long `SMALL_LONG_MIN + i`.
+use module::{SMALL_LONG_COUNT, SMALL_LONG_MIN};
 
 /// An emitted patch and its footprint.
 pub struct Emitted {
@@ -104,6 +107,19 @@ fn read_after(id: LocalId, later: &[(LocalId, Node)], body: &Node) -> bool {
     later.iter().any(|(_, value)| reads(value, id)) || reads(body, id)
 }
 
+/// The locals the `recur`s of this function (not of nested fns) rebind.
+fn recur_targets(node: &Node) -> Vec<LocalId> {
+    fn collect(node: &Node, out: &mut Vec<LocalId>) {
+        if let Node::Recur { targets, .. } = node {
+            out.extend(targets.iter().copied());
+        }
+        node.for_each_child(|child| collect(child, out));
+    }
+    let mut out = Vec::new();
+    collect(node, &mut out);
+    out
+}
+
 /// A `loop` (or fn arity) that `recur` jumps back to.
 struct RecurTarget {
     /// The depth of its wasm `loop`.
@@ -131,6 +147,12 @@ struct FunctionEmitter {
     /// The locals bound (by `let` or `letfn`, never rebound) to a fn made
     /// here, with its arities: calls of them go straight to the arity's code.
     known_fns: HashMap<LocalId, Vec<ArityCode>>,
+    /// Locals that live elsewhere than their `LocalId`'s place: parameters
+    /// held as `i64`s in a speculated arity's long version.
+    remap: HashMap<LocalId, u32>,
+    /// In a speculated arity's long version, the parameters that no `recur`
+    /// rebinds, with the wasm parameter holding their boxed argument.
+    boxed_params: HashMap<LocalId, u32>,
     /// Scratch locals the emitter added after the `LocalId`s, by type.
     scratch: Vec<ValType>,
     /// Scratch locals free for reuse.
@@ -155,13 +177,18 @@ impl FunctionEmitter {
             longs,
             last_reads,
             known_fns: HashMap::new(),
+            remap: HashMap::new(),
+            boxed_params: HashMap::new(),
             scratch: Vec::new(),
             free_scratch: Vec::new(),
         }
     }
 
     fn local(&self, id: LocalId) -> u32 {
-        self.local_base + id.0
+        match self.remap.get(&id) {
+            Some(&index) => index,
+            None => self.local_base + id.0,
+        }
     }
 
     /// A scratch local of type `ty`: a released one when there is one (a
@@ -318,6 +345,10 @@ impl Emitter<'_> {
     }
 
     fn emit_local(&mut self, id: LocalId) {
+        if let Some(&boxed) = self.out().boxed_params.get(&id) {
+            // a speculated parameter no `recur` changes: the argument itself
+            return self.push(Instruction::LocalGet(boxed));
+        }
         let index = self.out().local(id);
         self.push(Instruction::LocalGet(index));
         if self.out().longs.contains(id) {
@@ -562,6 +593,61 @@ impl Emitter<'_> {
         }
     }
 
+    /// An arity's body twice: for when the arguments of parameters `assumed`
+    /// are longs (each asked of the runtime once, `long_of`: NaN for anything
+    /// else), with those parameters as `i64` locals and `longs` as the
+    /// function's primitive longs; and as it is, for any other arguments.
+    fn emit_speculated(&mut self, body: &Node, assumed: &[LocalId], longs: LongLocals) {
+        let mut numbers = Vec::new();
+        for (k, id) in assumed.iter().enumerate() {
+            let param = self.out().local(*id);
+            let number = self.out().scratch(ValType::F64);
+            self.push(Instruction::LocalGet(param));
+            self.call_runtime("long_of", vec![E], vec![ValType::F64]);
+            self.push(Instruction::LocalTee(number));
+            self.push(Instruction::LocalGet(number));
+            self.push(Instruction::F64Eq); // false for NaN only
+            if k > 0 {
+                self.push(Instruction::I32And);
+            }
+            numbers.push(number);
+        }
+        self.push(Instruction::If(BlockType::Result(E)));
+        self.out().depth += 1;
+        let rebound = recur_targets(body);
+        for (id, number) in assumed.iter().zip(&numbers) {
+            if !rebound.contains(id) {
+                let param = self.out().local(*id);
+                self.out().boxed_params.insert(*id, param);
+            }
+            let long = self.out().scratch(I64);
+            self.push(Instruction::LocalGet(*number));
+            // exact: a safe integer
+            self.push(Instruction::I64TruncF64S);
+            self.push(Instruction::LocalSet(long));
+            self.out().remap.insert(*id, long);
+        }
+        // a local that is a long only in this version gets an i64 of its own
+        // (the other version's is boxed)
+        let only_here: Vec<LocalId> = longs
+            .iter()
+            .filter(|id| !assumed.contains(id) && !self.out().longs.contains(*id))
+            .collect();
+        for id in only_here {
+            let long = self.out().scratch(I64);
+            self.out().remap.insert(id, long);
+        }
+        let boxed_longs = std::mem::replace(&mut self.out().longs, longs);
+        self.emit_recur_target(body);
+        self.out().longs = boxed_longs;
+        self.out().remap.clear();
+        self.out().boxed_params.clear();
+        self.push(Instruction::Else);
+        self.emit_recur_target(body);
+        self.push(Instruction::End);
+        self.out().depth -= 1;
+    }
+
     /// Evaluates every argument first (they may read the old bindings), then
     /// rebinds and jumps to the loop head.
     fn emit_recur(&mut self, targets: &[LocalId], args: &[Node]) {
@@ -713,7 +799,14 @@ impl Emitter<'_> {
             longs,
             last_reads,
         ));
-        self.emit_recur_target(&arity.body);
+        let speculation = match arity.variadic {
+            false => LongLocals::speculate(&arity.body, &arity.params),
+            true => None,
+        };
+        match speculation {
+            Some((assumed, longs)) => self.emit_speculated(&arity.body, &assumed, longs),
+            None => self.emit_recur_target(&arity.body),
+        }
         let code = self.functions.pop().expect("pushed above");
         let type_index = self.module.type_of(vec![E; params as usize + 1], vec![E]);
         self.module.add_function(code.finish(type_index))
@@ -1005,7 +1098,21 @@ impl Emitter<'_> {
     /// bigint (through `long_box_big`, which takes the `i64` itself).
     fn emit_box(&mut self) {
         let value = self.out().scratch(I64);
+        // a small one is already boxed in the runtime's table of them
         self.push(Instruction::LocalTee(value));
+        self.push(Instruction::I64Const(-SMALL_LONG_MIN));
+        self.push(Instruction::I64Add);
+        self.push(Instruction::I64Const(SMALL_LONG_COUNT));
+        self.push(Instruction::I64LtU);
+        self.push(Instruction::If(BlockType::Result(E)));
+        self.push(Instruction::LocalGet(value));
+        self.push(Instruction::I64Const(-SMALL_LONG_MIN));
+        self.push(Instruction::I64Add);
+        self.push(Instruction::I32WrapI64);
+        let table = self.module.small_longs();
+        self.push(Instruction::TableGet(table));
+        self.push(Instruction::Else);
+        self.push(Instruction::LocalGet(value));
         self.push(Instruction::I64Const(MAX_SAFE_INTEGER));
         self.push(Instruction::I64Add);
         self.push(Instruction::I64Const(2 * MAX_SAFE_INTEGER));
@@ -1017,6 +1124,7 @@ impl Emitter<'_> {
         self.push(Instruction::Else);
         self.push(Instruction::LocalGet(value));
         self.call_runtime("long_box_big", vec![I64], vec![E]);
+        self.push(Instruction::End);
         self.push(Instruction::End);
         self.out().release(&[value]);
     }

@@ -42,7 +42,14 @@ pub struct ModuleBuilder {
     vars: BTreeSet<Slot>,
     /// Whether a `recur` counts down the runtime's `countdown` global.
     uses_countdown: bool,
+    /// Whether the code boxes longs through the runtime's `small_longs` table.
+    uses_small_longs: bool,
 }
+
+/// The longs the runtime's `small_longs` table holds: `SMALL_LONG_MIN` and
+/// the `SMALL_LONG_COUNT - 1` after it (docs/patch-abi.md).
+pub const SMALL_LONG_MIN: i64 = -1024;
+pub const SMALL_LONG_COUNT: i64 = 32768;
 
 /// An imported function: a runtime import (`rt`), or a library fn's arity
 /// that direct calls reach (`direct "slot/n"`).
@@ -125,6 +132,12 @@ impl ModuleBuilder {
         COUNTDOWN_PLACEHOLDER
     }
 
+    /// The table index of the runtime's boxed small longs, imported on first use.
+    pub fn small_longs(&mut self) -> u32 {
+        self.uses_small_longs = true;
+        1
+    }
+
     /// Notes that the patch uses var `slot` (the runtime initialises its
     /// slot), reading or defining it.
     pub fn use_var(&mut self, slot: Slot) {
@@ -172,6 +185,19 @@ impl ModuleBuilder {
                 shared: false,
             }),
         );
+        if self.uses_small_longs {
+            imports.import(
+                "rt",
+                "small_longs",
+                EntityType::Table(TableType {
+                    element_type: RefType::EXTERNREF,
+                    table64: false,
+                    minimum: SMALL_LONG_COUNT as u64,
+                    maximum: None,
+                    shared: false,
+                }),
+            );
+        }
         for index in 0..self.consts.len() {
             let global = GlobalType {
                 val_type: E,
