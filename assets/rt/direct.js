@@ -4,7 +4,8 @@
 // still holds the fn the arities were taken from. While it is, the call is one wasm-to-JS
 // call with no dispatcher in between; once the var is given another root (def, with-redefs,
 // alter-var-root) the guard is 0 and compiled code calls through the var again, so callers
-// compiled earlier see the change at once.
+// compiled earlier see the change at once. The same goes for a fn's calls of the var it is
+// stored in (recursion), through the var's version.
 
 import { nu } from './errors.js';
 import { FIXED_ARITIES } from './types.js';
@@ -38,16 +39,31 @@ export class DirectCalls {
     this.guards = new Map();
     /** "slot/n" -> the import */
     this.fns = new Map();
+    /** slot -> its version (a WebAssembly.Global), one more at each new root */
+    this.versions = new Map();
   }
 
-  /** The `direct` import object of a compiled module. */
+  /** The `direct` and `version` import objects of a compiled module. */
   importsFor(module) {
-    const direct = {};
+    const direct = {}, version = {};
     for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
-      if (from !== 'direct') continue;
-      direct[name] = kind === 'global' ? this.guard(Number(name)) : this.fn(name);
+      if (from === 'direct') direct[name] = kind === 'global' ? this.guard(Number(name)) : this.fn(name);
+      else if (from === 'version') version[name] = this.version(Number(name));
     }
-    return direct;
+    return { direct, version };
+  }
+
+  /**
+   * Var `slot`'s version: a patch that stores a fn into the var notes it, and the fn's calls
+   * of the var go straight to its code while the version is the same (docs/patch-abi.md).
+   */
+  version(slot) {
+    let version = this.versions.get(slot);
+    if (version === undefined) {
+      version = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+      this.versions.set(slot, version);
+    }
+    return version;
   }
 
   /** The value var `slot` held when its first direct import was made. */
@@ -84,5 +100,7 @@ export class DirectCalls {
   varChanged(slot) {
     const guard = this.guards.get(slot);
     if (guard !== undefined) guard.value = this.table.get(slot) === this.origin(slot) ? 1 : 0;
+    const version = this.versions.get(slot);
+    if (version !== undefined) version.value = (version.value + 1) & 0x3fffffff; // never -1, what patches start from
   }
 }

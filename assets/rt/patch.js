@@ -499,7 +499,7 @@ export class Runtime {
     meta.consts.forEach((c, i) => {
       k[String(i)] = new WebAssembly.Global({ value: 'externref', mutable: false }, this.decodeConst(c));
     });
-    return { meta, imports: { rt: this.rt, k, direct: this.direct.importsFor(module) } };
+    return { meta, imports: { rt: this.rt, k, ...this.direct.importsFor(module) } };
   }
 
   run(instance, meta, evalId) {

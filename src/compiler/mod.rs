@@ -472,6 +472,39 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn arithmetic_on_parameters_and_recursion_compile_to_wasm_paths() {
+        let mut compiler = Compiler::new();
+        let code = "(defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (defn id [x] x)";
+        let patches = compile_all(&mut compiler, code).unwrap();
+        let fib = imports_of(&patches[0].wasm);
+        let slot = compiler
+            .namespaces()
+            .resolve_var("user", &form::Symbol::simple("fib"))
+            .unwrap();
+        // `n` is checked once for a long; `(- n 1)` is boxed from the table
+        assert!(fib.contains(&("rt".into(), "long_of".into())), "{fib:?}");
+        assert!(
+            fib.contains(&("rt".into(), "small_longs".into())),
+            "{fib:?}"
+        );
+        // its calls of itself go straight to its code while the var's version holds
+        assert!(
+            fib.contains(&("version".into(), slot.to_string())),
+            "{fib:?}"
+        );
+        // and through the var otherwise; `<` and `-` of a boxed `n` stay there too
+        for name in ["dispatch1", "lt_test", "sub"] {
+            assert!(fib.contains(&("rt".into(), name.into())), "{name}: {fib:?}");
+        }
+        let id = imports_of(&patches[1].wasm);
+        assert!(
+            !id.iter()
+                .any(|(module, name)| name == "long_of" || module == "version"),
+            "{id:?}"
+        );
+    }
+
+    #[test]
     fn library_fns_are_called_directly_behind_a_guard() {
         let mut compiler = Compiler::new();
         let code = "(defn f [x] x) (fn [v] [(first v) (f v) (str 1 2 3 4) (nth v 0 nil)])";

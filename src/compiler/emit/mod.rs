@@ -39,6 +39,7 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
     let mut emitter = Emitter {
         namespaces,
         module: ModuleBuilder::default(),
+        recursion: Vec::new(),
         functions: Vec::new(),
         footprint: top_level.footprint.clone(),
     };
@@ -67,9 +68,21 @@ struct Emitter<'a> {
     /// What the compiler knows of the vars (which are the runtime library's).
     namespaces: &'a Namespaces,
     module: ModuleBuilder,
+    /// The fns `(def name (fn ...))` being emitted, innermost last.
+    recursion: Vec<Recursion>,
     /// The functions being emitted; nested fns push one.
     functions: Vec<FunctionEmitter>,
     footprint: FootprintBuilder,
+}
+
+/// A fn `(def name (fn ...))` stores, while its code is emitted.
+struct Recursion {
+    slot: Slot,
+    /// Its arities, with the functions reserved for their code.
+    arities: Vec<ArityCode>,
+    /// The patch global that holds the var's version once this fn is stored
+    /// (made by the first call that needs it).
+    own_version: Option<u32>,
 }
 
 /// The wasm function of one arity of a fn the emitter made.
@@ -425,10 +438,53 @@ impl Emitter<'_> {
     /// Stores `init` as the var's root; yields the var.
     fn emit_store_root(&mut self, slot: Slot, init: &Node) {
         self.push(Instruction::I32Const(slot as i32));
-        self.emit(init);
+        let made = match init {
+            Node::Fn(function) => Some(self.emit_defined_fn(slot, function)),
+            _ => {
+                self.emit(init);
+                None
+            }
+        };
         self.push(Instruction::TableSet(VARS_TABLE));
         self.emit_var_changed(slot);
+        if let Some(Some(own)) = made {
+            // the version the var has now holds this fn: its own calls of the
+            // var may go straight to its code while the var keeps it
+            let version = self.module.version_global(slot);
+            self.push(Instruction::GlobalGet(version));
+            self.push(Instruction::GlobalSet(own));
+        }
         self.emit_the_var(slot);
+    }
+
+    /// The fn `(def name (fn ...))` stores, made with its arities' function
+    /// indices known before their code is emitted, so that the code's calls
+    /// of the var can call them directly (`emit_recursive_call`). Returns the
+    /// patch global to set to the var's version once the fn is stored, when
+    /// some call used it.
+    fn emit_defined_fn(&mut self, slot: Slot, function: &FnNode) -> Option<u32> {
+        let arities: Vec<ArityCode> = function
+            .arities
+            .iter()
+            .map(|arity| ArityCode {
+                params: arity.params.len(),
+                variadic: arity.variadic,
+                function: self.module.reserve_function(),
+            })
+            .collect();
+        self.recursion.push(Recursion {
+            slot,
+            arities: arities.clone(),
+            own_version: None,
+        });
+        let codes = self.emit_fn_into(function, Some(&arities));
+        debug_assert!(
+            codes
+                .iter()
+                .zip(&arities)
+                .all(|(a, b)| a.function == b.function)
+        );
+        self.recursion.pop().expect("pushed above").own_version
     }
 
     fn define_var(&mut self, slot: Slot) {
@@ -726,7 +782,25 @@ impl Emitter<'_> {
     /// fn value: `fn_new`, one `fn_arity` per arity, one `fn_capture` per
     /// captured value.
     fn emit_fn(&mut self, function: &FnNode) -> Vec<ArityCode> {
-        let codes = self.emit_arities(function);
+        self.emit_fn_into(function, None)
+    }
+
+    /// `emit_fn`, with its arities' code going into the functions `reserved`
+    /// (one per arity, in order) when given.
+    fn emit_fn_into(
+        &mut self,
+        function: &FnNode,
+        reserved: Option<&[ArityCode]>,
+    ) -> Vec<ArityCode> {
+        let codes = match reserved {
+            Some(reserved) => {
+                for (arity, code) in function.arities.iter().zip(reserved) {
+                    self.emit_arity_into(arity, Some(code.function));
+                }
+                reserved.to_vec()
+            }
+            None => self.emit_arities(function),
+        };
         match &function.name {
             Some(name) => self.emit_const(&constant::string(name)),
             None => self.emit_nil(),
@@ -789,6 +863,11 @@ impl Emitter<'_> {
     /// One arity as a wasm function `(self, params...) -> value`; returns its
     /// index among the patch's defined functions.
     fn emit_arity(&mut self, arity: &FnArity) -> u32 {
+        self.emit_arity_into(arity, None)
+    }
+
+    /// `emit_arity`, into the function `reserved` when given.
+    fn emit_arity_into(&mut self, arity: &FnArity, reserved: Option<u32>) -> u32 {
         let params = arity.params.len() as u32;
         let longs = LongLocals::infer(&arity.body, &arity.params);
         let last_reads = LastReads::find(&arity.body, &arity.params);
@@ -809,7 +888,13 @@ impl Emitter<'_> {
         }
         let code = self.functions.pop().expect("pushed above");
         let type_index = self.module.type_of(vec![E; params as usize + 1], vec![E]);
-        self.module.add_function(code.finish(type_index))
+        match reserved {
+            Some(index) => {
+                self.module.set_function(index, code.finish(type_index));
+                index
+            }
+            None => self.module.add_function(code.finish(type_index)),
+        }
     }
 
     fn emit_invoke(&mut self, f: &Node, args: &[Node]) {
@@ -966,6 +1051,9 @@ impl Emitter<'_> {
         if self.is_library_fn(slot) && args.len() <= MAX_DIRECT_ARITY {
             return self.emit_direct_call(slot, args);
         }
+        if let Some(function) = self.recursive_arity(slot, args.len()) {
+            return self.emit_recursive_call(slot, function, args);
+        }
         self.note_read(slot);
         self.emit_var_value(slot);
         for arg in args {
@@ -978,6 +1066,73 @@ impl Emitter<'_> {
         let mut params = vec![E; arity + 1];
         params.push(ValType::I32);
         self.call_runtime(DISPATCH_NAMES[arity], params, vec![E]);
+    }
+
+    /// Inside the code of the fn `(def name (fn ...))` stores into var
+    /// `slot`: its fixed arity for `argc` arguments.
+    fn recursive_arity(&self, slot: Slot, argc: usize) -> Option<u32> {
+        let recursion = self.recursion.iter().rev().find(|r| r.slot == slot)?;
+        fixed_arity(&recursion.arities, argc)
+    }
+
+    /// A call of the var the fn being compiled is stored into (`(fib (- n
+    /// 1))` in `fib`): while the var's version is the one it had when this
+    /// fn was stored (`emit_store_root`), nobody has given it another root,
+    /// so the call goes straight to the arity's code, with the var's value
+    /// as `self`; else through the var as any call. The arguments go to
+    /// scratch locals first, so that neither path repeats their code.
+    fn emit_recursive_call(&mut self, slot: Slot, function: u32, args: &[Node]) {
+        self.note_read(slot);
+        let mut held = Vec::new();
+        for arg in args {
+            self.emit(arg);
+            let local = self.out().scratch(E);
+            self.push(Instruction::LocalSet(local));
+            held.push(local);
+        }
+        let own = match self.recursion.iter().rev().find(|r| r.slot == slot) {
+            Some(Recursion {
+                own_version: Some(own),
+                ..
+            }) => *own,
+            _ => {
+                let own = self.module.own_version_global();
+                let recursion = self.recursion.iter_mut().rev().find(|r| r.slot == slot);
+                recursion.expect("checked by recursive_arity").own_version = Some(own);
+                own
+            }
+        };
+        let version = self.module.version_global(slot);
+        self.push(Instruction::GlobalGet(version));
+        self.push(Instruction::GlobalGet(own));
+        self.push(Instruction::I32Eq);
+        self.push(Instruction::If(BlockType::Result(E)));
+        self.emit_var_value(slot);
+        self.emit_taken(&held);
+        self.push(call_defined(function));
+        self.push(Instruction::Else);
+        self.emit_var_value(slot);
+        self.emit_taken(&held);
+        let arity = args.len();
+        self.push(Instruction::I32Const(
+            (slot * CODE_STRIDE + arity as u32) as i32,
+        ));
+        let mut params = vec![E; arity + 1];
+        params.push(ValType::I32);
+        self.call_runtime(DISPATCH_NAMES[arity], params, vec![E]);
+        self.push(Instruction::End);
+        self.out().release(&held);
+    }
+
+    /// The values of scratch locals `held`, in order, each local let go of as
+    /// it is read: the arguments are the callee's, and no frame of ours keeps
+    /// them while it runs.
+    fn emit_taken(&mut self, held: &[u32]) {
+        for &local in held {
+            self.push(Instruction::LocalGet(local));
+            self.push(Instruction::RefNull(HeapType::EXTERN));
+            self.push(Instruction::LocalSet(local));
+        }
     }
 
     /// Whether var `slot` is one of the runtime library's fns (`clojure.core`,

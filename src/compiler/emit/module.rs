@@ -5,9 +5,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use wasm_encoder::{
-    CodeSection, CustomSection, ElementSection, Elements, EntityType, ExportKind, ExportSection,
-    Function, FunctionSection, GlobalType, ImportSection, Instruction, Module, RefType, TableType,
-    TypeSection, ValType,
+    CodeSection, ConstExpr, CustomSection, ElementSection, Elements, EntityType, ExportKind,
+    ExportSection, Function, FunctionSection, GlobalSection, GlobalType, ImportSection,
+    Instruction, Module, RefType, TableType, TypeSection, ValType,
 };
 
 use super::super::ast::Constant;
@@ -36,6 +36,11 @@ pub struct ModuleBuilder {
     /// The vars whose direct-call guard the patch imports, in import order.
     guards: Vec<Slot>,
     guard_index: HashMap<Slot, u32>,
+    /// The vars whose version the patch imports, in import order.
+    versions: Vec<Slot>,
+    version_index: HashMap<Slot, u32>,
+    /// How many `i32` globals of its own the patch has (all start at -1).
+    own_versions: u32,
     consts: Vec<Constant>,
     const_index: HashMap<String, u32>,
     functions: Vec<DefinedFunction>,
@@ -132,6 +137,37 @@ impl ModuleBuilder {
         COUNTDOWN_PLACEHOLDER
     }
 
+    /// The placeholder global index of var `slot`'s version (an imported
+    /// mutable i32 the runtime changes whenever the var gets a new root).
+    pub fn version_global(&mut self, slot: Slot) -> u32 {
+        let next = self.versions.len() as u32;
+        let index = *self.version_index.entry(slot).or_insert(next);
+        if index == next {
+            self.versions.push(slot);
+        }
+        VERSION_PLACEHOLDER_BASE + index
+    }
+
+    /// The placeholder global index of a new mutable i32 global of the
+    /// patch's own, starting at -1 (no version the runtime gives).
+    pub fn own_version_global(&mut self) -> u32 {
+        self.own_versions += 1;
+        OWN_PLACEHOLDER_BASE + self.own_versions - 1
+    }
+
+    /// A function index whose code comes later (`set_function`).
+    pub fn reserve_function(&mut self) -> u32 {
+        self.add_function(DefinedFunction {
+            type_index: u32::MAX,
+            locals: Vec::new(),
+            body: Vec::new(),
+        })
+    }
+
+    pub fn set_function(&mut self, index: u32, function: DefinedFunction) {
+        self.functions[index as usize] = function;
+    }
+
     /// The table index of the runtime's boxed small longs, imported on first use.
     pub fn small_longs(&mut self) -> u32 {
         self.uses_small_longs = true;
@@ -222,15 +258,42 @@ impl ModuleBuilder {
             };
             imports.import("direct", &slot.to_string(), EntityType::Global(global));
         }
+        for slot in &self.versions {
+            let global = GlobalType {
+                val_type: ValType::I32,
+                mutable: true,
+                shared: false,
+            };
+            imports.import("version", &slot.to_string(), EntityType::Global(global));
+        }
         module.section(&imports);
         let countdown = self.consts.len() as u32;
         let first_guard = countdown + u32::from(self.uses_countdown);
+        let globals = GlobalIndices {
+            countdown,
+            first_guard,
+            first_version: first_guard + self.guards.len() as u32,
+            first_own: first_guard + (self.guards.len() + self.versions.len()) as u32,
+        };
 
         let mut functions = FunctionSection::new();
         for function in &self.functions {
             functions.function(function.type_index);
         }
         module.section(&functions);
+
+        if self.own_versions > 0 {
+            let mut own = GlobalSection::new();
+            for _ in 0..self.own_versions {
+                let ty = GlobalType {
+                    val_type: ValType::I32,
+                    mutable: true,
+                    shared: false,
+                };
+                own.global(ty, &ConstExpr::i32_const(-1));
+            }
+            module.section(&own);
+        }
 
         let mut exports = ExportSection::new();
         exports.export("run", ExportKind::Func, imported + entry);
@@ -248,7 +311,7 @@ impl ModuleBuilder {
         for function in &self.functions {
             let mut body = Function::new_with_locals_types(function.locals.iter().copied());
             for instruction in &function.body {
-                body.instruction(&relocate(instruction, imported, countdown, first_guard));
+                body.instruction(&relocate(instruction, imported, &globals));
             }
             code.function(&body);
         }
@@ -291,28 +354,45 @@ pub fn call_defined(index: u32) -> Instruction<'static> {
     Instruction::Call(DEFINED_CALL_BASE + index)
 }
 
-/// Direct-call guards stand for their globals as this plus their number
-/// until `finish` knows where the globals start.
-const GUARD_PLACEHOLDER_BASE: u32 = 1 << 30;
+/// Globals whose index `finish` alone knows stand for it, while emitting,
+/// as one of these bases plus their number: direct-call guards, imported
+/// var versions, the patch's own globals.
+const GUARD_PLACEHOLDER_BASE: u32 = 3 << 28;
+const VERSION_PLACEHOLDER_BASE: u32 = 2 << 28;
+const OWN_PLACEHOLDER_BASE: u32 = 1 << 28;
+
+/// Where each kind of global starts in the module's global index space.
+struct GlobalIndices {
+    countdown: u32,
+    first_guard: u32,
+    first_version: u32,
+    first_own: u32,
+}
+
+impl GlobalIndices {
+    fn relocate(&self, index: u32) -> u32 {
+        match index {
+            COUNTDOWN_PLACEHOLDER => self.countdown,
+            i if i >= GUARD_PLACEHOLDER_BASE => i - GUARD_PLACEHOLDER_BASE + self.first_guard,
+            i if i >= VERSION_PLACEHOLDER_BASE => i - VERSION_PLACEHOLDER_BASE + self.first_version,
+            i if i >= OWN_PLACEHOLDER_BASE => i - OWN_PLACEHOLDER_BASE + self.first_own,
+            i => i,
+        }
+    }
+}
 
 fn relocate(
     instruction: &Instruction<'static>,
     imported: u32,
-    countdown: u32,
-    first_guard: u32,
+    globals: &GlobalIndices,
 ) -> Instruction<'static> {
     match instruction {
         Instruction::RefFunc(index) => Instruction::RefFunc(index + imported),
         Instruction::Call(index) if *index >= DEFINED_CALL_BASE => {
             Instruction::Call(index - DEFINED_CALL_BASE + imported)
         }
-        Instruction::GlobalGet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalGet(countdown),
-        Instruction::GlobalSet(COUNTDOWN_PLACEHOLDER) => Instruction::GlobalSet(countdown),
-        Instruction::GlobalGet(index)
-            if (GUARD_PLACEHOLDER_BASE..COUNTDOWN_PLACEHOLDER).contains(index) =>
-        {
-            Instruction::GlobalGet(index - GUARD_PLACEHOLDER_BASE + first_guard)
-        }
+        Instruction::GlobalGet(index) => Instruction::GlobalGet(globals.relocate(*index)),
+        Instruction::GlobalSet(index) => Instruction::GlobalSet(globals.relocate(*index)),
         other => other.clone(),
     }
 }
