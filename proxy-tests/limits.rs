@@ -141,9 +141,15 @@ fn a_client_that_does_not_read_is_dropped_and_server_memory_stays_bounded() {
             }
             peak
         });
-        assert_eq!(values(&other.eval(&session, "(+ 1 2)")), ["3"]);
+        // (the sampler stops however the eval ends: a panic here must fail the test, not
+        // leave the scope waiting on the sampler)
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            values(&other.eval(&session, "(+ 1 2)"))
+        }));
         done.store(true, std::sync::atomic::Ordering::Relaxed);
-        sampler.join().unwrap()
+        let peak = sampler.join().unwrap();
+        assert_eq!(answer.expect("the other eval answers"), ["3"]);
+        peak
     });
     let grew_mib = peak.saturating_sub(before) / 1024;
     assert!(grew_mib < 100, "the server grew by {grew_mib} MiB");

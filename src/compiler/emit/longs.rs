@@ -57,14 +57,17 @@ impl LongLocals {
     /// For a fn arity worth it, the parameters its code is compiled for as
     /// primitive longs, with the locals that then are: a second version of
     /// the code, run when the arguments of those parameters are longs (the
-    /// emitter checks on entry), so that `(defn fib [n] (if (< n 2) ...))`
+    /// arity's entry checks, and a caller that has them as primitive longs
+    /// calls that version directly), so that `(defn fib [n] (if (< n 2) ...))`
     /// compares and subtracts in wasm. A parameter is a candidate when an
     /// arithmetic or a comparison takes it as an operand, and it stays one
     /// when every `recur` passes it a long; worth it is two such uses or more.
     pub fn speculate(body: &Node, params: &[LocalId]) -> Option<(Vec<LocalId>, LongLocals)> {
         let mut uses = Vec::new();
         numeric_operands(body, params, &mut uses);
-        if uses.len() < 2 {
+        // Clojure's `quot` and `rem` of primitive longs say "/ by zero", of boxed ones
+        // "Divide by zero": a long version would give the first where the second is due
+        if uses.len() < 2 || divides(body) {
             return None;
         }
         uses.sort_by_key(|id| id.0);
@@ -112,11 +115,6 @@ impl LongLocals {
             }
         }
         longs
-    }
-
-    /// The primitive-long locals, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = LocalId> + '_ {
-        self.locals.iter().copied()
     }
 
     pub fn contains(&self, id: LocalId) -> bool {
@@ -235,6 +233,19 @@ fn numeric_operands(node: &Node, params: &[LocalId], out: &mut Vec<LocalId>) {
         }
     }
     node.for_each_child(|child| numeric_operands(child, params, out));
+}
+
+/// Whether this function's code has a `quot` or `rem`.
+fn divides(node: &Node) -> bool {
+    let mut found = matches!(
+        node,
+        Node::Intrinsic {
+            op: Intrinsic::Quot | Intrinsic::Rem,
+            ..
+        }
+    );
+    node.for_each_child(|child| found = found || divides(child));
+    found
 }
 
 /// Calls `f` on each local of this function that `node` reads.

@@ -18,7 +18,7 @@ use super::footprint::{Footprint, FootprintBuilder, Resource};
 use super::namespace::{Namespaces, Slot};
 use clearing::LastReads;
 use longs::{LocalKind, LongLocals, literal_long};
-use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder, call_defined};
+use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder, call_defined, return_call_defined};
 
 const E: ValType = ValType::EXTERNREF;
 const I64: ValType = ValType::I64;
@@ -92,16 +92,34 @@ struct ArityCode {
     variadic: bool,
     /// Its index among the patch's defined functions.
     function: u32,
+    /// The arity's long version, when it is speculated (`LongLocals::speculate`).
+    long_entry: Option<LongEntry>,
+}
+
+/// The long version of a speculated arity: a function of its own, `(self,
+/// p1..pn) -> E` with the parameters of `mask` (bit i for parameter i) as
+/// `i64`s. Its entry checks the arguments and tail-calls it; a call that has
+/// those arguments as primitive longs already calls it directly.
+#[derive(Clone, Copy, Debug)]
+struct LongEntry {
+    function: u32,
+    mask: u32,
+}
+
+impl LongEntry {
+    fn takes_long(self, param: usize) -> bool {
+        self.mask & (1 << param) != 0
+    }
 }
 
 /// The arity of `arities` a call with `argc` arguments runs directly: a fixed
 /// one of that many parameters (a variadic one goes through the runtime,
 /// which builds its rest seq).
-fn fixed_arity(arities: &[ArityCode], argc: usize) -> Option<u32> {
+fn fixed_arity(arities: &[ArityCode], argc: usize) -> Option<ArityCode> {
     arities
         .iter()
         .find(|arity| !arity.variadic && arity.params == argc)
-        .map(|arity| arity.function)
+        .copied()
 }
 
 /// A read of a field of a local (`this.field` in a deftype method), which has
@@ -118,19 +136,6 @@ fn read_after(id: LocalId, later: &[(LocalId, Node)], body: &Node) -> bool {
         found
     }
     later.iter().any(|(_, value)| reads(value, id)) || reads(body, id)
-}
-
-/// The locals the `recur`s of this function (not of nested fns) rebind.
-fn recur_targets(node: &Node) -> Vec<LocalId> {
-    fn collect(node: &Node, out: &mut Vec<LocalId>) {
-        if let Node::Recur { targets, .. } = node {
-            out.extend(targets.iter().copied());
-        }
-        node.for_each_child(|child| collect(child, out));
-    }
-    let mut out = Vec::new();
-    collect(node, &mut out);
-    out
 }
 
 /// A `loop` (or fn arity) that `recur` jumps back to.
@@ -160,12 +165,6 @@ struct FunctionEmitter {
     /// The locals bound (by `let` or `letfn`, never rebound) to a fn made
     /// here, with its arities: calls of them go straight to the arity's code.
     known_fns: HashMap<LocalId, Vec<ArityCode>>,
-    /// Locals that live elsewhere than their `LocalId`'s place: parameters
-    /// held as `i64`s in a speculated arity's long version.
-    remap: HashMap<LocalId, u32>,
-    /// In a speculated arity's long version, the parameters that no `recur`
-    /// rebinds, with the wasm parameter holding their boxed argument.
-    boxed_params: HashMap<LocalId, u32>,
     /// Scratch locals the emitter added after the `LocalId`s, by type.
     scratch: Vec<ValType>,
     /// Scratch locals free for reuse.
@@ -190,18 +189,13 @@ impl FunctionEmitter {
             longs,
             last_reads,
             known_fns: HashMap::new(),
-            remap: HashMap::new(),
-            boxed_params: HashMap::new(),
             scratch: Vec::new(),
             free_scratch: Vec::new(),
         }
     }
 
     fn local(&self, id: LocalId) -> u32 {
-        match self.remap.get(&id) {
-            Some(&index) => index,
-            None => self.local_base + id.0,
-        }
+        self.local_base + id.0
     }
 
     /// A scratch local of type `ty`: a released one when there is one (a
@@ -358,10 +352,6 @@ impl Emitter<'_> {
     }
 
     fn emit_local(&mut self, id: LocalId) {
-        if let Some(&boxed) = self.out().boxed_params.get(&id) {
-            // a speculated parameter no `recur` changes: the argument itself
-            return self.push(Instruction::LocalGet(boxed));
-        }
         let index = self.out().local(id);
         self.push(Instruction::LocalGet(index));
         if self.out().longs.contains(id) {
@@ -466,11 +456,7 @@ impl Emitter<'_> {
         let arities: Vec<ArityCode> = function
             .arities
             .iter()
-            .map(|arity| ArityCode {
-                params: arity.params.len(),
-                variadic: arity.variadic,
-                function: self.module.reserve_function(),
-            })
+            .map(|arity| self.reserve_arity(arity))
             .collect();
         self.recursion.push(Recursion {
             slot,
@@ -649,61 +635,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// An arity's body twice: for when the arguments of parameters `assumed`
-    /// are longs (each asked of the runtime once, `long_of`: NaN for anything
-    /// else), with those parameters as `i64` locals and `longs` as the
-    /// function's primitive longs; and as it is, for any other arguments.
-    fn emit_speculated(&mut self, body: &Node, assumed: &[LocalId], longs: LongLocals) {
-        let mut numbers = Vec::new();
-        for (k, id) in assumed.iter().enumerate() {
-            let param = self.out().local(*id);
-            let number = self.out().scratch(ValType::F64);
-            self.push(Instruction::LocalGet(param));
-            self.call_runtime("long_of", vec![E], vec![ValType::F64]);
-            self.push(Instruction::LocalTee(number));
-            self.push(Instruction::LocalGet(number));
-            self.push(Instruction::F64Eq); // false for NaN only
-            if k > 0 {
-                self.push(Instruction::I32And);
-            }
-            numbers.push(number);
-        }
-        self.push(Instruction::If(BlockType::Result(E)));
-        self.out().depth += 1;
-        let rebound = recur_targets(body);
-        for (id, number) in assumed.iter().zip(&numbers) {
-            if !rebound.contains(id) {
-                let param = self.out().local(*id);
-                self.out().boxed_params.insert(*id, param);
-            }
-            let long = self.out().scratch(I64);
-            self.push(Instruction::LocalGet(*number));
-            // exact: a safe integer
-            self.push(Instruction::I64TruncF64S);
-            self.push(Instruction::LocalSet(long));
-            self.out().remap.insert(*id, long);
-        }
-        // a local that is a long only in this version gets an i64 of its own
-        // (the other version's is boxed)
-        let only_here: Vec<LocalId> = longs
-            .iter()
-            .filter(|id| !assumed.contains(id) && !self.out().longs.contains(*id))
-            .collect();
-        for id in only_here {
-            let long = self.out().scratch(I64);
-            self.out().remap.insert(id, long);
-        }
-        let boxed_longs = std::mem::replace(&mut self.out().longs, longs);
-        self.emit_recur_target(body);
-        self.out().longs = boxed_longs;
-        self.out().remap.clear();
-        self.out().boxed_params.clear();
-        self.push(Instruction::Else);
-        self.emit_recur_target(body);
-        self.push(Instruction::End);
-        self.out().depth -= 1;
-    }
-
     /// Evaluates every argument first (they may read the old bindings), then
     /// rebinds and jumps to the loop head.
     fn emit_recur(&mut self, targets: &[LocalId], args: &[Node]) {
@@ -795,7 +726,7 @@ impl Emitter<'_> {
         let codes = match reserved {
             Some(reserved) => {
                 for (arity, code) in function.arities.iter().zip(reserved) {
-                    self.emit_arity_into(arity, Some(code.function));
+                    self.emit_arity_into(arity, *code);
                 }
                 reserved.to_vec()
             }
@@ -832,12 +763,36 @@ impl Emitter<'_> {
         function
             .arities
             .iter()
-            .map(|arity| ArityCode {
-                params: arity.params.len(),
-                variadic: arity.variadic,
-                function: self.emit_arity(arity),
+            .map(|arity| {
+                let code = self.reserve_arity(arity);
+                self.emit_arity_into(arity, code);
+                code
             })
             .collect()
+    }
+
+    /// The functions one arity's code will go into: its own, and its long
+    /// version's when it is speculated.
+    fn reserve_arity(&mut self, arity: &FnArity) -> ArityCode {
+        let speculation = match arity.variadic {
+            false => LongLocals::speculate(&arity.body, &arity.params),
+            true => None,
+        };
+        let long_entry = speculation.map(|(assumed, _)| LongEntry {
+            function: self.module.reserve_function(),
+            mask: arity
+                .params
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| assumed.contains(id))
+                .fold(0, |mask, (i, _)| mask | (1 << i)),
+        });
+        ArityCode {
+            params: arity.params.len(),
+            variadic: arity.variadic,
+            function: self.module.reserve_function(),
+            long_entry,
+        }
     }
 
     /// An arity as `fn_arity` and `fn_closureK` take it: its parameter
@@ -860,41 +815,120 @@ impl Emitter<'_> {
         self.call_runtime(import, params, vec![E]);
     }
 
-    /// One arity as a wasm function `(self, params...) -> value`; returns its
-    /// index among the patch's defined functions.
-    fn emit_arity(&mut self, arity: &FnArity) -> u32 {
-        self.emit_arity_into(arity, None)
-    }
-
-    /// `emit_arity`, into the function `reserved` when given.
-    fn emit_arity_into(&mut self, arity: &FnArity, reserved: Option<u32>) -> u32 {
-        let params = arity.params.len() as u32;
+    /// One arity's code into the functions `code` reserved: `(self, p1..pn)
+    /// -> E`, and for a speculated arity its long version too.
+    fn emit_arity_into(&mut self, arity: &FnArity, code: ArityCode) {
+        let params = arity.params.len();
+        if let Some(entry) = code.long_entry {
+            let (_, longs) = LongLocals::speculate(&arity.body, &arity.params)
+                .expect("reserve_arity found it speculated");
+            let last_reads = LastReads::find(&arity.body, &arity.params);
+            self.functions.push(FunctionEmitter::new(
+                1,
+                arity.local_count,
+                params as u32,
+                longs,
+                last_reads,
+            ));
+            self.emit_recur_target(&arity.body);
+            let long_version = self.functions.pop().expect("pushed above");
+            let mut types = vec![E];
+            types.extend((0..params).map(|i| if entry.takes_long(i) { I64 } else { E }));
+            let type_index = self.module.type_of(types, vec![E]);
+            self.module
+                .set_function(entry.function, long_version.finish(type_index));
+        }
         let longs = LongLocals::infer(&arity.body, &arity.params);
         let last_reads = LastReads::find(&arity.body, &arity.params);
         self.functions.push(FunctionEmitter::new(
             1,
             arity.local_count,
-            params,
+            params as u32,
             longs,
             last_reads,
         ));
-        let speculation = match arity.variadic {
-            false => LongLocals::speculate(&arity.body, &arity.params),
-            true => None,
-        };
-        match speculation {
-            Some((assumed, longs)) => self.emit_speculated(&arity.body, &assumed, longs),
+        match code.long_entry {
+            Some(entry) => self.emit_speculation_entry(arity, entry),
             None => self.emit_recur_target(&arity.body),
         }
-        let code = self.functions.pop().expect("pushed above");
-        let type_index = self.module.type_of(vec![E; params as usize + 1], vec![E]);
-        match reserved {
-            Some(index) => {
-                self.module.set_function(index, code.finish(type_index));
-                index
+        let entry = self.functions.pop().expect("pushed above");
+        let type_index = self.module.type_of(vec![E; params + 1], vec![E]);
+        self.module
+            .set_function(code.function, entry.finish(type_index));
+    }
+
+    /// A speculated arity's entry: asks `long_of` of each argument its long
+    /// version takes as an `i64` (NaN for anything but a long) and, when all
+    /// are longs, tail-calls that version; else runs the arity's code with
+    /// every parameter boxed.
+    fn emit_speculation_entry(&mut self, arity: &FnArity, entry: LongEntry) {
+        let mut numbers = Vec::new();
+        for (i, id) in arity.params.iter().enumerate() {
+            if !entry.takes_long(i) {
+                continue;
             }
-            None => self.module.add_function(code.finish(type_index)),
+            let param = self.out().local(*id);
+            let number = self.out().scratch(ValType::F64);
+            self.push(Instruction::LocalGet(param));
+            self.call_runtime("long_of", vec![E], vec![ValType::F64]);
+            self.push(Instruction::LocalTee(number));
+            self.push(Instruction::LocalGet(number));
+            self.push(Instruction::F64Eq); // false for NaN only
+            if !numbers.is_empty() {
+                self.push(Instruction::I32And);
+            }
+            numbers.push(number);
         }
+        self.push(Instruction::If(BlockType::Result(E)));
+        self.out().depth += 1;
+        self.emit_self();
+        let mut numbers = numbers.into_iter();
+        for (i, id) in arity.params.iter().enumerate() {
+            if entry.takes_long(i) {
+                let number = numbers.next().expect("one per long parameter");
+                self.push(Instruction::LocalGet(number));
+                // exact: a safe integer
+                self.push(Instruction::I64TruncF64S);
+            } else {
+                let param = self.out().local(*id);
+                self.push(Instruction::LocalGet(param));
+            }
+        }
+        self.push(return_call_defined(entry.function));
+        self.push(Instruction::Else);
+        self.emit_recur_target(&arity.body);
+        self.push(Instruction::End);
+        self.out().depth -= 1;
+    }
+
+    /// Pushes a call's arguments for `code` and returns the function to call:
+    /// its long version when the arguments it takes as `i64`s are primitive
+    /// longs here, else the arity's own function.
+    fn emit_arity_args(&mut self, code: ArityCode, args: &[Node]) -> u32 {
+        match code.long_entry {
+            Some(entry) if self.longs_fit(entry, args) => {
+                for (i, arg) in args.iter().enumerate() {
+                    match entry.takes_long(i) {
+                        true => self.emit_long(arg),
+                        false => self.emit(arg),
+                    }
+                }
+                entry.function
+            }
+            _ => {
+                for arg in args {
+                    self.emit(arg);
+                }
+                code.function
+            }
+        }
+    }
+
+    /// Whether every argument `entry` takes as an `i64` is a primitive long here.
+    fn longs_fit(&self, entry: LongEntry, args: &[Node]) -> bool {
+        args.iter()
+            .enumerate()
+            .all(|(i, arg)| !entry.takes_long(i) || self.kind(arg) == LocalKind::Long)
     }
 
     fn emit_invoke(&mut self, f: &Node, args: &[Node]) {
@@ -918,7 +952,7 @@ impl Emitter<'_> {
     /// directly, with the fn as `self`, and no call into the runtime. Returns
     /// false, having emitted nothing, for any other call.
     fn emit_known_fn_call(&mut self, f: &Node, args: &[Node]) -> bool {
-        let function = match f {
+        let code = match f {
             Node::Fn(function) => {
                 let has_arity = function
                     .arities
@@ -940,18 +974,15 @@ impl Emitter<'_> {
             }
             Node::Local(id) => {
                 let known = self.out().known_fns.get(id);
-                let Some(function) = known.and_then(|arities| fixed_arity(arities, args.len()))
-                else {
+                let Some(code) = known.and_then(|arities| fixed_arity(arities, args.len())) else {
                     return false;
                 };
                 self.emit(f);
-                function
+                code
             }
             _ => return false,
         };
-        for arg in args {
-            self.emit(arg);
-        }
+        let function = self.emit_arity_args(code, args);
         self.push(call_defined(function));
         true
     }
@@ -1051,8 +1082,8 @@ impl Emitter<'_> {
         if self.is_library_fn(slot) && args.len() <= MAX_DIRECT_ARITY {
             return self.emit_direct_call(slot, args);
         }
-        if let Some(function) = self.recursive_arity(slot, args.len()) {
-            return self.emit_recursive_call(slot, function, args);
+        if let Some(code) = self.recursive_arity(slot, args.len()) {
+            return self.emit_recursive_call(slot, code, args);
         }
         self.note_read(slot);
         self.emit_var_value(slot);
@@ -1070,7 +1101,7 @@ impl Emitter<'_> {
 
     /// Inside the code of the fn `(def name (fn ...))` stores into var
     /// `slot`: its fixed arity for `argc` arguments.
-    fn recursive_arity(&self, slot: Slot, argc: usize) -> Option<u32> {
+    fn recursive_arity(&self, slot: Slot, argc: usize) -> Option<ArityCode> {
         let recursion = self.recursion.iter().rev().find(|r| r.slot == slot)?;
         fixed_arity(&recursion.arities, argc)
     }
@@ -1081,38 +1112,39 @@ impl Emitter<'_> {
     /// so the call goes straight to the arity's code, with the var's value
     /// as `self`; else through the var as any call. The arguments go to
     /// scratch locals first, so that neither path repeats their code.
-    fn emit_recursive_call(&mut self, slot: Slot, function: u32, args: &[Node]) {
+    fn emit_recursive_call(&mut self, slot: Slot, code: ArityCode, args: &[Node]) {
         self.note_read(slot);
+        // arguments its long version takes as i64s, when they are longs here
+        let long_entry = code.long_entry.filter(|entry| self.longs_fit(*entry, args));
         let mut held = Vec::new();
-        for arg in args {
-            self.emit(arg);
-            let local = self.out().scratch(E);
+        for (i, arg) in args.iter().enumerate() {
+            let long = long_entry.is_some_and(|entry| entry.takes_long(i));
+            let local = match long {
+                true => {
+                    self.emit_long(arg);
+                    self.out().scratch(I64)
+                }
+                false => {
+                    self.emit(arg);
+                    self.out().scratch(E)
+                }
+            };
             self.push(Instruction::LocalSet(local));
-            held.push(local);
+            held.push((local, long));
         }
-        let own = match self.recursion.iter().rev().find(|r| r.slot == slot) {
-            Some(Recursion {
-                own_version: Some(own),
-                ..
-            }) => *own,
-            _ => {
-                let own = self.module.own_version_global();
-                let recursion = self.recursion.iter_mut().rev().find(|r| r.slot == slot);
-                recursion.expect("checked by recursive_arity").own_version = Some(own);
-                own
-            }
-        };
+        let own = self.own_version(slot);
         let version = self.module.version_global(slot);
         self.push(Instruction::GlobalGet(version));
         self.push(Instruction::GlobalGet(own));
         self.push(Instruction::I32Eq);
         self.push(Instruction::If(BlockType::Result(E)));
         self.emit_var_value(slot);
-        self.emit_taken(&held);
+        self.emit_taken(&held, false);
+        let function = long_entry.map_or(code.function, |entry| entry.function);
         self.push(call_defined(function));
         self.push(Instruction::Else);
         self.emit_var_value(slot);
-        self.emit_taken(&held);
+        self.emit_taken(&held, true);
         let arity = args.len();
         self.push(Instruction::I32Const(
             (slot * CODE_STRIDE + arity as u32) as i32,
@@ -1121,15 +1153,35 @@ impl Emitter<'_> {
         params.push(ValType::I32);
         self.call_runtime(DISPATCH_NAMES[arity], params, vec![E]);
         self.push(Instruction::End);
-        self.out().release(&held);
+        let locals: Vec<u32> = held.iter().map(|(local, _)| *local).collect();
+        self.out().release(&locals);
     }
 
-    /// The values of scratch locals `held`, in order, each local let go of as
-    /// it is read: the arguments are the callee's, and no frame of ours keeps
-    /// them while it runs.
-    fn emit_taken(&mut self, held: &[u32]) {
-        for &local in held {
+    /// The patch global that will hold var `slot`'s version once the fn being
+    /// emitted for it is stored (made on first use).
+    fn own_version(&mut self, slot: Slot) -> u32 {
+        let recursion = self.recursion.iter().rev().find(|r| r.slot == slot);
+        if let Some(own) = recursion.and_then(|r| r.own_version) {
+            return own;
+        }
+        let own = self.module.own_version_global();
+        let recursion = self.recursion.iter_mut().rev().find(|r| r.slot == slot);
+        recursion.expect("checked by recursive_arity").own_version = Some(own);
+        own
+    }
+
+    /// The values of scratch locals `held`, in order (an `i64` one boxed when
+    /// `boxed`), each boxed local let go of as it is read: the arguments are
+    /// the callee's, and no frame of ours keeps them while it runs.
+    fn emit_taken(&mut self, held: &[(u32, bool)], boxed: bool) {
+        for &(local, long) in held {
             self.push(Instruction::LocalGet(local));
+            if long {
+                if boxed {
+                    self.emit_box();
+                }
+                continue;
+            }
             self.push(Instruction::RefNull(HeapType::EXTERN));
             self.push(Instruction::LocalSet(local));
         }

@@ -354,6 +354,11 @@ pub fn call_defined(index: u32) -> Instruction<'static> {
     Instruction::Call(DEFINED_CALL_BASE + index)
 }
 
+/// A `return_call` of the defined function `index`.
+pub fn return_call_defined(index: u32) -> Instruction<'static> {
+    Instruction::ReturnCall(DEFINED_CALL_BASE + index)
+}
+
 /// Globals whose index `finish` alone knows stand for it, while emitting,
 /// as one of these bases plus their number: direct-call guards, imported
 /// var versions, the patch's own globals.
@@ -390,6 +395,9 @@ fn relocate(
         Instruction::RefFunc(index) => Instruction::RefFunc(index + imported),
         Instruction::Call(index) if *index >= DEFINED_CALL_BASE => {
             Instruction::Call(index - DEFINED_CALL_BASE + imported)
+        }
+        Instruction::ReturnCall(index) if *index >= DEFINED_CALL_BASE => {
+            Instruction::ReturnCall(index - DEFINED_CALL_BASE + imported)
         }
         Instruction::GlobalGet(index) => Instruction::GlobalGet(globals.relocate(*index)),
         Instruction::GlobalSet(index) => Instruction::GlobalSet(globals.relocate(*index)),
