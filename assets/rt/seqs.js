@@ -8,7 +8,7 @@
 // seq protocols through those.
 
 import { nu, illegalArgument, illegalState } from './errors.js';
-import { defType, STRING, ARRAY, className } from './types.js';
+import { defType, STRING, ARRAY, className, twoArgs } from './types.js';
 import { implement } from './protocol.js';
 import {
   ISeq, INext, ISeqable, ISequential, IEquiv, IHash, ICollection, IEmptyableCollection,
@@ -312,7 +312,8 @@ implement(ARRAY, ISeqable, { '-seq': (a) => (a.length === 0 ? null : new Indexed
  */
 export function reduceArity(impl) {
   return function (coll, f, init) {
-    const step = (acc, x) => f(acc, x);
+    const direct = twoArgs(f);
+    const step = typeof direct === 'function' ? direct : (acc, x) => f(acc, x);
     if (arguments.length === 3) return impl(coll, step, init);
     const s = seq(coll);
     if (s === null) return f();

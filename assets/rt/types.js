@@ -336,6 +336,20 @@ export const FIXED_ARITIES = Symbol('jank.fixedArities');
  * (self, a1..an) that never return undefined; preferred to wrapping FIXED_ARITIES.
  */
 export const CODE_ENTRIES = Symbol('jank.codeEntries');
+/**
+ * A JS function of two arguments that calls fn `f` with them, as directly as can be: a
+ * library fn's own 2-arity, a compiled fn's wasm code for two arguments, else `f` itself
+ * (what reduce steps call a million times: no argument-count switch on each). Only for
+ * arguments that are never undefined (collection elements, accumulators).
+ */
+export function twoArgs(f) {
+  if (typeof f !== 'function') return f;
+  const fixed = f[FIXED_ARITIES]?.[2];
+  if (fixed !== undefined) return (a, b) => { const r = fixed(a, b); return r === undefined ? null : r; };
+  const code = f[FN]?.fixed[2];
+  if (code !== undefined) return (a, b) => code(f, a, b);
+  return f;
+}
 /** The qualified name of a core fn implemented in JS ("clojure.core/inc"). */
 export const NAME = Symbol('jank.name');
 

@@ -207,3 +207,12 @@
 (macroexpand '(t/do-template [x] (println x) 1 2))
 
 (with-out-str (t/do-template [a b] (println a b) :x 1 :y 2))
+
+;;; reduce-with-a-callable-that-is-not-a-fn
+[(reduce :a {:a 1} [1]) (reduce {1 :x} 1 [1]) (reduce :a (range 1)) (reduce :a 5 (range 2)) (reduce :a 5 (list 1 2)) (reduce + (vec (range 10))) (apply + (range 100)) (apply max (range 100)) (apply - 1 2 (range 100))]
+
+;; error: Wrong number of args (0)
+(reduce :a [])
+
+;; error: Cannot invoke
+(reduce nil 0 [1])

@@ -22,10 +22,22 @@ const one = (x) => {
   return x;
 };
 
-core('+', { 0: () => 0, 1: one, 2: add, va: (xs) => xs.reduce(add) });
-core('*', { 0: () => 1, 1: one, 2: mul, va: (xs) => xs.reduce(mul) });
-core('-', { 1: negate, 2: sub, va: (xs) => xs.reduce(sub), vmin: 1 });
-core('/', { 1: (x) => div(1, x), 2: div, va: (xs) => xs.reduce(div), vmin: 1 });
+/**
+ * The variadic arity of a numeric op: `op` over the arguments left to right (a loop, not
+ * Array.prototype.reduce: `(apply + v)` of a big vector runs it over every element).
+ */
+function fold(op) {
+  return (xs) => {
+    let acc = xs[0];
+    for (let i = 1; i < xs.length; i++) acc = op(acc, xs[i]);
+    return acc;
+  };
+}
+
+core('+', { 0: () => 0, 1: one, 2: add, va: fold(add) });
+core('*', { 0: () => 1, 1: one, 2: mul, va: fold(mul) });
+core('-', { 1: negate, 2: sub, va: fold(sub), vmin: 1 });
+core('/', { 1: (x) => div(1, x), 2: div, va: fold(div), vmin: 1 });
 core('quot', { 2: quot });
 core('rem', { 2: rem });
 core('mod', { 2: mod });
@@ -42,9 +54,9 @@ const promoting = (op) => (a, b) => {
   }
 };
 const addP = promoting(add), subP = promoting(sub), mulP = promoting(mul);
-core("+'", { 0: () => 0, 1: one, 2: addP, va: (xs) => xs.reduce(addP) });
-core("*'", { 0: () => 1, 1: one, 2: mulP, va: (xs) => xs.reduce(mulP) });
-core("-'", { 1: (x) => subP(0, x), 2: subP, va: (xs) => xs.reduce(subP), vmin: 1 });
+core("+'", { 0: () => 0, 1: one, 2: addP, va: fold(addP) });
+core("*'", { 0: () => 1, 1: one, 2: mulP, va: fold(mulP) });
+core("-'", { 1: (x) => subP(0, x), 2: subP, va: fold(subP), vmin: 1 });
 core("inc'", { 1: (x) => addP(x, 1) });
 core("dec'", { 1: (x) => subP(x, 1) });
 
@@ -84,8 +96,8 @@ const minOf = (x, y) => {
   if (isDouble(y) && toDouble(y) !== toDouble(y)) { one(x); return y; }
   return lt(x, y) ? x : y;
 };
-core('max', { 1: (x) => x, 2: maxOf, va: (xs) => xs.reduce(maxOf), vmin: 1 });
-core('min', { 1: (x) => x, 2: minOf, va: (xs) => xs.reduce(minOf), vmin: 1 });
+core('max', { 1: (x) => x, 2: maxOf, va: fold(maxOf), vmin: 1 });
+core('min', { 1: (x) => x, 2: minOf, va: fold(minOf), vmin: 1 });
 core('abs', {
   1: (x) => {
     if (typeof x === 'number') return Number.isInteger(x) ? Math.abs(x) : Math.abs(x);
@@ -232,7 +244,7 @@ const bitAnd = bitOp((a, b) => a & b, (a, b) => a & b);
 const bitOr = bitOp((a, b) => a | b, (a, b) => a | b);
 const bitXor = bitOp((a, b) => a ^ b, (a, b) => a ^ b);
 const bitAndNot = bitOp((a, b) => a & ~b, (a, b) => a & ~b);
-const variadicBits = (f) => ({ 2: f, va: (xs) => xs.reduce(f), vmin: 2 });
+const variadicBits = (f) => ({ 2: f, va: fold(f), vmin: 2 });
 core('bit-and', variadicBits(bitAnd));
 core('bit-or', variadicBits(bitOr));
 core('bit-xor', variadicBits(bitXor));

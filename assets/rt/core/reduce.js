@@ -2,7 +2,7 @@
 // sorting.
 
 import { illegalArgument, arityError, truthy } from '../errors.js';
-import { className } from '../types.js';
+import { className, twoArgs } from '../types.js';
 import {
   FIRST, REDUCE, KV_REDUCE, AS_TRANSIENT, CONJ_BANG, PERSISTENT_BANG,
 } from '../core-protocols.js';
@@ -29,20 +29,30 @@ const reduceMethod = (coll) => (coll === null || coll === undefined ? undefined 
 
 function reduceFromHanded(f, init, handed) {
   const r = reduceMethod(handed.peek());
-  if (r !== undefined) return r(handed.take(), f, init);
-  return reduceHanded(handed, (acc, x) => invoke2(f, acc, x), init);
+  if (r !== undefined) return r(handed.take(), asFunction(f), init);
+  return reduceHanded(handed, step2(f), init);
 }
+
+/** f as a reduce step: called directly when it is a fn (`twoArgs`), else invoked. */
+const step2 = (f) => (typeof f === 'function' ? twoArgs(f) : (acc, x) => invoke2(f, acc, x));
+/**
+ * What a collection's own reduce gets: a fn as it is, anything else callable (a keyword, a
+ * map, a user type implementing IFn) as a function of two arguments that invokes it.
+ */
+const asFunction = (f) => (typeof f === 'function' ? f : asInvoked(f));
+/** A non-fn callable as a JS function of 0 or 2 arguments (reduce calls (f) on an empty coll). */
+const asInvoked = (f) => function (acc, x) { return arguments.length === 0 ? invoke0(f) : invoke2(f, acc, x); };
 
 /** (reduce f coll): the first element starts it; an empty coll gives (f). */
 function reduceNoInitHanded(f, handed) {
   const r = reduceMethod(handed.peek());
-  if (r !== undefined) return r(handed.take(), f);
+  if (r !== undefined) return r(handed.take(), typeof f === 'function' ? f : asInvoked(f));
   let s = seq(handed.take());
   if (s === null) return invoke0(f);
   const init = s[FIRST](s);
   const rest = new Handed(next(s));
   s = null; // the head, let go of before the walk
-  return reduceHanded(rest, (acc, x) => invoke2(f, acc, x), init);
+  return reduceHanded(rest, step2(f), init);
 }
 
 core('reduce', { 2: (f, coll) => reduceNoInitHanded(f, new Handed(coll)), 3: reduceFrom });
