@@ -110,24 +110,38 @@ function dispatchFn(protocol, name, sym) {
     2: (x, a) => nu(implFor(x)(x, a)),
     3: (x, a, b) => nu(implFor(x)(x, a, b)),
   };
-  // From compiled code, an implementation that is a compiled fn runs its arity's code
-  // directly: no arity switch, no JS frame between the dispatch and the method.
-  const codeOf = (impl, n) => (typeof impl === 'function' ? impl[FN]?.fixed[n] : undefined);
-  f[CODE_ENTRIES] = {
-    1: (self, x) => {
-      const impl = implFor(x), code = codeOf(impl, 1);
-      return code !== undefined ? code(impl, x) : nu(impl(x));
-    },
-    2: (self, x, a) => {
-      const impl = implFor(x), code = codeOf(impl, 2);
-      return code !== undefined ? code(impl, x, a) : nu(impl(x, a));
-    },
-    3: (self, x, a, b) => {
-      const impl = implFor(x), code = codeOf(impl, 3);
-      return code !== undefined ? code(impl, x, a, b) : nu(impl(x, a, b));
-    },
-  };
+  f[CODE_ENTRIES] = { 1: codeEntry(1, sym, implFor), 2: codeEntry(2, sym, implFor), 3: codeEntry(3, sym, implFor) };
   return f;
+}
+
+const ENTRY_ARGS = ['', 'x', 'x, a', 'x, a, b'];
+/**
+ * A method's code-table entry for n arguments, `(self, x, ...) -> value`: from compiled code,
+ * an implementation that is a compiled fn runs its arity's code directly (no arity switch, no
+ * JS frame between the dispatch and the method). Code of its own for each method, where the
+ * page allows making code: closures of one function literal share their type feedback, and
+ * one entry for all methods would see every protocol's types at once (megamorphic, several
+ * times slower than a method's own).
+ */
+function codeEntry(n, sym, implFor) {
+  const args = ENTRY_ARGS[n];
+  try {
+    return new Function('sym', 'implFor', 'FN', `return function (self, ${args}) {
+      let impl = x === null || x === undefined ? undefined : x[sym];
+      if (impl === undefined) impl = implFor(x);
+      const info = typeof impl === 'function' ? impl[FN] : undefined;
+      const code = info === undefined ? undefined : info.fixed[${n}];
+      if (code !== undefined) return code(impl, ${args});
+      const r = impl(${args});
+      return r === undefined ? null : r;
+    };`)(sym, implFor, FN);
+  } catch {
+    return function (self, ...args) {
+      const impl = implFor(args[0]);
+      const code = typeof impl === 'function' ? impl[FN]?.fixed[n] : undefined;
+      return code !== undefined ? code(impl, ...args) : nu(impl(...args));
+    };
+  }
 }
 
 /** For values whose prototype chain has no entry (Object.create(null) objects). */

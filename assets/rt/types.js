@@ -338,9 +338,9 @@ export const FIXED_ARITIES = Symbol('jank.fixedArities');
 export const CODE_ENTRIES = Symbol('jank.codeEntries');
 /**
  * A JS function of two arguments that calls fn `f` with them, as directly as can be: a
- * library fn's own 2-arity, a compiled fn's wasm code for two arguments, else `f` itself
- * (what reduce steps call a million times: no argument-count switch on each). Only for
- * arguments that are never undefined (collection elements, accumulators).
+ * library fn's own 2-arity, a compiled fn's wasm code for two arguments, else `f` (what
+ * reduce steps call a million times: no argument-count switch on each); nil as null, never
+ * undefined. Only for arguments that are never undefined (collection elements, accumulators).
  */
 export function twoArgs(f) {
   if (typeof f !== 'function') return f;
@@ -348,7 +348,17 @@ export function twoArgs(f) {
   if (fixed !== undefined) return (a, b) => { const r = fixed(a, b); return r === undefined ? null : r; };
   const code = f[FN]?.fixed[2];
   if (code !== undefined) return (a, b) => code(f, a, b);
-  return f;
+  return (a, b) => { const r = f(a, b); return r === undefined ? null : r; };
+}
+
+/** `twoArgs` for one argument (what `map` calls its fn with). */
+export function oneArg(f) {
+  if (typeof f !== 'function') return f;
+  const fixed = f[FIXED_ARITIES]?.[1];
+  if (fixed !== undefined) return (a) => { const r = fixed(a); return r === undefined ? null : r; };
+  const code = f[FN]?.fixed[1];
+  if (code !== undefined) return (a) => code(f, a);
+  return (a) => { const r = f(a); return r === undefined ? null : r; };
 }
 /** The qualified name of a core fn implemented in JS ("clojure.core/inc"). */
 export const NAME = Symbol('jank.name');

@@ -5,7 +5,7 @@
 // (first (map f (range 100))) calls f 32 times.
 
 import { arityError, truthy } from '../errors.js';
-import { NAME } from '../types.js';
+import { NAME, oneArg, twoArgs } from '../types.js';
 import {
   FIRST, CHUNKED_SEQ, CHUNKED_FIRST, CHUNKED_REST, SORTED_SEQ, SORTED_SEQ_FROM, ENTRY_KEY,
 } from '../core-protocols.js';
@@ -62,12 +62,18 @@ function chunkwise(s, eachChunk, restFn) {
   return chunkCons(b.chunk(), restFn(chunkRest(s)));
 }
 
-function map1(f, coll) {
+/** f as a JS function of one (two) arguments: called directly when it is a fn (`oneArg`). */
+const fn1 = (f) => (typeof f === 'function' ? oneArg(f) : (x) => invoke1(f, x));
+const fn2 = (f) => (typeof f === 'function' ? twoArgs(f) : (a, b) => invoke2(f, a, b));
+
+function map1(f, coll) { return mapWith(fn1(f), coll); }
+/** map1 calling `call` (f as fn1 makes it, once for the whole seq). */
+function mapWith(call, coll) {
   return lazySeq(() => {
     const s = seq(coll);
     if (s === null) return null;
-    if (isChunked(s)) return chunkwise(s, (c, n, b) => { for (let i = 0; i < n; i++) b.add(invoke1(f, c.nth(i))); }, (r) => map1(f, r));
-    return new Cons(invoke1(f, s[FIRST](s)), map1(f, rest(s)));
+    if (isChunked(s)) return chunkwise(s, (c, n, b) => { for (let i = 0; i < n; i++) b.add(call(c.nth(i))); }, (r) => mapWith(call, r));
+    return new Cons(call(s[FIRST](s)), mapWith(call, rest(s)));
   });
 }
 function mapN(f, colls) {
@@ -78,9 +84,11 @@ function mapN(f, colls) {
   });
 }
 core('map', {
-  1: (f) => (rf) => rfArity(() => invoke0(rf), (acc) => invoke1(rf, acc), function (acc, x, ...more) {
-    return invoke2(rf, acc, more.length === 0 ? invoke1(f, x) : invokeArray(f, [x, ...more]));
-  }),
+  // (rfArity calls the step with exactly acc and x)
+  1: (f) => (rf) => {
+    const call = fn1(f), step = fn2(rf);
+    return rfArity(() => invoke0(rf), (acc) => invoke1(rf, acc), (acc, x) => step(acc, call(x)));
+  },
   2: map1,
   3: (f, a, b) => mapN(f, [a, b]),
   va: (xs) => mapN(xs[0], xs.slice(1)),

@@ -15,14 +15,16 @@ import { writeOut } from '../output.js';
 import { name, namespace } from '../colls.js';
 import { core, coreLib, cstr } from './lib.js';
 
+/** `toStr` with strings and longs first: small enough for the JIT to inline into `str`. */
+const strOf = (x) => (typeof x === 'string' ? x : typeof x === 'number' && Number.isInteger(x) ? `${x}` : toStr(x));
 core('str', {
   0: () => '',
-  1: toStr,
-  2: (a, b) => toStr(a) + toStr(b),
-  3: (a, b, c) => toStr(a) + toStr(b) + toStr(c),
+  1: strOf,
+  2: (a, b) => strOf(a) + strOf(b),
+  3: (a, b, c) => strOf(a) + strOf(b) + strOf(c),
   va: (xs) => {
     let s = '';
-    for (const x of xs) s += toStr(x);
+    for (let i = 0; i < xs.length; i++) s += strOf(xs[i]);
     return s;
   },
 });
