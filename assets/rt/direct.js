@@ -7,33 +7,16 @@
 // compiled earlier see the change at once. The same goes for a fn's calls of the var it is
 // stored in (recursion), through the var's version.
 
-import { nu } from './errors.js';
-import { FIXED_ARITIES } from './types.js';
+import { FIXED_ARITIES, nilSafe } from './types.js';
 import { invoke0, invoke1, invoke2, invoke3 } from './fns.js';
 
-/** A fixed arity of a library fn as a direct import: nil is null, never undefined. */
-const NIL_SAFE = [
-  (f) => () => nu(f()),
-  (f) => (a) => nu(f(a)),
-  (f) => (a, b) => nu(f(a, b)),
-  (f) => (a, b, c) => nu(f(a, b, c)),
+/** A call of `f` with n arguments as a direct import (for a value with no JS arity of its own). */
+const CALLS = [
+  (f) => () => invoke0(f),
+  (f) => (a) => invoke1(f, a),
+  (f) => (a, b) => invoke2(f, a, b),
+  (f) => (a, b, c) => invoke3(f, a, b, c),
 ];
-
-const PARAMS = ['', 'a', 'a, b', 'a, b, c'];
-/**
- * NIL_SAFE[n] with code of its own for each library fn: closures of one function literal
- * share their call's type feedback, so through one shared wrapper every library fn's call
- * turns megamorphic (not inlined, several times slower) once a few fns have gone through it.
- * Where the page forbids making code (a Content-Security-Policy without 'unsafe-eval') the
- * shared wrapper does.
- */
-function nilSafe(n, f) {
-  try {
-    return new Function('f', `return (${PARAMS[n]}) => { const r = f(${PARAMS[n]}); return r === undefined ? null : r; };`)(f);
-  } catch {
-    return NIL_SAFE[n](f);
-  }
-}
 
 /** The `rt` imports of a call through the var, for when a guard is 0: (a1..an, slot). */
 export function varCallImports(table) {
@@ -106,9 +89,7 @@ export class DirectCalls {
       const arity = typeof origin === 'function' ? origin[FIXED_ARITIES]?.[n] : undefined;
       // without a JS arity of its own (a variadic-only fn, a value that is not a fn), the
       // import calls the fn the var held, as any call of it would
-      f = arity !== undefined
-        ? nilSafe(n, arity)
-        : NIL_SAFE[n]((...args) => [invoke0, invoke1, invoke2, invoke3][n](origin, ...args));
+      f = arity !== undefined ? nilSafe(origin, n, arity) : CALLS[n](origin);
       this.fns.set(name, f);
     }
     return f;

@@ -345,7 +345,7 @@ export const CODE_ENTRIES = Symbol('jank.codeEntries');
 export function twoArgs(f) {
   if (typeof f !== 'function') return f;
   const fixed = f[FIXED_ARITIES]?.[2];
-  if (fixed !== undefined) return (a, b) => { const r = fixed(a, b); return r === undefined ? null : r; };
+  if (fixed !== undefined) return nilSafe(f, 2, fixed);
   const code = f[FN]?.fixed[2];
   if (code !== undefined) return (a, b) => code(f, a, b);
   return (a, b) => { const r = f(a, b); return r === undefined ? null : r; };
@@ -355,10 +355,31 @@ export function twoArgs(f) {
 export function oneArg(f) {
   if (typeof f !== 'function') return f;
   const fixed = f[FIXED_ARITIES]?.[1];
-  if (fixed !== undefined) return (a) => { const r = fixed(a); return r === undefined ? null : r; };
+  if (fixed !== undefined) return nilSafe(f, 1, fixed);
   const code = f[FN]?.fixed[1];
   if (code !== undefined) return (a) => code(f, a);
   return (a) => { const r = f(a); return r === undefined ? null : r; };
+}
+
+const NIL_SAFE_ARITIES = Symbol('jank.nilSafeArities');
+const PARAMS = ['', 'a', 'a, b', 'a, b, c'];
+/**
+ * Library fn `f`'s arity `fixed` for n arguments, returning null for undefined: made once per
+ * fn and kept on it, with code of its own where the page allows making code. Closures of one
+ * function literal share their type feedback, so one wrapper for every fn would make each
+ * call through it megamorphic (not inlined, several times slower) once a few fns had used it.
+ */
+export function nilSafe(f, n, fixed) {
+  let made = f[NIL_SAFE_ARITIES];
+  if (made === undefined) made = f[NIL_SAFE_ARITIES] = [];
+  if (made[n] !== undefined) return made[n];
+  const params = PARAMS[n];
+  try {
+    made[n] = new Function('f', `return (${params}) => { const r = f(${params}); return r === undefined ? null : r; };`)(fixed);
+  } catch {
+    made[n] = (...args) => { const r = fixed(...args); return r === undefined ? null : r; };
+  }
+  return made[n];
 }
 /** The qualified name of a core fn implemented in JS ("clojure.core/inc"). */
 export const NAME = Symbol('jank.name');
