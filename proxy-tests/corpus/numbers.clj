@@ -157,3 +157,25 @@
 [(max 1M 2) (compare 1.5M 2) (sort [3M 1.5M 2]) (rationalize 1.5M) (abs -1.5M) (str 1.5M) (pr-str 1.5M)]
 
 [(read-string "1.5M") (get {1.5M :a} 1.50M) (contains? #{1.0M} 1.00M)]
+
+;;; counting-loops-near-the-long-range
+(loop [i 9223372036854775805] (if (< i 9223372036854775807) (recur (inc i)) i))
+
+;; error: long overflow
+(loop [i 9223372036854775805] (if (<= i 9223372036854775807) (recur (inc i)) i))
+
+;; error: long overflow
+(let [i 9223372036854775807] (if (> i 0) (inc i) i))
+
+;; error: long overflow
+(let [i -9223372036854775808] (if (< i 0) (dec i) i))
+
+[(let [i -9223372036854775808] (if (> 0 i) (inc i) i)) (let [i 9223372036854775807] (if (> i 0) (dec i) i)) (loop [i -9223372036854775806] (if (> i -9223372036854775808) (recur (dec i)) i))]
+
+(let [n 5 out (atom [])] (dotimes [i n] (swap! out conj i)) @out)
+
+;;; a-fn-called-where-it-is-made-does-arithmetic-on-any-number
+[((fn [x] (+ x 1)) 41) ((fn [x] (+ x 1)) 1.5) ((fn [x] (+ x 1)) 1/2) ((fn [x] (* x 2)) 4611686018427387904N) (let [f (fn [x] (dec x))] [(f 1) (f 0.5) (f -9223372036854775807)])]
+
+;; error: long overflow
+((fn [x] (+ x 1)) 9223372036854775807)

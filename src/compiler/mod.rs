@@ -542,14 +542,22 @@ pub(crate) mod tests {
         let patch = compile_all(&mut compiler, code).unwrap().remove(0);
         let imports = imports_of(&patch.wasm);
         let rt = |name: &str| imports.contains(&("rt".to_string(), name.to_string()));
-        // `i` is an i64: compared and incremented in wasm, boxed where it leaves
+        // `i` is an i64: compared and incremented in wasm, boxed where it leaves; below 3, its
+        // `inc` cannot overflow
         assert!(
-            rt("long_box") && rt("long_overflow") && rt("keyword_get") && rt("poll"),
+            rt("long_box") && rt("keyword_get") && rt("poll"),
             "{imports:?}"
         );
         assert!(
-            !rt("lt_test") && !rt("inc") && !rt("truthy") && !rt("lt"),
+            !rt("lt_test") && !rt("inc") && !rt("truthy") && !rt("lt") && !rt("long_overflow"),
             "{imports:?}"
+        );
+        // at most 3, it can
+        let code = "(loop [i 0] (if (<= i 3) (recur (inc i)) i))";
+        let unbounded = imports_of(&compile_all(&mut compiler, code).unwrap()[0].wasm);
+        assert!(
+            unbounded.contains(&("rt".to_string(), "long_overflow".to_string())),
+            "{unbounded:?}"
         );
         // The countdown comes right after the constants, whose globals keep indices 0..n.
         let after_consts = imports

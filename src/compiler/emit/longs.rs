@@ -61,13 +61,17 @@ impl LongLocals {
     /// calls that version directly), so that `(defn fib [n] (if (< n 2) ...))`
     /// compares and subtracts in wasm. A parameter is a candidate when an
     /// arithmetic or a comparison takes it as an operand, and it stays one
-    /// when every `recur` passes it a long; worth it is two such uses or more.
-    pub fn speculate(body: &Node, params: &[LocalId]) -> Option<(Vec<LocalId>, LongLocals)> {
+    /// when every `recur` passes it a long; worth it is `min_uses` such uses.
+    pub fn speculate(
+        body: &Node,
+        params: &[LocalId],
+        min_uses: usize,
+    ) -> Option<(Vec<LocalId>, LongLocals)> {
         let mut uses = Vec::new();
         numeric_operands(body, params, &mut uses);
         // Clojure's `quot` and `rem` of primitive longs say "/ by zero", of boxed ones
         // "Divide by zero": a long version would give the first where the second is due
-        if uses.len() < 2 || divides(body) {
+        if uses.len() < min_uses.max(1) || divides(body) {
             return None;
         }
         uses.sort_by_key(|id| id.0);

@@ -40,6 +40,7 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
         namespaces,
         module: ModuleBuilder::default(),
         recursion: Vec::new(),
+        speculate_eagerly: false,
         functions: Vec::new(),
         footprint: top_level.footprint.clone(),
     };
@@ -70,6 +71,10 @@ struct Emitter<'a> {
     module: ModuleBuilder,
     /// The fns `(def name (fn ...))` being emitted, innermost last.
     recursion: Vec<Recursion>,
+    /// The next fn made is called right where it is made, or through a local
+    /// bound to it: give its arities a long version at one numeric use of a
+    /// parameter, not `SPECULATION_USES`.
+    speculate_eagerly: bool,
     /// The functions being emitted; nested fns push one.
     functions: Vec<FunctionEmitter>,
     footprint: FootprintBuilder,
@@ -165,6 +170,11 @@ struct FunctionEmitter {
     /// The locals bound (by `let` or `letfn`, never rebound) to a fn made
     /// here, with its arities: calls of them go straight to the arity's code.
     known_fns: HashMap<LocalId, Vec<ArityCode>>,
+    /// Primitive-long locals known, where the code is, to be below some long
+    /// (`(if (< i n) ...)`'s then-branch: `(inc i)` cannot overflow there),
+    /// and above some long (`(dec i)` cannot).
+    below_max: Vec<LocalId>,
+    above_min: Vec<LocalId>,
     /// Scratch locals the emitter added after the `LocalId`s, by type.
     scratch: Vec<ValType>,
     /// Scratch locals free for reuse.
@@ -189,6 +199,8 @@ impl FunctionEmitter {
             longs,
             last_reads,
             known_fns: HashMap::new(),
+            below_max: Vec::new(),
+            above_min: Vec::new(),
             scratch: Vec::new(),
             free_scratch: Vec::new(),
         }
@@ -456,7 +468,7 @@ impl Emitter<'_> {
         let arities: Vec<ArityCode> = function
             .arities
             .iter()
-            .map(|arity| self.reserve_arity(arity))
+            .map(|arity| self.reserve_arity(arity, false))
             .collect();
         self.recursion.push(Recursion {
             slot,
@@ -531,11 +543,49 @@ impl Emitter<'_> {
         self.emit_test(test);
         self.push(Instruction::If(BlockType::Result(E)));
         self.out().depth += 1;
+        let facts = self.assume_test(test);
         self.emit(then);
+        self.forget(facts);
         self.push(Instruction::Else);
         self.emit(otherwise);
         self.push(Instruction::End);
         self.out().depth -= 1;
+    }
+
+    /// What an `if`'s then-branch knows from its test, a strict comparison of
+    /// a primitive-long local with a long: `(< i n)` puts `i` below the
+    /// largest long, `(> i n)` above the smallest (locals are never rebound
+    /// inside the branch: a `recur` leaves it). Returns what to `forget`.
+    fn assume_test(&mut self, test: &Node) -> (Option<LocalId>, Option<LocalId>) {
+        let Node::Intrinsic { op, args } = test else {
+            return (None, None);
+        };
+        if !self.out().longs.compares_longs(*op, args) {
+            return (None, None);
+        }
+        let local = |node: &Node| match node {
+            Node::Local(id) => Some(*id),
+            _ => None,
+        };
+        let (below, above) = match (op, &args[..]) {
+            (Intrinsic::Lt, [a, b]) => (local(a), local(b)),
+            (Intrinsic::Gt, [a, b]) => (local(b), local(a)),
+            _ => (None, None),
+        };
+        let out = self.out();
+        out.below_max.extend(below);
+        out.above_min.extend(above);
+        (below, above)
+    }
+
+    fn forget(&mut self, (below, above): (Option<LocalId>, Option<LocalId>)) {
+        let out = self.out();
+        if below.is_some() {
+            out.below_max.pop();
+        }
+        if above.is_some() {
+            out.above_min.pop();
+        }
     }
 
     /// `test` as an i32 truth value: a comparison asks the runtime for the
@@ -582,7 +632,11 @@ impl Emitter<'_> {
                 continue;
             }
             let arities = match value {
-                Node::Fn(function) if for_good => Some(self.emit_fn(function)),
+                Node::Fn(function) if for_good => {
+                    // a known fn: its calls here may take its long version
+                    self.speculate_eagerly = true;
+                    Some(self.emit_fn(function))
+                }
                 _ => {
                     self.emit_for_local(*id, value);
                     None
@@ -760,22 +814,25 @@ impl Emitter<'_> {
 
     /// The code of each of `function`'s arities.
     fn emit_arities(&mut self, function: &FnNode) -> Vec<ArityCode> {
-        function
+        // (for this fn only: not for the fns inside it)
+        let eager = std::mem::take(&mut self.speculate_eagerly);
+        let codes: Vec<ArityCode> = function
             .arities
             .iter()
-            .map(|arity| {
-                let code = self.reserve_arity(arity);
-                self.emit_arity_into(arity, code);
-                code
-            })
-            .collect()
+            .map(|arity| self.reserve_arity(arity, eager))
+            .collect();
+        for (arity, code) in function.arities.iter().zip(&codes) {
+            self.emit_arity_into(arity, *code);
+        }
+        codes
     }
 
     /// The functions one arity's code will go into: its own, and its long
     /// version's when it is speculated.
-    fn reserve_arity(&mut self, arity: &FnArity) -> ArityCode {
+    fn reserve_arity(&mut self, arity: &FnArity, eager: bool) -> ArityCode {
+        let uses = if eager { 1 } else { SPECULATION_USES };
         let speculation = match arity.variadic {
-            false => LongLocals::speculate(&arity.body, &arity.params),
+            false => LongLocals::speculate(&arity.body, &arity.params, uses),
             true => None,
         };
         let long_entry = speculation.map(|(assumed, _)| LongEntry {
@@ -820,7 +877,7 @@ impl Emitter<'_> {
     fn emit_arity_into(&mut self, arity: &FnArity, code: ArityCode) {
         let params = arity.params.len();
         if let Some(entry) = code.long_entry {
-            let (_, longs) = LongLocals::speculate(&arity.body, &arity.params)
+            let (_, longs) = LongLocals::speculate(&arity.body, &arity.params, 1)
                 .expect("reserve_arity found it speculated");
             let last_reads = LastReads::find(&arity.body, &arity.params);
             self.functions.push(FunctionEmitter::new(
@@ -963,6 +1020,9 @@ impl Emitter<'_> {
                 }
                 // a fn that reads neither captures nor itself is never made:
                 // its code runs with nil as `self`
+                // called right here: worth a long version as soon as it does
+                // any arithmetic on a parameter
+                self.speculate_eagerly = true;
                 let arities = if function.captures.is_empty() && !function.refers_to_itself() {
                     let arities = self.emit_arities(function);
                     self.emit_nil();
@@ -1269,7 +1329,9 @@ impl Emitter<'_> {
                 self.emit_test(test);
                 self.push(Instruction::If(BlockType::Result(I64)));
                 self.out().depth += 1;
+                let facts = self.assume_test(test);
                 self.emit_long(then);
+                self.forget(facts);
                 self.push(Instruction::Else);
                 self.emit_long(otherwise);
                 self.push(Instruction::End);
@@ -1383,6 +1445,19 @@ impl Emitter<'_> {
         self.emit_long(arg);
         if constant == 0 {
             return;
+        }
+        if let Node::Local(id) = arg {
+            let out = self.out();
+            let bounded = match constant {
+                1 => out.below_max.contains(id),
+                -1 => out.above_min.contains(id),
+                _ => false,
+            };
+            if bounded {
+                // below the largest long, so one more is a long (above the smallest: one less)
+                self.push(Instruction::I64Const(constant));
+                return self.push(Instruction::I64Add);
+            }
         }
         let x = self.out().scratch(I64);
         self.push(Instruction::LocalTee(x));
@@ -1589,6 +1664,10 @@ const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 const POLL_EVERY: i32 = 1024;
 
 /// The runtime's var-call dispatchers by argument count.
+/// How many times an arity's code must take its parameters as operands of
+/// arithmetic or comparisons to be given a long version (`LongLocals::speculate`).
+const SPECULATION_USES: usize = 2;
+
 /// The library namespaces whose fns compiled code calls directly.
 const DIRECT_NAMESPACES: &[&str] = &["clojure.core", "clojure.string"];
 /// The most arguments of a direct call (the runtime's fns have fixed arities 0 to 3).
