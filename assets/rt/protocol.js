@@ -105,28 +105,24 @@ function dispatchFn(protocol, name, sym) {
     }
   };
   f[METHOD] = { protocol, name };
-  f[FIXED_ARITIES] = {
-    1: (x) => nu(implFor(x)(x)),
-    2: (x, a) => nu(implFor(x)(x, a)),
-    3: (x, a, b) => nu(implFor(x)(x, a, b)),
-  };
-  f[CODE_ENTRIES] = { 1: codeEntry(1, sym, implFor), 2: codeEntry(2, sym, implFor), 3: codeEntry(3, sym, implFor) };
+  f[FIXED_ARITIES] = { 1: methodCall(1, sym, implFor, false), 2: methodCall(2, sym, implFor, false), 3: methodCall(3, sym, implFor, false) };
+  f[CODE_ENTRIES] = { 1: methodCall(1, sym, implFor, true), 2: methodCall(2, sym, implFor, true), 3: methodCall(3, sym, implFor, true) };
   return f;
 }
 
 const ENTRY_ARGS = ['', 'x', 'x, a', 'x, a, b'];
 /**
- * A method's code-table entry for n arguments, `(self, x, ...) -> value`: from compiled code,
- * an implementation that is a compiled fn runs its arity's code directly (no arity switch, no
- * JS frame between the dispatch and the method). Code of its own for each method, where the
- * page allows making code: closures of one function literal share their type feedback, and
- * one entry for all methods would see every protocol's types at once (megamorphic, several
- * times slower than a method's own).
+ * A call of a method with n arguments, `(x, ...) -> value`, or with `withSelf` its code-table
+ * entry `(self, x, ...)`: an implementation that is a compiled fn runs its arity's code
+ * directly (no arity switch, no JS frame between the dispatch and the method). Code of its
+ * own for each method, where the page allows making code: closures of one function literal
+ * share their type feedback, and one function for all methods would see every protocol's types
+ * at once (megamorphic, several times slower than a method's own).
  */
-function codeEntry(n, sym, implFor) {
+function methodCall(n, sym, implFor, withSelf) {
   const args = ENTRY_ARGS[n];
   try {
-    return new Function('sym', 'implFor', 'FN', `return function (self, ${args}) {
+    return new Function('sym', 'implFor', 'FN', `return function (${withSelf ? 'self, ' : ''}${args}) {
       let impl = x === null || x === undefined ? undefined : x[sym];
       if (impl === undefined) impl = implFor(x);
       const info = typeof impl === 'function' ? impl[FN] : undefined;
@@ -136,11 +132,12 @@ function codeEntry(n, sym, implFor) {
       return r === undefined ? null : r;
     };`)(sym, implFor, FN);
   } catch {
-    return function (self, ...args) {
+    const call = (args) => {
       const impl = implFor(args[0]);
       const code = typeof impl === 'function' ? impl[FN]?.fixed[n] : undefined;
       return code !== undefined ? code(impl, ...args) : nu(impl(...args));
     };
+    return withSelf ? (self, ...args) => call(args) : (...args) => call(args);
   }
 }
 
