@@ -37,7 +37,7 @@ import { setOf } from './rt/set.js';
 // Every type and protocol is defined now: resolve and install all their methods once.
 installAll();
 
-export { Runtime, rtImportNames, CODE_STRIDE, readPatchMeta } from './rt/patch.js';
+export { Runtime, rtImportNames, CODE_STRIDE, SMALL_LONGS, readPatchMeta } from './rt/patch.js';
 export { nu, truthy, CljError, OVERFLOW_MESSAGE } from './rt/errors.js';
 export { errorInfo, className, typeOf, classNamed, classNames, Type } from './rt/types.js';
 export { Protocol, extend, satisfies } from './rt/protocol.js';

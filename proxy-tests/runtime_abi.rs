@@ -53,6 +53,15 @@ fn compiler_knows_the_runtime_classes() {
     );
 }
 
+/// The boxed small longs patches read from the runtime's table are the ones it holds.
+#[test]
+fn the_small_longs_table_holds_what_the_compiler_reads_from_it() {
+    use jank_wasm_nrepl::compiler::emit::{SMALL_LONG_COUNT, SMALL_LONG_MIN};
+    let table = from_runtime("m.SMALL_LONGS");
+    assert_eq!(table["min"].as_i64(), Some(SMALL_LONG_MIN));
+    assert_eq!(table["count"].as_i64(), Some(SMALL_LONG_COUNT));
+}
+
 #[test]
 fn runtime_exports_every_core_var_the_compiler_knows() {
     let exported = from_runtime("m.coreNames");

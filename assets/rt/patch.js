@@ -74,6 +74,8 @@ const pollCountdown = new WebAssembly.Global({ value: 'i32', mutable: true }, 0)
  */
 const SMALL_LONG_MIN = -1024;
 const SMALL_LONG_COUNT = 32768;
+/** The compiler's numbers for the table (proxy-tests/runtime_abi.rs checks them). */
+export const SMALL_LONGS = { min: SMALL_LONG_MIN, count: SMALL_LONG_COUNT };
 const smallLongs = new WebAssembly.Table({ element: 'externref', initial: SMALL_LONG_COUNT });
 for (let i = 0; i < SMALL_LONG_COUNT; i++) smallLongs.set(i, SMALL_LONG_MIN + i);
 

@@ -19,14 +19,13 @@ use super::namespace::{Namespaces, Slot};
 use clearing::LastReads;
 use longs::{LocalKind, LongLocals, literal_long};
 use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder, call_defined, return_call_defined};
+/// The longs the runtime's `small_longs` table holds boxed (the runtime has the same numbers).
+pub use module::{SMALL_LONG_COUNT, SMALL_LONG_MIN};
 
 const E: ValType = ValType::EXTERNREF;
 const I64: ValType = ValType::I64;
 /// The shared var table is the patch's only table.
 const VARS_TABLE: u32 = 0;
-/// The runtime's table of boxed small longs (`("rt", "small_longs")`): entry
-/// i holds the long `SMALL_LONG_MIN + i`.
-use module::{SMALL_LONG_COUNT, SMALL_LONG_MIN};
 
 /// An emitted patch and its footprint.
 pub struct Emitted {
@@ -1018,11 +1017,11 @@ impl Emitter<'_> {
                 if !has_arity {
                     return false;
                 }
-                // a fn that reads neither captures nor itself is never made:
-                // its code runs with nil as `self`
                 // called right here: worth a long version as soon as it does
                 // any arithmetic on a parameter
                 self.speculate_eagerly = true;
+                // a fn that reads neither captures nor itself is never made:
+                // its code runs with nil as `self`
                 let arities = if function.captures.is_empty() && !function.refers_to_itself() {
                     let arities = self.emit_arities(function);
                     self.emit_nil();
