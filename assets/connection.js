@@ -354,10 +354,11 @@ export function connect(url, options = {}) {
           : await runPatch(u8.subarray(4), id, true);
     result.runMs = performance.now() - started;
     flush();
-    if (!batch) send({ op: 'timing', id, run_us: Math.round(result.runMs * 1000) });
+    // the run's time goes with its outcome: one message back per eval
+    const time = batch ? {} : { run_us: Math.round(result.runMs * 1000) };
     if (result.ok && result.truncated) send({ op: 'truncated', id });
-    if (result.ok) send({ op: 'value', id, value: result.value });
-    else send({ op: 'error', id, class: result.cls, message: result.message });
+    if (result.ok) send({ op: 'value', id, value: result.value, ...time });
+    else send({ op: 'error', id, class: result.cls, message: result.message, ...time });
     try { onEval(result, evalOut); } catch { /* ignore UI errors */ }
   }
 

@@ -42,13 +42,16 @@ export class DirectCalls {
     this.versions = new Map();
   }
 
-  /** The `direct` and `version` import objects of a compiled module. */
-  importsFor(module) {
+  /**
+   * The `direct` and `version` import objects of a patch, from the `links` its jank.patch
+   * section lists (null: none): {direct: ["slot/n", ...], guards: [slot, ...], versions: [...]}.
+   */
+  importsFor(links) {
+    if (links === null) return {};
     const direct = {}, version = {};
-    for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
-      if (from === 'direct') direct[name] = kind === 'global' ? this.guard(Number(name)) : this.fn(name);
-      else if (from === 'version') version[name] = this.version(Number(name));
-    }
+    for (const name of links.direct ?? []) direct[name] = this.fn(String(name));
+    for (const slot of links.guards ?? []) direct[String(slot)] = this.guard(Number(slot));
+    for (const slot of links.versions ?? []) version[String(slot)] = this.version(Number(slot));
     return { direct, version };
   }
 

@@ -249,6 +249,8 @@ export function readPatchMeta(module) {
     table_size: Number(meta.table_size ?? 0),
     vars: Array.isArray(meta.vars) ? meta.vars : [],
     consts: Array.isArray(meta.consts) ? meta.consts : [],
+    // the `direct` and `version` imports (docs/patch-abi.md), when it has any
+    links: typeof meta.links === 'object' && meta.links !== null ? meta.links : null,
   };
 }
 
@@ -501,7 +503,7 @@ export class Runtime {
     meta.consts.forEach((c, i) => {
       k[String(i)] = new WebAssembly.Global({ value: 'externref', mutable: false }, this.decodeConst(c));
     });
-    return { meta, imports: { rt: this.rt, k, ...this.direct.importsFor(module) } };
+    return { meta, imports: { rt: this.rt, k, ...this.direct.importsFor(meta.links) } };
   }
 
   run(instance, meta, evalId) {

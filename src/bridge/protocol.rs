@@ -34,6 +34,10 @@ pub enum IncomingMessage {
     Value {
         id: u32,
         value: String,
+        /// The runtime's measure of the run (as `Timing` has it), sent with the
+        /// outcome so that an eval costs one message back, not two.
+        #[serde(default)]
+        run_us: Option<u64>,
     },
     #[serde(rename = "need-input")]
     NeedInput {
@@ -62,6 +66,8 @@ pub enum IncomingMessage {
         class: String,
         #[serde(default)]
         message: String,
+        #[serde(default)]
+        run_us: Option<u64>,
     },
 }
 
@@ -98,20 +104,79 @@ impl RuntimeEvent {
 }
 
 impl IncomingMessage {
-    /// The eval id and event, for the messages that belong to an eval.
-    pub fn into_event(self) -> Option<(u32, RuntimeEvent)> {
+    /// The eval id and its events, in order, for the messages that belong to
+    /// an eval (an outcome with its run time is two: the time, then the outcome).
+    pub fn into_events(self) -> Option<(u32, Vec<RuntimeEvent>)> {
+        let with_time = |run_us: Option<u64>, outcome| match run_us {
+            Some(run_us) => vec![RuntimeEvent::RunTime(run_us), outcome],
+            None => vec![outcome],
+        };
         Some(match self {
             IncomingMessage::Hello(_) => return None,
-            IncomingMessage::Out { id, text } => (id, RuntimeEvent::Out(text)),
-            IncomingMessage::Err { id, text } => (id, RuntimeEvent::Err(text)),
-            IncomingMessage::Value { id, value } => (id, RuntimeEvent::Value(value)),
-            IncomingMessage::NeedInput { id } => (id, RuntimeEvent::NeedInput),
-            IncomingMessage::Truncated { id } => (id, RuntimeEvent::Truncated),
-            IncomingMessage::Ask { id, ask, request } => (id, RuntimeEvent::Ask { ask, request }),
-            IncomingMessage::Timing { id, run_us } => (id, RuntimeEvent::RunTime(run_us)),
-            IncomingMessage::Error { id, class, message } => {
-                (id, RuntimeEvent::Error { class, message })
+            IncomingMessage::Out { id, text } => (id, vec![RuntimeEvent::Out(text)]),
+            IncomingMessage::Err { id, text } => (id, vec![RuntimeEvent::Err(text)]),
+            IncomingMessage::Value { id, value, run_us } => {
+                (id, with_time(run_us, RuntimeEvent::Value(value)))
             }
+            IncomingMessage::NeedInput { id } => (id, vec![RuntimeEvent::NeedInput]),
+            IncomingMessage::Truncated { id } => (id, vec![RuntimeEvent::Truncated]),
+            IncomingMessage::Ask { id, ask, request } => {
+                (id, vec![RuntimeEvent::Ask { ask, request }])
+            }
+            IncomingMessage::Timing { id, run_us } => (id, vec![RuntimeEvent::RunTime(run_us)]),
+            IncomingMessage::Error {
+                id,
+                class,
+                message,
+                run_us,
+            } => (
+                id,
+                with_time(run_us, RuntimeEvent::Error { class, message }),
+            ),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(json: &str) -> (u32, Vec<RuntimeEvent>) {
+        let message: IncomingMessage = serde_json::from_str(json).expect("a message");
+        message.into_events().expect("an eval's message")
+    }
+
+    #[test]
+    fn an_outcome_brings_its_run_time_first() {
+        assert_eq!(
+            events(r#"{"op":"value","id":7,"value":"3","run_us":120}"#),
+            (
+                7,
+                vec![RuntimeEvent::RunTime(120), RuntimeEvent::Value("3".into())]
+            )
+        );
+        let error = r#"{"op":"error","id":8,"class":"E","message":"m","run_us":5}"#;
+        assert_eq!(
+            events(error),
+            (
+                8,
+                vec![
+                    RuntimeEvent::RunTime(5),
+                    RuntimeEvent::Error {
+                        class: "E".into(),
+                        message: "m".into()
+                    }
+                ]
+            )
+        );
+        // a batch's answer has no time; an older runtime sends it on its own
+        assert_eq!(
+            events(r#"{"op":"value","id":9,"value":"4"}"#),
+            (9, vec![RuntimeEvent::Value("4".into())])
+        );
+        assert_eq!(
+            events(r#"{"op":"timing","id":9,"run_us":3}"#),
+            (9, vec![RuntimeEvent::RunTime(3)])
+        );
     }
 }

@@ -197,8 +197,10 @@ impl Bridge {
     fn route_report(&self, runtime: &RuntimeConn, text: &str) {
         match serde_json::from_str::<IncomingMessage>(text) {
             Ok(message) => {
-                if let Some((eval_id, event)) = message.into_event() {
-                    self.route_event(runtime, eval_id, event);
+                if let Some((eval_id, events)) = message.into_events() {
+                    for event in events {
+                        self.route_event(runtime, eval_id, event);
+                    }
                 }
             }
             Err(error) => warn!(id = runtime.id, %error, "unreadable message from runtime"),

@@ -317,7 +317,16 @@ impl ModuleBuilder {
         }
         module.section(&code);
 
-        let metadata = serde_json::json!({
+        // what the runtime links besides `rt` and `k`, so that it need not list the imports
+        let direct_fns: Vec<String> = self
+            .imports
+            .iter()
+            .filter_map(|(import, _)| match import {
+                FnImport::Direct(slot, n) => Some(format!("{slot}/{n}")),
+                FnImport::Runtime(_) => None,
+            })
+            .collect();
+        let mut metadata = serde_json::json!({
             "ns": ns,
             "source": source,
             "table_size": table_size,
@@ -332,6 +341,13 @@ impl ModuleBuilder {
             }).collect::<Vec<_>>(),
             "consts": self.consts,
         });
+        if !direct_fns.is_empty() || !self.guards.is_empty() || !self.versions.is_empty() {
+            metadata["links"] = serde_json::json!({
+                "direct": direct_fns,
+                "guards": self.guards,
+                "versions": self.versions,
+            });
+        }
         module.section(&CustomSection {
             name: "jank.patch".into(),
             data: metadata.to_string().into_bytes().into(),
