@@ -110,6 +110,20 @@ impl BrowserRuntime {
         }
     }
 
+    /// `code`'s value once `shown` accepts it, asked again every 50 ms for up
+    /// to 5 s: the page draws its list of evals on the next animation frame,
+    /// not at once.
+    pub fn value_when(&mut self, code: &str, shown: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let value = self.value(code);
+            if shown(&value) || std::time::Instant::now() > deadline {
+                return value;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// The connected runtimes as (id, kind), from `describe`'s `aux.runtimes`.
     pub fn runtimes(&mut self) -> Vec<(i64, String)> {
         let replies = self.client.request(&[("op", "describe")]);
