@@ -7,7 +7,7 @@
 // FN info on it.
 
 import { nu, arityError, nullPointer } from './errors.js';
-import { FN, NAME, FUNCTION, castError, errorInfo } from './types.js';
+import { FN, NAME, FUNCTION, castError, errorInfo, oneArg, twoArgs } from './types.js';
 import { implement } from './protocol.js';
 import { IFn, IMeta, IWithMeta, INVOKE } from './core-protocols.js';
 import { IndexedSeq, Cons, seq, first, next, toArray } from './seqs.js';
@@ -245,6 +245,13 @@ export function invoke1(f, a) { return typeof f === 'function' ? nu(f(a)) : invo
 export function invoke2(f, a, b) { return typeof f === 'function' ? nu(f(a, b)) : invokeObj(f, [a, b]); }
 export function invoke3(f, a, b, c) { return typeof f === 'function' ? nu(f(a, b, c)) : invokeObj(f, [a, b, c]); }
 export function invoke4(f, a, b, c, d) { return typeof f === 'function' ? nu(f(a, b, c, d)) : invokeObj(f, [a, b, c, d]); }
+
+/**
+ * `f` as a JS function of one (two) arguments, for a walk to call over and over: a fn
+ * through `oneArg` (`twoArgs`), so straight into its arity; anything else callable invoked.
+ */
+export const caller1 = (f) => (typeof f === 'function' ? oneArg(f) : (x) => invoke1(f, x));
+export const caller2 = (f) => (typeof f === 'function' ? twoArgs(f) : (a, b) => invoke2(f, a, b));
 
 // ---------------------------------------------------------------------------------------
 // Handing over a walked seq (docs/patch-abi.md, "Handing over a seq")

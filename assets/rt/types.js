@@ -342,23 +342,24 @@ export const CODE_ENTRIES = Symbol('jank.codeEntries');
  * reduce steps call a million times: no argument-count switch on each); nil as null, never
  * undefined. Only for arguments that are never undefined (collection elements, accumulators).
  */
-export function twoArgs(f) {
-  if (typeof f !== 'function') return f;
-  const fixed = f[FIXED_ARITIES]?.[2];
-  if (fixed !== undefined) return nilSafe(f, 2, fixed);
-  const code = f[FN]?.fixed[2];
-  if (code !== undefined) return (a, b) => code(f, a, b);
-  return (a, b) => { const r = f(a, b); return r === undefined ? null : r; };
-}
+export const twoArgs = (f) => directCall(f, 2);
 
 /** `twoArgs` for one argument (what `map` calls its fn with). */
-export function oneArg(f) {
+export const oneArg = (f) => directCall(f, 1);
+
+const CODE_CALLS = [undefined, (f, code) => (a) => code(f, a), (f, code) => (a, b) => code(f, a, b)];
+const NIL_SAFE_CALLS = [
+  undefined,
+  (f) => (a) => { const r = f(a); return r === undefined ? null : r; },
+  (f) => (a, b) => { const r = f(a, b); return r === undefined ? null : r; },
+];
+function directCall(f, n) {
   if (typeof f !== 'function') return f;
-  const fixed = f[FIXED_ARITIES]?.[1];
-  if (fixed !== undefined) return nilSafe(f, 1, fixed);
-  const code = f[FN]?.fixed[1];
-  if (code !== undefined) return (a) => code(f, a);
-  return (a) => { const r = f(a); return r === undefined ? null : r; };
+  const fixed = f[FIXED_ARITIES]?.[n];
+  if (fixed !== undefined) return nilSafe(f, n, fixed);
+  const code = f[FN]?.fixed[n];
+  if (code !== undefined) return CODE_CALLS[n](f, code);
+  return NIL_SAFE_CALLS[n](f);
 }
 
 const NIL_SAFE_ARITIES = Symbol('jank.nilSafeArities');

@@ -2,7 +2,7 @@
 // sorting.
 
 import { illegalArgument, arityError, truthy } from '../errors.js';
-import { className, twoArgs } from '../types.js';
+import { className } from '../types.js';
 import {
   FIRST, REDUCE, KV_REDUCE, AS_TRANSIENT, CONJ_BANG, PERSISTENT_BANG,
 } from '../core-protocols.js';
@@ -12,7 +12,7 @@ import { seq, next, toArray, reduceHanded, EMPTY_LIST, IndexedSeq, lazySeq, Cons
 import { EMPTY_VECTOR, vectorOf } from '../vector.js';
 import { Reduced, Handed } from '../reduced.js';
 import { conj, count, nth } from '../colls.js';
-import { invoke0, invoke1, invoke2, invoke3, invokeArray } from '../fns.js';
+import { invoke0, invoke1, invoke2, invoke3, invokeArray, caller2 } from '../fns.js';
 import { core, consumes } from './lib.js';
 import { comparator } from './colls.js';
 import { rfArity, map1, mapN, filter } from './seqfns.js';
@@ -30,11 +30,9 @@ const reduceMethod = (coll) => (coll === null || coll === undefined ? undefined 
 function reduceFromHanded(f, init, handed) {
   const r = reduceMethod(handed.peek());
   if (r !== undefined) return r(handed.take(), asFunction(f), init);
-  return reduceHanded(handed, step2(f), init);
+  return reduceHanded(handed, caller2(f), init);
 }
 
-/** f as a reduce step: called directly when it is a fn (`twoArgs`), else invoked. */
-const step2 = (f) => (typeof f === 'function' ? twoArgs(f) : (acc, x) => invoke2(f, acc, x));
 /**
  * What a collection's own reduce gets: a fn as it is, anything else callable (a keyword, a
  * map, a user type implementing IFn) as a function of two arguments that invokes it.
@@ -52,7 +50,7 @@ function reduceNoInitHanded(f, handed) {
   const init = s[FIRST](s);
   const rest = new Handed(next(s));
   s = null; // the head, let go of before the walk
-  return reduceHanded(rest, step2(f), init);
+  return reduceHanded(rest, caller2(f), init);
 }
 
 core('reduce', { 2: (f, coll) => reduceNoInitHanded(f, new Handed(coll)), 3: reduceFrom });

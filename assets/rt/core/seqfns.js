@@ -5,7 +5,7 @@
 // (first (map f (range 100))) calls f 32 times.
 
 import { arityError, truthy } from '../errors.js';
-import { NAME, oneArg, twoArgs } from '../types.js';
+import { NAME } from '../types.js';
 import {
   FIRST, CHUNKED_SEQ, CHUNKED_FIRST, CHUNKED_REST, SORTED_SEQ, SORTED_SEQ_FROM, ENTRY_KEY,
 } from '../core-protocols.js';
@@ -19,7 +19,7 @@ import { vectorOf } from '../vector.js';
 import { MapBuilder } from '../hashmap.js';
 import { Reduced, Handed } from '../reduced.js';
 import { get } from '../colls.js';
-import { invoke0, invoke1, invoke2, invokeArray } from '../fns.js';
+import { invoke0, invoke1, invoke2, invokeArray, caller1, caller2 } from '../fns.js';
 import { core, consumes, internal } from './lib.js';
 import { sortedParts } from './colls.js';
 
@@ -62,12 +62,8 @@ function chunkwise(s, eachChunk, restFn) {
   return chunkCons(b.chunk(), restFn(chunkRest(s)));
 }
 
-/** f as a JS function of one (two) arguments: called directly when it is a fn (`oneArg`). */
-const fn1 = (f) => (typeof f === 'function' ? oneArg(f) : (x) => invoke1(f, x));
-const fn2 = (f) => (typeof f === 'function' ? twoArgs(f) : (a, b) => invoke2(f, a, b));
-
-function map1(f, coll) { return mapWith(fn1(f), coll); }
-/** map1 calling `call` (f as fn1 makes it, once for the whole seq). */
+function map1(f, coll) { return mapWith(caller1(f), coll); }
+/** map1 calling `call` (f as caller1 makes it, once for the whole seq). */
 function mapWith(call, coll) {
   return lazySeq(() => {
     const s = seq(coll);
@@ -86,7 +82,7 @@ function mapN(f, colls) {
 core('map', {
   // (rfArity calls the step with exactly acc and x)
   1: (f) => (rf) => {
-    const call = fn1(f), step = fn2(rf);
+    const call = caller1(f), step = caller2(rf);
     return rfArity(() => invoke0(rf), (acc) => invoke1(rf, acc), (acc, x) => step(acc, call(x)));
   },
   2: map1,

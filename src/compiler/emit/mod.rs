@@ -878,16 +878,9 @@ impl Emitter<'_> {
         if let Some(entry) = code.long_entry {
             let (_, longs) = LongLocals::speculate(&arity.body, &arity.params, 1)
                 .expect("reserve_arity found it speculated");
-            let last_reads = LastReads::find(&arity.body, &arity.params);
-            self.functions.push(FunctionEmitter::new(
-                1,
-                arity.local_count,
-                params as u32,
-                longs,
-                last_reads,
-            ));
-            self.emit_recur_target(&arity.body);
-            let long_version = self.functions.pop().expect("pushed above");
+            let long_version = self.emit_arity_code(arity, longs, |emitter| {
+                emitter.emit_recur_target(&arity.body)
+            });
             let mut types = vec![E];
             types.extend((0..params).map(|i| if entry.takes_long(i) { I64 } else { E }));
             let type_index = self.module.type_of(types, vec![E]);
@@ -895,22 +888,33 @@ impl Emitter<'_> {
                 .set_function(entry.function, long_version.finish(type_index));
         }
         let longs = LongLocals::infer(&arity.body, &arity.params);
+        let entry = self.emit_arity_code(arity, longs, |emitter| match code.long_entry {
+            Some(entry) => emitter.emit_speculation_entry(arity, entry),
+            None => emitter.emit_recur_target(&arity.body),
+        });
+        let type_index = self.module.type_of(vec![E; params + 1], vec![E]);
+        self.module
+            .set_function(code.function, entry.finish(type_index));
+    }
+
+    /// One wasm function for `arity`, with `longs` as its primitive longs and
+    /// its code what `body` emits.
+    fn emit_arity_code(
+        &mut self,
+        arity: &FnArity,
+        longs: LongLocals,
+        body: impl FnOnce(&mut Self),
+    ) -> FunctionEmitter {
         let last_reads = LastReads::find(&arity.body, &arity.params);
         self.functions.push(FunctionEmitter::new(
             1,
             arity.local_count,
-            params as u32,
+            arity.params.len() as u32,
             longs,
             last_reads,
         ));
-        match code.long_entry {
-            Some(entry) => self.emit_speculation_entry(arity, entry),
-            None => self.emit_recur_target(&arity.body),
-        }
-        let entry = self.functions.pop().expect("pushed above");
-        let type_index = self.module.type_of(vec![E; params + 1], vec![E]);
-        self.module
-            .set_function(code.function, entry.finish(type_index));
+        body(self);
+        self.functions.pop().expect("pushed above")
     }
 
     /// A speculated arity's entry: asks `long_of` of each argument its long
@@ -1149,7 +1153,12 @@ impl Emitter<'_> {
         for arg in args {
             self.emit(arg);
         }
-        let arity = args.len();
+        self.emit_dispatch(slot, args.len());
+    }
+
+    /// The dispatcher's call of var `slot`'s code-table entry for `arity`
+    /// arguments, its value (`self`) and the arguments on the stack.
+    fn emit_dispatch(&mut self, slot: Slot, arity: usize) {
         self.push(Instruction::I32Const(
             (slot * CODE_STRIDE + arity as u32) as i32,
         ));
@@ -1204,13 +1213,7 @@ impl Emitter<'_> {
         self.push(Instruction::Else);
         self.emit_var_value(slot);
         self.emit_taken(&held, true);
-        let arity = args.len();
-        self.push(Instruction::I32Const(
-            (slot * CODE_STRIDE + arity as u32) as i32,
-        ));
-        let mut params = vec![E; arity + 1];
-        params.push(ValType::I32);
-        self.call_runtime(DISPATCH_NAMES[arity], params, vec![E]);
+        self.emit_dispatch(slot, args.len());
         self.push(Instruction::End);
         let locals: Vec<u32> = held.iter().map(|(local, _)| *local).collect();
         self.out().release(&locals);

@@ -34,11 +34,9 @@ pub struct ModuleBuilder {
     imports: Vec<(FnImport, u32)>,
     import_index: HashMap<FnImport, u32>,
     /// The vars whose direct-call guard the patch imports, in import order.
-    guards: Vec<Slot>,
-    guard_index: HashMap<Slot, u32>,
+    guards: SlotList,
     /// The vars whose version the patch imports, in import order.
-    versions: Vec<Slot>,
-    version_index: HashMap<Slot, u32>,
+    versions: SlotList,
     /// How many `i32` globals of its own the patch has (all start at -1).
     own_versions: u32,
     consts: Vec<Constant>,
@@ -55,6 +53,40 @@ pub struct ModuleBuilder {
 /// the `SMALL_LONG_COUNT - 1` after it (docs/patch-abi.md).
 pub const SMALL_LONG_MIN: i64 = -1024;
 pub const SMALL_LONG_COUNT: i64 = 32768;
+
+/// Vars in the order a patch first asked for them, each with its number.
+#[derive(Default)]
+struct SlotList {
+    slots: Vec<Slot>,
+    index: HashMap<Slot, u32>,
+}
+
+impl SlotList {
+    /// `slot`'s number, given on its first use.
+    fn number(&mut self, slot: Slot) -> u32 {
+        let next = self.slots.len() as u32;
+        let number = *self.index.entry(slot).or_insert(next);
+        if number == next {
+            self.slots.push(slot);
+        }
+        number
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+/// A mutable `i32` global (the countdown, guards and versions it imports, its own).
+const MUTABLE_I32: GlobalType = GlobalType {
+    val_type: ValType::I32,
+    mutable: true,
+    shared: false,
+};
 
 /// An imported function: a runtime import (`rt`), or a library fn's arity
 /// that direct calls reach (`direct "slot/n"`).
@@ -110,12 +142,7 @@ impl ModuleBuilder {
     /// The placeholder global index of var `slot`'s direct-call guard (an
     /// imported mutable i32, after the countdown: `finish` gives its index).
     pub fn direct_guard(&mut self, slot: Slot) -> u32 {
-        let next = self.guards.len() as u32;
-        let index = *self.guard_index.entry(slot).or_insert(next);
-        if index == next {
-            self.guards.push(slot);
-        }
-        GUARD_PLACEHOLDER_BASE + index
+        GUARD_PLACEHOLDER_BASE + self.guards.number(slot)
     }
 
     /// The global index of a constant, adding it on first use.
@@ -140,12 +167,7 @@ impl ModuleBuilder {
     /// The placeholder global index of var `slot`'s version (an imported
     /// mutable i32 the runtime changes whenever the var gets a new root).
     pub fn version_global(&mut self, slot: Slot) -> u32 {
-        let next = self.versions.len() as u32;
-        let index = *self.version_index.entry(slot).or_insert(next);
-        if index == next {
-            self.versions.push(slot);
-        }
-        VERSION_PLACEHOLDER_BASE + index
+        VERSION_PLACEHOLDER_BASE + self.versions.number(slot)
     }
 
     /// The placeholder global index of a new mutable i32 global of the
@@ -243,28 +265,17 @@ impl ModuleBuilder {
             imports.import("k", &index.to_string(), EntityType::Global(global));
         }
         if self.uses_countdown {
-            let global = GlobalType {
-                val_type: ValType::I32,
-                mutable: true,
-                shared: false,
-            };
-            imports.import("rt", "countdown", EntityType::Global(global));
+            imports.import("rt", "countdown", EntityType::Global(MUTABLE_I32));
         }
-        for slot in &self.guards {
-            let global = GlobalType {
-                val_type: ValType::I32,
-                mutable: true,
-                shared: false,
-            };
-            imports.import("direct", &slot.to_string(), EntityType::Global(global));
+        for slot in &self.guards.slots {
+            imports.import("direct", &slot.to_string(), EntityType::Global(MUTABLE_I32));
         }
-        for slot in &self.versions {
-            let global = GlobalType {
-                val_type: ValType::I32,
-                mutable: true,
-                shared: false,
-            };
-            imports.import("version", &slot.to_string(), EntityType::Global(global));
+        for slot in &self.versions.slots {
+            imports.import(
+                "version",
+                &slot.to_string(),
+                EntityType::Global(MUTABLE_I32),
+            );
         }
         module.section(&imports);
         let countdown = self.consts.len() as u32;
@@ -285,12 +296,7 @@ impl ModuleBuilder {
         if self.own_versions > 0 {
             let mut own = GlobalSection::new();
             for _ in 0..self.own_versions {
-                let ty = GlobalType {
-                    val_type: ValType::I32,
-                    mutable: true,
-                    shared: false,
-                };
-                own.global(ty, &ConstExpr::i32_const(-1));
+                own.global(MUTABLE_I32, &ConstExpr::i32_const(-1));
             }
             module.section(&own);
         }
@@ -344,8 +350,8 @@ impl ModuleBuilder {
         if !direct_fns.is_empty() || !self.guards.is_empty() || !self.versions.is_empty() {
             metadata["links"] = serde_json::json!({
                 "direct": direct_fns,
-                "guards": self.guards,
-                "versions": self.versions,
+                "guards": self.guards.slots,
+                "versions": self.versions.slots,
             });
         }
         module.section(&CustomSection {
