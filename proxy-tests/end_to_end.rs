@@ -655,6 +655,9 @@ fn a_runtime_that_disconnects_mid_eval_fails_the_eval_at_once() {
         ("session", &session),
         ("runtime-id", &doomed_id),
     ]);
+    // it is ready (its replay done) before the eval it is killed in: else, on a slow
+    // machine, the kill can come while the eval still waits for it
+    assert_eq!(values(&client.eval(&session, "(+ 1 2)")), ["3"]);
     client.send(&[
         ("op", "eval"),
         ("code", "(loop [] (recur))"),
