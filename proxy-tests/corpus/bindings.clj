@@ -127,3 +127,12 @@ bn
 (alter-var-root #'clojure.string/upper-case (constantly original-upper-case))
 
 (shout "hi")
+
+;;; str-of-constants-follows-a-redefined-str
+(defn label [] (str "item-" 7 \x nil true))
+
+(label)
+
+(with-redefs [str (fn [& parts] (apply list parts))] (label))
+
+(label)

@@ -1142,6 +1142,11 @@ impl Emitter<'_> {
     /// JS frame sits between two compiled fns, and a redefinition is seen at
     /// the next call.
     fn emit_var_call(&mut self, slot: Slot, args: &[Node]) {
+        if self.is_library_fn(slot)
+            && let Some(text) = self.folded_str(slot, args)
+        {
+            return self.emit_folded_call(slot, args, &text);
+        }
         if self.is_library_fn(slot) && args.len() <= MAX_DIRECT_ARITY {
             return self.emit_direct_call(slot, args);
         }
@@ -1282,6 +1287,51 @@ impl Emitter<'_> {
         let mut params = vec![E; arity];
         params.push(ValType::I32);
         self.call_runtime(VAR_CALL_NAMES[arity], params, vec![E]);
+        self.push(Instruction::End);
+    }
+
+    /// The string `(str ...)` of these arguments gives, when var `slot` is
+    /// `clojure.core/str` and each argument a constant whose text is known
+    /// here: a string, a long, a character, a boolean or nil (`(str "a" 1)`
+    /// is `"a1"` before the code runs, as a JS engine folds `"a" + 1`).
+    fn folded_str(&self, slot: Slot, args: &[Node]) -> Option<String> {
+        let var = self.namespaces.var(slot);
+        if var.ns != "clojure.core" || var.name != "str" || args.len() >= DISPATCH_NAMES.len() {
+            return None;
+        }
+        let mut text = String::new();
+        for arg in args {
+            match arg {
+                Node::Nil => {}
+                Node::Const(Constant::Bool(b)) => text.push_str(if *b { "true" } else { "false" }),
+                Node::Const(value) => {
+                    let part = literal_long(value)
+                        .map(|n| n.to_string())
+                        .or_else(|| ["str", "char"].iter().find_map(|tag| value.get(tag)?.as_str().map(String::from)))?;
+                    text.push_str(&part);
+                }
+                _ => return None,
+            }
+        }
+        Some(text)
+    }
+
+    /// A call of library fn `slot` whose value is known to be the string
+    /// `text` while the var holds the library's fn (its guard), else the
+    /// call through the var, so a redefinition is seen at once.
+    fn emit_folded_call(&mut self, slot: Slot, args: &[Node], text: &str) {
+        self.note_read(slot);
+        self.module.use_var(slot);
+        let guard = self.module.direct_guard(slot);
+        self.push(Instruction::GlobalGet(guard));
+        self.push(Instruction::If(BlockType::Result(E)));
+        self.emit_const(&constant::string(text));
+        self.push(Instruction::Else);
+        self.emit_var_value(slot);
+        for arg in args {
+            self.emit(arg);
+        }
+        self.emit_dispatch(slot, args.len());
         self.push(Instruction::End);
     }
 
