@@ -732,16 +732,16 @@ impl Emitter<'_> {
             }
         };
         self.push(Instruction::LocalGet(countdown));
-        self.push(Instruction::I32Eqz);
+        self.push(Instruction::I32Const(1));
+        self.push(Instruction::I32Sub);
+        self.push(Instruction::LocalTee(countdown));
+        // at or below zero: a countdown that starts at 0 polls at once
+        self.push(Instruction::I32Const(0));
+        self.push(Instruction::I32LeS);
         self.push(Instruction::If(BlockType::Empty));
         self.push(Instruction::I32Const(POLL_EVERY));
         self.push(Instruction::LocalSet(countdown));
         self.call_runtime("poll", vec![], vec![]);
-        self.push(Instruction::Else);
-        self.push(Instruction::LocalGet(countdown));
-        self.push(Instruction::I32Const(1));
-        self.push(Instruction::I32Sub);
-        self.push(Instruction::LocalSet(countdown));
         self.push(Instruction::End);
     }
 
