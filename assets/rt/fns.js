@@ -17,6 +17,8 @@ export { FN, NAME };
 
 /** Core variadics implemented in JS: call with a JS array of the arguments. */
 export const APPLY_ARRAY = Symbol('jank.applyArray');
+/** A library fn's `(apply f coll)` that walks `coll` itself, with no array of it (`+`, `*`). */
+export const APPLY_COLL = Symbol('jank.applyColl');
 
 /**
  * A JS function's `arguments` as an array, undefined as nil. A plain loop: V8 takes about a
@@ -211,6 +213,7 @@ implement(FUNCTION, IWithMeta, {
     const info = f[FN];
     const g = info !== undefined ? makeFn(info) : named(f[NAME] ?? 'clojure.core/fn', function () { return f.apply(this, arguments); });
     if (f[APPLY_ARRAY] !== undefined) g[APPLY_ARRAY] = f[APPLY_ARRAY];
+    if (f[APPLY_COLL] !== undefined) g[APPLY_COLL] = f[APPLY_COLL];
     g[FN_META] = m;
     return g;
   },
@@ -295,6 +298,7 @@ export function invoke(f, ...args) { return invokeArray(f, args); }
  * of the seq as its rest argument unrealised, so (apply f (range)) works as in Clojure.
  */
 export function applyTo(f, argSeq) {
+  if (typeof f === 'function' && f[APPLY_COLL] !== undefined) return nu(f[APPLY_COLL](argSeq));
   const info = typeof f === 'function' ? f[FN] : undefined;
   if (info !== undefined && info.variadic !== null) {
     const limit = Math.max(info.maxFixed + 1, info.vreq);

@@ -100,6 +100,18 @@
 ;; error: long overflow
 (let [a 9223372036854775806] (+ a 1 1))
 
+;;; apply-of-plus-and-times-walks-the-collection
+[(apply + []) (apply + [1]) (apply + [1 2 3]) (apply + (range 10)) (apply * [2 3 4]) (apply + 1 [2 3]) (apply + nil) (apply + [1 2.5]) (apply * (range 1 21)) (apply + (list 1 2)) (apply + 1 2 (range 3)) (apply * []) (apply + (vec (range 100000)))]
+
+;; error: cannot be cast to class java.lang.Number
+(apply + [1 "a"])
+
+;; error: long overflow
+(apply + [9223372036854775807 1])
+
+;; error: long overflow
+(apply * (range 1 22))
+
 ;;; long-coerces
 (let [n (long 3.7) m (long \a) k (long 9007199254740993N)] [n m k (inc n)])
 

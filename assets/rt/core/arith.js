@@ -11,7 +11,9 @@ import { parseDecimal } from '../decimals.js';
 import { equiv, hasheq } from '../equality.js';
 import { toStr } from '../print.js';
 import { Char, charOfCode } from '../scalars.js';
+import { seq, first, next } from '../seqs.js';
 import { core } from './lib.js';
+import { reduceFrom } from './reduce.js';
 
 /** One argument of a numeric fn: it must be a number (Clojure casts it). */
 const one = (x) => {
@@ -34,8 +36,23 @@ function fold(op) {
   };
 }
 
-core('+', { 0: () => 0, 1: one, 2: add, va: fold(add) });
-core('*', { 0: () => 1, 1: one, 2: mul, va: fold(mul) });
+/**
+ * `(apply op coll)` of a numeric fn whose variadic arity folds `op`: `coll` walked as reduce
+ * walks it (a vector by its chunks), with no array of its elements; `none` is the fn of no
+ * arguments, `single` of one.
+ */
+function applyFold(op, none, single) {
+  return (coll) => {
+    const s = seq(coll);
+    if (s === null) return none();
+    const more = next(s);
+    if (more === null) return single(first(s));
+    return reduceFrom(op, op(first(s), first(more)), next(more));
+  };
+}
+
+core('+', { 0: () => 0, 1: one, 2: add, va: fold(add), applyColl: applyFold(add, () => 0, one) });
+core('*', { 0: () => 1, 1: one, 2: mul, va: fold(mul), applyColl: applyFold(mul, () => 1, one) });
 core('-', { 1: negate, 2: sub, va: fold(sub), vmin: 1 });
 core('/', { 1: (x) => div(1, x), 2: div, va: fold(div), vmin: 1 });
 core('quot', { 2: quot });

@@ -5,7 +5,7 @@
 
 import { nu, arityError } from '../errors.js';
 import { NAME, FIXED_ARITIES } from '../types.js';
-import { APPLY_ARRAY, TAKES_HANDED, argumentsArray } from '../fns.js';
+import { APPLY_ARRAY, APPLY_COLL, TAKES_HANDED, argumentsArray } from '../fns.js';
 
 /** clojure.core: name -> value (JS functions with Clojure semantics). */
 export const coreLib = Object.create(null);
@@ -27,6 +27,7 @@ export const libraries = {
  * Define a library fn with arities {0: f0, 1: f1, 2: f2, 3: f3, va: fAll, vmin: n}:
  * fixed arities get their arguments directly, `va` gets all arguments as an array when at
  * least `vmin` were passed and no fixed arity fits. Anything else is an ArityException.
+ * `applyColl`, when given, is `(apply f coll)`: it walks `coll` without an array of it.
  */
 export function defn(lib, ns, name, arities) {
   const qn = `${ns}/${name}`;
@@ -51,6 +52,7 @@ export function defn(lib, ns, name, arities) {
       return va(args);
     };
   }
+  if (arities.applyColl !== undefined) f[APPLY_COLL] = arities.applyColl;
   lib[name] = f;
   return f;
 }
