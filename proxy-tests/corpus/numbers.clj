@@ -191,3 +191,43 @@
 
 ;; error: long overflow
 ((fn [x] (+ x 1)) 9223372036854775807)
+
+;;; a-recursive-fn-adds-its-own-results-as-longs
+(defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+
+[(fib 0) (fib 1) (fib 20) (fib 2.5) (fib 7/2) (fib 10N)]
+
+(def old-fib fib)
+
+[(with-redefs [fib (fn [n] 0.5)] (old-fib 5)) (with-redefs [fib (fn [n] 1/3)] (old-fib 4)) (with-redefs [fib (fn [n] 10)] (old-fib 6)) (old-fib 10)]
+
+(defn sum-down [n] (if (< n 1) 0 (+ n (sum-down (dec n)))))
+
+[(sum-down 100) (sum-down 10.5)]
+
+(defn doubling [n] (if (< n 1) 1 (* 2 (doubling (dec n)))))
+
+[(doubling 10) (doubling 62)]
+
+;; error: long overflow
+(doubling 63)
+
+(defn near-max [n] (if (zero? n) 9223372036854775806 (inc (near-max (dec n)))))
+
+(near-max 1)
+
+;; error: long overflow
+(near-max 2)
+
+(defn nil-at-the-bottom [n] (if (< n 1) nil (inc (nil-at-the-bottom (dec n)))))
+
+;; error: is null
+(nil-at-the-bottom 3)
+
+(defn countdown [n] (if (< n 1) :done (do (countdown (dec n)))))
+
+(countdown 5)
+
+(defn tail-sum [n acc] (if (< n 1) acc (tail-sum (dec n) (+ acc n))))
+
+[(tail-sum 100 0) (tail-sum 10 0.5)]

@@ -92,6 +92,16 @@ impl Intrinsic {
         )
     }
 
+    /// Whether it is arithmetic whose long version, given a value that may
+    /// not be a long (`LocalKind::MaybeLong`), checks it and falls back to
+    /// the runtime's own op: `+`, `-`, `*`, `inc`, `dec`.
+    pub fn keeps_maybe_long(self) -> bool {
+        matches!(
+            self,
+            Intrinsic::Add | Intrinsic::Sub | Intrinsic::Mul | Intrinsic::Inc | Intrinsic::Dec
+        )
+    }
+
     /// The intrinsic for `(name a b c ...)`, applied pairwise from the left
     /// as Clojure's own inlining does: `(+ (+ a b) c)`.
     pub fn for_core_chain(name: &str, argc: usize) -> Option<Intrinsic> {

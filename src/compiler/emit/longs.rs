@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::super::ast::{Constant, Intrinsic, LocalId, Node};
+use super::super::namespace::Slot;
 
 /// What an expression leaves on the wasm stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,18 +26,36 @@ pub enum LocalKind {
     Never,
     /// A boxed value (`externref`).
     Boxed,
+    /// A long unless the code met a value that is not one: an `i64` and an
+    /// `externref` on the stack, the boxed value when that is not null (a
+    /// fn's long version returning the result of its own recursive calls:
+    /// `(+ (fib (- n 1)) (fib (- n 2)))`, where a redefined `fib` may
+    /// return anything).
+    MaybeLong,
 }
 
 impl LocalKind {
     fn long_or_never(self) -> bool {
-        self != LocalKind::Boxed
+        matches!(self, LocalKind::Long | LocalKind::Never)
     }
+}
+
+/// The calls of a fn's own var, inside its long version, that give a
+/// `MaybeLong`: those with `argc` arguments whose arguments of `mask` (bit i
+/// for argument i) are primitive longs, which call the long version again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SelfCall {
+    pub slot: Slot,
+    pub argc: usize,
+    pub mask: u32,
 }
 
 /// The primitive-long locals of one wasm function.
 #[derive(Debug, Default)]
 pub struct LongLocals {
     locals: HashSet<LocalId>,
+    /// In a long version that returns a `MaybeLong`: its calls of itself.
+    self_call: Option<SelfCall>,
     /// Kinds found so far, by node (the tree is borrowed, never moved, while
     /// its function is emitted): the emitter asks for the kind of every
     /// `if` of a long `cond` chain, and each answer looks down the chain.
@@ -93,6 +112,7 @@ impl LongLocals {
                 .filter(|id| !params.contains(id))
                 .chain(assumed.iter().copied())
                 .collect(),
+            self_call: None,
             kinds: RefCell::default(),
         };
         // which assignments read each local: to look at again when it is dropped
@@ -121,6 +141,12 @@ impl LongLocals {
         longs
     }
 
+    /// Makes the calls `call` names give a `MaybeLong` (none: boxed).
+    pub fn set_self_call(&mut self, call: Option<SelfCall>) {
+        self.self_call = call;
+        self.kinds.borrow_mut().clear();
+    }
+
     pub fn contains(&self, id: LocalId) -> bool {
         self.locals.contains(&id)
     }
@@ -146,14 +172,21 @@ impl LongLocals {
                 ..
             } => LocalKind::Long,
             Node::Intrinsic { op, args } if op.is_long_arithmetic() => {
-                self.all_long(args, LocalKind::Long)
+                match self.all_long(args, LocalKind::Long) {
+                    LocalKind::Boxed if op.keeps_maybe_long() && self.none_boxed(args) => {
+                        LocalKind::MaybeLong
+                    }
+                    kind => kind,
+                }
             }
+            Node::Invoke { f, args } if self.calls_itself(f, args) => LocalKind::MaybeLong,
             Node::If {
                 then, otherwise, ..
             } => match (self.kind(then), self.kind(otherwise)) {
                 (LocalKind::Never, LocalKind::Never) => LocalKind::Never,
                 (a, b) if a.long_or_never() && b.long_or_never() => LocalKind::Long,
-                _ => LocalKind::Boxed,
+                (LocalKind::Boxed, _) | (_, LocalKind::Boxed) => LocalKind::Boxed,
+                _ => LocalKind::MaybeLong,
             },
             Node::Do { ret, .. } => self.kind(ret),
             Node::Let { body, .. } => self.kind(body),
@@ -167,6 +200,25 @@ impl LongLocals {
             true => kind,
             false => LocalKind::Boxed,
         }
+    }
+
+    /// Whether no argument is boxed.
+    fn none_boxed(&self, args: &[Node]) -> bool {
+        args.iter().all(|a| self.kind(a) != LocalKind::Boxed)
+    }
+
+    /// Whether calling `f` with `args` is a call of the long version's own
+    /// var that goes to the long version again (`SelfCall`).
+    fn calls_itself(&self, f: &Node, args: &[Node]) -> bool {
+        let (Some(call), Node::VarValue(slot)) = (self.self_call, f) else {
+            return false;
+        };
+        call.slot == *slot
+            && call.argc == args.len()
+            && args
+                .iter()
+                .enumerate()
+                .all(|(i, arg)| call.mask & (1 << i) == 0 || self.kind(arg) == LocalKind::Long)
     }
 
     /// Whether a comparison intrinsic can compare its arguments as longs.

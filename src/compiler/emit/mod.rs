@@ -6,6 +6,7 @@
 
 mod clearing;
 mod longs;
+mod maybe_long;
 mod module;
 
 use std::collections::HashMap;
@@ -17,7 +18,7 @@ use super::constant;
 use super::footprint::{Footprint, FootprintBuilder, Resource};
 use super::namespace::{Namespaces, Slot};
 use clearing::LastReads;
-use longs::{LocalKind, LongLocals, literal_long};
+use longs::{LocalKind, LongLocals, SelfCall, literal_long};
 use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder, call_defined, return_call_defined};
 /// The longs the runtime's `small_longs` table holds boxed (the runtime has the same numbers).
 pub use module::{SMALL_LONG_COUNT, SMALL_LONG_MIN};
@@ -108,6 +109,11 @@ struct ArityCode {
 struct LongEntry {
     function: u32,
     mask: u32,
+    /// For the arity of a fn `(def name (fn ...))` stores whose code yields
+    /// a long (or its own calls' results): its calls of the var that go to
+    /// this version again, and that the version returns `(i64, externref)`,
+    /// a `LocalKind::MaybeLong`, so that `fib`'s `+` adds in wasm.
+    self_call: Option<SelfCall>,
 }
 
 impl LongEntry {
@@ -282,6 +288,18 @@ impl Emitter<'_> {
         };
         if computes_long && self.kind(node) == LocalKind::Long {
             return self.emit_boxed_long(node);
+        }
+        if matches!(
+            node,
+            Node::Intrinsic { .. }
+                | Node::If { .. }
+                | Node::Let { .. }
+                | Node::Do { .. }
+                | Node::Invoke { .. }
+        ) && self.kind(node) == LocalKind::MaybeLong
+        {
+            self.emit_maybe_long(node);
+            return self.emit_maybe_long_boxed();
         }
         match node {
             Node::Const(value) => self.emit_const(value),
@@ -467,7 +485,7 @@ impl Emitter<'_> {
         let arities: Vec<ArityCode> = function
             .arities
             .iter()
-            .map(|arity| self.reserve_arity(arity, false))
+            .map(|arity| self.reserve_arity(arity, false, Some(slot)))
             .collect();
         self.recursion.push(Recursion {
             slot,
@@ -669,8 +687,13 @@ impl Emitter<'_> {
 
     /// `body` inside a wasm `loop` that `recur` branches back to.
     fn emit_recur_target(&mut self, body: &Node) {
+        self.emit_recur_target_as(BlockType::Result(E), |emitter| emitter.emit(body));
+    }
+
+    /// A recur target whose loop has type `block` and whose body `body` emits.
+    fn emit_recur_target_as(&mut self, block: BlockType, body: impl FnOnce(&mut Self)) {
         let start = self.out().body.len();
-        self.push(Instruction::Loop(BlockType::Result(E)));
+        self.push(Instruction::Loop(block));
         let out = self.out();
         out.depth += 1;
         let depth = out.depth;
@@ -678,7 +701,7 @@ impl Emitter<'_> {
             depth,
             countdown: None,
         });
-        self.emit(body);
+        body(self);
         let out = self.out();
         let target = out.recur_targets.pop().expect("pushed above");
         out.depth -= 1;
@@ -818,7 +841,7 @@ impl Emitter<'_> {
         let codes: Vec<ArityCode> = function
             .arities
             .iter()
-            .map(|arity| self.reserve_arity(arity, eager))
+            .map(|arity| self.reserve_arity(arity, eager, None))
             .collect();
         for (arity, code) in function.arities.iter().zip(&codes) {
             self.emit_arity_into(arity, *code);
@@ -827,21 +850,37 @@ impl Emitter<'_> {
     }
 
     /// The functions one arity's code will go into: its own, and its long
-    /// version's when it is speculated.
-    fn reserve_arity(&mut self, arity: &FnArity, eager: bool) -> ArityCode {
+    /// version's when it is speculated. `own` is the var the fn is stored
+    /// into (`(def name (fn ...))`), whose calls in the long version may go
+    /// to it again.
+    fn reserve_arity(&mut self, arity: &FnArity, eager: bool, own: Option<Slot>) -> ArityCode {
         let uses = if eager { 1 } else { SPECULATION_USES };
         let speculation = match arity.variadic {
             false => LongLocals::speculate(&arity.body, &arity.params, uses),
             true => None,
         };
-        let long_entry = speculation.map(|(assumed, _)| LongEntry {
-            function: self.module.reserve_function(),
-            mask: arity
+        let long_entry = speculation.map(|(assumed, mut longs)| {
+            let mask = arity
                 .params
                 .iter()
                 .enumerate()
                 .filter(|(_, id)| assumed.contains(id))
-                .fold(0, |mask, (i, _)| mask | (1 << i)),
+                .fold(0, |mask, (i, _)| mask | (1 << i));
+            let self_call = own.map(|slot| SelfCall {
+                slot,
+                argc: arity.params.len(),
+                mask,
+            });
+            longs.set_self_call(self_call);
+            let yields_long = matches!(
+                longs.kind(&arity.body),
+                LocalKind::Long | LocalKind::MaybeLong
+            );
+            LongEntry {
+                function: self.module.reserve_function(),
+                mask,
+                self_call: self_call.filter(|_| yields_long),
+            }
         });
         ArityCode {
             params: arity.params.len(),
@@ -876,14 +915,21 @@ impl Emitter<'_> {
     fn emit_arity_into(&mut self, arity: &FnArity, code: ArityCode) {
         let params = arity.params.len();
         if let Some(entry) = code.long_entry {
-            let (_, longs) = LongLocals::speculate(&arity.body, &arity.params, 1)
+            let (_, mut longs) = LongLocals::speculate(&arity.body, &arity.params, 1)
                 .expect("reserve_arity found it speculated");
-            let long_version = self.emit_arity_code(arity, longs, |emitter| {
-                emitter.emit_recur_target(&arity.body)
-            });
+            longs.set_self_call(entry.self_call);
+            let long_version =
+                self.emit_arity_code(arity, longs, |emitter| match entry.self_call {
+                    Some(_) => emitter.emit_maybe_long_recur_target(&arity.body),
+                    None => emitter.emit_recur_target(&arity.body),
+                });
             let mut types = vec![E];
             types.extend((0..params).map(|i| if entry.takes_long(i) { I64 } else { E }));
-            let type_index = self.module.type_of(types, vec![E]);
+            let results = match entry.self_call {
+                Some(_) => vec![I64, E],
+                None => vec![E],
+            };
+            let type_index = self.module.type_of(types, results);
             self.module
                 .set_function(entry.function, long_version.finish(type_index));
         }
@@ -954,17 +1000,23 @@ impl Emitter<'_> {
                 self.push(Instruction::LocalGet(param));
             }
         }
-        self.push(return_call_defined(entry.function));
+        match entry.self_call {
+            Some(_) => {
+                self.push(call_defined(entry.function));
+                self.emit_maybe_long_boxed();
+            }
+            None => self.push(return_call_defined(entry.function)),
+        }
         self.push(Instruction::Else);
         self.emit_recur_target(&arity.body);
         self.push(Instruction::End);
         self.out().depth -= 1;
     }
 
-    /// Pushes a call's arguments for `code` and returns the function to call:
-    /// its long version when the arguments it takes as `i64`s are primitive
-    /// longs here, else the arity's own function.
-    fn emit_arity_args(&mut self, code: ArityCode, args: &[Node]) -> u32 {
+    /// Calls `code` with `args` (its `self` on the stack): its long version
+    /// when the arguments it takes as `i64`s are primitive longs here, else
+    /// the arity's own function. Leaves the boxed result.
+    fn emit_arity_call(&mut self, code: ArityCode, args: &[Node]) {
         match code.long_entry {
             Some(entry) if self.longs_fit(entry, args) => {
                 for (i, arg) in args.iter().enumerate() {
@@ -973,13 +1025,16 @@ impl Emitter<'_> {
                         false => self.emit(arg),
                     }
                 }
-                entry.function
+                self.push(call_defined(entry.function));
+                if entry.self_call.is_some() {
+                    self.emit_maybe_long_boxed();
+                }
             }
             _ => {
                 for arg in args {
                     self.emit(arg);
                 }
-                code.function
+                self.push(call_defined(code.function));
             }
         }
     }
@@ -1045,8 +1100,7 @@ impl Emitter<'_> {
             }
             _ => return false,
         };
-        let function = self.emit_arity_args(code, args);
-        self.push(call_defined(function));
+        self.emit_arity_call(code, args);
         true
     }
 
@@ -1186,6 +1240,18 @@ impl Emitter<'_> {
     /// as `self`; else through the var as any call. The arguments go to
     /// scratch locals first, so that neither path repeats their code.
     fn emit_recursive_call(&mut self, slot: Slot, code: ArityCode, args: &[Node]) {
+        self.emit_recursive_call_as(slot, code, args, false);
+    }
+
+    /// `emit_recursive_call`, leaving a `MaybeLong` when `maybe_long` (the
+    /// long version's result, or `(0, value)` of the call through the var).
+    fn emit_recursive_call_as(
+        &mut self,
+        slot: Slot,
+        code: ArityCode,
+        args: &[Node],
+        maybe_long: bool,
+    ) {
         self.note_read(slot);
         // arguments its long version takes as i64s, when they are longs here
         let long_entry = code.long_entry.filter(|entry| self.longs_fit(*entry, args));
@@ -1210,12 +1276,27 @@ impl Emitter<'_> {
         self.push(Instruction::GlobalGet(version));
         self.push(Instruction::GlobalGet(own));
         self.push(Instruction::I32Eq);
-        self.push(Instruction::If(BlockType::Result(E)));
+        let block = match maybe_long {
+            true => self.maybe_long_block(),
+            false => BlockType::Result(E),
+        };
+        self.push(Instruction::If(block));
         self.emit_var_value(slot);
         self.emit_taken(&held, false);
         let function = long_entry.map_or(code.function, |entry| entry.function);
         self.push(call_defined(function));
+        let pair = long_entry.is_some_and(|entry| entry.self_call.is_some());
+        debug_assert!(
+            pair || !maybe_long,
+            "a MaybeLong call goes to the long version"
+        );
+        if pair && !maybe_long {
+            self.emit_maybe_long_boxed();
+        }
         self.push(Instruction::Else);
+        if maybe_long {
+            self.push(Instruction::I64Const(0));
+        }
         self.emit_var_value(slot);
         self.emit_taken(&held, true);
         self.emit_dispatch(slot, args.len());
@@ -1305,9 +1386,11 @@ impl Emitter<'_> {
                 Node::Nil => {}
                 Node::Const(Constant::Bool(b)) => text.push_str(if *b { "true" } else { "false" }),
                 Node::Const(value) => {
-                    let part = literal_long(value)
-                        .map(|n| n.to_string())
-                        .or_else(|| ["str", "char"].iter().find_map(|tag| value.get(tag)?.as_str().map(String::from)))?;
+                    let part = literal_long(value).map(|n| n.to_string()).or_else(|| {
+                        ["str", "char"]
+                            .iter()
+                            .find_map(|tag| value.get(tag)?.as_str().map(String::from))
+                    })?;
                     text.push_str(&part);
                 }
                 _ => return None,
@@ -1456,6 +1539,11 @@ impl Emitter<'_> {
             (Intrinsic::Long, [arg]) => match self.kind(arg) {
                 LocalKind::Boxed => {
                     self.emit(arg);
+                    self.call_runtime("long_unbox", vec![E], vec![I64]);
+                }
+                LocalKind::MaybeLong => {
+                    self.emit_maybe_long(arg);
+                    self.emit_maybe_long_boxed();
                     self.call_runtime("long_unbox", vec![E], vec![I64]);
                 }
                 _ => self.emit_long(arg),
