@@ -136,3 +136,18 @@ bn
 (with-redefs [str (fn [& parts] (apply list parts))] (label))
 
 (label)
+
+;;; a-volatile-kept-in-its-let-follows-redefined-volatile-fns
+(let [r (volatile! 1)] (vreset! r (inc @r)) (vswap! r * 10) [@r (deref r)])
+
+(let [r (volatile! 0)] (dotimes [i 10] (vswap! r + i)) @r)
+
+(vec (for [i (range 3)] (let [r (volatile! i)] (vswap! r * 2) @r)))
+
+(let [r (volatile! 0) log (atom [])] [(with-redefs [vreset! (fn [v x] (swap! log conj [x (volatile? v) @v]) :redefined)] (vreset! r 5)) @r @log (vreset! r 6) @r])
+
+(let [r (volatile! 7)] [(with-redefs [deref (fn [v] [:deref (volatile? v)])] @r) (vreset! r 8) @r])
+
+(with-redefs [volatile! (fn [x] (atom (* 10 x)))] (let [r (volatile! 1)] @r))
+
+(let [r (volatile! 0) f (fn [] @r)] (vreset! r 3) (f))

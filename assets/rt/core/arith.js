@@ -12,6 +12,7 @@ import { equiv, hasheq } from '../equality.js';
 import { toStr } from '../print.js';
 import { Char, charOfCode } from '../scalars.js';
 import { seq, first, next } from '../seqs.js';
+import { PVector } from '../vector.js';
 import { core } from './lib.js';
 import { reduceFrom } from './reduce.js';
 
@@ -43,12 +44,28 @@ function fold(op) {
  */
 function applyFold(op, none, single) {
   return (coll) => {
+    if (coll instanceof PVector && coll.cnt > 1) return foldVector(op, coll);
     const s = seq(coll);
     if (s === null) return none();
     const more = next(s);
     if (more === null) return single(first(s));
     return reduceFrom(op, op(first(s), first(more)), next(more));
   };
+}
+
+/**
+ * `op` over a vector of two or more elements, by its chunks: its own loop, whose call of `op`
+ * sees only the numeric ops (reduce's sees every fn reduced with).
+ */
+function foldVector(op, v) {
+  const n = v.cnt;
+  let acc = v.nth(0);
+  for (let i = 1; i < n; i = (i | 31) + 1) {
+    const a = v.arrayFor(i);
+    const m = Math.min(32, n - (i & ~31));
+    for (let j = i & 31; j < m; j++) acc = op(acc, a[j]);
+  }
+  return acc;
 }
 
 core('+', { 0: () => 0, 1: one, 2: add, va: fold(add), applyColl: applyFold(add, () => 0, one) });

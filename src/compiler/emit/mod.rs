@@ -8,6 +8,7 @@ mod clearing;
 mod longs;
 mod maybe_long;
 mod module;
+mod volatiles;
 
 use std::collections::HashMap;
 
@@ -22,6 +23,7 @@ use longs::{LocalKind, LongLocals, SelfCall, literal_long};
 use module::{CODE_STRIDE, DefinedFunction, ModuleBuilder, call_defined, return_call_defined};
 /// The longs the runtime's `small_longs` table holds boxed (the runtime has the same numbers).
 pub use module::{SMALL_LONG_COUNT, SMALL_LONG_MIN};
+use volatiles::ScalarVolatile;
 
 const E: ValType = ValType::EXTERNREF;
 const I64: ValType = ValType::I64;
@@ -175,6 +177,8 @@ struct FunctionEmitter {
     /// The locals bound (by `let` or `letfn`, never rebound) to a fn made
     /// here, with its arities: calls of them go straight to the arity's code.
     known_fns: HashMap<LocalId, Vec<ArityCode>>,
+    /// The locals bound to a volatile kept as its value (`volatiles`).
+    volatiles: HashMap<LocalId, ScalarVolatile>,
     /// Primitive-long locals known, where the code is, to be below some long
     /// (`(if (< i n) ...)`'s then-branch: `(inc i)` cannot overflow there),
     /// and above some long (`(dec i)` cannot).
@@ -204,6 +208,7 @@ impl FunctionEmitter {
             longs,
             last_reads,
             known_fns: HashMap::new(),
+            volatiles: HashMap::new(),
             below_max: Vec::new(),
             above_min: Vec::new(),
             scratch: Vec::new(),
@@ -646,6 +651,13 @@ impl Emitter<'_> {
         for (i, (id, value)) in bindings.iter().enumerate() {
             if for_good && is_field_read(value) && !read_after(*id, &bindings[i + 1..], body) {
                 // a deftype method binds every field; reading one costs a call
+                continue;
+            }
+            if for_good
+                && let Some((make, init)) =
+                    self.scalar_volatile(*id, value, &bindings[i + 1..], body)
+            {
+                self.emit_scalar_volatile_binding(*id, make, init);
                 continue;
             }
             let arities = match value {
@@ -1196,6 +1208,9 @@ impl Emitter<'_> {
     /// JS frame sits between two compiled fns, and a redefinition is seen at
     /// the next call.
     fn emit_var_call(&mut self, slot: Slot, args: &[Node]) {
+        if self.emit_scalar_volatile_call(slot, args) {
+            return;
+        }
         if self.is_library_fn(slot)
             && let Some(text) = self.folded_str(slot, args)
         {
