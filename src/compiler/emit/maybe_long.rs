@@ -190,6 +190,6 @@ impl Emitter<'_> {
     /// A long version's body (`emit_recur_target`'s loop) that leaves a `MaybeLong`.
     pub(super) fn emit_maybe_long_recur_target(&mut self, body: &Node) {
         let block = self.maybe_long_block();
-        self.emit_recur_target_as(block, |emitter| emitter.emit_maybe_long(body));
+        self.emit_recur_target_as(block, true, |emitter| emitter.emit_maybe_long(body));
     }
 }

@@ -5,6 +5,7 @@
 //! which is what makes redefinitions visible to earlier callers.
 
 mod clearing;
+mod counted;
 mod longs;
 mod maybe_long;
 mod module;
@@ -156,6 +157,8 @@ struct RecurTarget {
     depth: u32,
     /// Its copy of the poll countdown (`emit_poll_countdown`), made by its first `recur`.
     countdown: Option<u32>,
+    /// Whether its `recur`s poll for an interrupt (all but a counted loop's).
+    polls: bool,
 }
 
 /// The code of one wasm function in progress.
@@ -694,16 +697,24 @@ impl Emitter<'_> {
 
     fn emit_loop(&mut self, bindings: &[(LocalId, Node)], body: &Node) {
         self.emit_bindings(bindings, body, false);
-        self.emit_recur_target(body);
+        let longs = &self.out().longs;
+        let polls = !counted::is_counted_loop(bindings, body, |id| longs.contains(id));
+        self.emit_recur_target_as(BlockType::Result(E), polls, |emitter| emitter.emit(body));
     }
 
     /// `body` inside a wasm `loop` that `recur` branches back to.
     fn emit_recur_target(&mut self, body: &Node) {
-        self.emit_recur_target_as(BlockType::Result(E), |emitter| emitter.emit(body));
+        self.emit_recur_target_as(BlockType::Result(E), true, |emitter| emitter.emit(body));
     }
 
-    /// A recur target whose loop has type `block` and whose body `body` emits.
-    fn emit_recur_target_as(&mut self, block: BlockType, body: impl FnOnce(&mut Self)) {
+    /// A recur target whose loop has type `block` and whose body `body`
+    /// emits; its `recur`s poll when `polls`.
+    fn emit_recur_target_as(
+        &mut self,
+        block: BlockType,
+        polls: bool,
+        body: impl FnOnce(&mut Self),
+    ) {
         let start = self.out().body.len();
         self.push(Instruction::Loop(block));
         let out = self.out();
@@ -712,6 +723,7 @@ impl Emitter<'_> {
         out.recur_targets.push(RecurTarget {
             depth,
             countdown: None,
+            polls,
         });
         body(self);
         let out = self.out();
@@ -733,7 +745,10 @@ impl Emitter<'_> {
             let index = self.out().local(*id);
             self.push(Instruction::LocalSet(index));
         }
-        self.emit_poll_countdown();
+        let polls = self.out().recur_targets.last().is_some_and(|t| t.polls);
+        if polls {
+            self.emit_poll_countdown();
+        }
         let out = self.out();
         let loop_depth = out
             .recur_targets
