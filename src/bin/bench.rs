@@ -216,6 +216,14 @@ fn run(args: &Args) -> Result<()> {
         }
     }
 
+    // perf-suite.py's workloads in the page, beside the same in Node.
+    if !args.no_browser && !args.no_perf_suite {
+        match suite_in_page(args) {
+            Ok(text) => print_section(&text),
+            Err(e) => println!("The compiled-code workloads in the page: not measured: {e}\n"),
+        }
+    }
+
     // The JVM reference, with the same client against both servers.
     if !args.no_jvm {
         match jvm_comparison(args, deadline) {
@@ -1032,6 +1040,125 @@ fn browser_runtime(args: &Args, deadline: Instant) -> Result<String> {
         tp.per_second,
         fmt_ms(tp.stats.p50),
         fmt_ms(tp.stats.p99)
+    );
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- the suite in the page
+
+/// perf-suite.py's setup forms, and its workloads (name, the form that
+/// times it), as the suite itself builds them.
+#[derive(serde::Deserialize)]
+struct Suite {
+    setup: Vec<String>,
+    work: Vec<(String, String)>,
+}
+
+/// Reads `Suite` out of perf-suite.py.
+fn suite_forms(args: &Args) -> Result<Suite> {
+    const DUMP: &str = r#"
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("suite", sys.argv[1])
+suite = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(suite)
+print(json.dumps({"setup": suite.SETUP,
+                  "work": [[name, suite.timed(expr, n)] for name, n, expr in suite.WORK]}))
+"#;
+    let output = Command::new("python3")
+        .args(["-c", DUMP])
+        .arg(&args.perf_suite)
+        .output()
+        .map_err(|e| format!("python3: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "reading {}: {}",
+            args.perf_suite.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())
+}
+
+/// Each workload's best of three runs, in ms, timed inside the runtime of
+/// the server at `port` (None where it failed).
+fn suite_times(port: u16, setup: &[String], work: &[(String, String)]) -> Result<Vec<Option<f64>>> {
+    let mut client = Client::try_connect(port)?;
+    let session = client.try_clone_session()?;
+    timed_eval(&mut client, &session, "(require '[clojure.string])")?;
+    for form in setup {
+        timed_eval(&mut client, &session, form)?;
+    }
+    let mut times = Vec::new();
+    for (_, form) in work {
+        let mut best: Option<f64> = None;
+        for _ in 0..3 {
+            let ms = timed_eval(&mut client, &session, form)
+                .ok()
+                .and_then(|(_, value)| value.parse::<f64>().ok());
+            best = match (best, ms) {
+                (_, None) => None,
+                (None, Some(ms)) => Some(ms),
+                (Some(b), Some(ms)) => Some(b.min(ms)),
+            };
+            if ms.is_none() {
+                break;
+            }
+        }
+        times.push(best);
+    }
+    Ok(times)
+}
+
+/// perf-suite.py's workloads run in the page (headless Chromium) and in the
+/// Node runtime, one after the other on this machine: the table, and the
+/// geometric mean and worst of page/Node.
+fn suite_in_page(args: &Args) -> Result<String> {
+    let Suite { setup, work } = suite_forms(args)?;
+    let long_evals = ["--eval-timeout", "300"];
+    let node = {
+        let server = start_server(args, &["--headless", long_evals[0], long_evals[1]])?;
+        server.wait_for_runtime(Duration::from_secs(30))?;
+        suite_times(server.nrepl_port, &setup, &work)?
+    };
+    let page = {
+        let server = start_server(args, &long_evals)?;
+        let _browser = Browser::try_open(&args.chromium, &server.page_url)?;
+        server.wait_for_runtime(Duration::from_secs(60))?;
+        suite_times(server.nrepl_port, &setup, &work)?
+    };
+    let mut out = String::from(
+        "## The compiled-code workloads (`perf-suite.py`'s) in the page and in Node (the runtime's own clock, best of 3)\n\n",
+    );
+    out.push_str("| workload | Node ms | page ms | page/Node |\n|---|---|---|---|\n");
+    let shown = |ms: Option<f64>| ms.map_or("-".to_string(), |ms| format!("{ms:.2}"));
+    let mut logs = Vec::new();
+    let mut worst = (0.0, "");
+    for (((name, _), node), page) in work.iter().zip(&node).zip(&page) {
+        let ratio = match (node, page) {
+            (Some(node), Some(page)) if *node > 0.0 => Some(page / node),
+            _ => None,
+        };
+        if let Some(ratio) = ratio {
+            logs.push(f64::ln(ratio.max(1e-6)));
+            if ratio > worst.0 {
+                worst = (ratio, name.as_str());
+            }
+        }
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} |",
+            shown(*node),
+            shown(*page),
+            ratio.map_or("-".to_string(), |r| format!("{r:.2}"))
+        );
+    }
+    let geomean = (logs.iter().sum::<f64>() / logs.len().max(1) as f64).exp();
+    let _ = writeln!(
+        out,
+        "\npage/Node geomean {geomean:.2}x over {} workloads (worst {:.2}x, {})",
+        logs.len(),
+        worst.0,
+        worst.1
     );
     Ok(out)
 }

@@ -45,6 +45,7 @@ pub fn emit_patch(top_level: &TopLevel, ns: &str, namespaces: &Namespaces) -> Em
         recursion: Vec::new(),
         speculate_eagerly: false,
         functions: Vec::new(),
+        speculations: HashMap::new(),
         footprint: top_level.footprint.clone(),
     };
     let longs = LongLocals::infer(&top_level.body, &[]);
@@ -80,6 +81,9 @@ struct Emitter<'a> {
     speculate_eagerly: bool,
     /// The functions being emitted; nested fns push one.
     functions: Vec<FunctionEmitter>,
+    /// The primitive longs of each long version reserved and not yet
+    /// emitted, by its function (found once, by `reserve_arity`).
+    speculations: HashMap<u32, LongLocals>,
     footprint: FootprintBuilder,
 }
 
@@ -903,10 +907,14 @@ impl Emitter<'_> {
                 longs.kind(&arity.body),
                 LocalKind::Long | LocalKind::MaybeLong
             );
+            let self_call = self_call.filter(|_| yields_long);
+            longs.set_self_call(self_call);
+            let function = self.module.reserve_function();
+            self.speculations.insert(function, longs);
             LongEntry {
-                function: self.module.reserve_function(),
+                function,
                 mask,
-                self_call: self_call.filter(|_| yields_long),
+                self_call,
             }
         });
         ArityCode {
@@ -942,9 +950,10 @@ impl Emitter<'_> {
     fn emit_arity_into(&mut self, arity: &FnArity, code: ArityCode) {
         let params = arity.params.len();
         if let Some(entry) = code.long_entry {
-            let (_, mut longs) = LongLocals::speculate(&arity.body, &arity.params, 1)
+            let longs = self
+                .speculations
+                .remove(&entry.function)
                 .expect("reserve_arity found it speculated");
-            longs.set_self_call(entry.self_call);
             let long_version =
                 self.emit_arity_code(arity, longs, |emitter| match entry.self_call {
                     Some(_) => emitter.emit_maybe_long_recur_target(&arity.body),
