@@ -40,6 +40,7 @@ const CONTEXT_VARS = [
 /** How many contexts' REPL vars are kept (more than the server lets sessions be, by default). */
 const MAX_CONTEXTS = 1024;
 import { UUID, instant } from './core/values.js';
+import { ModuleCache } from './module-cache.js';
 import { longOf, zeroP, posP, negP, evenP, oddP } from './core/arith.js';
 
 /** The names of module "rt"'s imports (besides the `vars` table). */
@@ -239,7 +240,25 @@ const IS_NODE = typeof process !== 'undefined' && process.versions != null && pr
 const SYNC_COMPILE_LIMIT = 4096;
 
 /** The parsed `jank.patch` custom section of a compiled module. */
+/** A BufferSource as a Uint8Array over the same bytes. */
+const asBytes = (bytes) => (bytes instanceof Uint8Array ? bytes
+  : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    : new Uint8Array(bytes));
+
+/** Each module's metadata, read once (a cached module runs again: ModuleCache). */
+const metas = new WeakMap();
+
+/** A patch module's `jank.patch` section (read-only: a module's is read once and shared). */
 export function readPatchMeta(module) {
+  let meta = metas.get(module);
+  if (meta === undefined) {
+    meta = Object.freeze(parsePatchMeta(module));
+    metas.set(module, meta);
+  }
+  return meta;
+}
+
+function parsePatchMeta(module) {
   const sections = WebAssembly.Module.customSections(module, 'jank.patch');
   if (sections.length === 0) throw new Error('not a jank patch: the module has no jank.patch custom section');
   const meta = JSON.parse(textDecoder.decode(sections[0]));
@@ -268,6 +287,8 @@ export class Runtime {
     this.context = null;
     this.contexts = new Map();
     this.direct = new DirectCalls(this.table);
+    /** The compiled modules of recent patches, by their bytes. */
+    this.modules = new ModuleCache();
     this.rt = { ...this.makeRtImports(), ...varCallImports(this.table) };
     const dispatcher = buildDispatcher(this.rt);
     this.code = dispatcher.table;
@@ -526,7 +547,7 @@ export class Runtime {
 
   /** loadPatch, synchronously (Node, or small modules in a browser). */
   loadPatchSync(bytes, evalId = null) {
-    const module = new WebAssembly.Module(bytes);
+    const module = this.modules.get(asBytes(bytes), () => new WebAssembly.Module(bytes));
     const { meta, imports } = this.prepare(module);
     return this.run(new WebAssembly.Instance(module, imports), meta, evalId);
   }

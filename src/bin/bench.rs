@@ -643,9 +643,22 @@ struct Throughput {
 /// `conns` connections, one session each, each evaluating `(+ 1 2)` `per_conn`
 /// times back to back, all started together.
 fn throughput(port: u16, conns: usize, per_conn: usize, deadline: Instant) -> Result<Throughput> {
+    throughput_of(port, conns, per_conn, deadline, false)
+}
+
+/// `throughput`, each eval a form of its own when `distinct` (`(+ 1 k)`,
+/// a new `k` each time: every patch compiled anew, on the server and in the
+/// runtime, where the same form's module is compiled once).
+fn throughput_of(
+    port: u16,
+    conns: usize,
+    per_conn: usize,
+    deadline: Instant,
+    distinct: bool,
+) -> Result<Throughput> {
     let barrier = Arc::new(Barrier::new(conns + 1));
     let mut workers = Vec::new();
-    for _ in 0..conns {
+    for conn in 0..conns {
         let barrier = barrier.clone();
         workers.push(std::thread::spawn(move || -> Result<Vec<Duration>> {
             let prepared = Client::try_connect(port).and_then(|mut c| {
@@ -655,13 +668,19 @@ fn throughput(port: u16, conns: usize, per_conn: usize, deadline: Instant) -> Re
             barrier.wait();
             let (mut client, session) = prepared?;
             let mut times = Vec::with_capacity(per_conn);
-            for _ in 0..per_conn {
+            for i in 0..per_conn {
                 if Instant::now() > deadline {
                     return Err("the time limit ran out".into());
                 }
-                let (took, value) = timed_eval(&mut client, &session, "(+ 1 2)")?;
-                if value != "3" {
-                    return Err(format!("(+ 1 2) gave {value}"));
+                let k = if distinct {
+                    1000 + conn * per_conn + i
+                } else {
+                    2
+                };
+                let form = format!("(+ 1 {k})");
+                let (took, value) = timed_eval(&mut client, &session, &form)?;
+                if value != (k + 1).to_string() {
+                    return Err(format!("{form} gave {value}"));
                 }
                 times.push(took);
             }
@@ -1018,6 +1037,7 @@ fn browser_runtime(args: &Args, deadline: Instant) -> Result<String> {
     let defn_call = latency(server.nrepl_port, &[DEFN, CALL], n, args.warmup, deadline)?;
     let per_conn = args.per_conn.min(250);
     let tp = throughput(server.nrepl_port, args.conns, per_conn, deadline)?;
+    let distinct = throughput_of(server.nrepl_port, args.conns, per_conn, deadline, true)?;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -1040,6 +1060,13 @@ fn browser_runtime(args: &Args, deadline: Instant) -> Result<String> {
         tp.per_second,
         fmt_ms(tp.stats.p50),
         fmt_ms(tp.stats.p99)
+    );
+    let _ = writeln!(
+        out,
+        "The same with a form of its own per eval (`(+ 1 k)`, each compiled anew): {:.0} evals/s (p50 {}, p99 {})",
+        distinct.per_second,
+        fmt_ms(distinct.stats.p50),
+        fmt_ms(distinct.stats.p99)
     );
     Ok(out)
 }
