@@ -22,6 +22,7 @@ import { printSeq, prStr } from './print.js';
 import { add, lt, gt, signum, isLong, numEquiv } from './numbers.js';
 import { char } from './scalars.js';
 import { Reduced, Handed } from './reduced.js';
+import { ownLoops, OWN_LOOPS_MIN } from './step-loops.js';
 
 // ---------------------------------------------------------------------------------------
 // Walking any seqable
@@ -307,14 +308,15 @@ implement(STRING, ISeqable, { '-seq': (s) => (s.length === 0 ? null : new String
 implement(ARRAY, ISeqable, { '-seq': (a) => (a.length === 0 ? null : new IndexedSeq(a, 0)) });
 
 /**
- * `-reduce` for types that reduce from an optional init: `impl(coll, f, acc)` reduces with
- * f(acc, x) from `acc`; with no init, the first element is the start (none: `(f)`).
+ * `-reduce` for types that reduce from an optional init: `impl(coll, step, acc, f)` reduces
+ * with step(acc, x), which calls f, from `acc` (f itself for its own loops, step-loops.js);
+ * with no init, the first element is the start (none: `(f)`).
  */
 export function reduceArity(impl) {
   return function (coll, f, init) {
     const direct = twoArgs(f);
     const step = typeof direct === 'function' ? direct : (acc, x) => f(acc, x);
-    if (arguments.length === 3) return impl(coll, step, init);
+    if (arguments.length === 3) return impl(coll, step, init, f);
     const s = seq(coll);
     if (s === null) return f();
     return reduceSeq(next(s), step, s[FIRST](s));
@@ -491,10 +493,12 @@ export class Range extends ASeq {
     if (n >= this.cnt) return null;
     return new Range(this.nthValue(n), this.end, this.step, this.cnt - n);
   }
-  reduceFrom(f, acc) {
+  /** f(acc, x) over the elements (through `own`, fn f's own loops, if given); a Reduced stops it. */
+  reduceFrom(f, acc, own = undefined) {
     let v = this.start;
     const fast = typeof v === 'number' && typeof this.step === 'number' &&
       Number.isSafeInteger(this.start + this.cnt * this.step);
+    if (fast && own !== undefined) return own.range(acc, v, this.step, this.cnt);
     for (let i = 0; i < this.cnt; i++) {
       acc = f(acc, v);
       if (acc instanceof Reduced) return acc;
@@ -506,7 +510,12 @@ export class Range extends ASeq {
 const mulIndex = (step, i) => (typeof step === 'number' ? step * i : BigInt(step) * BigInt(i));
 
 export const RANGE_TYPE = chunkedSeqType(seqClass('clojure.lang.LongRange', Range, ['clojure.lang.Counted', 'clojure.lang.IChunkedSeq', 'clojure.lang.IReduce', 'clojure.lang.IDrop'], { counted: true }));
-implement(RANGE_TYPE, IReduce, { '-reduce': reduceArity((r, f, acc) => { const v = r.reduceFrom(f, acc); return v instanceof Reduced ? v.v : v; }) });
+implement(RANGE_TYPE, IReduce, {
+  '-reduce': reduceArity((r, step, acc, f) => {
+    const v = r.reduceFrom(step, acc, r.cnt >= OWN_LOOPS_MIN ? ownLoops(f) : undefined);
+    return v instanceof Reduced ? v.v : v;
+  }),
+});
 implement(RANGE_TYPE, IDrop, { '-drop': (r, n) => r.drop(n) });
 
 /** How many elements (range start end step) has (all longs, step non-zero). */

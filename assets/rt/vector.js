@@ -25,6 +25,7 @@ import {
   ASeq, seqType, chunkedSeqType, equivSequential, ArrayChunk, reduceArity, EMPTY_LIST,
 } from './seqs.js';
 import { Reduced } from './reduced.js';
+import { ownLoops, OWN_LOOPS_MIN } from './step-loops.js';
 
 /** A trie node of a vector: `arr` holds 32 children (inner nodes) or 32 elements (leaves). */
 class VNode {
@@ -173,12 +174,20 @@ export class PVector {
     }
     return out;
   }
-  /** f(acc, x) over the elements from index `from`; returns the Reduced itself when f stops. */
-  reduceFrom(f, acc, from = 0) {
+  /**
+   * f(acc, x) over the elements from index `from` (through `own`, fn f's own loops, if
+   * given); returns the Reduced itself when f stops.
+   */
+  reduceFrom(f, acc, from = 0, own = undefined) {
     const n = this.cnt;
     for (let i = from; i < n; i = (i | 31) + 1) {
       const a = this.arrayFor(i);
       const m = Math.min(32, n - (i & ~31));
+      if (own !== undefined) {
+        acc = own.array(acc, a, i & 31, m);
+        if (acc instanceof Reduced) return acc;
+        continue;
+      }
       for (let j = i & 31; j < m; j++) {
         acc = f(acc, a[j]);
         if (acc instanceof Reduced) return acc;
@@ -230,8 +239,9 @@ export class VecSeq extends ASeq {
 const VEC_SEQ_TYPE = chunkedSeqType(seqType(defType('clojure.lang.PersistentVector$ChunkedSeq',
   ['clojure.lang.ASeq', 'clojure.lang.IChunkedSeq', 'clojure.lang.Counted', 'clojure.lang.IReduce', 'clojure.lang.IDrop'], { ctor: VecSeq }), { counted: true }));
 implement(VEC_SEQ_TYPE, IReduce, {
-  '-reduce': reduceArity((s, f, acc) => {
-    const r = s.vec.reduceFrom(f, acc, s.i + s.offset);
+  '-reduce': reduceArity((s, step, acc, f) => {
+    const from = s.i + s.offset;
+    const r = s.vec.reduceFrom(step, acc, from, s.vec.cnt - from >= OWN_LOOPS_MIN ? ownLoops(f) : undefined);
     return r instanceof Reduced ? r.v : r;
   }),
 });
@@ -332,7 +342,7 @@ function vectorType(type) {
   implement(type, IHash, { '-hash': hashVector });
   implement(type, IEmptyableCollection, { '-empty': (v) => (v._meta === null ? EMPTY_VECTOR : new PVector(0, 5, EMPTY_VNODE, [], v._meta)) });
   implement(type, IMeta, { '-meta': (v) => v._meta });
-  implement(type, IReduce, { '-reduce': reduceArity((v, f, acc) => { const r = reduceIndexed(v, f, acc); return r instanceof Reduced ? r.v : r; }) });
+  implement(type, IReduce, { '-reduce': reduceArity((v, step, acc, f) => { const r = reduceIndexed(v, step, acc, f); return r instanceof Reduced ? r.v : r; }) });
   implement(type, IKVReduce, {
     '-kv-reduce': (v, f, init) => {
       let acc = init;
@@ -350,8 +360,8 @@ function vectorType(type) {
   return type;
 }
 
-function reduceIndexed(v, f, acc) {
-  if (v instanceof PVector) return v.reduceFrom(f, acc);
+function reduceIndexed(v, f, acc, fn) {
+  if (v instanceof PVector) return v.reduceFrom(f, acc, 0, v.cnt >= OWN_LOOPS_MIN ? ownLoops(fn) : undefined);
   for (let i = 0; i < v.count(); i++) {
     acc = f(acc, v.nth(i));
     if (acc instanceof Reduced) return acc;

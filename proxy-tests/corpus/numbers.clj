@@ -112,6 +112,28 @@
 ;; error: long overflow
 (apply * (range 1 22))
 
+;;; reduce-of-plus-over-big-ranges-and-vectors-adds-as-plus-does
+[(reduce + 0 (range 1000)) (reduce + (range 1000)) (reduce + 0.5 (range 1000)) (reduce + 1.0 (range 600)) (reduce + 1/2 (range 600)) (reduce + 1N (range 600)) (reduce + 9007199254740000 (range 2000)) (reduce + 0 (range 1000 0 -1)) (reduce + 0 (range -5000 5000 3)) (reduce + 0 (vec (range 1000))) (reduce + 0 (conj (vec (range 1000)) 0.25)) (reduce + 0 (into [1/3] (range 1000))) (reduce + 9007199254740000 (vec (range 2000))) (reduce + 0 (subvec (vec (range 2000)) 700)) (reduce + 0 (seq (vec (range 2000)))) (apply + (conj (vec (range 1000)) 2.5)) (apply + 9007199254740000 (vec (range 2000)))]
+
+;; error: long overflow
+(reduce + 9223372036854775000 (range 1000))
+
+;; error: long overflow
+(reduce + 9223372036854775000 (vec (range 1000)))
+
+;; error: ClassCastException
+(reduce + 0 (conj (vec (range 1000)) "a"))
+
+;;; reduce-over-big-collections-stops-at-reduced-and-follows-redefinition
+(defn add-until [acc x] (if (> acc 100000) (reduced [:stopped acc x]) (+ acc x)))
+(defn conj-even [acc x] (if (even? x) (conj acc x) acc))
+
+[(reduce add-until 0 (range 5000)) (reduce add-until 0 (vec (range 5000))) (count (reduce conj-even [] (range 5000))) (count (reduce conj-even [] (vec (range 5000)))) (nth (persistent! (reduce conj! (transient []) (range 600))) 599) (count (persistent! (reduce conj! (transient []) (vec (range 600))))) (reduce max 0 (range 3000)) (reduce (fn [m x] (assoc m (mod x 7) x)) {} (range 1000))]
+
+(defn conj-even [acc x] (if (odd? x) (conj acc x) acc))
+
+[(take 3 (reduce conj-even [] (range 5000))) (take 3 (reduce conj-even [] (vec (range 5000))))]
+
 ;;; long-coerces
 (let [n (long 3.7) m (long \a) k (long 9007199254740993N)] [n m k (inc n)])
 

@@ -13,7 +13,8 @@ import { toStr } from '../print.js';
 import { Char, charOfCode } from '../scalars.js';
 import { seq, first, next } from '../seqs.js';
 import { PVector } from '../vector.js';
-import { core } from './lib.js';
+import { REDUCE_LOOPS } from '../step-loops.js';
+import { core, coreLib } from './lib.js';
 import { reduceFrom } from './reduce.js';
 
 /** One argument of a numeric fn: it must be a number (Clojure casts it). */
@@ -42,9 +43,9 @@ function fold(op) {
  * walks it (a vector by its chunks), with no array of its elements; `none` is the fn of no
  * arguments, `single` of one.
  */
-function applyFold(op, none, single) {
+function applyFold(op, none, single, loops) {
   return (coll) => {
-    if (coll instanceof PVector && coll.cnt > 1) return foldVector(op, coll);
+    if (coll instanceof PVector && coll.cnt > 1) return foldVector(op, coll, loops);
     const s = seq(coll);
     if (s === null) return none();
     const more = next(s);
@@ -54,21 +55,66 @@ function applyFold(op, none, single) {
 }
 
 /**
- * `op` over a vector of two or more elements, by its chunks: its own loop, whose call of `op`
- * sees only the numeric ops (reduce's sees every fn reduced with).
+ * `op` over a vector of two or more elements, by its chunks: `loops.array` when the op has
+ * loops of its own, else a loop whose call of `op` sees only the numeric ops (reduce's sees
+ * every fn reduced with).
  */
-function foldVector(op, v) {
+function foldVector(op, v, loops) {
   const n = v.cnt;
   let acc = v.nth(0);
   for (let i = 1; i < n; i = (i | 31) + 1) {
     const a = v.arrayFor(i);
     const m = Math.min(32, n - (i & ~31));
-    for (let j = i & 31; j < m; j++) acc = op(acc, a[j]);
+    if (loops !== undefined) acc = loops.array(acc, a, i & 31, m);
+    else for (let j = i & 31; j < m; j++) acc = op(acc, a[j]);
   }
   return acc;
 }
 
-core('+', { 0: () => 0, 1: one, 2: add, va: fold(add), applyColl: applyFold(add, () => 0, one) });
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/**
+ * `+`'s own reduce loops (step-loops.js): longs added in the loop while the sum stays a safe
+ * integer (so JS's + is exact and no overflow check is needed), with no call per element;
+ * from the first value that is not such a long (a double, a ratio, a bigint, a sum past
+ * 2^53, a non-number) on, the rest goes through `add`, which promotes, boxes or throws.
+ */
+const ADD_LOOPS = {
+  range(acc, v, step, n) {
+    if (typeof acc !== 'number' || !Number.isInteger(acc)) return addRange(acc, v, step, n);
+    // (the sum in a variable of its own, and the general rest in another fn: V8 then keeps
+    // it an unboxed double here, not a heap number per element)
+    let sum = acc, i = 0;
+    for (; i < n; i++, v += step) {
+      const r = sum + v;
+      if (r > MAX_SAFE || r < -MAX_SAFE) break;
+      sum = r;
+    }
+    return i === n ? sum : addRange(sum, v, step, n - i);
+  },
+  array(acc, arr, from, to) {
+    if (typeof acc !== 'number' || !Number.isInteger(acc)) return addArray(acc, arr, from, to);
+    let sum = acc, i = from;
+    for (; i < to; i++) {
+      const x = arr[i];
+      if (typeof x !== 'number' || !Number.isInteger(x)) break;
+      const r = sum + x;
+      if (r > MAX_SAFE || r < -MAX_SAFE) break;
+      sum = r;
+    }
+    return i === to ? sum : addArray(sum, arr, i, to);
+  },
+};
+function addRange(acc, v, step, n) {
+  for (let i = 0; i < n; i++, v += step) acc = add(acc, v);
+  return acc;
+}
+function addArray(acc, arr, from, to) {
+  for (let i = from; i < to; i++) acc = add(acc, arr[i]);
+  return acc;
+}
+
+core('+', { 0: () => 0, 1: one, 2: add, va: fold(add), applyColl: applyFold(add, () => 0, one, ADD_LOOPS) });
+coreLib['+'][REDUCE_LOOPS] = ADD_LOOPS;
 core('*', { 0: () => 1, 1: one, 2: mul, va: fold(mul), applyColl: applyFold(mul, () => 1, one) });
 core('-', { 1: negate, 2: sub, va: fold(sub), vmin: 1 });
 core('/', { 1: (x) => div(1, x), 2: div, va: fold(div), vmin: 1 });
