@@ -178,6 +178,7 @@ export function isZero(x) {
 
 /** Sign of a number: -1, 0, 1 (NaN for NaN). */
 export function signum(x) {
+  if (typeof x === 'number') return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN;
   const c = cat(x);
   if (c === 4) { const v = toDouble(x); return v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN; }
   if (c === 2) return x.num > 0n ? 1 : -1;
@@ -267,6 +268,8 @@ export function quot(a, b) {
 
 /** Clojure `rem`: remainder of truncating division (sign of the dividend). */
 export function rem(a, b) {
+  // (two longs that are numbers: JS's % is exact on integers; + 0 turns -0 into 0)
+  if (typeof a === 'number' && typeof b === 'number' && b !== 0 && Number.isInteger(a) && Number.isInteger(b)) return (a % b) + 0;
   const c = Math.max(cat(a), cat(b));
   if (isZero(b)) throw divideByZero();
   if (c === 4) {
@@ -284,6 +287,11 @@ export function rem(a, b) {
 
 /** Clojure `mod`: remainder of flooring division (sign of the divisor). */
 export function mod(a, b) {
+  if (typeof a === 'number' && typeof b === 'number' && b !== 0 && Number.isInteger(a) && Number.isInteger(b)) {
+    // (|m| < |b|, so m + b is a safe integer too; -0 from % is turned into 0)
+    const m = a % b;
+    return m !== 0 && (m < 0) !== (b < 0) ? m + b : m + 0;
+  }
   const m = rem(a, b);
   if (isZero(m) || signum(a) > 0 === signum(b) > 0) return m;
   return add(m, b);

@@ -134,6 +134,18 @@
 
 [(take 3 (reduce conj-even [] (range 5000))) (take 3 (reduce conj-even [] (vec (range 5000))))]
 
+;;; mod-and-rem-of-longs-doubles-and-ratios
+[(mod -7 2) (mod 7 -2) (mod -4 2) (mod 7 2.5) (mod -7 2.5) (rem -7 2) (rem 7 -2) (rem -4 2) (mod 9007199254740993 10) (mod -1 9007199254740991) (mod -9 -4) (rem -9 -4) (mod 0 -3) (mod -3 3) (mod 1/2 2) (mod -7 2N) (rem 7.5 2) (mod -9223372036854775808 7) (rem 9223372036854775807 -10) (map #(mod % 3) (range -4 5))]
+
+;; error: Divide by zero
+(mod 1 0)
+
+;; error: by zero
+(rem -5 0)
+
+;;; frequencies-of-seqs-vectors-maps-and-nils
+[(frequencies [1 1 2 nil nil "a" 1.0 1N]) (frequencies (range 0)) (frequencies nil) (frequencies {:a 1 :b 2}) (frequencies "hello") (frequencies (map #(mod % 5) (range 1000))) (frequencies (list :a :b :a)) (frequencies (filter even? (range 100)))]
+
 ;;; long-coerces
 (let [n (long 3.7) m (long \a) k (long 9007199254740993N)] [n m k (inc n)])
 

@@ -6,7 +6,7 @@ import { FIRST, SORTED } from '../core-protocols.js';
 import { compare } from '../equality.js';
 import { prStr } from '../print.js';
 import {
-  seq, first, next, rest, toArray, cons, listOf, EMPTY_LIST, Cons, IndexedSeq,
+  seq, first, next, rest, toArray, cons, listOf, EMPTY_LIST, Cons, IndexedSeq, reduceSeq,
 } from '../seqs.js';
 import { PVector, EMPTY_VECTOR, vectorOf, subvec, MapEntry } from '../vector.js';
 import { PMap, EMPTY_MAP, EMPTY_HASH_MAP, MapBuilder, arrayMapOf, hashMapOf } from '../hashmap.js';
@@ -280,9 +280,9 @@ core('zipmap', {
 });
 core('frequencies', {
   1: (c) => {
-    const t = new MapBuilder();
-    for (let s = seq(c); s !== null; s = next(s)) { const x = s[FIRST](s); t.assoc(x, t.get(x, 0) + 1); }
-    return t.persistent();
+    // (by reduceSeq: a chunked seq's chunks walked whole, no seq step per element)
+    const counts = reduceSeq(seq(c), (t, x) => t.assoc(x, t.get(x, 0) + 1), new MapBuilder());
+    return counts.persistent();
   },
 });
 core('group-by', {
