@@ -36,6 +36,21 @@ function arrayMapIndex(a, k) {
   return -1;
 }
 
+/**
+ * A copy of array map entries `a` with the entry k v after them: one array of the size it
+ * needs (slice() and push() make two, the second with room to grow), of V8's generic
+ * elements kind (null stored first, as vector.js's withPushed).
+ */
+function withPair(a, k, v) {
+  const n = a.length;
+  const c = new Array(n + 2);
+  c[n] = null;
+  for (let i = 0; i < n; i++) c[i] = a[i];
+  c[n] = k;
+  c[n + 1] = v;
+  return c;
+}
+
 /** A persistent map: an array map up to 8 entries, else a hash map (see above). */
 export class PMap {
   constructor(arr, cnt, root = null, hasNull = false, nullValue = null, meta = null) {
@@ -79,11 +94,7 @@ export class PMap {
         a[i + 1] = v;
         return new PMap(a, this.cnt, null, false, null, this._meta);
       }
-      if (this.cnt < ARRAY_MAP_MAX) {
-        const a = this.arr.slice();
-        a.push(k, v);
-        return new PMap(a, this.cnt + 1, null, false, null, this._meta);
-      }
+      if (this.cnt < ARRAY_MAP_MAX) return new PMap(withPair(this.arr, k, v), this.cnt + 1, null, false, null, this._meta);
       const t = new MapBuilder(EMPTY_HASH_MAP);
       for (let j = 0; j < this.arr.length; j += 2) t.assoc(this.arr[j], this.arr[j + 1]);
       return withMeta(t.assoc(k, v).persistent(), this._meta);

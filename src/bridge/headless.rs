@@ -25,6 +25,9 @@ use super::assets::write_scripts;
 /// The environment variables `node-main.mjs` reads its URL and instance id from.
 pub const URL_ENV: &str = "JANK_WASM_NREPL_URL";
 pub const INSTANCE_ENV: &str = "JANK_WASM_NREPL_INSTANCE";
+/// Extra flags for `node`, split on whitespace: V8's own, which `NODE_OPTIONS` refuses, for
+/// profiling the runtime (`--prof --logfile=/tmp/v8.log`, `--trace-deopt`, `--trace-gc`).
+pub const NODE_FLAGS_ENV: &str = "JANK_WASM_NREPL_NODE_FLAGS";
 
 /// What V8 prints on stderr when the heap limit kills the process.
 const OUT_OF_MEMORY_MARK: &str = "JavaScript heap out of memory";
@@ -64,6 +67,15 @@ impl Scripts {
     }
 }
 
+/// The flags `JANK_WASM_NREPL_NODE_FLAGS` gives (none when it is unset).
+fn extra_node_flags() -> Vec<String> {
+    std::env::var(NODE_FLAGS_ENV)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
 /// One running Node runtime; dropping it kills the process.
 pub struct NodeProcess {
     child: Child,
@@ -74,13 +86,14 @@ pub struct NodeProcess {
 }
 
 impl NodeProcess {
-    /// Starts `node --experimental-websocket --max-old-space-size=N node-main.mjs`
-    /// as runtime instance `instance`.
+    /// Starts `node --experimental-websocket --max-old-space-size=N [JANK_WASM_NREPL_NODE_FLAGS]
+    /// node-main.mjs` as runtime instance `instance`.
     pub fn spawn(spec: &NodeSpec, scripts: &Scripts, instance: &str) -> Result<NodeProcess> {
         let mut child = Command::new(&spec.node)
             .arg("--experimental-websocket")
             .arg("--no-warnings")
             .arg(format!("--max-old-space-size={}", spec.heap_mb))
+            .args(extra_node_flags())
             .arg(scripts.main())
             .env(URL_ENV, &spec.websocket_url)
             .env(INSTANCE_ENV, instance)
