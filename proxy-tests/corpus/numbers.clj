@@ -146,6 +146,11 @@
 ;;; frequencies-of-seqs-vectors-maps-and-nils
 [(frequencies [1 1 2 nil nil "a" 1.0 1N]) (frequencies (range 0)) (frequencies nil) (frequencies {:a 1 :b 2}) (frequencies "hello") (frequencies (map #(mod % 5) (range 1000))) (frequencies (list :a :b :a)) (frequencies (filter even? (range 100)))]
 
+;;; sort-of-numbers-orders-as-compare-does
+(def shuffled (map #(mod (* % 7919) 101) (range 101)))
+
+[(take 5 (sort shuffled)) (take-last 3 (sort shuffled)) (= (sort shuffled) (range 101)) (sort (map #(- % 50.5) (take 20 shuffled))) (sort (concat (range 20 0 -1) [1.0 2.5 -0.0 0.0 9007199254740993 1/2 3N])) (sort (concat (range 20) [##Inf ##-Inf -1.5])) (sort > (take 20 shuffled)) (sort-by - (take 20 shuffled)) (sort (vec (range 30 0 -2))) (sort (into-array (range 20 0 -1)))]
+
 ;;; long-coerces
 (let [n (long 3.7) m (long \a) k (long 9007199254740993N)] [n m k (inc n)])
 

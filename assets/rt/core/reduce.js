@@ -202,9 +202,30 @@ core('min-key', byKey((v, b) => lte(v, b)));
 
 // --- sorting -----------------------------------------------------------------------------
 
+/**
+ * Sorts `a` in place as `compare` would when every element is a JS number but NaN (a long
+ * within 2^53 or a non-integral double): by a Float64Array's own numeric sort, with no call
+ * per comparison. Equal numbers are then the same value, so that this sort is not stable
+ * cannot show. False (and `a` untouched) when some element is anything else.
+ */
+function sortNumbers(a) {
+  const n = a.length;
+  if (n < 16) return false;
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (typeof x !== 'number' || x !== x) return false;
+    xs[i] = x;
+  }
+  xs.sort();
+  for (let i = 0; i < n; i++) a[i] = xs[i];
+  return true;
+}
+
 function sortBy(keyfn, cmp, coll) {
   const a = toArray(coll);
   if (a.length === 0) return EMPTY_LIST;
+  if (keyfn === null && cmp === compare && sortNumbers(a)) return new IndexedSeq(a);
   if (keyfn === null) a.sort(cmp);
   else {
     const keyed = a.map((x) => [invoke1(keyfn, x), x]);
