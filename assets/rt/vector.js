@@ -305,8 +305,9 @@ function equivVector(a, b) {
     if (a._hash !== null && b._hash !== null && a._hash !== b._hash) return false;
     for (let i = 0; i < a.cnt; i += 32) {
       const x = a.arrayFor(i), y = b.arrayFor(i);
+      if (x === y) continue; // a leaf the two share
       const n = Math.min(32, a.cnt - i);
-      for (let j = 0; j < n; j++) if (!equiv(x[j], y[j])) return false;
+      for (let j = 0; j < n; j++) if (x[j] !== y[j] && !equiv(x[j], y[j])) return false;
     }
     return true;
   }

@@ -151,6 +151,11 @@
 
 [(take 5 (sort shuffled)) (take-last 3 (sort shuffled)) (= (sort shuffled) (range 101)) (sort (map #(- % 50.5) (take 20 shuffled))) (sort (concat (range 20 0 -1) [1.0 2.5 -0.0 0.0 9007199254740993 1/2 3N])) (sort (concat (range 20) [##Inf ##-Inf -1.5])) (sort > (take 20 shuffled)) (sort-by - (take 20 shuffled)) (sort (vec (range 30 0 -2))) (sort (into-array (range 20 0 -1)))]
 
+;;; equality-of-big-vectors-element-by-element
+(def big (vec (range 100000)))
+
+[(= big (vec (range 100000))) (= big (assoc big 99999 0)) (= big (assoc big 5 5)) (= big (conj (pop big) 99999)) (= big (conj (pop big) 99999.0)) (= (conj big 1) (conj big 1N)) (= (conj big 1) (conj big 1.0)) (= [(/ 0.0 0.0)] [(/ 0.0 0.0)]) (= (into [] (range 40)) (range 40)) (= (vec (range 40)) (subvec (vec (range 50)) 0 40)) (= (mapv str (range 100)) (mapv str (range 100)))]
+
 ;;; long-coerces
 (let [n (long 3.7) m (long \a) k (long 9007199254740993N)] [n m k (inc n)])
 
