@@ -342,7 +342,14 @@ export const CODE_ENTRIES = Symbol('jank.codeEntries');
  * reduce steps call a million times: no argument-count switch on each); nil as null, never
  * undefined. Only for arguments that are never undefined (collection elements, accumulators).
  */
-export const twoArgs = (f) => directCall(f, 2);
+export const twoArgs = (f) => (typeof f === 'function' && f[STEP] !== undefined ? f[STEP] : directCall(f, 2));
+
+/**
+ * On a reducing fn the library makes (a transducer's, into's): its step as a JS function of
+ * exactly (acc, x) that never returns undefined, which `twoArgs` gives as it is: a
+ * transduce's reduce then calls the step, not the fn's argument-count switch.
+ */
+export const STEP = Symbol('jank.step');
 
 /** `twoArgs` for one argument (what `map` calls its fn with). */
 export const oneArg = (f) => directCall(f, 1);

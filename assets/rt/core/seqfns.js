@@ -5,7 +5,7 @@
 // (first (map f (range 100))) calls f 32 times.
 
 import { arityError, truthy } from '../errors.js';
-import { NAME } from '../types.js';
+import { NAME, STEP } from '../types.js';
 import {
   FIRST, CHUNKED_SEQ, CHUNKED_FIRST, CHUNKED_REST, SORTED_SEQ, SORTED_SEQ_FROM, ENTRY_KEY,
 } from '../core-protocols.js';
@@ -32,13 +32,17 @@ const countArg = (n) => (typeof n === 'number' ? n : toIndex(n));
 // --- transducer helpers -----------------------------------------------------------------
 
 /** A reducing fn of the three arities: () init, (acc) completion, (acc x) step. */
-export const rfArity = (init, complete, step) => function (acc, x) {
-  switch (arguments.length) {
-    case 0: return init();
-    case 1: return complete(acc);
-    case 2: return step(acc, x);
-    default: throw arityError(arguments.length, 'clojure.core/rf');
-  }
+export const rfArity = (init, complete, step) => {
+  const rf = function (acc, x) {
+    switch (arguments.length) {
+      case 0: return init();
+      case 1: return complete(acc);
+      case 2: return step(acc, x);
+      default: throw arityError(arguments.length, 'clojure.core/rf');
+    }
+  };
+  rf[STEP] = step; // (what reduce calls: types.js, STEP)
+  return rf;
 };
 /** A transducer whose step is `makeStep(rf)`; init and completion pass through. */
 export const xform = (makeStep) => (rf) => {
