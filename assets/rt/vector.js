@@ -34,7 +34,12 @@ class VNode {
     this.arr = arr;
   }
 }
-export const nulls = (n) => new Array(n).fill(null);
+const NULL_ARRAYS = [];
+/**
+ * A new array of n nulls, of V8's generic elements kind. Small ones are copies of a kept
+ * one: slice() copies memory, some 3x faster than fill(null) (a trie node per 32 conj!s).
+ */
+export const nulls = (n) => (n <= 64 ? (NULL_ARRAYS[n] ??= new Array(n).fill(null)).slice() : new Array(n).fill(null));
 const EMPTY_VNODE = new VNode(null, nulls(32));
 
 /** `node` wrapped in single-child nodes up to `level`. */
