@@ -146,6 +146,8 @@
 ;;; frequencies-of-seqs-vectors-maps-and-nils
 [(frequencies [1 1 2 nil nil "a" 1.0 1N]) (frequencies (range 0)) (frequencies nil) (frequencies {:a 1 :b 2}) (frequencies "hello") (frequencies (map #(mod % 5) (range 1000))) (frequencies (list :a :b :a)) (frequencies (filter even? (range 100)))]
 
+[(frequencies (concat (range 12) [:a "x" :a [1 2] "x" [1 2] 1.0 1 ::k :k/k 2.5 2.5 true false nil 9007199254740993 9007199254740993 'sym 'sym])) (frequencies (concat [[1] [1]] (range 12))) (frequencies ["Aa" "BB" "Aa" "C"]) (frequencies (map #(keyword (str "k" (mod % 11))) (range 100))) (frequencies (concat (range 5) [##Inf ##-Inf ##Inf -0.0 0.0 0])) (count (frequencies (map str (range 1000))))]
+
 ;;; sort-of-numbers-orders-as-compare-does
 (def shuffled (map #(mod (* % 7919) 101) (range 101)))
 

@@ -18,6 +18,7 @@ import {
   popBang, disjBang, countHanded,
 } from '../colls.js';
 import { Handed } from '../reduced.js';
+import { Keyword } from '../scalars.js';
 import { invoke1, invoke2, invokeArray } from '../fns.js';
 import { core, consumes, internal } from './lib.js';
 
@@ -278,10 +279,51 @@ core('zipmap', {
     return t.persistent();
   },
 });
+/**
+ * frequencies' counts: in a JS Map while every key is one whose Clojure equality is JS's
+ * identity (a string, a long or non-integral double that is not NaN, a boolean, nil, an
+ * interned keyword), else in a MapBuilder. The Map keeps the order keys were first seen in,
+ * the order a MapBuilder would have been given them, so the map made at the end is the one
+ * counting in a MapBuilder from the start makes (its array-map order, its collision nodes).
+ */
+class Counts {
+  constructor() {
+    this.plain = new Map();
+    this.builder = null;
+  }
+  add(x) {
+    if (this.builder === null) {
+      if (identityKey(x)) {
+        this.plain.set(x, (this.plain.get(x) ?? 0) + 1);
+        return this;
+      }
+      this.builder = new MapBuilder();
+      for (const [k, n] of this.plain) this.builder.assoc(k, n);
+    }
+    const t = this.builder;
+    t.assoc(x, t.get(x, 0) + 1);
+    return this;
+  }
+  persistent() {
+    if (this.builder !== null) return this.builder.persistent();
+    const t = new MapBuilder();
+    for (const [k, n] of this.plain) t.assoc(k, n);
+    return t.persistent();
+  }
+}
+const countStep = (counts, x) => counts.add(x);
+function identityKey(x) {
+  switch (typeof x) {
+    case 'string': case 'boolean': return true;
+    case 'number': return x === x; // (not NaN)
+  }
+  return x === null || x instanceof Keyword;
+}
+
 core('frequencies', {
   1: (c) => {
     // (by reduceSeq: a chunked seq's chunks walked whole, no seq step per element)
-    const counts = reduceSeq(seq(c), (t, x) => t.assoc(x, t.get(x, 0) + 1), new MapBuilder());
+    const counts = reduceSeq(seq(c), countStep, new Counts());
     return counts.persistent();
   },
 });
