@@ -9,6 +9,7 @@ import {
   ICounted, IIndexed, ILookup, COUNT, NTH, LOOKUP, CONJ, ASSOC, CONTAINS_KEY, DISSOC, FIND, PEEK,
   POP, DISJOIN, EMPTY, DEREF, META, WITH_META, RSEQ, KEY, VAL, AS_TRANSIENT, CONJ_BANG,
   PERSISTENT_BANG, ASSOC_BANG, DISSOC_BANG, POP_BANG, DISJOIN_BANG, REALIZED, GET_NAME,
+  CHUNKED_SEQ, CHUNKED_FIRST, CHUNKED_REST,
   GET_NAMESPACE, SEQUENTIAL, FIRST,
 } from './core-protocols.js';
 import { isInteger, toIndex } from './numbers.js';
@@ -68,9 +69,15 @@ export function countHanded(handed) {
   } catch {
     throw unsupportedOperation(`count not supported on this type: ${simpleName(typeOf(x))}`);
   }
-  for (; x !== null; x = next(x)) {
+  while (x !== null) {
     if (x[COUNT] !== undefined) return n + x[COUNT](x);
-    n++;
+    if (x[CHUNKED_SEQ] === true) { // a chunk at a time: no seq step made per element
+      n += x[CHUNKED_FIRST](x).count();
+      x = seq(x[CHUNKED_REST](x));
+    } else {
+      n++;
+      x = next(x);
+    }
   }
   return n;
 }
