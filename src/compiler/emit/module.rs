@@ -317,14 +317,17 @@ impl ModuleBuilder {
         for function in &self.functions {
             let mut body = Function::new_with_locals_types(function.locals.iter().copied());
             for instruction in &function.body {
-                body.instruction(&relocate(instruction, imported, &globals));
+                match relocate(instruction, imported, &globals) {
+                    Some(relocated) => body.instruction(&relocated),
+                    None => body.instruction(instruction),
+                };
             }
             code.function(&body);
         }
         module.section(&code);
 
         // what the runtime links besides `rt` and `k`, so that it need not list the imports
-        let direct_fns: Vec<String> = self
+        let direct: Vec<String> = self
             .imports
             .iter()
             .filter_map(|(import, _)| match import {
@@ -332,31 +335,38 @@ impl ModuleBuilder {
                 FnImport::Runtime(_) => None,
             })
             .collect();
-        let mut metadata = serde_json::json!({
-            "ns": ns,
-            "source": source,
-            "table_size": table_size,
-            "vars": self.vars.iter().map(|&slot| {
+        let vars = self
+            .vars
+            .iter()
+            .map(|&slot| {
                 let var = namespaces.var(slot);
                 // a core macro's var: the runtime makes its root an expander
                 if var.is_macro && var.ns == crate::compiler::namespace::CORE_NS {
-                    serde_json::json!([slot, var.ns, var.name, "core-macro"])
+                    PatchVar::CoreMacro(slot, &var.ns, &var.name, "core-macro")
                 } else {
-                    serde_json::json!([slot, var.ns, var.name])
+                    PatchVar::Plain(slot, &var.ns, &var.name)
                 }
-            }).collect::<Vec<_>>(),
-            "consts": self.consts,
-        });
-        if !direct_fns.is_empty() || !self.guards.is_empty() || !self.versions.is_empty() {
-            metadata["links"] = serde_json::json!({
-                "direct": direct_fns,
-                "guards": self.guards.slots,
-                "versions": self.versions.slots,
+            })
+            .collect();
+        let links = (!direct.is_empty() || !self.guards.is_empty() || !self.versions.is_empty())
+            .then(|| PatchLinks {
+                direct,
+                guards: &self.guards.slots,
+                versions: &self.versions.slots,
             });
-        }
+        let metadata = PatchMeta {
+            ns,
+            source,
+            table_size,
+            vars,
+            consts: &self.consts,
+            links,
+        };
         module.section(&CustomSection {
             name: "jank.patch".into(),
-            data: metadata.to_string().into_bytes().into(),
+            data: serde_json::to_vec(&metadata)
+                .expect("a patch's metadata serializes")
+                .into(),
         });
         module.finish()
     }
@@ -408,12 +418,14 @@ impl GlobalIndices {
     }
 }
 
+/// `instruction` with its function or global index moved to where `finish` laid them out;
+/// None when it has no such index (it is encoded as it is, not copied).
 fn relocate(
     instruction: &Instruction<'static>,
     imported: u32,
     globals: &GlobalIndices,
-) -> Instruction<'static> {
-    match instruction {
+) -> Option<Instruction<'static>> {
+    Some(match instruction {
         Instruction::RefFunc(index) => Instruction::RefFunc(index + imported),
         Instruction::Call(index) if *index >= DEFINED_CALL_BASE => {
             Instruction::Call(index - DEFINED_CALL_BASE + imported)
@@ -423,6 +435,34 @@ fn relocate(
         }
         Instruction::GlobalGet(index) => Instruction::GlobalGet(globals.relocate(*index)),
         Instruction::GlobalSet(index) => Instruction::GlobalSet(globals.relocate(*index)),
-        other => other.clone(),
-    }
+        _ => return None,
+    })
+}
+
+/// The `jank.patch` section (docs/patch-abi.md), serialized straight from here.
+#[derive(serde::Serialize)]
+struct PatchMeta<'a> {
+    ns: &'a str,
+    source: &'a str,
+    table_size: u32,
+    vars: Vec<PatchVar<'a>>,
+    consts: &'a [Constant],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    links: Option<PatchLinks<'a>>,
+}
+
+/// A var the patch uses: `[slot, ns, name]`, a core macro's with `"core-macro"` after.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum PatchVar<'a> {
+    Plain(Slot, &'a str, &'a str),
+    CoreMacro(Slot, &'a str, &'a str, &'static str),
+}
+
+/// What the runtime links besides `rt` and `k`.
+#[derive(serde::Serialize)]
+struct PatchLinks<'a> {
+    direct: Vec<String>,
+    guards: &'a [Slot],
+    versions: &'a [Slot],
 }
