@@ -19,6 +19,13 @@ export function bitCount(x) {
 export const hmask = (hash, shift) => (hash >>> shift) & 31;
 export const bitpos = (hash, shift) => 1 << ((hash >>> shift) & 31);
 
+/** A new array of n slots, of V8's generic elements kind (ARCHITECTURE.md, "Invariants"). */
+export function genericArray(n) {
+  const c = new Array(n);
+  if (n > 0) c[0] = null;
+  return c;
+}
+
 export function cloneAndSet(a, i, x) {
   const c = a.slice();
   c[i] = x;
@@ -26,7 +33,7 @@ export function cloneAndSet(a, i, x) {
 }
 /** The array without pair i (keys and values at 2i, 2i + 1). */
 export function removePair(a, i) {
-  const c = new Array(a.length - 2);
+  const c = genericArray(a.length - 2);
   for (let j = 0; j < 2 * i; j++) c[j] = a[j];
   for (let j = 2 * (i + 1); j < a.length; j++) c[j - 2] = a[j];
   return c;
@@ -92,7 +99,7 @@ export class BitmapIndexedNode {
     }
     const n = bitCount(this.bitmap);
     if (n >= 16) return this._toArrayNode(null, shift, hash, key, val, box, n);
-    const c = new Array(2 * (n + 1));
+    const c = genericArray(2 * (n + 1));
     for (let j = 0; j < 2 * idx; j++) c[j] = a[j];
     c[2 * idx] = key;
     c[2 * idx + 1] = val;
@@ -364,7 +371,7 @@ export class HashCollisionNode {
       if (i >= 0) {
         return this.array[i + 1] === val ? this : new HashCollisionNode(null, hash, this.count, cloneAndSet(this.array, i + 1, val));
       }
-      const c = new Array(2 * (this.count + 1));
+      const c = genericArray(2 * (this.count + 1));
       for (let j = 0; j < 2 * this.count; j++) c[j] = this.array[j];
       c[2 * this.count] = key;
       c[2 * this.count + 1] = val;
