@@ -5,7 +5,7 @@
 // findEntry, assoc, without, their transient forms, seq(mode), forEach and reduce.
 
 import { equiv, hasheq } from './equality.js';
-import { MapEntry, nulls } from './vector.js';
+import { MapEntry, nulls, genericArray } from './vector.js';
 import { Reduced } from './reduced.js';
 import { ASeq, seqType } from './seqs.js';
 import { defType } from './types.js';
@@ -18,13 +18,6 @@ export function bitCount(x) {
 }
 export const hmask = (hash, shift) => (hash >>> shift) & 31;
 export const bitpos = (hash, shift) => 1 << ((hash >>> shift) & 31);
-
-/** A new array of n slots, of V8's generic elements kind (ARCHITECTURE.md, "Invariants"). */
-export function genericArray(n) {
-  const c = new Array(n);
-  if (n > 0) c[0] = null;
-  return c;
-}
 
 export function cloneAndSet(a, i, x) {
   const c = a.slice();

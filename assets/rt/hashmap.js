@@ -20,7 +20,7 @@ import { equiv, hasheq } from './equality.js';
 import { printMapEntries, settings, prStr } from './print.js';
 import { Keyword, Sym, keyword, symbol } from './scalars.js';
 import { ASeq, Cons, seq, seqType, reduceArity } from './seqs.js';
-import { MapEntry } from './vector.js';
+import { MapEntry, genericArray } from './vector.js';
 import { Reduced } from './reduced.js';
 import { EMPTY_BITMAP_NODE, entryOf } from './hashmap-nodes.js';
 
@@ -37,14 +37,12 @@ function arrayMapIndex(a, k) {
 }
 
 /**
- * A copy of array map entries `a` with the entry k v after them: one array of the size it
- * needs (slice() and push() make two, the second with room to grow), of V8's generic
- * elements kind (null stored first, as vector.js's withPushed).
+ * A copy of array map entries `a` with the entry k v after them: one genericArray of the size
+ * it needs (slice() and push() make two, the second with room to grow, of `a`'s kind).
  */
 function withPair(a, k, v) {
   const n = a.length;
-  const c = new Array(n + 2);
-  c[n] = null;
+  const c = genericArray(n + 2);
   for (let i = 0; i < n; i++) c[i] = a[i];
   c[n] = k;
   c[n + 1] = v;

@@ -22,7 +22,7 @@ import { printSeq, prStr } from './print.js';
 import { add, lt, gt, signum, isLong, numEquiv } from './numbers.js';
 import { char } from './scalars.js';
 import { Reduced, Handed } from './reduced.js';
-import { ownLoops, OWN_LOOPS_MIN } from './step-loops.js';
+import { ownLoops } from './step-loops.js';
 
 // ---------------------------------------------------------------------------------------
 // Walking any seqable
@@ -512,7 +512,7 @@ const mulIndex = (step, i) => (typeof step === 'number' ? step * i : BigInt(step
 export const RANGE_TYPE = chunkedSeqType(seqClass('clojure.lang.LongRange', Range, ['clojure.lang.Counted', 'clojure.lang.IChunkedSeq', 'clojure.lang.IReduce', 'clojure.lang.IDrop'], { counted: true }));
 implement(RANGE_TYPE, IReduce, {
   '-reduce': reduceArity((r, step, acc, f) => {
-    const v = r.reduceFrom(step, acc, r.cnt >= OWN_LOOPS_MIN ? ownLoops(f) : undefined);
+    const v = r.reduceFrom(step, acc, ownLoops(f, r.cnt));
     return v instanceof Reduced ? v.v : v;
   }),
 });

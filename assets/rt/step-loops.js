@@ -16,7 +16,7 @@ import { FIXED_ARITIES, FN } from './types.js';
  * Collections this large get a fn's own loops: making them costs some 20 µs of compiling,
  * once per fn, against a few ns saved per element.
  */
-export const OWN_LOOPS_MIN = 512;
+const OWN_LOOPS_MIN = 512;
 
 /**
  * On a library fn: its own loops, {range(acc, start, step, n), array(acc, arr, from, to)},
@@ -50,12 +50,12 @@ const loopsSource = (call) => `return {
 };`;
 
 /**
- * Fn `f`'s own loops (see above), or undefined when it has none: a callable that is not a
- * fn, or a page that does not let the runtime make code (a Content-Security-Policy without
- * 'unsafe-eval'), where the shared loops serve.
+ * Fn `f`'s own loops (see above) for reducing `n` elements, or undefined where the shared
+ * loops serve: fewer than OWN_LOOPS_MIN elements, a callable that is not a fn, or a page
+ * that does not let the runtime make code (a Content-Security-Policy without 'unsafe-eval').
  */
-export function ownLoops(f) {
-  if (typeof f !== 'function') return undefined;
+export function ownLoops(f, n) {
+  if (n < OWN_LOOPS_MIN || typeof f !== 'function') return undefined;
   const given = f[REDUCE_LOOPS] ?? f[MADE_LOOPS];
   if (given !== undefined) return given ?? undefined;
   const fixed = f[FIXED_ARITIES]?.[2];

@@ -25,7 +25,7 @@ import {
   ASeq, seqType, chunkedSeqType, equivSequential, ArrayChunk, reduceArity, EMPTY_LIST,
 } from './seqs.js';
 import { Reduced } from './reduced.js';
-import { ownLoops, OWN_LOOPS_MIN } from './step-loops.js';
+import { ownLoops } from './step-loops.js';
 
 /** A trie node of a vector: `arr` holds 32 children (inner nodes) or 32 elements (leaves). */
 class VNode {
@@ -34,6 +34,17 @@ class VNode {
     this.arr = arr;
   }
 }
+/**
+ * A new array of n slots (holes), of V8's generic elements kind: null stored first, before
+ * anything its caller stores, so neither it nor its allocation site takes the kind of what it
+ * holds (ARCHITECTURE.md, "Invariants").
+ */
+export function genericArray(n) {
+  const a = new Array(n);
+  if (n > 0) a[0] = null;
+  return a;
+}
+
 const NULL_ARRAYS = [];
 /**
  * A new array of n nulls, of V8's generic elements kind. Small ones are copies of a kept
@@ -94,18 +105,15 @@ function vectorAssoc(level, node, i, v) {
 
 const EMPTY_ARRAY = [];
 /**
- * A copy of `arr` with `x` after its elements, always an array of V8's generic elements kind.
- * slice() and push(), or a literal, keep or learn the kind of what the array holds: one
- * vector with a double in it, and every tail made after it was an array of unboxed doubles,
- * each long stored in it converted and each one read out boxed again (conj 40k into a
- * vector: 20 -> 60 ms for the rest of the program, after one `(conj v 0.25)`). Storing null
- * first makes the array generic before anything else is stored, and its allocation site
- * learns only that kind.
+ * A copy of `arr` with `x` after its elements, a genericArray. slice() and push(), or a
+ * literal, keep or learn the kind of what the array holds: one vector with a double in it,
+ * and every tail made after it was an array of unboxed doubles, each long stored in it
+ * converted and each one read out boxed again (conj 40k into a vector: 20 -> 60 ms for the
+ * rest of the program, after one `(conj v 0.25)`).
  */
 function withPushed(arr, x) {
   const n = arr.length;
-  const t = new Array(n + 1);
-  t[n] = null;
+  const t = genericArray(n + 1);
   for (let i = 0; i < n; i++) t[i] = arr[i];
   t[n] = x;
   return t;
@@ -261,7 +269,7 @@ const VEC_SEQ_TYPE = chunkedSeqType(seqType(defType('clojure.lang.PersistentVect
 implement(VEC_SEQ_TYPE, IReduce, {
   '-reduce': reduceArity((s, step, acc, f) => {
     const from = s.i + s.offset;
-    const r = s.vec.reduceFrom(step, acc, from, s.vec.cnt - from >= OWN_LOOPS_MIN ? ownLoops(f) : undefined);
+    const r = s.vec.reduceFrom(step, acc, from, ownLoops(f, s.vec.cnt - from));
     return r instanceof Reduced ? r.v : r;
   }),
 });
@@ -381,10 +389,10 @@ function vectorType(type) {
   return type;
 }
 
-function reduceIndexed(v, f, acc, fn) {
-  if (v instanceof PVector) return v.reduceFrom(f, acc, 0, v.cnt >= OWN_LOOPS_MIN ? ownLoops(fn) : undefined);
+function reduceIndexed(v, step, acc, f) {
+  if (v instanceof PVector) return v.reduceFrom(step, acc, 0, ownLoops(f, v.cnt));
   for (let i = 0; i < v.count(); i++) {
-    acc = f(acc, v.nth(i));
+    acc = step(acc, v.nth(i));
     if (acc instanceof Reduced) return acc;
   }
   return acc;

@@ -55,21 +55,10 @@ function applyFold(op, none, single, loops) {
 }
 
 /**
- * `op` over a vector of two or more elements, by its chunks: `loops.array` when the op has
- * loops of its own, else a loop whose call of `op` sees only the numeric ops (reduce's sees
- * every fn reduced with).
+ * `op` over a vector of two or more elements, by its leaves (the vector's own reduceFrom):
+ * through `loops`, the op's own, when it has them (`op` never returns a Reduced).
  */
-function foldVector(op, v, loops) {
-  const n = v.cnt;
-  let acc = v.nth(0);
-  for (let i = 1; i < n; i = (i | 31) + 1) {
-    const a = v.arrayFor(i);
-    const m = Math.min(32, n - (i & ~31));
-    if (loops !== undefined) acc = loops.array(acc, a, i & 31, m);
-    else for (let j = i & 31; j < m; j++) acc = op(acc, a[j]);
-  }
-  return acc;
-}
+const foldVector = (op, v, loops) => v.reduceFrom(op, v.nth(0), 1, loops);
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /**

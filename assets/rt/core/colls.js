@@ -297,18 +297,18 @@ class Counts {
         this.plain.set(x, (this.plain.get(x) ?? 0) + 1);
         return this;
       }
-      this.builder = new MapBuilder();
-      for (const [k, n] of this.plain) this.builder.assoc(k, n);
+      this.builder = this.plainCounts();
     }
     const t = this.builder;
     t.assoc(x, t.get(x, 0) + 1);
     return this;
   }
-  persistent() {
-    if (this.builder !== null) return this.builder.persistent();
+  persistent() { return (this.builder ?? this.plainCounts()).persistent(); }
+  /** The Map's counts in a MapBuilder, in the order their keys were first seen. */
+  plainCounts() {
     const t = new MapBuilder();
     for (const [k, n] of this.plain) t.assoc(k, n);
-    return t.persistent();
+    return t;
   }
 }
 const countStep = (counts, x) => counts.add(x);
