@@ -42,6 +42,27 @@
 
 (:private (meta #'mp))
 
+;;; the-compilers-keys-replace-the-names-own-in-place
+(def ^{:line 5} ml 1)
+
+(:line (meta #'ml))
+
+(def ^{:ns 3 :name 4 :file "q"} mn 1)
+
+(dissoc (meta #'mn) :ns)
+
+(def ^{:column 9 :doc "d"} mw "doc2" 1)
+
+(dissoc (meta #'mw) :ns)
+
+(defmacro ^{:macro false :line 3} mmac [] 1)
+
+(dissoc (meta #'mmac) :ns)
+
+(def ^{:doc "kept"} mk 1)
+
+(:doc (meta #'mk))
+
 ;;; defmacro-marks-the-var
 (defmacro mm "mdoc" [a] a)
 

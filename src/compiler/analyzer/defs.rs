@@ -58,7 +58,9 @@ impl Analyzer<'_> {
     /// The metadata a `def` gives its var, as Clojure builds it: the name's
     /// own metadata (values evaluated), then `:line`, `:column`, `:file`, a
     /// docstring given to `def`, `:name` and `:ns`, and `:macro` for a
-    /// `defmacro` (whose arglists do not show `&form` and `&env`).
+    /// `defmacro` (whose arglists do not show `&form` and `&env`). Those are
+    /// assoc'ed as Clojure's compiler does: a key the name's metadata has
+    /// already keeps its place and takes the compiler's value.
     fn analyze_var_meta(
         &mut self,
         form: &Form,
@@ -68,7 +70,6 @@ impl Analyzer<'_> {
         is_macro: bool,
     ) -> Result<Node> {
         let pos = form.pos;
-        let key = |name: &str| keyword(pos, name);
         let mut entries = match meta.map(|m| &m.kind) {
             Some(FormKind::Map(entries)) => entries.clone(),
             _ => Vec::new(),
@@ -82,21 +83,22 @@ impl Analyzer<'_> {
             }
         }
         let file = self.file.clone().unwrap_or_else(|| "NO_SOURCE_PATH".into());
-        entries.push((key("line"), Form::new(FormKind::Int(pos.line.into()), pos)));
-        entries.push((
-            key("column"),
-            Form::new(FormKind::Int(pos.column.into()), pos),
-        ));
-        entries.push((key("file"), Form::new(FormKind::Str(file), pos)));
+        let line = Form::new(FormKind::Int(pos.line.into()), pos);
+        assoc_entry(&mut entries, "line", line);
+        let column = Form::new(FormKind::Int(pos.column.into()), pos);
+        assoc_entry(&mut entries, "column", column);
+        assoc_entry(&mut entries, "file", Form::new(FormKind::Str(file), pos));
         if let Some(doc) = doc {
-            entries.push((key("doc"), Form::new(FormKind::Str(doc.into()), pos)));
+            let doc = Form::new(FormKind::Str(doc.into()), pos);
+            assoc_entry(&mut entries, "doc", doc);
         }
         let name = Form::new(FormKind::Symbol(Symbol::simple(name)), pos);
-        entries.push((key("name"), quote(pos, name)));
+        assoc_entry(&mut entries, "name", quote(pos, name));
         let ns = Form::new(FormKind::Symbol(Symbol::qualified(CORE_NS, "*ns*")), pos);
-        entries.push((key("ns"), ns));
+        assoc_entry(&mut entries, "ns", ns);
         if is_macro {
-            entries.push((key("macro"), Form::new(FormKind::Bool(true), pos)));
+            let flag = Form::new(FormKind::Bool(true), pos);
+            assoc_entry(&mut entries, "macro", flag);
         }
         self.analyze(&Form::new(FormKind::Map(entries), pos), false)
     }
@@ -169,6 +171,17 @@ fn doc_text(info: &crate::compiler::introspect::SymbolInfo) -> String {
         text.push_str(&format!("  {doc}\n"));
     }
     text
+}
+
+/// The entries of a map literal with the keyword `key` (no namespace) set to
+/// `value` as `assoc` sets it: in the place of an entry with that key, else last.
+fn assoc_entry(entries: &mut Vec<(Form, Form)>, key: &str, value: Form) {
+    let is_key =
+        |k: &Form| matches!(&k.kind, FormKind::Keyword(s) if s.ns.is_none() && s.name == key);
+    match entries.iter_mut().find(|(k, _)| is_key(k)) {
+        Some(entry) => entry.1 = value,
+        None => entries.push((keyword(value.pos, key), value)),
+    }
 }
 
 /// A string value in a metadata map, e.g. `:doc`.
