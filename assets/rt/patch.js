@@ -277,6 +277,27 @@ function parsePatchMeta(module) {
  * A runtime: the shared var table, the vars it has seen, and the patch loader. The same
  * Runtime must load all the patches of one compiler session (slot numbers are shared).
  */
+/** How many shared constant globals a runtime keeps before it starts afresh. */
+const SHARED_CONSTS_MAX = 8192;
+
+/**
+ * The key under which patches share constant `c`'s global, or null for a global of its own.
+ * Shared: values whose identity tells nothing, because they are JS primitives (nil, booleans,
+ * numbers, longs, short strings: long ones are docstrings, kept no longer than their patch) or
+ * interned for good (keywords, characters, a slot's var). Not shared: collections, symbols,
+ * boxed doubles and the like, fresh at each eval of a literal as in Clojure, and namespaces
+ * and classes, which `remove-ns` or a new `deftype` can replace under the same name.
+ */
+function sharedConstKey(c) {
+  if (c === null || typeof c !== 'object') return `${typeof c}:${c}`;
+  if ('long' in c) return `long:${c.long}`;
+  if ('str' in c) return c.str.length <= 64 ? `str:${c.str}` : null;
+  if ('kw' in c) return `kw:${c.ns == null ? c.kw : `${c.ns}\u0000${c.kw}`}`; // keyword()'s own key
+  if ('char' in c) return `char:${c.char}`;
+  if ('var' in c) return `var:${c.var}`;
+  return null;
+}
+
 export class Runtime {
   constructor() {
     this.table = new WebAssembly.Table({ element: 'externref', initial: 0 });
@@ -289,6 +310,8 @@ export class Runtime {
     this.direct = new DirectCalls(this.table);
     /** The compiled modules of recent patches, by their bytes. */
     this.modules = new ModuleCache();
+    /** The constants' globals that patches share (sharedConstKey -> WebAssembly.Global). */
+    this.sharedConsts = new Map();
     this.rt = { ...this.makeRtImports(), ...varCallImports(this.table) };
     const dispatcher = buildDispatcher(this.rt);
     this.code = dispatcher.table;
@@ -513,6 +536,24 @@ export class Runtime {
     throw new Error(`unknown constant encoding: ${JSON.stringify(c)}`);
   }
 
+  /**
+   * The global a patch imports for constant `c`: one shared by every patch for a value no
+   * code can tell from another of its kind (see sharedConstKey), as making a
+   * WebAssembly.Global is most of what a small patch's constants cost (a defn's dozen, 10 µs).
+   */
+  constGlobal(c) {
+    const make = () => new WebAssembly.Global({ value: 'externref', mutable: false }, this.decodeConst(c));
+    const key = sharedConstKey(c);
+    if (key === null) return make();
+    let global = this.sharedConsts.get(key);
+    if (global === undefined) {
+      if (this.sharedConsts.size >= SHARED_CONSTS_MAX) this.sharedConsts.clear();
+      global = make();
+      this.sharedConsts.set(key, global);
+    }
+    return global;
+  }
+
   /** Set up vars and constants for a compiled patch; returns its import object. */
   prepare(module) {
     const meta = readPatchMeta(module);
@@ -521,9 +562,7 @@ export class Runtime {
     this.lastSource = meta.source;
     this.registerVars(meta);
     const k = {};
-    meta.consts.forEach((c, i) => {
-      k[String(i)] = new WebAssembly.Global({ value: 'externref', mutable: false }, this.decodeConst(c));
-    });
+    meta.consts.forEach((c, i) => { k[String(i)] = this.constGlobal(c); });
     return { meta, imports: { rt: this.rt, k, ...this.direct.importsFor(meta.links) } };
   }
 

@@ -1136,6 +1136,22 @@ describe('patches', () => {
     assert.equal(rt.loadPatchSync(callF), 'redefined');
   });
 
+  test('a constant is a value of its own at each eval, unless its identity tells nothing', () => {
+    const rt = new R.Runtime();
+    const returning = (c) => patch({ meta: { table_size: 0, vars: [], consts: [c] }, body: (ix) => [...op.globalGet(ix.global('k.0'))] });
+    const vectorLiteral = returning({ vec: [{ long: '1' }] });
+    const first = rt.loadPatchSync(vectorLiteral);
+    const second = rt.loadPatchSync(vectorLiteral);
+    assert.notEqual(first, second); // (identical? a b) is false for two evals of [1], as in Clojure
+    assert.ok(R.equiv(first, second));
+    assert.notEqual(rt.loadPatchSync(returning({ sym: 'x' })), rt.loadPatchSync(returning({ sym: 'x' })));
+    assert.equal(rt.loadPatchSync(returning({ kw: 'a', ns: 'n' })), kw('n', 'a'));
+    assert.equal(rt.loadPatchSync(returning({ kw: 'n/a' })), kw(null, 'n/a'));
+    assert.notEqual(kw(null, 'n/a'), kw('n', 'a'));
+    assert.equal(rt.loadPatchSync(returning({ long: '7' })), 7);
+    assert.equal(rt.loadPatchSync(returning({ str: 'abc' })), 'abc');
+  });
+
   test('clojure.core and clojure.string vars start as the library fns; others are unbound', async () => {
     const rt = new R.Runtime();
     const incPatch = patch({
