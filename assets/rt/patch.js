@@ -357,8 +357,8 @@ export class Runtime {
       num_eq_test: (a, b) => (numEquiv(a, b) ? 1 : 0),
       equiv_test: (a, b) => (equiv(a, b) ? 1 : 0),
       inc, dec,
-      keyword_get: (k, m) => nu(lookupIn(m, k, null)),
-      keyword_get_or: (k, m, nf) => nu(lookupIn(m, k, nf)),
+      keyword_get: (k, m) => nu(k.lookup(m, null)),
+      keyword_get_or: (k, m, nf) => nu(k.lookup(m, nf)),
       countdown: pollCountdown,
       // primitive longs (i64 in wasm) crossing into the runtime and back
       long: longOf,

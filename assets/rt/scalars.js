@@ -18,6 +18,19 @@ export const lookupIn = (m, k, nf) => {
   return f === undefined ? nf : f(m, k, nf);
 };
 
+/** The lookup of keyword k in a value (see Keyword.lookup): made code, or lookupIn where none can be made. */
+function ownLookup(k) {
+  try {
+    return new Function('LOOKUP', 'k', `return function lookup_${k.fqn.replace(/[^\w$]/g, '_').slice(0, 40)}(m, nf) {
+      if (m === null || m === undefined) return nf;
+      const f = m[LOOKUP];
+      return f === undefined ? nf : f(m, k, nf);
+    };`)(LOOKUP, k);
+  } catch {
+    return (m, nf) => lookupIn(m, k, nf);
+  }
+}
+
 /** Named things compare by namespace (nil first), then name. */
 function compareNamed(a, b, type) {
   if (!(b instanceof type)) throw castError(b, type === Keyword ? 'clojure.lang.Keyword' : 'clojure.lang.Symbol');
@@ -84,8 +97,15 @@ export class Keyword {
     this.fqn = ns === null ? name : ns + '/' + name;
     this._hash = null;
     this._sym = null;
+    this._lookup = null;
   }
   sym() { return this._sym ?? (this._sym = new Sym(this.ns, this.name)); }
+  /**
+   * `(this m nf)` as compiled code calls it: a lookup with code of its own per keyword, so its
+   * type feedback is of the values this keyword is looked up in (a program's (:b rec) and
+   * (:b m) calls of other keywords do not make it megamorphic).
+   */
+  lookup(m, nf) { return (this._lookup ?? (this._lookup = ownLookup(this)))(m, nf); }
   javaHash() { return (this.sym().javaHash() + 0x9e3779b9) | 0; }
   hasheq() {
     if (this._hash === null) this._hash = (this.sym().hasheq() + 0x9e3779b9) | 0;

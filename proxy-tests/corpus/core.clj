@@ -157,3 +157,12 @@
 (defn my-xf [rf] (fn ([] (rf)) ([acc] (rf (conj! acc :done))) ([acc x] (if (even? x) (rf acc (* x 10)) acc))))
 
 [(count (into [] (map inc) (range 100000))) (nth (into [] (map inc) (range 100000)) 99999) (into [] (comp (filter odd?) (map #(* % %)) (take 5)) (range 1000)) (transduce (map inc) + (range 1000)) (transduce (map inc) + 100 (vec (range 1000))) (transduce (filter even?) (completing conj (fn [acc] (count acc))) [] (range 1000)) (into [] (partition-all 300) (range 1000)) (count (into [] (dedupe) (map #(quot % 3) (range 3000)))) (into #{} (map #(mod % 7)) (range 1000)) (into {} (map (fn [i] [i (* i i)])) (range 5)) (take 3 (sequence (map inc) (range 1000))) (into [] my-xf (range 10)) (count (into [] (mapcat (fn [i] [i i])) (range 1000))) (reduce + (eduction (map inc) (filter odd?) (range 1000))) (into [] (comp (map inc) (take-while #(< % 600))) (vec (range 1000)))]
+
+;;; a-keyword-called-on-every-kind-of-value
+(defrecord KwRec [a b])
+
+(mapv #(:a % :none) [{:a 1} (hash-map :a 2) (sorted-map :a 3) #{:a} [1 2] "abc" nil 7 (->KwRec 4 5) (assoc (->KwRec 4 5) :c 6) (transient {:a 8}) (zipmap (map #(keyword (str "k" %)) (range 20)) (range 20))])
+
+(mapv :b [{:b 1} (->KwRec 0 2) nil {} (sorted-map :b 3)])
+
+(let [m (zipmap (range 100) (range 100))] [(:a m) (:a m :dflt) (:a (assoc m :a 9))])
