@@ -6,7 +6,7 @@
 // so that Clojure calls convert their arguments and results.
 
 import { nu, nullPointer, CljError } from './errors.js';
-import { Type, FN, NAME, classNamed } from './types.js';
+import { Type, FN, NAME, classNamed, typeOf, simpleName } from './types.js';
 import { Dbl, MAX_LONG, MIN_LONG, longOfBig } from './numbers.js';
 import { prStr, toStr } from './print.js';
 import { Keyword, Sym, keyword } from './scalars.js';
@@ -95,16 +95,42 @@ export function jsSet(obj, prop, value) {
   return value;
 }
 
-/** `(.method obj args)`; with no args and no such method, a field's value (as Clojure's (.x r)). */
+/**
+ * `(.method obj args)`; with no args and no such method, a field's value (as Clojure's (.x r)),
+ * or the JVM method Clojure code calls on such a value (JVM_METHODS).
+ */
 export function jsCall(obj, method, args) {
   const target = hostTarget(obj, 'call method', method);
   const f = target[method];
   if (typeof f !== 'function') {
     if (args === null && f !== undefined) return fromHost(f);
+    const jvm = args === null && Object.hasOwn(JVM_METHODS, method) ? JVM_METHODS[method](obj) : NO_METHOD;
+    if (jvm !== NO_METHOD) return jvm;
     throw new CljError('Error', `${method} is not a function on ${prStr(obj)}`);
   }
   return fromHost(f.apply(target, hostArgs(args)));
 }
+
+const NO_METHOD = Symbol('no such method');
+const EXCEPTION_INFO_CLASS = () => classNamed('clojure.lang.ExceptionInfo');
+const messageOf = (e) => (e instanceof CljError ? e.cljMessage : e.message ?? null);
+const ofThrowable = (get) => (x) => (x instanceof Error ? get(x) : NO_METHOD);
+const ofClass = (get) => (x) => (x instanceof Type ? get(x) : NO_METHOD);
+
+/**
+ * The methods without arguments of java.lang.Object, Throwable (and ExceptionInfo) and Class
+ * that Clojure code calls on the values this runtime makes of them: `(.getMessage e)` in a
+ * catch, `(.getName (class x))`. Each gives NO_METHOD for a value its class does not have.
+ */
+const JVM_METHODS = {
+  getClass: (x) => typeOf(x),
+  getMessage: ofThrowable(messageOf),
+  getLocalizedMessage: ofThrowable(messageOf),
+  getCause: ofThrowable((e) => nu(e.cause)),
+  getData: ofThrowable((e) => (typeOf(e) === EXCEPTION_INFO_CLASS() ? e.data : NO_METHOD)),
+  getName: ofClass((t) => t.name),
+  getSimpleName: ofClass((t) => simpleName(t)),
+};
 
 /** `(new Ctor args)`: a user type (deftype, defrecord) gets its arguments as they are. */
 export function jsNew(ctor, args) {

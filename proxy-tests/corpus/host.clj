@@ -305,3 +305,20 @@
 [(#?(:clj Math/abs :cljs js/Math.abs) -3) (#?(:clj Math/max :cljs js/Math.max) 1 5) (pos? (#?(:clj System/currentTimeMillis :cljs js/Date.now)))]
 
 (let [f (fn [x] (#?(:clj Math/abs :cljs js/Math.abs) x))] (mapv f [-1 2 -3]))
+
+;;; throwable-and-class-methods
+(def iae (IllegalArgumentException. "x"))
+
+(def exi (ex-info "hi" {:a 1} (RuntimeException. "inner")))
+
+[(.getMessage iae) (.getLocalizedMessage iae) (.getMessage (Exception.)) (.getCause iae)]
+
+[(.getMessage exi) (.getData exi) (.getMessage (.getCause exi)) (.getMessage (Exception. (Exception. "wrapped")))]
+
+(try (/ 1 0) (catch ArithmeticException e (.getMessage e)))
+
+(try (assert false) (catch AssertionError e (.getMessage e)))
+
+(try (throw (Exception. "a" (Exception. "b"))) (catch Exception e [(.getMessage e) (.getMessage (.getCause e))]))
+
+[(.getName (.getClass iae)) (.getSimpleName (class iae)) (.getName String) (.getSimpleName (class [])) (= (.getClass "s") String)]
