@@ -6,10 +6,11 @@
 // so that Clojure calls convert their arguments and results.
 
 import { nu, nullPointer, CljError } from './errors.js';
-import { Type, FN, NAME, classNamed, typeOf, simpleName } from './types.js';
+import { Type, FN, NAME, classNamed, typeOf, simpleName, defType } from './types.js';
 import { Dbl, MAX_LONG, MIN_LONG, longOfBig } from './numbers.js';
 import { prStr, toStr } from './print.js';
-import { Keyword, Sym, keyword } from './scalars.js';
+import { Keyword, Sym, keyword, Char, char } from './scalars.js';
+import { compare, javaHash } from './equality.js';
 import { seq, next, toArray } from './seqs.js';
 import { vectorOf } from './vector.js';
 import { PMap, mapOf } from './hashmap.js';
@@ -104,7 +105,7 @@ export function jsCall(obj, method, args) {
   const f = target[method];
   if (typeof f !== 'function') {
     if (args === null && f !== undefined) return fromHost(f);
-    const jvm = args === null && Object.hasOwn(JVM_METHODS, method) ? JVM_METHODS[method](obj) : NO_METHOD;
+    const jvm = Object.hasOwn(JVM_METHODS, method) ? JVM_METHODS[method](obj, args === null ? [] : toArray(args)) : NO_METHOD;
     if (jvm !== NO_METHOD) return jvm;
     throw new CljError('Error', `${method} is not a function on ${prStr(obj)}`);
   }
@@ -114,23 +115,75 @@ export function jsCall(obj, method, args) {
 const NO_METHOD = Symbol('no such method');
 const EXCEPTION_INFO_CLASS = () => classNamed('clojure.lang.ExceptionInfo');
 const messageOf = (e) => (e instanceof CljError ? e.cljMessage : e.message ?? null);
-const ofThrowable = (get) => (x) => (x instanceof Error ? get(x) : NO_METHOD);
-const ofClass = (get) => (x) => (x instanceof Type ? get(x) : NO_METHOD);
+/** A JVM method of the values `is` accepts, taking `arity` arguments (NO_METHOD otherwise). */
+const method = (is, arity, body) => (x, args) => (is(x) && args.length === arity ? body(x, ...args) : NO_METHOD);
+const isThrowable = (x) => x instanceof Error;
+const isClass = (x) => x instanceof Type;
+const isString = (x) => typeof x === 'string';
+const any = () => true;
+const stringArg = (x, what) => {
+  if (typeof x !== 'string') throw new CljError('ClassCastException', `class ${typeOf(x).name} cannot be cast to class java.lang.String (${what})`);
+  return x;
+};
 
 /**
- * The methods without arguments of java.lang.Object, Throwable (and ExceptionInfo) and Class
- * that Clojure code calls on the values this runtime makes of them: `(.getMessage e)` in a
- * catch, `(.getName (class x))`. Each gives NO_METHOD for a value its class does not have.
+ * Methods of java.lang.Object, String, Throwable (and ExceptionInfo) and Class that Clojure
+ * code calls on the values this runtime makes of them, where the JS value has no method of
+ * that name: `(.getMessage e)` in a catch, `(.getName (class x))`, `(.contains s "x")`. A
+ * string's JS methods (replace, split, charAt, ...) stay as they are, as in ClojureScript.
  */
 const JVM_METHODS = {
-  getClass: (x) => typeOf(x),
-  getMessage: ofThrowable(messageOf),
-  getLocalizedMessage: ofThrowable(messageOf),
-  getCause: ofThrowable((e) => nu(e.cause)),
-  getData: ofThrowable((e) => (typeOf(e) === EXCEPTION_INFO_CLASS() ? e.data : NO_METHOD)),
-  getName: ofClass((t) => t.name),
-  getSimpleName: ofClass((t) => simpleName(t)),
+  getClass: method(any, 0, (x) => typeOf(x)),
+  hashCode: method(any, 0, (x) => javaHash(x)),
+  getMessage: method(isThrowable, 0, messageOf),
+  getLocalizedMessage: method(isThrowable, 0, messageOf),
+  getCause: method(isThrowable, 0, (e) => nu(e.cause)),
+  getData: (x, args) => (isThrowable(x) && args.length === 0 && typeOf(x) === EXCEPTION_INFO_CLASS() ? x.data : NO_METHOD),
+  getName: method(isClass, 0, (t) => t.name),
+  getSimpleName: method(isClass, 0, (t) => simpleName(t)),
+  contains: method(isString, 1, (s, t) => s.includes(toStr(t))),
+  equals: method(isString, 1, (s, t) => s === t),
+  equalsIgnoreCase: method(isString, 1, (s, t) => typeof t === 'string' && s.toLowerCase() === t.toLowerCase()),
+  isEmpty: method(isString, 0, (s) => s.length === 0),
+  isBlank: method(isString, 0, (s) => s.trim().length === 0),
+  compareTo: method(isString, 1, (s, t) => compare(s, stringArg(t, 'compareTo'))),
+  compareToIgnoreCase: method(isString, 1, (s, t) => compare(s.toLowerCase(), stringArg(t, 'compareToIgnoreCase').toLowerCase())),
+  toCharArray: method(isString, 0, (s) => Array.from(s, char)),
 };
+
+/**
+ * java.lang.StringBuilder, `(StringBuilder.)`, `(StringBuilder. "start")` or with a capacity:
+ * its text grows by append and insert (each returns the builder, for `doto` and `->`).
+ */
+export class StringBuilder {
+  constructor(start = '') {
+    // (a number is a capacity; a char too, as Java widens it to int)
+    this.s = typeof start === 'number' || start instanceof Char ? '' : start instanceof StringBuilder ? start.s : stringArg(start, 'StringBuilder');
+  }
+  append(x) { this.s += appended(x); return this; }
+  insert(i, x) { const at = checkedIndex(this, i, this.s.length); this.s = this.s.slice(0, at) + appended(x) + this.s.slice(at); return this; }
+  toString() { return this.s; }
+  length() { return this.s.length; }
+  isEmpty() { return this.s.length === 0; }
+  charAt(i) { return char(this.s[checkedIndex(this, i, this.s.length - 1)]); }
+  indexOf(t) { return this.s.indexOf(stringArg(t, 'indexOf')); }
+  lastIndexOf(t) { return this.s.lastIndexOf(stringArg(t, 'lastIndexOf')); }
+  substring(from, to = this.s.length) { return this.s.substring(checkedIndex(this, from, this.s.length), checkedIndex(this, to, this.s.length)); }
+  reverse() { this.s = Array.from(this.s).reverse().join(''); return this; }
+  setLength(n) { this.s = n <= this.s.length ? this.s.slice(0, n) : this.s.padEnd(n, '\u0000'); return null; }
+  deleteCharAt(i) { const at = checkedIndex(this, i, this.s.length - 1); this.s = this.s.slice(0, at) + this.s.slice(at + 1); return this; }
+  delete(from, to) { const a = checkedIndex(this, from, this.s.length); this.s = this.s.slice(0, a) + this.s.slice(Math.max(a, Math.min(Number(to), this.s.length))); return this; }
+}
+/** Java's String.valueOf, as append and insert take their argument: nil is "null". */
+const appended = (x) => (x === null || x === undefined ? 'null' : toStr(x));
+function checkedIndex(sb, i, max) {
+  const n = Number(i);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new CljError('StringIndexOutOfBoundsException', `index ${n},length ${sb.s.length}`);
+  }
+  return n;
+}
+defType('java.lang.StringBuilder', ['java.lang.CharSequence'], { ctor: StringBuilder });
 
 /** `(new Ctor args)`: a user type (deftype, defrecord) gets its arguments as they are. */
 export function jsNew(ctor, args) {

@@ -322,3 +322,59 @@
 (try (throw (Exception. "a" (Exception. "b"))) (catch Exception e [(.getMessage e) (.getMessage (.getCause e))]))
 
 [(.getName (.getClass iae)) (.getSimpleName (class iae)) (.getName String) (.getSimpleName (class [])) (= (.getClass "s") String)]
+
+;;; string-builder
+(let [sb (StringBuilder.)] (.append sb "a") (.append sb 1) (.append sb \c) (.append sb 2.5) (.append sb :k) (.toString sb))
+
+(let [sb (StringBuilder. "x")] (-> sb (.append "y") (.append "z") str))
+
+(str (doto (StringBuilder. "hello") (.reverse)))
+
+(let [sb (StringBuilder. "hello")] [(.length sb) (.charAt sb 1) (.indexOf sb "l") (.substring sb 1 3) (.toString (.insert sb 0 "<"))])
+
+(let [sb (StringBuilder. "abc")] (.setLength sb 1) (str sb))
+
+(let [sb (StringBuilder. "abcdef")] (str (.deleteCharAt sb 0) "|" (.delete sb 1 3)))
+
+(let [sb (StringBuilder. 16)] [(.length sb) (.isEmpty sb)])
+
+(instance? StringBuilder (StringBuilder.))
+
+(instance? CharSequence (StringBuilder.))
+
+(let [sb (StringBuilder.)] (doseq [i (range 5)] (.append sb i)) (str sb))
+
+(try (.charAt (StringBuilder. "ab") 5) (catch StringIndexOutOfBoundsException e :oob))
+
+;;; java-string-methods-js-lacks
+(.contains "hello" "ell")
+
+(.contains "hello" "z")
+
+(.equals "a" "a")
+
+(.equals "a" "b")
+
+(.equalsIgnoreCase "abc" "ABC")
+
+(.isEmpty "")
+
+(.isEmpty "a")
+
+(.isBlank "  ")
+
+(.compareTo "a" "b")
+
+(.compareTo "b" "a")
+
+(.compareToIgnoreCase "B" "a")
+
+(.hashCode "abc")
+
+(seq (.toCharArray "ab"))
+
+(.hashCode :a)
+
+(.hashCode [1 2])
+
+(.hashCode 42)
