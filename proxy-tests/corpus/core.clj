@@ -166,3 +166,27 @@
 (mapv :b [{:b 1} (->KwRec 0 2) nil {} (sorted-map :b 3)])
 
 (let [m (zipmap (range 100) (range 100))] [(:a m) (:a m :dflt) (:a (assoc m :a 9))])
+
+;;; special-forms-are-not-shadowed-by-locals
+(let [if 1] (if true 2 3))
+
+(let [new 3] (.getMessage (new Exception "made")))
+
+(let [throw 1] (try (throw (Exception. "t")) (catch Exception e :caught)))
+
+(let [fn* 1] ((fn [] 2)))
+
+(let [do inc] (do 1))
+
+(let [if 1] [if (inc if)])
+
+(let [when (fn [& _] :local)] (when true 2))
+
+;;; case-and-condp-without-a-match-throw-illegal-argument
+(try (case 5 1 :a) (catch IllegalArgumentException e (.getMessage e)))
+
+(try (condp = 5 1 :a) (catch IllegalArgumentException e (.getMessage e)))
+
+(try (case "zz" "a" 1) (catch IllegalArgumentException e (.getMessage e)))
+
+(let [new 3] (try (case 9 1 :a) (catch IllegalArgumentException e (.getMessage e))))

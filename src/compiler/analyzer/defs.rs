@@ -107,7 +107,6 @@ impl Analyzer<'_> {
     fn analyze_def_init(&mut self, init: &Form, qualified: &str) -> Result<Node> {
         if let FormKind::List(items) = &init.kind
             && items.first().is_some_and(|h| h.is_symbol_named("fn*"))
-            && !self.is_local("fn*")
         {
             return self.analyze_fn(init, &items[1..], Some(qualified.to_string()));
         }

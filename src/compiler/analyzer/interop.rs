@@ -19,7 +19,7 @@ impl Analyzer<'_> {
         args: &[Form],
     ) -> Result<Option<Node>> {
         let name = head.name.as_str();
-        if head.ns.is_none() && name == "." && !self.is_local(".") {
+        if head.ns.is_none() && name == "." {
             return self.analyze_dot(form, args).map(Some);
         }
         if head.ns.is_none() && name.len() > 2 && name.starts_with(".-") {
@@ -85,7 +85,7 @@ impl Analyzer<'_> {
             let args = Box::new(self.analyze_js_args(form, args)?);
             return Ok(Some(Node::JsNew { ctor, args }));
         }
-        if head.ns.is_none() && name == "new" && !self.is_local("new") {
+        if head.ns.is_none() && name == "new" {
             let Some((ctor, rest)) = args.split_first() else {
                 return Err(error(form, "new requires a constructor: (new js/Date)"));
             };

@@ -111,12 +111,14 @@ fn no_matching_clause(pos: Pos, value: &Form) -> Form {
             value.clone(),
         ],
     );
-    let info = call(
+    let class = Form::new(
+        FormKind::Symbol(crate::compiler::form::Symbol::simple(
+            "java.lang.IllegalArgumentException",
+        )),
         pos,
-        "clojure.core/ex-info",
-        vec![message, Form::new(FormKind::Map(Vec::new()), pos)],
     );
-    call(pos, "throw", vec![info])
+    let error = call(pos, "new", vec![class, message]);
+    call(pos, "throw", vec![error])
 }
 
 /// A macro's leading binding vector with an even number of forms, and the forms after it.
@@ -369,7 +371,7 @@ pub(crate) mod tests {
         expands_to(
             "(case x 1 :one)",
             "(let* [case__1 x] (if (clojure.core/= case__1 1) :one \
-             (throw (clojure.core/ex-info (clojure.core/str \"No matching clause: \" case__1) {}))))",
+             (throw (new java.lang.IllegalArgumentException (clojure.core/str \"No matching clause: \" case__1)))))",
         );
         fails_with("(case x 1 :a (2 1) :b)", "Duplicate case test constant: 1");
     }
@@ -384,7 +386,7 @@ pub(crate) mod tests {
         expands_to(
             "(condp = x 1 :one)",
             "(let* [pred__1 = expr__2 x] (if (pred__1 1 expr__2) :one \
-             (throw (clojure.core/ex-info (clojure.core/str \"No matching clause: \" expr__2) {}))))",
+             (throw (new java.lang.IllegalArgumentException (clojure.core/str \"No matching clause: \" expr__2)))))",
         );
     }
 
