@@ -151,3 +151,18 @@ bn
 (with-redefs [volatile! (fn [x] (atom (* 10 x)))] (let [r (volatile! 1)] @r))
 
 (let [r (volatile! 0) f (fn [] @r)] (vreset! r 3) (f))
+
+;;; keyword-arguments-keep-their-order
+((fn [& {:as o}] o) :x 2 :y 3)
+
+((fn [& {:as o}] o) :a 1 :b 2 :c 3 :d 4 :e 5 :f 6 :g 7 :h 8 :i 9 :j 10)
+
+((fn [& {:as o}] (map? o)) :a 1 :b 2 :c 3 :d 4 :e 5 :f 6 :g 7 :h 8 :i 9 :j 10)
+
+((fn [& {:as o}] o) :a 1 :a 2)
+
+(defn kwopts [a & {:keys [x] :or {x 0} :as opts}] [a x opts])
+
+[(kwopts 1 :x 2 :y 3) (kwopts 1) (kwopts 1 {:x 5})]
+
+(seq-to-map-for-destructuring '(:a 1 :b 2 :c 3 :d 4 :e 5 :f 6 :g 7 :h 8 :i 9 :j 10))

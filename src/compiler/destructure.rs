@@ -297,12 +297,13 @@ fn defaults(entries: &[(Form, Form)]) -> Result<&[(Form, Form)]> {
 }
 
 /// What Clojure 1.11 binds a map pattern to when the value is a seq (keyword arguments after
-/// `&`): a map of its pairs, or the seq's only element (`(f {:a 1})` as well as `(f :a 1)`).
+/// `&`): a map of its pairs in their order (an array map as if by assoc, whatever its size),
+/// or the seq's only element (`(f {:a 1})` as well as `(f :a 1)`).
 fn seq_to_map(pos: Pos, map: &Form) -> Form {
     let pairs_to_map = call(
         pos,
         "clojure.core/apply",
-        vec![symbol(pos, "clojure.core/hash-map"), map.clone()],
+        vec![symbol(pos, "clojure.core/array-map"), map.clone()],
     );
     let only_element = call(
         pos,
@@ -387,7 +388,7 @@ mod tests {
 
     /// How every map pattern's value is first made a map (`map__1` being its gensym).
     const AS_MAP: &str = "(if (clojure.core/seq? map__1) (if (clojure.core/next map__1) \
-        (clojure.core/apply clojure.core/hash-map map__1) (if (clojure.core/seq map__1) \
+        (clojure.core/apply clojure.core/array-map map__1) (if (clojure.core/seq map__1) \
         (clojure.core/first map__1) {})) map__1)";
 
     #[test]

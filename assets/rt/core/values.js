@@ -12,7 +12,7 @@ import { equiv, hasheq } from '../equality.js';
 import { Sym, keyword } from '../scalars.js';
 import { toArray } from '../seqs.js';
 import { vectorOf } from '../vector.js';
-import { EMPTY_MAP, mapOf } from '../hashmap.js';
+import { EMPTY_MAP, mapOf, arrayMapOf } from '../hashmap.js';
 import { Dbl, Ratio, BigNum, BigDec, isLong, makeRatio, doubleToString } from '../numbers.js';
 import { decimalParts } from '../decimals.js';
 import { Var } from '../refs.js';
@@ -258,7 +258,7 @@ core('seq-to-map-for-destructuring', {
     if (xs.length === 1) return xs[0];
     if (xs.length === 0) return EMPTY_MAP;
     if (xs.length % 2 !== 0) throw illegalArgument(`No value supplied for key: ${toStr(xs[xs.length - 1])}`);
-    return mapOf(...xs);
+    return arrayMapOf(xs); // in their order, as if by assoc, whatever their number (createAsIfByAssoc)
   },
 });
 

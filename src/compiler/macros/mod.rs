@@ -261,7 +261,7 @@ pub(crate) mod tests {
             "(let [[a & r :as all] v {:keys [c] :or {c 1}} m] [a c])",
             "(let* [vec__1 v a (clojure.core/nth vec__1 0 nil) r (clojure.core/nthnext vec__1 1) \
              all vec__1 map__2 m map__2 (if (clojure.core/seq? map__2) (if (clojure.core/next map__2) \
-             (clojure.core/apply clojure.core/hash-map map__2) (if (clojure.core/seq map__2) \
+             (clojure.core/apply clojure.core/array-map map__2) (if (clojure.core/seq map__2) \
              (clojure.core/first map__2) {})) map__2) c (clojure.core/get map__2 :c 1)] [a c])",
         );
         fails_with("(let [1 2] 1)", "Unsupported binding form: 1");
@@ -279,7 +279,7 @@ pub(crate) mod tests {
             "(fn f ([] 0) ([[a] & {:keys [b]}] (recur a b)))",
             "(fn* f ([] 0) ([p__1 & p__2] (let* [vec__3 p__1 a (clojure.core/nth vec__3 0 nil) \
              map__4 p__2 map__4 (if (clojure.core/seq? map__4) (if (clojure.core/next map__4) \
-             (clojure.core/apply clojure.core/hash-map map__4) (if (clojure.core/seq map__4) \
+             (clojure.core/apply clojure.core/array-map map__4) (if (clojure.core/seq map__4) \
              (clojure.core/first map__4) {})) map__4) b (clojure.core/get map__4 :b)] (recur a b))))",
         );
         fails_with("(fn)", "Parameter declaration missing");
