@@ -164,9 +164,17 @@ function printHost(x, w) {
     printItems('#js {', '}', ', ', keys, (k) => { w.write(':' + k + ' '); printTo(nu(x[k]), w); }, w);
     return;
   }
-  let rep;
-  try { rep = String(x); } catch { rep = typeOf(x).name; }
-  printTagged(typeOf(x).name, x, rep, w);
+  printTagged(typeOf(x).name, x, objectString(x), w);
+}
+
+/**
+ * An object's text as Java's toString gives it: its own toString's, else Object's,
+ * Class@hash (user.Box@1f), where JavaScript's default would say [object Object].
+ */
+function objectString(x) {
+  let s;
+  try { s = String(x); } catch { s = null; }
+  return s === null || /^\[object \w+\]$/.test(s) ? `${typeOf(x).name}@${hex(x)}` : s;
 }
 
 /** The next of an ISeq without INext: (seq (rest s)). */
@@ -277,5 +285,5 @@ export function toStr(x) {
   if (own !== undefined) return own(x);
   if (x instanceof Error) return errorString(x);
   if (Array.isArray(x) || Object.getPrototypeOf(x) === Object.prototype) return prStr(x);
-  return String(x);
+  return objectString(x);
 }

@@ -858,3 +858,12 @@
 (contains? (supers clojure.lang.ExceptionInfo) Exception)
 
 (bases nil)
+
+;;; a-type-without-its-own-tostring-prints-as-javas-object
+(deftype PlainBox [v])
+
+(let [b (PlainBox. 1)] (= (str b) (str "user.PlainBox@" (Integer/toHexString (hash b)))))
+
+(clojure.string/starts-with? (str (reify Object)) "user$")
+
+(str (reify Object (toString [_] "mine")))
