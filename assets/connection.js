@@ -157,6 +157,20 @@ function makeCompilerLink(buffer, postToControl, runtime, evalId) {
 }
 
 /** The bytes of a binary frame as a Uint8Array (ArrayBuffer, typed array or Blob). */
+/** A surrogate without its pair (a string cut inside a character, as `(seq "a😀")` makes). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A message's JSON. A surrogate without its pair is sent as `?`, as the JVM's UTF-8 encoder
+ * writes one (JSON.stringify would write an escape a strict JSON parser refuses); the check
+ * is on the text, so messages without one are made once.
+ */
+function messageText(msg) {
+  const text = JSON.stringify(msg);
+  if (!/\\u[dD][89a-fA-F]/.test(text)) return text;
+  return JSON.stringify(msg, (_, v) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '?') : v));
+}
+
 async function frameBytes(data) {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -223,7 +237,7 @@ export function connect(url, options = {}) {
   };
 
   const send = (msg) => {
-    if (ws !== null && ws.readyState === OPEN) ws.send(JSON.stringify(msg));
+    if (ws !== null && ws.readyState === OPEN) ws.send(messageText(msg));
   };
 
   // Output is tagged with the eval it belongs to: the running one, or for a callback that

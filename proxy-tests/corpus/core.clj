@@ -190,3 +190,12 @@
 (try (case "zz" "a" 1) (catch IllegalArgumentException e (.getMessage e)))
 
 (let [new 3] (try (case 9 1 :a) (catch IllegalArgumentException e (.getMessage e))))
+
+;;; a-string-cut-inside-a-character
+(seq "a😀")
+
+(str (second (seq "a😀")))
+
+[(count "a😀") (count (seq "a😀")) (int (second (seq "a😀")))]
+
+(apply str (seq "a😀b"))

@@ -195,7 +195,16 @@ where
 impl Bridge {
     /// Hands one report to the eval it belongs to.
     fn route_report(&self, runtime: &RuntimeConn, text: &str) {
-        match serde_json::from_str::<IncomingMessage>(text) {
+        let parsed = serde_json::from_str::<IncomingMessage>(text).or_else(|error| {
+            // A JS string may hold a surrogate without its pair, which JSON.stringify writes as
+            // an escape serde_json refuses; the message still belongs to its eval.
+            let repaired = without_lone_surrogates(text);
+            if repaired == text {
+                return Err(error);
+            }
+            serde_json::from_str::<IncomingMessage>(&repaired)
+        });
+        match parsed {
             Ok(message) => {
                 if let Some((eval_id, events)) = message.into_events() {
                     for event in events {
@@ -205,5 +214,88 @@ impl Bridge {
             }
             Err(error) => warn!(id = runtime.id, %error, "unreadable message from runtime"),
         }
+    }
+}
+
+/// JSON text with each `\uXXXX` escape of a surrogate that has no pair replaced by the
+/// replacement character's (U+FFFD); anything else as it was.
+fn without_lone_surrogates(text: &str) -> String {
+    let surrogate = |hex: &str, low: bool| {
+        u16::from_str_radix(hex, 16).is_ok_and(|c| {
+            if low {
+                (0xDC00..=0xDFFF).contains(&c)
+            } else {
+                (0xD800..=0xDBFF).contains(&c)
+            }
+        })
+    };
+    let escape_at = |i: usize| {
+        text.get(i + 2..i + 6)
+            .filter(|_| text[i..].starts_with("\\u"))
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(offset) = text[i..].find('\\') {
+        let at = i + offset;
+        out.push_str(&text[i..at]);
+        match escape_at(at) {
+            Some(hex) if surrogate(hex, false) => {
+                let pair = escape_at(at + 6).filter(|low| surrogate(low, true));
+                match pair {
+                    Some(_) => out.push_str(&text[at..at + 12]),
+                    None => out.push_str("\\uFFFD"),
+                }
+                i = at + if pair.is_some() { 12 } else { 6 };
+            }
+            Some(hex) if surrogate(hex, true) => {
+                out.push_str("\\uFFFD");
+                i = at + 6;
+            }
+            // any other escape, `\\` included, is copied whole
+            _ => {
+                let end = text[at + 1..]
+                    .chars()
+                    .next()
+                    .map_or(at + 1, |c| at + 1 + c.len_utf8());
+                out.push_str(&text[at..end]);
+                i = end;
+            }
+        }
+    }
+    out.push_str(&text[i..]);
+    out
+}
+
+#[cfg(test)]
+mod surrogate_tests {
+    use super::without_lone_surrogates;
+
+    #[test]
+    fn lone_surrogate_escapes_become_the_replacement_character() {
+        assert_eq!(
+            without_lone_surrogates(r#"{"v":"a\ud83d"}"#),
+            r#"{"v":"a\uFFFD"}"#
+        );
+        assert_eq!(without_lone_surrogates(r#""\ude00x""#), r#""\uFFFDx""#);
+        assert_eq!(
+            without_lone_surrogates(r#""\ud83d\u0041""#),
+            r#""\uFFFD\u0041""#
+        );
+        // a pair, an escaped backslash before `u`, other escapes and text stay as they were
+        assert_eq!(
+            without_lone_surrogates(r#""\ud83d\ude00""#),
+            r#""\ud83d\ude00""#
+        );
+        assert_eq!(without_lone_surrogates(r#""\\ud83d""#), r#""\\ud83d""#);
+        assert_eq!(
+            without_lone_surrogates(r#""\n\"é\u0041""#),
+            r#""\n\"é\u0041""#
+        );
+        assert_eq!(without_lone_surrogates(r#"ends with \"#), r#"ends with \"#);
+        let message = r#"{"op":"value","id":7,"value":"\ud83d"}"#;
+        assert!(serde_json::from_str::<serde_json::Value>(message).is_err());
+        let repaired = without_lone_surrogates(message);
+        let value: serde_json::Value = serde_json::from_str(&repaired).expect("repaired JSON");
+        assert_eq!(value["value"], "\u{FFFD}");
     }
 }
