@@ -156,7 +156,6 @@ function makeCompilerLink(buffer, postToControl, runtime, evalId) {
   };
 }
 
-/** The bytes of a binary frame as a Uint8Array (ArrayBuffer, typed array or Blob). */
 /** A surrogate without its pair (a string cut inside a character, as `(seq "a😀")` makes). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -171,6 +170,7 @@ function messageText(msg) {
   return JSON.stringify(msg, (_, v) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '?') : v));
 }
 
+/** The bytes of a binary frame as a Uint8Array (ArrayBuffer, typed array or Blob). */
 async function frameBytes(data) {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

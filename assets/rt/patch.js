@@ -273,10 +273,6 @@ function parsePatchMeta(module) {
   };
 }
 
-/**
- * A runtime: the shared var table, the vars it has seen, and the patch loader. The same
- * Runtime must load all the patches of one compiler session (slot numbers are shared).
- */
 /** How many shared constant globals a runtime keeps before it starts afresh. */
 const SHARED_CONSTS_MAX = 8192;
 
@@ -298,6 +294,10 @@ function sharedConstKey(c) {
   return null;
 }
 
+/**
+ * A runtime: the shared var table, the vars it has seen, and the patch loader. The same
+ * Runtime must load all the patches of one compiler session (slot numbers are shared).
+ */
 export class Runtime {
   constructor() {
     this.table = new WebAssembly.Table({ element: 'externref', initial: 0 });

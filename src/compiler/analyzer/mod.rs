@@ -274,7 +274,7 @@ impl Analyzer<'_> {
             return Ok(node);
         }
         // A local of a special form's name does not hide the special form (as in Clojure,
-        // where only macros and fns can be shadowed): (let [new 3] (new String "a")).
+        // where only macros and fns can be shadowed): (let [new 3] (new Exception "x")).
         if let Some(symbol) = head.as_symbol()
             && is_clojure_special_form(symbol)
             && self.is_local(&symbol.name)
