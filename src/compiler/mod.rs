@@ -290,7 +290,8 @@ fn emit_validated(
     })
 }
 
-/// Clojure's special forms (and `&`), which syntax-quote leaves unqualified.
+/// Clojure's special forms (and `&`), which syntax-quote leaves unqualified and no local
+/// hides in the head of a list.
 const CLOJURE_SPECIAL_SYMBOLS: &[&str] = &[
     "def",
     "loop*",
@@ -318,6 +319,11 @@ const CLOJURE_SPECIAL_SYMBOLS: &[&str] = &[
     "&",
 ];
 
+/// Whether `symbol` is one of Clojure's special forms (or `&`), unqualified.
+pub(crate) fn is_clojure_special_symbol(symbol: &Symbol) -> bool {
+    symbol.ns.is_none() && CLOJURE_SPECIAL_SYMBOLS.contains(&symbol.name.as_str())
+}
+
 /// `ReadContext` for one namespace: its aliases, and syntax-quote resolution.
 pub struct NsReadContext<'a> {
     namespaces: &'a Namespaces,
@@ -334,7 +340,7 @@ impl ReadContext for NsReadContext<'_> {
     }
 
     fn qualify_for_syntax_quote(&self, symbol: &Symbol) -> Symbol {
-        if symbol.ns.is_none() && CLOJURE_SPECIAL_SYMBOLS.contains(&symbol.name.as_str()) {
+        if is_clojure_special_symbol(symbol) {
             return symbol.clone();
         }
         // a dotted name is a class name: it stays as written (`java.util.Date`)

@@ -276,7 +276,7 @@ impl Analyzer<'_> {
         // A local of a special form's name does not hide the special form (as in Clojure,
         // where only macros and fns can be shadowed): (let [new 3] (new Exception "x")).
         if let Some(symbol) = head.as_symbol()
-            && is_clojure_special_form(symbol)
+            && super::is_clojure_special_symbol(symbol)
             && self.is_local(&symbol.name)
             && let Some(node) = self.analyze_special_form(form, symbol, args, tail)?
         {
@@ -650,36 +650,4 @@ fn quoted_symbol(args: &[Form]) -> Option<&Symbol> {
         [quote, symbol] if quote.is_symbol_named("quote") => symbol.as_symbol(),
         _ => None,
     }
-}
-
-/// Clojure's special forms (`clojure.lang.Compiler`'s specials): in the head of a list they
-/// are the special form even where a local has their name.
-fn is_clojure_special_form(symbol: &Symbol) -> bool {
-    const SPECIAL_FORMS: &[&str] = &[
-        "def",
-        "loop*",
-        "recur",
-        "if",
-        "case*",
-        "let*",
-        "letfn*",
-        "do",
-        "fn*",
-        "quote",
-        "var",
-        "import*",
-        ".",
-        "set!",
-        "deftype*",
-        "reify*",
-        "try",
-        "throw",
-        "monitor-enter",
-        "monitor-exit",
-        "catch",
-        "finally",
-        "new",
-        "&",
-    ];
-    symbol.ns.is_none() && SPECIAL_FORMS.contains(&symbol.name.as_str())
 }
