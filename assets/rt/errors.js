@@ -32,6 +32,9 @@ export class CljError extends Error {
   get name() { return this.cls; }
 }
 
+/** A Throwable's message, as getMessage and ex-message give it: nil when it has none. */
+export const errorMessage = (e) => (e instanceof CljError ? e.cljMessage : e.message ?? null);
+
 const err = (cls) => (msg = null) => new CljError(cls, msg);
 export const arithmeticError = err('ArithmeticException');
 export const classCastError = err('ClassCastException');

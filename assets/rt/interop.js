@@ -5,7 +5,7 @@
 // a long when integral, else a double, as Clojure values already are; JS functions are wrapped
 // so that Clojure calls convert their arguments and results.
 
-import { nu, nullPointer, CljError } from './errors.js';
+import { nu, nullPointer, CljError, errorMessage } from './errors.js';
 import { Type, FN, NAME, classNamed, typeOf, simpleName, defType } from './types.js';
 import { Dbl, MAX_LONG, MIN_LONG, longOfBig } from './numbers.js';
 import { prStr, toStr } from './print.js';
@@ -114,7 +114,6 @@ export function jsCall(obj, method, args) {
 
 const NO_METHOD = Symbol('no such method');
 const EXCEPTION_INFO_CLASS = () => classNamed('clojure.lang.ExceptionInfo');
-const messageOf = (e) => (e instanceof CljError ? e.cljMessage : e.message ?? null);
 /** A JVM method of the values `is` accepts, taking `arity` arguments (NO_METHOD otherwise). */
 const method = (is, arity, body) => (x, args) => (is(x) && args.length === arity ? body(x, ...args) : NO_METHOD);
 const isThrowable = (x) => x instanceof Error;
@@ -135,8 +134,8 @@ const stringArg = (x, what) => {
 const JVM_METHODS = {
   getClass: method(any, 0, (x) => typeOf(x)),
   hashCode: method(any, 0, (x) => javaHash(x)),
-  getMessage: method(isThrowable, 0, messageOf),
-  getLocalizedMessage: method(isThrowable, 0, messageOf),
+  getMessage: method(isThrowable, 0, errorMessage),
+  getLocalizedMessage: method(isThrowable, 0, errorMessage),
   getCause: method(isThrowable, 0, (e) => nu(e.cause)),
   getData: (x, args) => (isThrowable(x) && args.length === 0 && typeOf(x) === EXCEPTION_INFO_CLASS() ? x.data : NO_METHOD),
   getName: method(isClass, 0, (t) => t.name),

@@ -7,7 +7,7 @@
 // Writer can have a quota, past which printing stops with a marker (a huge or infinite value
 // at the REPL).
 
-import { nu, CljError } from './errors.js';
+import { nu, CljError, errorMessage } from './errors.js';
 import { defType, typeOf, fnClassName } from './types.js';
 import { implement } from './protocol.js';
 import { IWriter, PR_WRITER, FIRST, NEXT, REST, SEQ, META, TO_STR } from './core-protocols.js';
@@ -132,15 +132,14 @@ function printError(e, w) {
   const via = [];
   for (let c = e; c instanceof Error && via.length < 20; c = c.cause) via.push(c);
   const root = via[via.length - 1];
-  const msgOf = (x) => (x instanceof CljError ? x.cljMessage : x.message ?? null);
   w.write('#error {\n :cause ');
-  printTo(msgOf(root), w);
+  printTo(errorMessage(root), w);
   if (root instanceof CljError && root.data !== null) { w.write('\n :data '); printTo(root.data, w); }
   w.write('\n :via\n [');
   via.forEach((x, i) => {
     if (i > 0) w.write('\n  ');
     w.write('{:type ' + typeOf(x).name + '\n   :message ');
-    printTo(msgOf(x), w);
+    printTo(errorMessage(x), w);
     if (x instanceof CljError && x.data !== null) { w.write('\n   :data '); printTo(x.data, w); }
     w.write('}');
   });
@@ -150,8 +149,8 @@ function printError(e, w) {
 /** Throwable.toString: the class, then the message (and an ex-info's data). */
 function errorString(e) {
   const cls = typeOf(e).name;
-  const m = e instanceof CljError ? e.cljMessage : e.message;
-  const base = m === null || m === undefined ? cls : `${cls}: ${m}`;
+  const m = errorMessage(e);
+  const base = m === null ? cls : `${cls}: ${m}`;
   return e instanceof CljError && e.data !== null ? `${base} ${prStr(e.data)}` : base;
 }
 

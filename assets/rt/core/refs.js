@@ -1,6 +1,6 @@
 // clojure.core: atoms, volatiles, delays, vars' roots and metadata; exceptions.
 
-import { CljError, nu, illegalArgument } from '../errors.js';
+import { CljError, nu, illegalArgument, errorMessage } from '../errors.js';
 import { castError, classNamed, typeOf } from '../types.js';
 import { IS_MAP, RESET, SWAP, ADD_WATCH, REMOVE_WATCH } from '../core-protocols.js';
 import { keyword, lookupIn } from '../scalars.js';
@@ -204,13 +204,7 @@ function exInfo(msg, data, cause) {
 core('ex-info', { 2: (m, d) => exInfo(m, d, null), 3: exInfo });
 const EXCEPTION_INFO = classNamed('clojure.lang.ExceptionInfo');
 core('ex-data', { 1: (e) => (e instanceof CljError && typeOf(e) === EXCEPTION_INFO ? e.data : null) });
-core('ex-message', {
-  1: (e) => {
-    if (e instanceof CljError) return e.cljMessage;
-    if (e instanceof Error) return e.message ?? null;
-    return null;
-  },
-});
+core('ex-message', { 1: (e) => (e instanceof Error ? errorMessage(e) : null) });
 core('ex-cause', { 1: (e) => (e instanceof Error ? nu(e.cause) : null) });
 
 

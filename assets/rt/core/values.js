@@ -1,7 +1,7 @@
 // clojure.core: promises, UUIDs, instants, `cast`, `rationalize`, `bound?`, and the input
 // `with-in-str` reads.
 
-import { CljError, illegalArgument, nu } from '../errors.js';
+import { CljError, illegalArgument, errorMessage } from '../errors.js';
 import { Type, defType, hostTypeFor, isInstance, castError, className } from '../types.js';
 import { Protocol, implement, satisfies } from '../protocol.js';
 import { IDeref, IPending, IFn, IEquiv, IHash, IPrintWithWriter, IComparable, ILookup } from '../core-protocols.js';
@@ -230,7 +230,6 @@ core('reader-conditional?', { 1: (x) => x instanceof ReaderConditional });
 // Throwable->map, keyword-argument maps, URIs
 // ---------------------------------------------------------------------------------------
 
-const messageOf = (e) => (e instanceof CljError ? e.cljMessage : nu(e.message));
 const dataOf = (e) => (e instanceof CljError ? e.data : null);
 
 /** `(Throwable->map e)`: :via (each exception, outermost first), :trace, :cause, :data. */
@@ -240,12 +239,12 @@ core('Throwable->map', {
     const chain = [];
     for (let c = e; c instanceof Error && chain.length < 100; c = c.cause) chain.push(c);
     const via = chain.map((x) => {
-      const parts = [keyword(null, 'type'), new Sym(null, className(x)), keyword(null, 'message'), messageOf(x)];
+      const parts = [keyword(null, 'type'), new Sym(null, className(x)), keyword(null, 'message'), errorMessage(x)];
       if (dataOf(x) !== null) parts.push(keyword(null, 'data'), dataOf(x));
       return mapOf(...parts);
     });
     const root = chain[chain.length - 1];
-    const parts = [keyword(null, 'via'), vectorOf(via), keyword(null, 'trace'), vectorOf([]), keyword(null, 'cause'), messageOf(root)];
+    const parts = [keyword(null, 'via'), vectorOf(via), keyword(null, 'trace'), vectorOf([]), keyword(null, 'cause'), errorMessage(root)];
     if (dataOf(root) !== null) parts.push(keyword(null, 'data'), dataOf(root));
     return mapOf(...parts);
   },
